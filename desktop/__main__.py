@@ -1,0 +1,40 @@
+"""Entry points: argument parsing only, then the GUI (desktop.app) or the CLI (desktop.cli)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from desktop import __version__
+
+
+def parse_gui_args(argv: Sequence[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="begleiter", description="Begleiter – Супровід")
+    parser.add_argument("--version", action="version", version=f"begleiter {__version__}")
+    parser.add_argument("--data-dir", metavar="DIR", help="profile folder (default: $BEGLEITER_HOME or the user data folder)")
+    parser.add_argument(
+        "--smoke-test", action="store_true",
+        help="start, unlock the profile (or a temporary one), show the main window and exit 0",
+    )
+    args, _qt_args = parser.parse_known_args(argv)
+    return args
+
+
+def gui_entry(argv: Sequence[str] | None = None) -> int:
+    args = parse_gui_args(sys.argv[1:] if argv is None else argv)
+    from desktop import app
+
+    return app.main(args)
+
+
+def cli_entry(argv: Sequence[str] | None = None) -> int:
+    from desktop import cli
+
+    return cli.main(argv)
+
+
+if __name__ == "__main__":
+    if len(sys.argv) > 1 and sys.argv[1] == "cli":
+        sys.exit(cli_entry(sys.argv[2:]))
+    sys.exit(gui_entry())

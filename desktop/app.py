@@ -1,0 +1,163 @@
+"""Composition root of the GUI: paths -> logging -> i18n -> QApplication -> unlock -> main window."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import secrets
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+
+from desktop import APP_NAME, __version__, i18n, paths
+from desktop.core import demo, logs, profile
+from desktop.core.errors import UserError
+from desktop.core.store import db as store_db
+
+log = logging.getLogger(__name__)
+
+
+def initial_language(profile_dir: Path) -> str:
+    """The profile's language if it has one, else the system's if we speak it, else German."""
+    saved = profile.profile_language(profile_dir)
+    if saved:
+        return saved
+    from PySide6.QtCore import QLocale
+
+    system = QLocale.system().name()[:2]
+    return system if system in i18n.LANGUAGES else i18n.DEFAULT_LANGUAGE
+
+
+def _register_fonts() -> None:
+    """Bundled fonts (Cyrillic and German) so text looks the same on every machine."""
+    from PySide6.QtGui import QFontDatabase
+
+    fonts = paths.resources_dir() / "fonts"
+    if fonts.is_dir():
+        for font in sorted(fonts.glob("*.ttf")):
+            QFontDatabase.addApplicationFont(str(font))
+
+
+def create_application(argv: list[str]):  # noqa: ANN201 - QApplication, imported lazily
+    from PySide6.QtGui import QFont
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication.instance() or QApplication(argv)
+    app.setApplicationName(APP_NAME)
+    app.setApplicationDisplayName("Begleiter")
+    app.setApplicationVersion(__version__)
+    app.setOrganizationName(APP_NAME)
+    _register_fonts()
+    if "DejaVu Sans" in __import__("PySide6.QtGui", fromlist=["QFontDatabase"]).QFontDatabase.families():
+        app.setFont(QFont("DejaVu Sans", 10))
+    return app
+
+
+def unlock_interactively(profile_dir: Path) -> tuple[bool, bool]:
+    """Welcome dialog for a new profile, unlock dialog for an existing one.
+
+    Returns (opened, wants_demo).
+    """
+    from desktop.ui.profile_dialogs import UnlockDialog, WelcomeDialog
+
+    if store_db.profile_exists(profile_dir):
+        return bool(UnlockDialog(profile_dir).exec()), False
+    welcome = WelcomeDialog(profile_dir)
+    if not welcome.exec():
+        return False, False
+    return True, welcome.wants_demo()
+
+
+def _after_unlock(profile_dir: Path) -> None:
+    """Report a crash of the previous run, then arm the crash file for this one."""
+    from desktop.ui.crash import show_previous_crash
+
+    report = logs.take_crash_report(profile_dir)
+    if report:
+        log.warning("the previous session ended in a crash")
+        show_previous_crash(report)
+    logs.enable_crash_file(profile_dir)
+
+
+def smoke_test(args: argparse.Namespace) -> int:
+    """Start, unlock the profile (or a temporary one), show the main window with its data, exit 0."""
+    from PySide6.QtWidgets import QApplication
+
+    from desktop.ui.main_window import MainWindow
+    from desktop.ui.qt_i18n import apply_language
+
+    temp: Path | None = None
+    try:
+        profile_dir = paths.profile_dir()
+        if args.data_dir and store_db.profile_exists(profile_dir):
+            passphrase = os.environ.get("BEGLEITER_PASSPHRASE")
+            if not passphrase:
+                print("begleiter: --smoke-test with --data-dir needs BEGLEITER_PASSPHRASE", file=sys.stderr)
+                return 2
+            profile.unlock(profile_dir, passphrase)
+        else:
+            temp = Path(tempfile.mkdtemp(prefix="begleiter-smoke-"))
+            paths.set_profile_dir(temp)
+            profile_dir = temp
+            profile.create(temp, secrets.token_urlsafe(24), language=i18n.current_language(),
+                           device_name="smoke-test", volunteer_name="Smoke Test")
+            demo.generate(30, seed=1)
+        apply_language(initial_language(profile_dir))
+        window = MainWindow()
+        window.show()
+        for _ in range(5):
+            QApplication.processEvents()
+        shown = window.people.model.rowCount()
+        expected = min(window.people.model.total, window.people.model.PAGE)
+        window.close()
+        if shown != expected:
+            print(f"begleiter: smoke test shows {shown} people, expected {expected}", file=sys.stderr)
+            return 1
+        print(f"begleiter {__version__}: smoke test passed ({window.people.model.total} people)")
+        return 0
+    except UserError as exc:
+        print(f"begleiter: {exc}", file=sys.stderr)
+        return 1
+    finally:
+        store_db.close_store()
+        if temp is not None:
+            shutil.rmtree(temp, ignore_errors=True)
+
+
+def main(args: argparse.Namespace) -> int:
+    """Run the GUI until the main window closes; returns the exit code."""
+    logging.getLogger().addHandler(logging.NullHandler())  # nothing is written before unlock
+    if args.data_dir:
+        paths.set_profile_dir(args.data_dir)
+    profile_dir = paths.profile_dir()
+    app = create_application(sys.argv[:1])
+
+    from desktop.ui.crash import CrashHandler
+    from desktop.ui.qt_i18n import apply_language
+
+    apply_language(initial_language(profile_dir))
+    if args.smoke_test:
+        return smoke_test(args)
+    crash_handler = CrashHandler()
+    crash_handler.install()
+    opened, wants_demo = unlock_interactively(profile_dir)
+    if not opened:
+        return 0
+    _after_unlock(profile_dir)
+    from desktop.ui.main_window import MainWindow
+
+    window = MainWindow()
+    window.show()
+    if wants_demo:
+        window.start_demo(200)
+    try:
+        return int(app.exec())
+    finally:
+        from desktop.ui.worker import wait_all
+
+        wait_all()
+        store_db.checkpoint()
+        store_db.close_store()
+        log.info("closed")

@@ -1,0 +1,165 @@
+"""begleiter-cli: the core services on the command line, without Qt."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import json
+import logging
+import locale
+import os
+import platform
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+from desktop import __version__, i18n, paths
+from desktop.core import demo, profile
+from desktop.core.errors import ProfileExists, ProfileMissing, UserError, WrongPassphrase
+from desktop.core.store import db as store_db
+from desktop.core.store import integrity
+from desktop.i18n import _
+
+ENV_PASSPHRASE = "BEGLEITER_PASSPHRASE"
+
+EXIT_OK = 0
+EXIT_PROBLEMS = 1
+EXIT_USAGE = 2
+EXIT_PASSPHRASE = 3
+EXIT_ERROR = 4
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.print_usage(sys.stderr)
+        print(f"begleiter-cli: {message}", file=sys.stderr)
+        raise SystemExit(EXIT_USAGE)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="begleiter-cli", description="Begleiter on the command line.")
+    parser.add_argument("--version", action="version", version=f"begleiter-cli {__version__}")
+    parser.add_argument("--data-dir", metavar="DIR", help="profile folder (default: $BEGLEITER_HOME or the user data folder)")
+    parser.add_argument("--passphrase-file", metavar="FILE", help=f"read the passphrase from FILE (else ${ENV_PASSPHRASE}, else ask)")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    init = sub.add_parser("init", help="create a new encrypted profile")
+    init.add_argument("--language", choices=sorted(i18n.LANGUAGES), default=None)
+    init.add_argument("--device-name", default="", help="name of this laptop")
+    init.add_argument("--volunteer", default="", help="name of the volunteer using it")
+    d = sub.add_parser("demo", help="add realistic demo data")
+    d.add_argument("--people", type=int, default=200, metavar="N")
+    d.add_argument("--seed", type=int, default=None)
+    sub.add_parser("check", help="check the profile's integrity (exit 0 when sound)")
+    dg = sub.add_parser("digest", help="hash of the current state of all travelling records")
+    dg.add_argument("--json", action="store_true")
+    return parser
+
+
+def _system_language() -> str:
+    lang = (locale.getlocale()[0] or os.environ.get("LANG") or "en")[:2]
+    return lang if lang in i18n.LANGUAGES else "en"
+
+
+def _passphrase(args: argparse.Namespace, *, confirm: bool = False) -> str:
+    if args.passphrase_file:
+        try:
+            text = Path(args.passphrase_file).read_text(encoding="utf-8")
+        except OSError as exc:
+            raise UserError(_("Cannot read the passphrase file: {reason}").format(reason=exc.strerror)) from exc
+        return text.rstrip("\r\n")
+    env = os.environ.get(ENV_PASSPHRASE)
+    if env:
+        return env
+    if not sys.stdin.isatty():
+        raise UserError(_("No passphrase given: use --passphrase-file or BEGLEITER_PASSPHRASE."))
+    first = getpass.getpass(_("Passphrase: "))
+    if confirm:
+        profile.check_new_passphrase(first, getpass.getpass(_("Repeat the passphrase: ")))
+    return first
+
+
+def _open(args: argparse.Namespace) -> store_db.Store:
+    folder = paths.profile_dir()
+    if not store_db.profile_exists(folder):
+        raise ProfileMissing(
+            _("There is no profile in {folder}. Create one with 'begleiter-cli init'.").format(folder=str(folder))
+        )
+    return profile.unlock(folder, _passphrase(args))
+
+
+def _cmd_init(args: argparse.Namespace) -> int:
+    folder = paths.profile_dir()
+    language = args.language or i18n.current_language()
+    if store_db.profile_exists(folder):
+        raise ProfileExists(_("A profile already exists in {folder}.").format(folder=str(folder)))
+    passphrase = _passphrase(args, confirm=True)
+    profile.check_new_passphrase(passphrase, passphrase)
+    i18n.set_language(language)
+    profile.create(
+        folder, passphrase, language=language, device_name=args.device_name or platform.node(),
+        volunteer_name=args.volunteer,
+    )
+    print(_("Created a new profile in {folder}.").format(folder=str(folder)))
+    return EXIT_OK
+
+
+def _cmd_demo(args: argparse.Namespace) -> int:
+    if args.people < 1:
+        raise UserError(_("--people must be at least 1."))
+    _open(args)
+    started = time.monotonic()
+    result = demo.generate(args.people, seed=args.seed)
+    print(
+        _("Added {people} people, {cases} cases and {appointments} appointments in {seconds} s.").format(
+            people=result["person"], cases=result["case"], appointments=result["appointment"],
+            seconds=f"{time.monotonic() - started:.1f}",
+        )
+    )
+    return EXIT_OK
+
+
+def _cmd_check(args: argparse.Namespace) -> int:
+    _open(args)
+    problems = integrity.check()
+    for problem in problems:
+        print(str(problem), file=sys.stderr)
+    if problems:
+        print(i18n.ngettext("{n} problem found.", "{n} problems found.", len(problems)).format(n=len(problems)))
+        return EXIT_PROBLEMS
+    print(_("The profile is sound."))
+    return EXIT_OK
+
+
+def _cmd_digest(args: argparse.Namespace) -> int:
+    _open(args)
+    value = integrity.digest()
+    if args.json:
+        print(json.dumps({"digest": value, "counts": integrity.counts()}, sort_keys=True))
+    else:
+        print(value)
+    return EXIT_OK
+
+
+_COMMANDS = {"init": _cmd_init, "demo": _cmd_demo, "check": _cmd_check, "digest": _cmd_digest}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run one command; returns the exit code."""
+    logging.getLogger().addHandler(logging.NullHandler())  # nothing reaches stderr before unlock
+    args = build_parser().parse_args(argv)
+    if args.data_dir:
+        paths.set_profile_dir(args.data_dir)
+    i18n.set_language(profile.profile_language(paths.profile_dir()) or _system_language())
+    try:
+        return _COMMANDS[args.command](args)
+    except WrongPassphrase as exc:
+        print(f"begleiter-cli: {exc}", file=sys.stderr)
+        return EXIT_PASSPHRASE
+    except UserError as exc:
+        print(f"begleiter-cli: {exc}", file=sys.stderr)
+        return EXIT_ERROR
+    except KeyboardInterrupt:
+        return 130
+    finally:
+        store_db.close_store()

@@ -1,0 +1,100 @@
+"""Logging to a rotating file inside the profile, and crash reports that carry no personal data.
+
+Log lines are written by developers' code and never contain names, dates of birth or other values a
+user entered. Exception messages can quote such values, so crash reports keep the exception type and
+the stack (files, lines, functions) and leave the message out.
+"""
+
+from __future__ import annotations
+
+import faulthandler
+import hashlib
+import logging
+import logging.handlers
+import traceback
+from pathlib import Path
+from types import TracebackType
+from typing import IO
+
+from desktop import paths
+
+LOG_NAME = "begleiter.log"
+_crash_fp: IO[str] | None = None
+
+
+class _NoMessageFormatter(logging.Formatter):
+    """Formats exception info as type + stack only (exception messages may quote user data)."""
+
+    def formatException(self, ei):  # noqa: N802 - logging API
+        exc_type, exc, tb = ei
+        return safe_traceback(exc_type, exc, tb)
+
+
+def setup_logging(profile: Path, level: int = logging.INFO) -> Path:
+    """Send log records to ``logs/begleiter.log`` in the profile (5 files of 1 MiB)."""
+    folder = paths.logs_dir(profile)
+    folder.mkdir(parents=True, exist_ok=True)
+    log_file = folder / LOG_NAME
+    root = logging.getLogger()
+    for handler in list(root.handlers):
+        if getattr(handler, "_begleiter", False):
+            root.removeHandler(handler)
+            handler.close()
+    handler = logging.handlers.RotatingFileHandler(log_file, maxBytes=1 << 20, backupCount=4, encoding="utf-8")
+    handler.setFormatter(_NoMessageFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    handler._begleiter = True  # type: ignore[attr-defined]
+    root.addHandler(handler)
+    root.setLevel(level)
+    return log_file
+
+
+def safe_traceback(
+    exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+) -> str:
+    """The stack and exception type, without the exception message."""
+    frames = traceback.extract_tb(tb)
+    lines = ["Traceback (most recent call last):"]
+    for frame in frames:
+        lines.append(f'  File "{_short(frame.filename)}", line {frame.lineno}, in {frame.name}')
+    lines.append(f"{exc_type.__module__}.{exc_type.__qualname__}" if exc_type else "unknown exception")
+    return "\n".join(lines)
+
+
+def _short(filename: str) -> str:
+    """Paths relative to the package, so a user's home folder name does not end up in a report."""
+    parts = Path(filename).parts
+    for anchor in ("desktop", "site-packages"):
+        if anchor in parts:
+            return "/".join(parts[parts.index(anchor):])
+    return Path(filename).name
+
+
+def traceback_id(exc_type: type[BaseException], tb: TracebackType | None) -> str:
+    """A short fingerprint of where an exception came from, to show one dialog per distinct crash."""
+    key = "|".join(f"{_short(f.filename)}:{f.lineno}" for f in traceback.extract_tb(tb))
+    return hashlib.sha256(f"{exc_type.__qualname__}|{key}".encode()).hexdigest()[:12]
+
+
+def enable_crash_file(profile: Path) -> None:
+    """Let faulthandler write hard crashes (segfaults, aborts) to logs/crash.txt in the profile."""
+    global _crash_fp
+    crash = paths.crash_file(profile)
+    crash.parent.mkdir(parents=True, exist_ok=True)
+    if _crash_fp is not None:
+        _crash_fp.close()
+    _crash_fp = crash.open("a", encoding="utf-8")
+    faulthandler.enable(_crash_fp, all_threads=True)
+
+
+def take_crash_report(profile: Path) -> str | None:
+    """The report of a crash in the previous run, if there was one; the file is emptied afterwards."""
+    crash = paths.crash_file(profile)
+    try:
+        text = crash.read_text(encoding="utf-8", errors="replace").strip()
+    except FileNotFoundError:
+        return None
+    if not text:
+        return None
+    archive = crash.with_name("crash-previous.txt")
+    crash.replace(archive)
+    return text

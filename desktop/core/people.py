@@ -1,0 +1,137 @@
+"""People: creating, editing and listing the persons a volunteer supports."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from desktop.core.errors import ValidationError
+from desktop.core.search.translit import has_cyrillic, kmu55
+from desktop.core.store import changelog
+from desktop.core.store.models import Person
+from desktop.i18n import _
+
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+_POSTCODE = re.compile(r"^\d{5}$")
+_PHONE = re.compile(r"^\+?[\d\s/()\-]{6,20}$")
+
+
+def sort_key(row: Mapping[str, Any]) -> str:
+    """Lower-case 'family given' in Latin letters; Cyrillic-only names sort by their KMU-55 form."""
+    family = row.get("family_name") or kmu55(row.get("family_name_cyr") or "")
+    given = row.get("given_name") or kmu55(row.get("given_name_cyr") or "")
+    return f"{family} {given}".casefold().strip()
+
+
+def passport_spelling(cyrillic: str) -> str:
+    """The passport (KMU-55) spelling proposed for a Cyrillic name."""
+    return kmu55(cyrillic.strip())
+
+
+def validate(values: Mapping[str, Any]) -> dict[str, str]:
+    """Problems with a person's values, by field name, in the UI language; empty when all is well."""
+    errors: dict[str, str] = {}
+    names = [values.get(k, "") for k in ("family_name", "given_name", "family_name_cyr", "given_name_cyr")]
+    if not any(str(n).strip() for n in names):
+        errors["family_name"] = _("Enter at least a family name or a given name.")
+    for key in ("family_name", "given_name"):
+        if has_cyrillic(str(values.get(key, ""))):
+            errors[key] = _("Passport names are written in Latin letters.")
+    birth = values.get("birth_date")
+    if isinstance(birth, dt.date):
+        if birth > dt.date.today():
+            errors["birth_date"] = _("The birth date lies in the future.")
+        elif birth.year < 1900:
+            errors["birth_date"] = _("The birth date is before 1900.")
+    email = str(values.get("email", "")).strip()
+    if email and not _EMAIL.match(email):
+        errors["email"] = _("This is not an e-mail address.")
+    postcode = str(values.get("postcode", "")).strip()
+    if postcode and not _POSTCODE.match(postcode):
+        errors["postcode"] = _("A German postcode has five digits.")
+    phone = str(values.get("phone", "")).strip()
+    if phone and not _PHONE.match(phone):
+        errors["phone"] = _("A phone number has digits, spaces and an optional leading +.")
+    return errors
+
+
+def _cleaned(values: Mapping[str, Any]) -> dict[str, Any]:
+    out = {k: (v.strip() if isinstance(v, str) else v) for k, v in values.items()}
+    for latin, cyr in (("family_name", "family_name_cyr"), ("given_name", "given_name_cyr")):
+        if not out.get(latin) and out.get(cyr):
+            out[latin] = passport_spelling(out[cyr])
+    return out
+
+
+def create_person(values: Mapping[str, Any]) -> Person:
+    """Validate and create a person; raises ValidationError naming the first bad field."""
+    values = _cleaned(values)
+    errors = validate(values)
+    if errors:
+        field, message = next(iter(errors.items()))
+        raise ValidationError(message, field)
+    return changelog.create(Person, values)
+
+
+def update_person(person_id: str, values: Mapping[str, Any]) -> list[str]:
+    """Validate and save changed fields of a person; returns the names of the fields that changed."""
+    current = Person.get_by_id(person_id)
+    merged = {f.name: getattr(current, f.name) for f in Person.data_fields()}
+    merged.update(_cleaned(values))
+    errors = validate(merged)
+    if errors:
+        field, message = next(iter(errors.items()))
+        raise ValidationError(message, field)
+    return changelog.update(Person, person_id, _cleaned(values))
+
+
+@dataclass(frozen=True)
+class PersonRow:
+    """What a people list shows of one person."""
+
+    id: str
+    sort_key: str
+    family_name: str
+    given_name: str
+    family_name_cyr: str
+    given_name_cyr: str
+    birth_date: dt.date | None
+    city: str
+    phone: str
+
+
+_LIST_COLUMNS = (
+    "id, sort_key, family_name, given_name, family_name_cyr, given_name_cyr, birth_date, city, phone"
+)
+
+
+def _row(r: tuple[Any, ...]) -> PersonRow:
+    birth = dt.date.fromisoformat(r[6]) if r[6] else None
+    return PersonRow(r[0], r[1], r[2], r[3], r[4], r[5], birth, r[7], r[8])
+
+
+def count_people() -> int:
+    return int(Person.select().where(~Person.deleted).count())
+
+
+def page_people(after: tuple[str, str] | None = None, limit: int = 200, prefix: str = "") -> list[PersonRow]:
+    """People in alphabetical order, ``limit`` at a time, starting after the (sort_key, id) given.
+
+    ``prefix`` narrows the list to sort keys that start with it (typed in Latin or Cyrillic letters).
+    """
+    db = Person._meta.database
+    where = ["deleted = 0"]
+    params: list[Any] = []
+    key = sort_key({"family_name": prefix}) if not has_cyrillic(prefix) else kmu55(prefix).casefold()
+    if key:
+        where.append("sort_key >= ? AND sort_key < ?")
+        params += [key, key + "\U0010ffff"]
+    if after is not None:
+        where.append("(sort_key, id) > (?, ?)")
+        params += [after[0], after[1]]
+    sql = f"SELECT {_LIST_COLUMNS} FROM person WHERE {' AND '.join(where)} ORDER BY sort_key, id LIMIT ?"
+    params.append(limit)
+    return [_row(r) for r in db.execute_sql(sql, params).fetchall()]

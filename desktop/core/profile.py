@@ -1,0 +1,86 @@
+"""Profile-level services shared by the GUI and the CLI: first set-up, unlock, the volunteer at work."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from desktop import i18n
+from desktop.core import logs
+from desktop.core.errors import ValidationError
+from desktop.core.store import changelog
+from desktop.core.store import db as store_db
+from desktop.core.store.models import Volunteer
+from desktop.i18n import _
+
+log = logging.getLogger(__name__)
+
+MIN_PASSPHRASE_LENGTH = 8
+
+
+def profile_language(profile: Path) -> str | None:
+    """The UI language saved with a profile (readable before unlock: it is not personal data)."""
+    lang = store_db.read_profile_meta(profile).get("language")
+    return lang if lang in i18n.LANGUAGES else None
+
+
+def check_new_passphrase(passphrase: str, repeated: str) -> None:
+    """Refuse a new passphrase that is too short or was not typed the same twice."""
+    if len(passphrase) < MIN_PASSPHRASE_LENGTH:
+        raise ValidationError(
+            _("The passphrase needs at least {count} characters.").format(count=MIN_PASSPHRASE_LENGTH)
+        )
+    if passphrase != repeated:
+        raise ValidationError(_("The two passphrases differ."))
+
+
+def create(
+    profile: Path,
+    passphrase: str,
+    *,
+    language: str,
+    device_name: str,
+    volunteer_name: str,
+    kdf_iterations: int = store_db.DEFAULT_KDF_ITERATIONS,
+) -> store_db.Store:
+    """Create and open a new profile, naming this laptop and its volunteer."""
+    store = store_db.create_profile(profile, passphrase, language=language, kdf_iterations=kdf_iterations)
+    after_unlock(store)
+    store.set_setting("device_name", device_name.strip())
+    if volunteer_name.strip():
+        volunteer = changelog.create(Volunteer, name=volunteer_name.strip())
+        store.volunteer_id = volunteer.id
+        store.set_setting("volunteer_id", volunteer.id)
+    return store
+
+
+def unlock(profile: Path, passphrase: str) -> store_db.Store:
+    """Open an existing profile; a wrong passphrase raises WrongPassphrase before anything is written."""
+    store = store_db.open_store(profile, passphrase)
+    after_unlock(store)
+    return store
+
+
+def after_unlock(store: store_db.Store) -> None:
+    """What may only happen once the profile is open: logging to its folder, crash file."""
+    logs.setup_logging(store.path)
+    log.info("profile opened")
+
+
+def set_language(profile: Path, language: str) -> None:
+    """Remember the UI language of a profile and switch to it."""
+    i18n.set_language(language)
+    if store_db.profile_exists(profile):
+        store_db.write_profile_meta(profile, language=language)
+
+
+def device_name() -> str:
+    return store_db.current().get_setting("device_name")
+
+
+def volunteer_name() -> str:
+    store = store_db.current()
+    if not store.volunteer_id:
+        return ""
+    volunteer = Volunteer.get_or_none(Volunteer.id == store.volunteer_id)
+    return volunteer.name if volunteer else ""

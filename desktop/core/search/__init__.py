@@ -1,0 +1,1 @@
+"""Finding people across scripts and spellings."""

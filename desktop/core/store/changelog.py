@@ -1,0 +1,202 @@
+"""The only writer of travelling records: every create, update and delete is logged field by field.
+
+Each write runs in one transaction that changes the current-state table and appends, per changed field,
+a change entry with its hybrid-logical-clock stamp, this device, the author and the change it replaces
+(its base). A create logs every field that differs from the field's default (a receiving laptop starts
+from the same defaults). Database triggers refuse writes to travelling tables that do not come through
+here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Mapping, Sequence
+from typing import Any, TypeVar
+
+import peewee as pw
+
+from desktop.core import ids
+from desktop.core.store import db as store_db
+from desktop.core.store.hlc import physical_ms
+from desktop.core.store.models import Change, Peer, Travelling
+
+T = TypeVar("T", bound=Travelling)
+
+_INSERT_CHANGE = (
+    "INSERT INTO change (change_id, record_type, record_id, field, value, hlc, device, author, base) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+)
+
+
+def coerce(field: pw.Field, value: Any) -> Any:
+    """The Python value a field holds, from what a caller passed (ISO strings, model instances, ...)."""
+    if value is None:
+        return None
+    if isinstance(field, pw.ForeignKeyField):
+        return value.id if isinstance(value, pw.Model) else str(value)
+    if isinstance(field, pw.DateTimeField):
+        if isinstance(value, str):
+            value = dt.datetime.fromisoformat(value)
+        if isinstance(value, dt.datetime):
+            return value.replace(microsecond=0)
+        raise TypeError(f"{field.name}: not a date and time")
+    if isinstance(field, pw.DateField):
+        if isinstance(value, dt.datetime):
+            return value.date()
+        if isinstance(value, dt.date):
+            return value
+        if isinstance(value, str):
+            return dt.date.fromisoformat(value) if value else None
+        raise TypeError(f"{field.name}: not a date")
+    if isinstance(field, pw.BooleanField):
+        return bool(value)
+    if isinstance(field, pw.IntegerField):
+        return int(value)
+    return str(value)
+
+
+_encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+
+
+def to_json(value: Any) -> str:
+    """Canonical JSON of a field value: the same on every laptop for the same value."""
+    if isinstance(value, dt.datetime | dt.date):
+        value = value.isoformat()
+    return _encode(value)
+
+
+def default_of(field: pw.Field) -> Any:
+    default = field.default
+    return default() if callable(default) else default
+
+
+def _normalise(model: type[Travelling], values: Mapping[str, Any]) -> dict[str, Any]:
+    fields = {f.name: f for f in model.data_fields()}
+    out = {}
+    for name, value in values.items():
+        if name not in fields:
+            raise KeyError(f"{model.__name__} has no writable field {name!r}")
+        out[name] = coerce(fields[name], value)
+    return out
+
+
+def peer_id(uuid: str | None) -> int | None:
+    """The local number of a device or volunteer UUID in the change log (created on first use)."""
+    if uuid is None:
+        return None
+    db = Peer._meta.database
+    row = db.execute_sql("SELECT id FROM peer WHERE uuid = ?", (uuid,)).fetchone()
+    if row:
+        return int(row[0])
+    return int(db.execute_sql("INSERT INTO peer (uuid) VALUES (?)", (uuid,)).lastrowid)
+
+
+def create(model: type[T], values: Mapping[str, Any] | None = None, **kwargs: Any) -> T:
+    """Create a travelling record with ``values``; returns it as read back from the database."""
+    return model.get_by_id(bulk_create(model, [{**(values or {}), **kwargs}])[0])
+
+
+def bulk_create(model: type[Travelling], rows: Sequence[Mapping[str, Any]], chunk: int = 5000) -> list[str]:
+    """Create many records of one type in one transaction (import, demo data); returns their ids."""
+    store = store_db.current()
+    all_fields = model._meta.sorted_fields
+    defaults = {f.name: default_of(f) for f in model.data_fields()}
+    derived = set(model.derive({f.name: default_of(f) for f in all_fields}))
+    db_values = [(f.name, f.db_value) for f in all_fields]
+    columns = ", ".join(f'"{f.column_name}"' for f in all_fields)
+    insert_row = (
+        f'INSERT INTO "{model._meta.table_name}" ({columns}) VALUES ({", ".join("?" for _ in all_fields)})'
+    )
+    record_type = model.record_type
+    created: list[str] = []
+    cursor = store.db.cursor()
+    with store.db.atomic(), store_db.guard_open(), store_db.bulk_cache(len(rows)):
+        device, author = peer_id(store.device_id), peer_id(store.volunteer_id)
+        for start in range(0, len(rows), chunk):
+            row_params, change_params = [], []
+            for values in rows[start : start + chunk]:
+                raw_id = ids.new_id_bytes()
+                record_id = ids.to_text(raw_id)
+                stamp = store.clock.now()
+                given = _normalise(model, values)
+                row = dict(defaults)
+                row.update(given)
+                row["id"] = record_id
+                row["created_at"] = dt.datetime.fromtimestamp(physical_ms(stamp) / 1000).replace(microsecond=0)
+                row["created_by"] = store.device_id
+                if derived:
+                    row.update(model.derive(row))
+                row_params.append([to_db(row[name]) for name, to_db in db_values])
+                for name, value in given.items():
+                    if value != defaults[name]:
+                        change_params.append(
+                            (ids.new_id_bytes(), record_type, raw_id, name, to_json(value), stamp, device,
+                             author, None)
+                        )
+                created.append(record_id)
+            cursor.executemany(insert_row, row_params)
+            cursor.executemany(_INSERT_CHANGE, change_params)
+    return created
+
+
+def heads(record_id: str) -> dict[str, bytes]:
+    """For each field of a record, the id of the change that set its current value."""
+    rows = store_db.current().db.execute_sql(
+        "SELECT c.field, c.change_id FROM change c JOIN peer p ON p.id = c.device "
+        "WHERE c.record_id = ? ORDER BY c.hlc, p.uuid",
+        (ids.to_bytes(record_id),),
+    )
+    return {field: change_id for field, change_id in rows}
+
+
+def _current(model: type[Travelling], record: Travelling, name: str) -> Any:
+    """A field's current value in canonical form (the id for foreign keys, not the related object)."""
+    field = model._meta.fields[name]
+    attr = field.object_id_name if isinstance(field, pw.ForeignKeyField) else name
+    return coerce(field, getattr(record, attr))
+
+
+def update(model: type[T], record_id: str, values: Mapping[str, Any] | None = None, **kwargs: Any) -> list[str]:
+    """Set fields of a record; only fields whose value really changes are written and logged.
+
+    Returns the names of the changed fields.
+    """
+    store = store_db.current()
+    new = _normalise(model, {**(values or {}), **kwargs})
+    with store.db.atomic(), store_db.guard_open():
+        record = model.get_by_id(record_id)
+        changed = {k: v for k, v in new.items() if _current(model, record, k) != v}
+        if not changed:
+            return []
+        stamp = store.clock.now()
+        base = heads(record_id)
+        assignments: dict[pw.Field, Any] = {model._meta.fields[k]: v for k, v in changed.items()}
+        if model.derived:
+            full = {f.name: _current(model, record, f.name) for f in model.data_fields()}
+            full.update(changed)
+            for name, value in model.derive(full).items():
+                assignments[model._meta.fields[name]] = value
+        model.update(assignments).where(model.id == record_id).execute()
+        device, author = peer_id(store.device_id), peer_id(store.volunteer_id)
+        store.db.cursor().executemany(
+            _INSERT_CHANGE,
+            [
+                (ids.new_id_bytes(), model.record_type, record_id, name, to_json(value), stamp, device,
+                 author, base.get(name))
+                for name, value in changed.items()
+            ],
+        )
+    return list(changed)
+
+
+def delete(model: type[Travelling], record_id: str) -> None:
+    """Delete a record: a tombstone (``deleted`` set) that travels like any other change."""
+    update(model, record_id, deleted=True)
+
+
+def history(record_id: str) -> list[Change]:
+    """Every logged change of one record, oldest first."""
+    return list(
+        Change.select().where(Change.record_id == ids.to_bytes(record_id)).order_by(Change.hlc, Change.seq)
+    )

@@ -1,0 +1,174 @@
+"""Numbered schema migrations, applied in order, each in its own transaction with the version bump.
+
+Migrations are frozen SQL: they never import the current models, so a profile of any earlier version can
+be upgraded however the models look today. Add a migration at the end; never edit a released one.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+
+import peewee as pw
+
+log = logging.getLogger(__name__)
+
+TRAVELLING_TABLES_V1 = (
+    "volunteer", "person", "household", "household_member", "case", "appointment", "task", "note",
+)
+
+_TRAVELLING_COLUMNS = """
+    id TEXT PRIMARY KEY NOT NULL,
+    created_at TEXT NOT NULL,
+    created_by TEXT NOT NULL,
+    deleted INTEGER NOT NULL DEFAULT 0"""
+
+
+def _fk(table: str, on_delete: str) -> str:
+    return f'REFERENCES "{table}" (id) ON DELETE {on_delete} DEFERRABLE INITIALLY DEFERRED'
+
+
+def guard_triggers(table: str) -> list[str]:
+    """Triggers that refuse writes to a travelling table outside the change-log writer.
+
+    ``bg_changelog_open()`` is registered on every connection the app opens and is true only while the
+    change-log writer holds its transaction; any other path (raw SQL, peewee queries, the sqlcipher shell)
+    is refused.
+    """
+    statements = []
+    for event in ("INSERT", "UPDATE", "DELETE"):
+        statements.append(
+            f'CREATE TRIGGER IF NOT EXISTS "guard_{table}_{event.lower()}" BEFORE {event} ON "{table}" '
+            f"WHEN NOT bg_changelog_open() BEGIN "
+            f"SELECT RAISE(ABORT, 'travelling records change only through the change log'); END"
+        )
+    return statements
+
+
+def _v1(db: pw.Database) -> None:
+    statements = [
+        "CREATE TABLE schema_version (id INTEGER PRIMARY KEY, version INTEGER NOT NULL)",
+        "CREATE TABLE setting (key TEXT PRIMARY KEY NOT NULL, value TEXT NOT NULL)",
+        # Devices and authors named in the change log, stored once (the log refers to them by number).
+        "CREATE TABLE peer (id INTEGER PRIMARY KEY, uuid TEXT NOT NULL UNIQUE)",
+        # change_id, record_id and base are 16-byte UUIDs: the log is the largest table, kept compact.
+        """CREATE TABLE change (
+            seq INTEGER PRIMARY KEY AUTOINCREMENT,
+            change_id BLOB NOT NULL,
+            record_type TEXT NOT NULL,
+            record_id BLOB NOT NULL,
+            field TEXT NOT NULL,
+            value TEXT,
+            hlc INTEGER NOT NULL,
+            device INTEGER NOT NULL REFERENCES peer (id),
+            author INTEGER REFERENCES peer (id),
+            base BLOB)""",
+        # A change is identified by its record, field, stamp and device as well as by its change_id:
+        # this one index serves both "the current change of a field" and "is this change known already".
+        "CREATE UNIQUE INDEX change_record_field ON change (record_id, field, hlc, device)",
+        # The log is append-only: no path may rewrite history (erasure gets its own door later).
+        "CREATE TRIGGER change_no_update BEFORE UPDATE ON change "
+        "BEGIN SELECT RAISE(ABORT, 'the change log is append-only'); END",
+        "CREATE TRIGGER change_no_delete BEFORE DELETE ON change WHEN NOT bg_erasure_open() "
+        "BEGIN SELECT RAISE(ABORT, 'the change log is append-only'); END",
+        f"""CREATE TABLE volunteer ({_TRAVELLING_COLUMNS},
+            name TEXT NOT NULL, phone TEXT, email TEXT)""",
+        f"""CREATE TABLE person ({_TRAVELLING_COLUMNS},
+            family_name TEXT NOT NULL DEFAULT '', given_name TEXT NOT NULL DEFAULT '',
+            family_name_cyr TEXT NOT NULL DEFAULT '', given_name_cyr TEXT NOT NULL DEFAULT '',
+            patronymic TEXT NOT NULL DEFAULT '', birth_date TEXT, birth_place TEXT NOT NULL DEFAULT '',
+            nationality TEXT NOT NULL DEFAULT '', languages TEXT NOT NULL DEFAULT '',
+            phone TEXT NOT NULL DEFAULT '', telegram TEXT NOT NULL DEFAULT '', email TEXT NOT NULL DEFAULT '',
+            street TEXT NOT NULL DEFAULT '', postcode TEXT NOT NULL DEFAULT '', city TEXT NOT NULL DEFAULT '',
+            notes TEXT NOT NULL DEFAULT '', sort_key TEXT NOT NULL DEFAULT '')""",
+        "CREATE INDEX person_sort_key ON person (sort_key, id)",
+        f"""CREATE TABLE household ({_TRAVELLING_COLUMNS},
+            name TEXT NOT NULL DEFAULT '', notes TEXT NOT NULL DEFAULT '')""",
+        f"""CREATE TABLE household_member ({_TRAVELLING_COLUMNS},
+            household_id TEXT NOT NULL {_fk("household", "CASCADE")},
+            person_id TEXT NOT NULL {_fk("person", "CASCADE")},
+            role TEXT NOT NULL DEFAULT 'other')""",
+        "CREATE INDEX household_member_household ON household_member (household_id)",
+        "CREATE INDEX household_member_person ON household_member (person_id)",
+        f"""CREATE TABLE "case" ({_TRAVELLING_COLUMNS},
+            reference TEXT NOT NULL DEFAULT '', title TEXT NOT NULL DEFAULT '',
+            case_type TEXT NOT NULL DEFAULT 'other', authority TEXT NOT NULL DEFAULT '',
+            status TEXT NOT NULL DEFAULT 'open',
+            person_id TEXT {_fk("person", "CASCADE")},
+            household_id TEXT {_fk("household", "SET NULL")},
+            lead_volunteer_id TEXT {_fk("volunteer", "SET NULL")},
+            opened_on TEXT, closed_on TEXT, notes TEXT NOT NULL DEFAULT '')""",
+        'CREATE INDEX case_person ON "case" (person_id)',
+        'CREATE INDEX case_household ON "case" (household_id)',
+        'CREATE INDEX case_opened ON "case" (opened_on, id)',
+        f"""CREATE TABLE appointment ({_TRAVELLING_COLUMNS},
+            starts_at TEXT NOT NULL, office TEXT NOT NULL DEFAULT '', address TEXT NOT NULL DEFAULT '',
+            case_id TEXT {_fk("case", "CASCADE")},
+            person_id TEXT {_fk("person", "CASCADE")},
+            volunteer_id TEXT {_fk("volunteer", "SET NULL")},
+            interpreter_needed INTEGER NOT NULL DEFAULT 0, outcome TEXT NOT NULL DEFAULT '')""",
+        "CREATE INDEX appointment_starts ON appointment (starts_at)",
+        "CREATE INDEX appointment_case ON appointment (case_id)",
+        "CREATE INDEX appointment_person ON appointment (person_id)",
+        f"""CREATE TABLE task ({_TRAVELLING_COLUMNS},
+            title TEXT NOT NULL DEFAULT '', kind TEXT NOT NULL DEFAULT 'task', due_date TEXT,
+            done INTEGER NOT NULL DEFAULT 0,
+            case_id TEXT {_fk("case", "CASCADE")},
+            person_id TEXT {_fk("person", "CASCADE")},
+            volunteer_id TEXT {_fk("volunteer", "SET NULL")},
+            notes TEXT NOT NULL DEFAULT '')""",
+        "CREATE INDEX task_due ON task (due_date)",
+        "CREATE INDEX task_case ON task (case_id)",
+        "CREATE INDEX task_person ON task (person_id)",
+        f"""CREATE TABLE note ({_TRAVELLING_COLUMNS},
+            text TEXT NOT NULL DEFAULT '',
+            case_id TEXT {_fk("case", "CASCADE")},
+            person_id TEXT {_fk("person", "CASCADE")},
+            author_id TEXT {_fk("volunteer", "SET NULL")})""",
+        "CREATE INDEX note_case ON note (case_id)",
+        "CREATE INDEX note_person ON note (person_id)",
+    ]
+    for table in TRAVELLING_TABLES_V1:
+        statements.extend(guard_triggers(table))
+    for sql in statements:
+        db.execute_sql(sql)
+
+
+def _v2(db: pw.Database) -> None:
+    """Identifiers a person has at the offices (Jobcenter, Ausländerbehörde, tax, pension, health)."""
+    for column in (
+        "jobcenter_customer_no", "bg_number", "abh_file_no", "tax_id", "pension_no",
+        "health_insurer", "insurance_no", "iban",
+    ):
+        db.execute_sql(f"ALTER TABLE person ADD COLUMN {column} TEXT NOT NULL DEFAULT ''")
+
+
+#: Migration n brings the schema from version n-1 to version n.
+MIGRATIONS: dict[int, Callable[[pw.Database], None]] = {1: _v1, 2: _v2}
+LATEST = max(MIGRATIONS)
+
+
+def current_version(db: pw.Database) -> int:
+    if not db.table_exists("schema_version"):
+        return 0
+    row = db.execute_sql("SELECT version FROM schema_version WHERE id = 1").fetchone()
+    return int(row[0]) if row else 0
+
+
+def migrate(db: pw.Database, target: int = LATEST) -> int:
+    """Upgrade to ``target``; returns the version reached. Refuses a database newer than this program."""
+    version = current_version(db)
+    if version > LATEST:
+        raise RuntimeError(f"database schema {version} is newer than this program ({LATEST})")
+    while version < target:
+        step = version + 1
+        with db.atomic():
+            MIGRATIONS[step](db)
+            db.execute_sql(
+                "INSERT INTO schema_version (id, version) VALUES (1, ?) "
+                "ON CONFLICT(id) DO UPDATE SET version = excluded.version",
+                (step,),
+            )
+        log.info("database upgraded to schema version %d", step)
+        version = step
+    return version

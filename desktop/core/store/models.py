@@ -1,0 +1,230 @@
+"""Peewee models of the profile database.
+
+Travelling records (subclasses of :class:`Travelling`) are the ones that go to other laptops. They are
+written only through :mod:`desktop.core.store.changelog`; database triggers refuse any other write.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, ClassVar
+
+import peewee as pw
+
+db = pw.DatabaseProxy()
+
+
+class BaseModel(pw.Model):
+    class Meta:
+        database = db
+        legacy_table_names = False
+
+
+class SchemaVersion(BaseModel):
+    """One row: the schema version the database is at."""
+
+    version = pw.IntegerField()
+
+    class Meta:
+        table_name = "schema_version"
+
+
+class Setting(BaseModel):
+    """Local settings of this profile (device id, device name, own volunteer); they never travel."""
+
+    key = pw.CharField(primary_key=True)
+    value = pw.TextField()
+
+
+class Peer(BaseModel):
+    """A device or volunteer UUID named in the change log, numbered locally to keep the log small."""
+
+    id = pw.AutoField()
+    uuid = pw.CharField(unique=True)
+
+
+class Change(BaseModel):
+    """One field of one travelling record set to a value: the append-only log that travels."""
+
+    seq = pw.AutoField()  # local order of arrival, for "changes since the last export"
+    change_id = pw.BlobField()  # UUID, 16 bytes
+    record_type = pw.CharField()
+    record_id = pw.BlobField()  # UUID, 16 bytes
+    field = pw.CharField()
+    value = pw.TextField(null=True)  # canonical JSON
+    hlc = pw.BigIntegerField()
+    device = pw.ForeignKeyField(Peer, column_name="device")
+    author = pw.ForeignKeyField(Peer, column_name="author", null=True)  # the volunteer
+    base = pw.BlobField(null=True)  # change_id of the value this one replaced
+
+    class Meta:
+        table_name = "change"
+
+
+class Travelling(BaseModel):
+    """A record that travels between laptops: UUID key, creation stamp, author device, tombstone."""
+
+    #: Name used in the change log; stable across releases.
+    record_type: ClassVar[str] = ""
+    #: Every travelling model, in dependency order (parents first); filled by __init_subclass__.
+    registry: ClassVar[list[type[Travelling]]] = []
+
+    id = pw.CharField(primary_key=True)
+    created_at = pw.DateTimeField(default=dt.datetime.now)
+    created_by = pw.CharField()  # device id
+    deleted = pw.BooleanField(default=False)
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if cls.record_type:
+            Travelling.registry.append(cls)
+
+    #: Columns computed from other fields on every write; never logged, never travel.
+    derived: ClassVar[tuple[str, ...]] = ()
+
+    #: Columns that are not logged as fields: the key, and the creation stamp and device, which every
+    #: laptop takes from the record's first change.
+    META_FIELDS: ClassVar[tuple[str, ...]] = ("id", "created_at", "created_by")
+
+    @classmethod
+    def data_fields(cls) -> list[pw.Field]:
+        """The fields that are logged field by field (not the metadata and not derived columns)."""
+        return [f for f in cls._meta.sorted_fields if f.name not in cls.META_FIELDS and f.name not in cls.derived]
+
+    @classmethod
+    def derive(cls, row: dict[str, Any]) -> dict[str, Any]:
+        """Values of the derived columns for a full row of field values."""
+        return {}
+
+
+class Volunteer(Travelling):
+    record_type = "volunteer"
+    name = pw.CharField()
+    phone = pw.CharField(null=True)
+    email = pw.CharField(null=True)
+
+
+class Person(Travelling):
+    record_type = "person"
+    # Names as in the passport (Latin, KMU-55) and in the person's own Cyrillic.
+    family_name = pw.CharField(default="")
+    given_name = pw.CharField(default="")
+    family_name_cyr = pw.CharField(default="")
+    given_name_cyr = pw.CharField(default="")
+    patronymic = pw.CharField(default="")
+    birth_date = pw.DateField(null=True)
+    birth_place = pw.CharField(default="")
+    nationality = pw.CharField(default="")
+    languages = pw.CharField(default="")
+    phone = pw.CharField(default="")
+    telegram = pw.CharField(default="")
+    email = pw.CharField(default="")
+    street = pw.CharField(default="")
+    postcode = pw.CharField(default="")
+    city = pw.CharField(default="")
+    notes = pw.TextField(default="")
+    # Identifiers at the offices (schema version 2).
+    jobcenter_customer_no = pw.CharField(default="")
+    bg_number = pw.CharField(default="")
+    abh_file_no = pw.CharField(default="")
+    tax_id = pw.CharField(default="")
+    pension_no = pw.CharField(default="")
+    health_insurer = pw.CharField(default="")
+    insurance_no = pw.CharField(default="")
+    iban = pw.CharField(default="")
+    # Lower-cased "family given" in Latin letters, for sorting and keyset paging of lists.
+    sort_key = pw.CharField(default="", index=True)
+
+    derived: ClassVar[tuple[str, ...]] = ("sort_key",)
+
+    @classmethod
+    def derive(cls, row: dict[str, Any]) -> dict[str, Any]:
+        from desktop.core.people import sort_key
+
+        return {"sort_key": sort_key(row)}
+
+    def display_name(self) -> str:
+        """'FAMILY, Given' in passport letters, or the Cyrillic name when no Latin one is known."""
+        family = self.family_name or self.family_name_cyr
+        given = self.given_name or self.given_name_cyr
+        return f"{family}, {given}" if family and given else family or given
+
+
+class Household(Travelling):
+    """A Bedarfsgemeinschaft: the people the Jobcenter assesses together."""
+
+    record_type = "household"
+    name = pw.CharField(default="")
+    notes = pw.TextField(default="")
+
+
+class HouseholdMember(Travelling):
+    record_type = "household_member"
+    ROLES: ClassVar[tuple[str, ...]] = ("applicant", "partner", "child_u15", "child_15_24", "other")
+    household = pw.ForeignKeyField(Household, backref="members", on_delete="CASCADE")
+    person = pw.ForeignKeyField(Person, backref="memberships", on_delete="CASCADE")
+    role = pw.CharField(default="other")
+
+
+class Case(Travelling):
+    """A Vorgang: one matter at one office for one person or household."""
+
+    record_type = "case"
+    STATUSES: ClassVar[tuple[str, ...]] = ("open", "waiting", "decided", "closed")
+    reference = pw.CharField(default="")
+    title = pw.CharField(default="")
+    case_type = pw.CharField(default="other")
+    authority = pw.CharField(default="")
+    status = pw.CharField(default="open")
+    person = pw.ForeignKeyField(Person, backref="cases", null=True, on_delete="CASCADE")
+    household = pw.ForeignKeyField(Household, backref="cases", null=True, on_delete="SET NULL")
+    lead_volunteer = pw.ForeignKeyField(Volunteer, null=True, on_delete="SET NULL")
+    opened_on = pw.DateField(null=True)
+    closed_on = pw.DateField(null=True)
+    notes = pw.TextField(default="")
+
+
+class Appointment(Travelling):
+    """A Termin at an office."""
+
+    record_type = "appointment"
+    starts_at = pw.DateTimeField()
+    office = pw.CharField(default="")
+    address = pw.CharField(default="")
+    case = pw.ForeignKeyField(Case, backref="appointments", null=True, on_delete="CASCADE")
+    person = pw.ForeignKeyField(Person, backref="appointments", null=True, on_delete="CASCADE")
+    volunteer = pw.ForeignKeyField(Volunteer, null=True, on_delete="SET NULL")
+    interpreter_needed = pw.BooleanField(default=False)
+    outcome = pw.TextField(default="")
+
+
+class Task(Travelling):
+    """A task or a deadline (kind 'deadline' for legal time limits)."""
+
+    record_type = "task"
+    title = pw.CharField(default="")
+    kind = pw.CharField(default="task")
+    due_date = pw.DateField(null=True)
+    done = pw.BooleanField(default=False)
+    case = pw.ForeignKeyField(Case, backref="tasks", null=True, on_delete="CASCADE")
+    person = pw.ForeignKeyField(Person, backref="tasks", null=True, on_delete="CASCADE")
+    volunteer = pw.ForeignKeyField(Volunteer, null=True, on_delete="SET NULL")
+    notes = pw.TextField(default="")
+
+
+class Note(Travelling):
+    record_type = "note"
+    text = pw.TextField(default="")
+    case = pw.ForeignKeyField(Case, backref="case_notes", null=True, on_delete="CASCADE")
+    person = pw.ForeignKeyField(Person, backref="person_notes", null=True, on_delete="CASCADE")
+    author = pw.ForeignKeyField(Volunteer, null=True, on_delete="SET NULL")
+
+
+ALL_MODELS: list[type[BaseModel]] = [SchemaVersion, Setting, Peer, Change, *Travelling.registry]
+
+
+def model_for(record_type: str) -> type[Travelling]:
+    for model in Travelling.registry:
+        if model.record_type == record_type:
+            return model
+    raise KeyError(record_type)

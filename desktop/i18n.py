@@ -1,0 +1,172 @@
+"""Translations (gettext catalogs managed with babel) and locale-aware formatting.
+
+All user-visible text goes through ``_``/``N_``/``ngettext``/``pgettext`` from this module. Placeholders are
+named and filled after translation: ``_("{n} people").format(n=3)``. A translation whose placeholder names
+differ from the source is refused and the source text is used, so a bad catalog can never crash a dialog.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import gettext as _gettext
+import io
+import logging
+import string
+from collections.abc import Callable
+from functools import lru_cache
+
+from babel import Locale
+from babel import dates as babel_dates
+from babel import numbers as babel_numbers
+
+from desktop import paths
+
+log = logging.getLogger(__name__)
+
+DOMAIN = "desktop"
+DEFAULT_LANGUAGE = "de"
+#: Endonyms, shown as they are in every UI language.
+LANGUAGES: dict[str, str] = {"de": "Deutsch", "uk": "Українська", "en": "English"}
+
+_translations: _gettext.NullTranslations = _gettext.NullTranslations()
+_language = "en"
+_listeners: list[Callable[[str], None]] = []
+
+
+def N_(message: str) -> str:  # noqa: N802 - the gettext convention
+    """Mark a string for extraction; it is translated later where it is shown."""
+    return message
+
+
+@lru_cache(maxsize=4096)
+def _fields(text: str) -> frozenset[str]:
+    try:
+        return frozenset(name for _, name, _, _ in string.Formatter().parse(text) if name is not None)
+    except ValueError:
+        return frozenset({"<malformed>"})
+
+
+def _checked(source: str, translated: str) -> str:
+    if translated is source or translated == source:
+        return source
+    if _fields(source) != _fields(translated):
+        log.warning("translation placeholders differ from the source; using the source text")
+        return source
+    return translated
+
+
+def _(message: str) -> str:
+    """Translate ``message`` into the current UI language."""
+    return _checked(message, _translations.gettext(message))
+
+
+def ngettext(singular: str, plural: str, n: int) -> str:
+    """Plural-aware translation (Ukrainian has three forms)."""
+    source = singular if n == 1 else plural
+    return _checked(source, _translations.ngettext(singular, plural, n))
+
+
+def pgettext(context: str, message: str) -> str:
+    """Translation of ``message`` in a context that disambiguates it."""
+    return _checked(message, _translations.pgettext(context, message))
+
+
+def _load_catalog(lang: str) -> _gettext.NullTranslations:
+    base = paths.translations_dir() / lang / "LC_MESSAGES"
+    mo = base / f"{DOMAIN}.mo"
+    if mo.is_file():
+        with mo.open("rb") as fp:
+            return _gettext.GNUTranslations(fp)
+    po = base / f"{DOMAIN}.po"
+    if po.is_file():
+        # A source checkout that has not compiled its catalogs yet: compile in memory.
+        from babel.messages.mofile import write_mo
+        from babel.messages.pofile import read_po
+
+        with po.open("rb") as fp:
+            catalog = read_po(fp, locale=lang)
+        buf = io.BytesIO()
+        write_mo(buf, catalog, use_fuzzy=False)
+        buf.seek(0)
+        return _gettext.GNUTranslations(buf)
+    log.warning("no catalog for language %s", lang)
+    return _gettext.NullTranslations()
+
+
+def set_language(lang: str) -> None:
+    """Switch the language of everything translated from now on and tell the listeners."""
+    global _translations, _language
+    if lang not in LANGUAGES:
+        raise ValueError(f"unsupported language {lang!r}")
+    _translations = _load_catalog(lang)
+    _language = lang
+    for listener in list(_listeners):
+        listener(lang)
+
+
+def current_language() -> str:
+    return _language
+
+
+def add_language_listener(listener: Callable[[str], None]) -> None:
+    _listeners.append(listener)
+
+
+def remove_language_listener(listener: Callable[[str], None]) -> None:
+    if listener in _listeners:
+        _listeners.remove(listener)
+
+
+def lookup(context: str, message: str, n: int = -1) -> str | None:
+    """The translation of a string from Qt's own code, or None when the catalog has none."""
+    if context:
+        ctx_key = f"{context}\x04{message}"
+        found = _translations.gettext(ctx_key)
+        if found != ctx_key:
+            return found
+    found = _translations.gettext(message)
+    return found if found != message else None
+
+
+def locale() -> Locale:
+    return Locale.parse({"de": "de_DE", "uk": "uk_UA", "en": "en_GB"}[_language])
+
+
+def fmt_date(value: dt.date | None, format: str = "medium") -> str:  # noqa: A002
+    """A date in the UI language ('12.03.1985', '12 бер. 1985 р.', '12 Mar 1985')."""
+    if value is None:
+        return ""
+    return babel_dates.format_date(value, format=format, locale=locale())
+
+
+def fmt_datetime(value: dt.datetime | None, format: str = "medium") -> str:  # noqa: A002
+    if value is None:
+        return ""
+    return babel_dates.format_datetime(value, format=format, locale=locale())
+
+
+def fmt_number(value: float | int) -> str:
+    return babel_numbers.format_decimal(value, locale=locale())
+
+
+def fmt_date_german(value: dt.date | None) -> str:
+    """A date as German forms want it (TT.MM.JJJJ), whatever the UI language."""
+    return value.strftime("%d.%m.%Y") if value else ""
+
+
+def parse_date(text: str) -> dt.date | None:
+    """Parse a date typed by a user: 12.03.1985, 12.3.85, 1985-03-12. Raises ValueError when invalid."""
+    text = text.strip()
+    if not text:
+        return None
+    if "-" in text:
+        return dt.date.fromisoformat(text)
+    parts = text.replace("/", ".").split(".")
+    if len(parts) != 3 or not all(p.strip().isdigit() for p in parts):
+        raise ValueError(text)
+    day, month, year = (int(p) for p in parts)
+    if year < 100:
+        # Two-digit years: birth dates are in the past, appointments near the present.
+        pivot = dt.date.today().year % 100 + 10
+        year += 2000 if year <= pivot else 1900
+    return dt.date(year, month, day)

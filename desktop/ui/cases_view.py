@@ -1,0 +1,114 @@
+"""The Cases area: every case, newest first, loaded lazily; the case editor."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QModelIndex, Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView, QHBoxLayout, QLabel, QPushButton, QTableView, QVBoxLayout, QWidget,
+)
+
+from desktop import i18n
+from desktop.core import cases
+from desktop.core.cases import CaseRow
+from desktop.core.store.models import Case
+from desktop.i18n import N_, _
+from desktop.ui.case_editor import CaseEditor
+from desktop.ui.common import Retranslatable
+from desktop.ui.lazy_model import Column, LazyTableModel
+
+CASE_COLUMNS: list[Column[CaseRow]] = [
+    Column(N_("Opened"), lambda r: i18n.fmt_date(r.opened_on), align_right=True),
+    Column(N_("Reference"), lambda r: r.reference),
+    Column(N_("Case type"), lambda r: cases.case_type_label(r.case_type)),
+    Column(N_("Authority"), lambda r: cases.authority_label(r.authority)),
+    Column(N_("Status"), lambda r: cases.status_label(r.status)),
+    Column(N_("Person"), lambda r: r.person_name),
+]
+
+
+def cases_model(parent: QWidget | None = None) -> LazyTableModel[CaseRow]:
+    return LazyTableModel(
+        CASE_COLUMNS, cases.page_cases, lambda r: (r.opened_on.isoformat() if r.opened_on else "", r.id),
+        cases.count_cases, parent,
+    )
+
+
+class CasesView(Retranslatable, QWidget):
+    """List of cases with New and Edit."""
+
+    changed = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.model = cases_model(self)
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setAlternatingRowColors(True)
+        self.table.verticalHeader().setVisible(False)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.activated.connect(self._open_index)
+        self.title = QLabel()
+        self.title.setStyleSheet("font-size: 15pt; font-weight: 600;")
+        self.count_label = QLabel()
+        self.new_button = QPushButton()
+        self.new_button.clicked.connect(lambda: self.new_case())
+        self.edit_button = QPushButton()
+        self.edit_button.clicked.connect(self.edit_current)
+        top = QHBoxLayout()
+        top.addWidget(self.title)
+        top.addStretch(1)
+        top.addWidget(self.count_label)
+        top.addWidget(self.new_button)
+        top.addWidget(self.edit_button)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.table)
+        self.refresh()
+        self.retranslate_ui()
+
+    def retranslate_ui(self) -> None:
+        self.title.setText(_("Cases"))
+        self.new_button.setText(_("New case"))
+        self.new_button.setToolTip(_("Open a new case (Ctrl+Shift+N)"))
+        self.edit_button.setText(_("Edit"))
+        self.table.setAccessibleName(_("Cases"))
+        self._update_count()
+        self.model.retranslate()
+
+    def refresh(self) -> None:
+        self.model.reload()
+        self.table.resizeColumnsToContents()
+        self._update_count()
+        if self.model.rowCount():
+            self.table.selectRow(0)
+
+    def _update_count(self) -> None:
+        n = self.model.total
+        self.count_label.setText(i18n.ngettext("{n} case", "{n} cases", n).format(n=i18n.fmt_number(n)))
+
+    def _open_index(self, index: QModelIndex) -> None:
+        row = self.model.row_at(index.row())
+        if row is not None:
+            self.open_case(row.id)
+
+    def edit_current(self) -> None:
+        index = self.table.currentIndex()
+        row = self.model.row_at(index.row()) if index.isValid() else None
+        if row is not None:
+            self.open_case(row.id)
+
+    def open_case(self, case_id: str) -> None:
+        if CaseEditor(Case.get_by_id(case_id), parent=self).exec():
+            self.refresh()
+            self.changed.emit()
+
+    def new_case(self, person_id: str | None = None) -> None:
+        if CaseEditor(None, person_id=person_id, parent=self).exec():
+            self.refresh()
+            self.changed.emit()
+
+    def focus_list(self) -> None:
+        self.table.setFocus(Qt.FocusReason.ShortcutFocusReason)

@@ -1,0 +1,180 @@
+"""The person editor: names in both scripts, birth, contact, address, identifiers."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtWidgets import (
+    QDialog, QDialogButtonBox, QFormLayout, QGroupBox, QLabel, QLineEdit, QPlainTextEdit,
+    QPushButton, QScrollArea, QVBoxLayout, QWidget,
+)
+
+from desktop import i18n
+from desktop.core import people
+from desktop.core.errors import ValidationError
+from desktop.core.store.models import Person
+from desktop.i18n import N_, _
+from desktop.ui.common import Retranslatable, error_label, show_error
+
+# (group title, [(field, label)]) in the order shown.
+LAYOUT: list[tuple[str, list[tuple[str, str]]]] = [
+    (N_("Name in Cyrillic"), [
+        ("family_name_cyr", N_("Family name")), ("given_name_cyr", N_("Given name")),
+        ("patronymic", N_("Patronymic")),
+    ]),
+    (N_("Name as in the passport (Latin letters)"), [
+        ("family_name", N_("Family name")), ("given_name", N_("Given name")),
+    ]),
+    (N_("Birth and nationality"), [
+        ("birth_date", N_("Date of birth")), ("birth_place", N_("Place of birth")),
+        ("nationality", N_("Nationality")), ("languages", N_("Languages")),
+    ]),
+    (N_("Contact"), [
+        ("phone", N_("Phone")), ("telegram", N_("Telegram")), ("email", N_("E-mail")),
+        ("street", N_("Street and number")), ("postcode", N_("Postcode")), ("city", N_("City")),
+    ]),
+    (N_("Identifiers"), [
+        ("jobcenter_customer_no", N_("Jobcenter customer number")), ("bg_number", N_("BG number")),
+        ("abh_file_no", N_("Immigration office file number")), ("tax_id", N_("Tax ID")),
+        ("pension_no", N_("Pension insurance number")), ("health_insurer", N_("Health insurer")),
+        ("insurance_no", N_("Health insurance number")), ("iban", N_("IBAN")),
+    ]),
+]
+
+
+class PersonEditor(Retranslatable, QDialog):
+    """Create or edit one person; saving goes through the change log."""
+
+    def __init__(self, person: Person | None = None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.person = person
+        self.setMinimumSize(620, 560)
+        self.edits: dict[str, QLineEdit] = {}
+        self.errors: dict[str, QLabel] = {}
+        self.labels: list[tuple[QLabel, str]] = []
+        self.groups: list[tuple[QGroupBox, str]] = []
+        self._latin_touched = {"family_name": False, "given_name": False}
+
+        body = QWidget()
+        body_layout = QVBoxLayout(body)
+        for title, fields in LAYOUT:
+            group = QGroupBox()
+            self.groups.append((group, title))
+            form = QFormLayout(group)
+            for key, label_text in fields:
+                edit = QLineEdit()
+                edit.setObjectName(key)
+                edit.setAccessibleName(key)
+                err = error_label()
+                holder = QWidget()
+                holder_layout = QVBoxLayout(holder)
+                holder_layout.setContentsMargins(0, 0, 0, 0)
+                holder_layout.setSpacing(2)
+                holder_layout.addWidget(edit)
+                holder_layout.addWidget(err)
+                label = QLabel()
+                label.setBuddy(edit)
+                form.addRow(label, holder)
+                self.labels.append((label, label_text))
+                self.edits[key] = edit
+                self.errors[key] = err
+            body_layout.addWidget(group)
+        self.translit_button = QPushButton()
+        self.translit_button.clicked.connect(self._propose_latin)
+        self.groups[1][0].layout().addRow(self.translit_button)  # type: ignore[union-attr]
+        self.notes = QPlainTextEdit()
+        self.notes.setMaximumHeight(90)
+        self.notes_group = QGroupBox()
+        QVBoxLayout(self.notes_group).addWidget(self.notes)
+        body_layout.addWidget(self.notes_group)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(body)
+
+        self.error = error_label()
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons.accepted.connect(self.save)
+        self.buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(scroll)
+        layout.addWidget(self.error)
+        layout.addWidget(self.buttons)
+
+        for key in ("family_name_cyr", "given_name_cyr"):
+            self.edits[key].textEdited.connect(self._cyrillic_edited)
+        for key in ("family_name", "given_name"):
+            self.edits[key].textEdited.connect(lambda _t, k=key: self._latin_touched.__setitem__(k, True))
+        self._load()
+        self.retranslate_ui()
+
+    def retranslate_ui(self) -> None:
+        self.setWindowTitle(_("Edit person") if self.person else _("New person"))
+        for label, text in self.labels:
+            label.setText(_(text))
+        for group, title in self.groups:
+            group.setTitle(_(title))
+        self.notes_group.setTitle(_("Notes"))
+        self.translit_button.setText(_("Propose passport spelling from the Cyrillic"))
+        self.edits["birth_date"].setPlaceholderText(_("DD.MM.YYYY"))
+        self.edits["postcode"].setPlaceholderText("04109")
+
+    def _load(self) -> None:
+        if self.person is None:
+            return
+        for key, edit in self.edits.items():
+            value = getattr(self.person, key)
+            if key == "birth_date":
+                edit.setText(i18n.fmt_date_german(value))
+            else:
+                edit.setText(value or "")
+        self.notes.setPlainText(self.person.notes)
+        self._latin_touched = {k: bool(self.edits[k].text()) for k in self._latin_touched}
+
+    def _cyrillic_edited(self) -> None:
+        """Keep the passport spelling in step with the Cyrillic until the user edits it by hand."""
+        for latin, cyr in (("family_name", "family_name_cyr"), ("given_name", "given_name_cyr")):
+            if not self._latin_touched[latin]:
+                self.edits[latin].setText(people.passport_spelling(self.edits[cyr].text()))
+
+    def _propose_latin(self) -> None:
+        for latin, cyr in (("family_name", "family_name_cyr"), ("given_name", "given_name_cyr")):
+            if self.edits[cyr].text().strip():
+                self.edits[latin].setText(people.passport_spelling(self.edits[cyr].text()))
+                self._latin_touched[latin] = False
+
+    def values(self) -> dict[str, Any]:
+        """The entered values; raises ValidationError for a date that cannot be read."""
+        out: dict[str, Any] = {key: edit.text().strip() for key, edit in self.edits.items()}
+        try:
+            out["birth_date"] = i18n.parse_date(out["birth_date"])
+        except ValueError:
+            raise ValidationError(_("This is not a valid date (DD.MM.YYYY)."), "birth_date") from None
+        out["notes"] = self.notes.toPlainText().strip()
+        return out
+
+    def _show_errors(self, errors: dict[str, str]) -> None:
+        for key, label in self.errors.items():
+            show_error(label, errors.get(key, ""))
+        show_error(self.error, _("Please correct the marked fields.") if errors else "")
+        if errors:
+            self.edits[next(iter(errors))].setFocus()
+
+    def save(self) -> None:
+        try:
+            values = self.values()
+        except ValidationError as exc:
+            self._show_errors({exc.field or "": str(exc)})
+            return
+        errors = people.validate(values)
+        if errors:
+            self._show_errors(errors)
+            return
+        try:
+            if self.person is None:
+                self.person = people.create_person(values)
+            else:
+                people.update_person(self.person.id, values)
+        except ValidationError as exc:
+            self._show_errors({exc.field or "": str(exc)})
+            return
+        self.accept()

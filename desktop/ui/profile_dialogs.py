@@ -1,0 +1,199 @@
+"""First start (welcome: language, passphrase, names) and later starts (unlock)."""
+
+from __future__ import annotations
+
+import platform
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import (
+    QCheckBox, QComboBox, QDialog, QDialogButtonBox, QLabel, QLineEdit, QProgressBar,
+    QVBoxLayout, QWidget,
+)
+
+from desktop import i18n
+from desktop.core import profile
+from desktop.core.errors import UserError, ValidationError, WrongPassphrase
+from desktop.i18n import N_, _
+from desktop.ui.common import LabelledForm, Retranslatable, error_label, show_error
+from desktop.ui.qt_i18n import apply_language
+
+STRENGTH_WORDS = (N_("very weak"), N_("weak"), N_("fair"), N_("good"), N_("strong"))
+MIN_SCORE = 2
+
+
+def passphrase_score(passphrase: str, user_inputs: list[str] | None = None) -> int:
+    """zxcvbn's estimate from 0 (very weak) to 4 (strong)."""
+    if not passphrase:
+        return 0
+    from zxcvbn import zxcvbn
+
+    return int(zxcvbn(passphrase[:100], user_inputs=user_inputs or [])["score"])
+
+
+def _language_combo(parent: QWidget) -> QComboBox:
+    combo = QComboBox(parent)
+    for code, name in i18n.LANGUAGES.items():
+        combo.addItem(name, code)
+    combo.setCurrentIndex(list(i18n.LANGUAGES).index(i18n.current_language()))
+    combo.currentIndexChanged.connect(lambda _i: apply_language(combo.currentData()))
+    return combo
+
+
+class WelcomeDialog(Retranslatable, QDialog):
+    """Creates a new profile: language, passphrase (twice, with strength), laptop and volunteer names."""
+
+    def __init__(self, profile_dir: Path, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.profile_dir = profile_dir
+        self.setMinimumWidth(560)
+        self.intro = QLabel()
+        self.intro.setWordWrap(True)
+        self.language = _language_combo(self)
+        self.passphrase = QLineEdit()
+        self.passphrase.setEchoMode(QLineEdit.EchoMode.Password)
+        self.repeat = QLineEdit()
+        self.repeat.setEchoMode(QLineEdit.EchoMode.Password)
+        self.strength = QProgressBar()
+        self.strength.setRange(0, 4)
+        self.strength.setTextVisible(False)
+        self.strength.setMaximumHeight(8)
+        self.strength_text = QLabel()
+        self.strength_text.setWordWrap(True)
+        self.warning = QLabel()
+        self.warning.setWordWrap(True)
+        self.warning.setStyleSheet("background: #fff4e5; border: 1px solid #e0a040; padding: 6px;")
+        self.device = QLineEdit(platform.node())
+        self.volunteer = QLineEdit()
+        self.demo = QCheckBox()
+        self.error = error_label()
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons.accepted.connect(self._create)
+        self.buttons.rejected.connect(self.reject)
+
+        self.form = LabelledForm()
+        self.form.add(N_("Language"), self.language)
+        self.form.add(N_("Passphrase"), self.passphrase)
+        self.form.add(N_("Repeat passphrase"), self.repeat)
+        self.form.add(N_("Strength"), self.strength)
+        self.form.add("", self.strength_text)
+        self.form.add(N_("Name of this laptop"), self.device)
+        self.form.add(N_("Your name (volunteer)"), self.volunteer)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.intro)
+        layout.addLayout(self.form)
+        layout.addWidget(self.warning)
+        layout.addWidget(self.demo)
+        layout.addWidget(self.error)
+        layout.addWidget(self.buttons)
+        self.passphrase.textChanged.connect(self._update_strength)
+        self.store = None
+        self.retranslate_ui()
+        self._update_strength()
+
+    def retranslate_ui(self) -> None:
+        self.setWindowTitle(_("Welcome to Begleiter"))
+        self.intro.setText(
+            _("Begleiter keeps the cases of the families you accompany on this laptop, encrypted. "
+              "Choose your language and a passphrase for your profile.")
+        )
+        self.form.retranslate(_)
+        self.passphrase.setPlaceholderText(_("at least {count} characters").format(count=profile.MIN_PASSPHRASE_LENGTH))
+        self.warning.setText(
+            _("Begleiter cannot recover this passphrase: there is no recovery option. If it is forgotten, the "
+              "data in this profile cannot be opened again. Write it down and keep it in a safe place.")
+        )
+        self.demo.setText(_("Load demo data to try Begleiter out (fictional families)"))
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText(_("Create profile"))
+        self._update_strength()
+
+    def _update_strength(self) -> None:
+        score = passphrase_score(self.passphrase.text(), [self.volunteer.text(), self.device.text()])
+        self.strength.setValue(score if self.passphrase.text() else 0)
+        if not self.passphrase.text():
+            self.strength_text.setText(_("Tip: four or more unrelated words make a strong passphrase."))
+        else:
+            self.strength_text.setText(_("Strength: {word}").format(word=_(STRENGTH_WORDS[score])))
+
+    def _create(self) -> None:
+        try:
+            profile.check_new_passphrase(self.passphrase.text(), self.repeat.text())
+            if passphrase_score(self.passphrase.text(), [self.volunteer.text(), self.device.text()]) < MIN_SCORE:
+                raise ValidationError(_("This passphrase is too easy to guess. Add more words."))
+            if not self.volunteer.text().strip():
+                raise ValidationError(_("Enter your name."))
+            QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+            try:
+                self.store = profile.create(
+                    self.profile_dir, self.passphrase.text(), language=i18n.current_language(),
+                    device_name=self.device.text().strip() or platform.node(),
+                    volunteer_name=self.volunteer.text(),
+                )
+            finally:
+                QGuiApplication.restoreOverrideCursor()
+        except UserError as exc:
+            show_error(self.error, str(exc))
+            return
+        self.accept()
+
+    def wants_demo(self) -> bool:
+        return self.demo.isChecked()
+
+
+class UnlockDialog(Retranslatable, QDialog):
+    """Asks for the passphrase; a wrong one is said plainly and may be tried again."""
+
+    def __init__(self, profile_dir: Path, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.profile_dir = profile_dir
+        self.setMinimumWidth(440)
+        self.intro = QLabel()
+        self.intro.setWordWrap(True)
+        self.language = _language_combo(self)
+        self.passphrase = QLineEdit()
+        self.passphrase.setEchoMode(QLineEdit.EchoMode.Password)
+        self.error = error_label()
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons.accepted.connect(self._unlock)
+        self.buttons.rejected.connect(self.reject)
+        self.form = LabelledForm()
+        self.form.add(N_("Language"), self.language)
+        self.form.add(N_("Passphrase"), self.passphrase)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.intro)
+        layout.addLayout(self.form)
+        layout.addWidget(self.error)
+        layout.addWidget(self.buttons)
+        self.attempts = 0
+        self.store = None
+        self.retranslate_ui()
+
+    def retranslate_ui(self) -> None:
+        self.setWindowTitle(_("Unlock Begleiter"))
+        self.intro.setText(_("Enter the passphrase of your profile."))
+        self.form.retranslate(_)
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText(_("Unlock"))
+        if self.error.isVisible() and self.attempts:
+            show_error(self.error, self._wrong_text())
+
+    def _wrong_text(self) -> str:
+        return _("The passphrase is not correct. Please try again (attempt {count}).").format(count=self.attempts)
+
+    def _unlock(self) -> None:
+        QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        try:
+            self.store = profile.unlock(self.profile_dir, self.passphrase.text())
+        except WrongPassphrase:
+            self.attempts += 1
+            show_error(self.error, self._wrong_text())
+            self.passphrase.selectAll()
+            self.passphrase.setFocus()
+            return
+        except UserError as exc:
+            show_error(self.error, str(exc))
+            return
+        finally:
+            QGuiApplication.restoreOverrideCursor()
+        profile.set_language(self.profile_dir, i18n.current_language())
+        self.accept()
