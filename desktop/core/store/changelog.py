@@ -2,8 +2,8 @@
 
 Each write runs in one transaction that changes the current-state table and appends, per changed field,
 a change entry with its hybrid-logical-clock stamp, this device, the author and the change it replaces
-(its base). A create logs every field that differs from the field's default (a receiving laptop starts
-from the same defaults). Database triggers refuse writes to travelling tables that do not come through
+(its base). A create logs ``deleted: false`` (the record's birth) and every field that differs from the
+field's default (a receiving laptop starts from the same defaults). Database triggers refuse writes to travelling tables that do not come through
 here.
 """
 
@@ -128,8 +128,12 @@ def bulk_create(model: type[Travelling], rows: Sequence[Mapping[str, Any]], chun
                 if derived:
                     row.update(model.derive(row))
                 row_params.append([to_db(row[name]) for name, to_db in db_values])
+                # "deleted: false" is always logged: it is the record's birth, even when all else is default.
+                change_params.append(
+                    (ids.new_id_bytes(), record_type, raw_id, "deleted", "false", stamp, device, author, None)
+                )
                 for name, value in given.items():
-                    if value != defaults[name]:
+                    if value != defaults[name] and name != "deleted":
                         change_params.append(
                             (ids.new_id_bytes(), record_type, raw_id, name, to_json(value), stamp, device,
                              author, None)
@@ -182,7 +186,7 @@ def update(model: type[T], record_id: str, values: Mapping[str, Any] | None = No
         store.db.cursor().executemany(
             _INSERT_CHANGE,
             [
-                (ids.new_id_bytes(), model.record_type, record_id, name, to_json(value), stamp, device,
+                (ids.new_id_bytes(), model.record_type, ids.to_bytes(record_id), name, to_json(value), stamp, device,
                  author, base.get(name))
                 for name, value in changed.items()
             ],

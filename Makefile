@@ -1,0 +1,63 @@
+# Begleiter: `make run` sets everything up and starts the app; `make test` sets everything up and runs
+# the tests with the catalog gate and the import contract. Both create .venv on first use.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+LANGS := de uk en
+PYBABEL_KEYWORDS := --no-default-keywords -k _ -k N_ -k ngettext:1,2 -k pgettext:1c,2
+
+.PHONY: run test setup catalogs catalogs-update catalogs-check lint-imports lint smoke build frozen-smoke bench demo clean
+
+run: setup
+	$(BIN)/begleiter
+
+test: setup catalogs-check lint-imports
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q
+
+setup: $(STAMP) catalogs
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	touch $(STAMP)
+
+# .mo files are build outputs, compiled from the committed .po catalogs.
+catalogs: $(STAMP)
+	$(BIN)/pybabel compile --use-fuzzy=false -d translations -D desktop --statistics 2>&1 | grep -v "^$$" || true
+
+catalogs-update: $(STAMP)
+	$(BIN)/pybabel extract $(PYBABEL_KEYWORDS) --sort-by-file --no-location --project=Begleiter \
+		--copyright-holder="Begleiter contributors" -o translations/desktop.pot desktop
+	$(BIN)/pybabel update --no-fuzzy-matching --ignore-obsolete -i translations/desktop.pot -d translations -D desktop
+
+catalogs-check: $(STAMP)
+	mkdir -p build
+	$(BIN)/pybabel extract $(PYBABEL_KEYWORDS) --sort-by-file --no-location --project=Begleiter \
+		-o build/desktop.pot desktop
+	$(BIN)/pybabel update --check --no-fuzzy-matching --ignore-obsolete -i build/desktop.pot -d translations -D desktop
+	$(BIN)/python -m pytest -q tests/test_catalogs.py
+
+lint-imports: $(STAMP)
+	$(BIN)/lint-imports
+
+lint: $(STAMP)
+	$(BIN)/ruff check desktop tests
+
+smoke: setup
+	QT_QPA_PLATFORM=offscreen $(BIN)/begleiter --smoke-test
+
+bench: setup
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q -p no:cacheprovider tests/benchmarks -s
+
+build: setup
+	$(BIN)/python -m pip install --quiet -e ".[build]"
+	$(BIN)/pyinstaller --noconfirm --clean build.spec
+
+frozen-smoke: build
+	QT_QPA_PLATFORM=offscreen dist/begleiter/begleiter --smoke-test
+
+clean:
+	rm -rf build dist .pytest_cache

@@ -1,0 +1,49 @@
+"""Shared fixtures: a fresh profile per test (cheap key derivation), offscreen Qt, English by default."""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from desktop import i18n, paths
+from desktop.core import profile
+from desktop.core.store import db as store_db
+
+#: Test profiles only: the real floor is store_db.DEFAULT_KDF_ITERATIONS.
+TEST_KDF = 2_000
+PASSPHRASE = "correct horse battery staple"
+
+
+@pytest.fixture(autouse=True)
+def _isolation(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "home" / ".config"))
+    monkeypatch.delenv("BEGLEITER_PASSPHRASE", raising=False)
+    monkeypatch.delenv(paths.ENV_HOME, raising=False)
+    i18n.set_language("en")
+    yield
+    store_db.close_store()
+    paths.set_profile_dir(None)
+    i18n.set_language("en")
+
+
+@pytest.fixture
+def profile_dir(tmp_path: Path) -> Path:
+    folder = tmp_path / "profile"
+    paths.set_profile_dir(folder)
+    return folder
+
+
+@pytest.fixture
+def store(profile_dir: Path) -> store_db.Store:
+    """An open, empty profile with one volunteer."""
+    return profile.create(
+        profile_dir, PASSPHRASE, language="en", device_name="test-laptop", volunteer_name="Test Volunteer",
+        kdf_iterations=TEST_KDF,
+    )

@@ -1,0 +1,123 @@
+"""The encrypted profile: creation, unlock, wrong passphrases, pragmas, no plaintext files."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+import peewee as pw
+import pytest
+
+from desktop import paths
+from desktop.core import people, profile
+from desktop.core.errors import ProfileExists, ProfileMissing, WrongPassphrase
+from desktop.core.store import db as store_db
+from desktop.core.store import migrations
+from tests.conftest import PASSPHRASE, TEST_KDF
+
+SQLITE_MAGIC = b"SQLite format 3\x00"
+
+
+def _snapshot(folder: Path) -> dict[str, tuple[str, int]]:
+    return {
+        str(p.relative_to(folder)): (hashlib.sha256(p.read_bytes()).hexdigest(), p.stat().st_mtime_ns)
+        for p in sorted(folder.rglob("*")) if p.is_file()
+    }
+
+
+def test_new_profile_is_encrypted_and_configured(store: store_db.Store, profile_dir: Path) -> None:
+    people.create_person({"family_name_cyr": "Коваленко", "given_name_cyr": "Олена"})
+    db = store.db
+    assert db.execute_sql("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert db.execute_sql("PRAGMA synchronous").fetchone()[0] == 2  # FULL
+    assert db.execute_sql("PRAGMA foreign_keys").fetchone()[0] == 1
+    assert db.execute_sql("PRAGMA cipher_hmac_algorithm").fetchone()[0] == "HMAC_SHA512"
+    assert db.execute_sql("PRAGMA cipher_use_hmac").fetchone()[0] == "1"
+    assert db.execute_sql("PRAGMA cipher_integrity_check").fetchall() == []
+    assert migrations.current_version(db) == migrations.LATEST
+    meta = json.loads(paths.profile_meta_path(profile_dir).read_text())
+    assert meta["kdf"] == "pbkdf2-hmac-sha512"
+    # Every file of the profile, the database and its WAL included, is free of plaintext SQLite.
+    files = [p for p in profile_dir.rglob("*") if p.is_file()]
+    assert any(p.name == "begleiter.db-wal" for p in files)
+    for path in files:
+        data = path.read_bytes()
+        assert not data.startswith(SQLITE_MAGIC), path
+        assert "Коваленко".encode() not in data, path
+        assert b"Kovalenko" not in data, path
+
+
+def test_real_profiles_use_at_least_sqlcipher4_kdf_cost() -> None:
+    assert store_db.DEFAULT_KDF_ITERATIONS >= 256_000
+    import inspect
+
+    default = inspect.signature(profile.create).parameters["kdf_iterations"].default
+    assert default == store_db.DEFAULT_KDF_ITERATIONS
+
+
+def test_unlock_with_right_passphrase(store: store_db.Store, profile_dir: Path) -> None:
+    person = people.create_person({"family_name": "Shevchenko", "given_name": "Taras"})
+    store_db.close_store()
+    profile.unlock(profile_dir, PASSPHRASE)
+    assert people.page_people()[0].id == person.id
+
+
+def test_wrong_passphrase_changes_nothing(store: store_db.Store, profile_dir: Path) -> None:
+    people.create_person({"family_name": "Shevchenko", "given_name": "Taras"})
+    store_db.checkpoint()
+    store_db.close_store()
+    before = _snapshot(profile_dir)
+    for attempt in ("wrong", "", PASSPHRASE + " "):
+        with pytest.raises(WrongPassphrase):
+            profile.unlock(profile_dir, attempt)
+    assert _snapshot(profile_dir) == before
+    assert not store_db.is_open()
+    profile.unlock(profile_dir, PASSPHRASE)  # and the right one still works afterwards
+
+
+def test_missing_and_existing_profiles_are_reported(tmp_path: Path, store: store_db.Store, profile_dir: Path) -> None:
+    with pytest.raises(ProfileMissing):
+        store_db.open_store(tmp_path / "nowhere", PASSPHRASE)
+    with pytest.raises(ProfileExists):
+        store_db.create_profile(profile_dir, PASSPHRASE, kdf_iterations=TEST_KDF)
+
+
+def test_profile_folder_layout(store: store_db.Store, profile_dir: Path) -> None:
+    for sub in ("logs", "backups", "cache"):
+        assert (profile_dir / sub).is_dir()
+    assert (profile_dir / "logs" / "begleiter.log").is_file()
+
+
+def test_profile_dir_overrides(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    paths.set_profile_dir(None)
+    monkeypatch.setenv("BEGLEITER_HOME", str(tmp_path / "env"))
+    assert paths.profile_dir() == (tmp_path / "env").resolve()
+    paths.set_profile_dir(tmp_path / "flag")
+    assert paths.profile_dir() == (tmp_path / "flag").resolve()
+    paths.set_profile_dir(None)
+    monkeypatch.delenv("BEGLEITER_HOME")
+    assert "Begleiter" in str(paths.profile_dir())
+
+
+def test_database_of_a_newer_program_is_refused(store: store_db.Store) -> None:
+    store.db.execute_sql("UPDATE schema_version SET version = ?", (migrations.LATEST + 1,))
+    with pytest.raises(RuntimeError):
+        migrations.migrate(store.db)
+
+
+def test_worker_threads_get_their_own_connection(store: store_db.Store) -> None:
+    import threading
+
+    people.create_person({"family_name": "Bondarenko"})
+    seen: list[int] = []
+
+    def count() -> None:
+        seen.append(people.count_people())
+        store.db.close()
+
+    thread = threading.Thread(target=count)
+    thread.start()
+    thread.join()
+    assert seen == [1]
+    assert isinstance(store.db, pw.Database)
