@@ -12,9 +12,12 @@ from desktop import __version__
 def parse_gui_args(argv: Sequence[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="begleiter", description="Begleiter – Супровід")
     parser.add_argument("--version", action="version", version=f"begleiter {__version__}")
-    parser.add_argument("--data-dir", metavar="DIR", help="profile folder (default: $BEGLEITER_HOME or the user data folder)")
     parser.add_argument(
-        "--smoke-test", action="store_true",
+        "--data-dir", metavar="DIR", help="profile folder (default: $BEGLEITER_HOME or the user data folder)"
+    )
+    parser.add_argument(
+        "--smoke-test",
+        action="store_true",
         help="start, unlock the profile (or a temporary one), show the main window and exit 0",
     )
     args, _qt_args = parser.parse_known_args(argv)

@@ -40,7 +40,7 @@ def _register_fonts() -> None:
             QFontDatabase.addApplicationFont(str(font))
 
 
-def create_application(argv: list[str]):  # noqa: ANN201 - QApplication, imported lazily
+def create_application(argv: list[str]):
     from PySide6.QtGui import QFont
     from PySide6.QtWidgets import QApplication
 
@@ -101,8 +101,13 @@ def smoke_test(args: argparse.Namespace) -> int:
             temp = Path(tempfile.mkdtemp(prefix="begleiter-smoke-"))
             paths.set_profile_dir(temp)
             profile_dir = temp
-            profile.create(temp, secrets.token_urlsafe(24), language=i18n.current_language(),
-                           device_name="smoke-test", volunteer_name="Smoke Test")
+            profile.create(
+                temp,
+                secrets.token_urlsafe(24),
+                language=i18n.current_language(),
+                device_name="smoke-test",
+                volunteer_name="Smoke Test",
+            )
             demo.generate(30, seed=1)
         apply_language(initial_language(profile_dir))
         window = MainWindow()

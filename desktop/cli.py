@@ -5,8 +5,8 @@ from __future__ import annotations
 import argparse
 import getpass
 import json
-import logging
 import locale
+import logging
 import os
 import platform
 import sys
@@ -40,8 +40,12 @@ class _Parser(argparse.ArgumentParser):
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="begleiter-cli", description="Begleiter on the command line.")
     parser.add_argument("--version", action="version", version=f"begleiter-cli {__version__}")
-    parser.add_argument("--data-dir", metavar="DIR", help="profile folder (default: $BEGLEITER_HOME or the user data folder)")
-    parser.add_argument("--passphrase-file", metavar="FILE", help=f"read the passphrase from FILE (else ${ENV_PASSPHRASE}, else ask)")
+    parser.add_argument(
+        "--data-dir", metavar="DIR", help="profile folder (default: $BEGLEITER_HOME or the user data folder)"
+    )
+    parser.add_argument(
+        "--passphrase-file", metavar="FILE", help=f"read the passphrase from FILE (else ${ENV_PASSPHRASE}, else ask)"
+    )
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
     init = sub.add_parser("init", help="create a new encrypted profile")
     init.add_argument("--language", choices=sorted(i18n.LANGUAGES), default=None)
@@ -97,7 +101,10 @@ def _cmd_init(args: argparse.Namespace) -> int:
     profile.check_new_passphrase(passphrase, passphrase)
     i18n.set_language(language)
     profile.create(
-        folder, passphrase, language=language, device_name=args.device_name or platform.node(),
+        folder,
+        passphrase,
+        language=language,
+        device_name=args.device_name or platform.node(),
         volunteer_name=args.volunteer,
     )
     print(_("Created a new profile in {folder}.").format(folder=str(folder)))
@@ -112,7 +119,9 @@ def _cmd_demo(args: argparse.Namespace) -> int:
     result = demo.generate(args.people, seed=args.seed)
     print(
         _("Added {people} people, {cases} cases and {appointments} appointments in {seconds} s.").format(
-            people=result["person"], cases=result["case"], appointments=result["appointment"],
+            people=result["person"],
+            cases=result["case"],
+            appointments=result["appointment"],
             seconds=f"{time.monotonic() - started:.1f}",
         )
     )

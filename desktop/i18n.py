@@ -33,7 +33,7 @@ _language = "en"
 _listeners: list[Callable[[str], None]] = []
 
 
-def N_(message: str) -> str:  # noqa: N802 - the gettext convention
+def N_(message: str) -> str:
     """Mark a string for extraction; it is translated later where it is shown."""
     return message
 
@@ -132,14 +132,14 @@ def locale() -> Locale:
     return Locale.parse({"de": "de_DE", "uk": "uk_UA", "en": "en_GB"}[_language])
 
 
-def fmt_date(value: dt.date | None, format: str = "medium") -> str:  # noqa: A002
+def fmt_date(value: dt.date | None, format: str = "medium") -> str:
     """A date in the UI language ('12.03.1985', '12 бер. 1985 р.', '12 Mar 1985')."""
     if value is None:
         return ""
     return babel_dates.format_date(value, format=format, locale=locale())
 
 
-def fmt_datetime(value: dt.datetime | None, format: str = "medium") -> str:  # noqa: A002
+def fmt_datetime(value: dt.datetime | None, format: str = "medium") -> str:
     if value is None:
         return ""
     return babel_dates.format_datetime(value, format=format, locale=locale())

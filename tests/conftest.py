@@ -44,6 +44,10 @@ def profile_dir(tmp_path: Path) -> Path:
 def store(profile_dir: Path) -> store_db.Store:
     """An open, empty profile with one volunteer."""
     return profile.create(
-        profile_dir, PASSPHRASE, language="en", device_name="test-laptop", volunteer_name="Test Volunteer",
+        profile_dir,
+        PASSPHRASE,
+        language="en",
+        device_name="test-laptop",
+        volunteer_name="Test Volunteer",
         kdf_iterations=TEST_KDF,
     )

@@ -15,7 +15,7 @@ REQUIRED = ("de", "uk")
 PLURALS = {"de": 2, "uk": 3, "en": 2}
 
 
-def _catalog(lang: str):  # noqa: ANN202
+def _catalog(lang: str):
     with (ROOT / "translations" / lang / "LC_MESSAGES" / "desktop.po").open("rb") as fp:
         return read_po(fp, locale=lang)
 
@@ -66,17 +66,32 @@ def test_menu_accelerators_are_kept() -> None:
 
 # --- literals in the UI that bypass _() --------------------------------------------------------------
 TEXT_SETTERS = {
-    "setText", "setWindowTitle", "setToolTip", "setPlaceholderText", "setTitle", "addItem", "setStatusTip",
-    "showMessage", "setLabelText", "setAccessibleName", "addMenu", "setHtml", "information", "warning",
-    "critical", "question",
+    "setText",
+    "setWindowTitle",
+    "setToolTip",
+    "setPlaceholderText",
+    "setTitle",
+    "addItem",
+    "setStatusTip",
+    "showMessage",
+    "setLabelText",
+    "setAccessibleName",
+    "addMenu",
+    "setHtml",
+    "information",
+    "warning",
+    "critical",
+    "question",
 }
 ALLOWED = {"04109", "Begleiter"}
 
 
 def _is_user_text(node: ast.AST) -> bool:
     return (
-        isinstance(node, ast.Constant) and isinstance(node.value, str)
-        and any(ch.isalpha() for ch in node.value) and node.value not in ALLOWED
+        isinstance(node, ast.Constant)
+        and isinstance(node.value, str)
+        and any(ch.isalpha() for ch in node.value)
+        and node.value not in ALLOWED
     )
 
 

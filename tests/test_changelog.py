@@ -97,8 +97,9 @@ def test_every_model_writes_only_through_the_change_log(store: store_db.Store, m
         model.delete().where(model.id == record.id).execute()
     with pytest.raises(pw.IntegrityError, match="change log"):
         store.db.execute_sql(f'DELETE FROM "{table}"')
-    row = {f.name: (_sample(f, parents, 1) if f.name in values else changelog.default_of(f))
-           for f in model.data_fields()}
+    row = {
+        f.name: (_sample(f, parents, 1) if f.name in values else changelog.default_of(f)) for f in model.data_fields()
+    }
     with pytest.raises(pw.IntegrityError, match="change log"):
         model.insert(id=ids.new_id(), created_at=dt.datetime.now(), created_by="x", **row).execute()
     with pytest.raises(pw.IntegrityError, match="change log"):
@@ -148,8 +149,10 @@ def test_a_failed_write_leaves_no_change_entry(store: store_db.Store) -> None:
     assert Change.select().count() == before
 
 
-@given(st.lists(st.integers(min_value=0, max_value=5), min_size=1, max_size=200),
-       st.lists(st.integers(min_value=0, max_value=1 << 50), max_size=20))
+@given(
+    st.lists(st.integers(min_value=0, max_value=5), min_size=1, max_size=200),
+    st.lists(st.integers(min_value=0, max_value=1 << 50), max_size=20),
+)
 @settings(max_examples=200, deadline=None)
 def test_hlc_is_monotonic_whatever_the_wall_clock_does(steps: list[int], observed: list[int]) -> None:
     wall = [1_000_000]

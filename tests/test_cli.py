@@ -18,13 +18,19 @@ from tests.conftest import PASSPHRASE
 PYTHON = sys.executable
 
 
-def run_cli(*args: str, env: dict[str, str] | None = None, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+def run_cli(
+    *args: str, env: dict[str, str] | None = None, stdin: str | None = None
+) -> subprocess.CompletedProcess[str]:
     """The real console script in a child process, as a user or another program runs it."""
     full_env = {**os.environ, **(env or {})}
     full_env.pop("QT_QPA_PLATFORM", None)
     return subprocess.run(
         [PYTHON, "-c", "from desktop.__main__ import cli_entry; raise SystemExit(cli_entry())", *args],
-        capture_output=True, text=True, env=full_env, input=stdin, timeout=120,
+        capture_output=True,
+        text=True,
+        env=full_env,
+        input=stdin,
+        timeout=120,
     )
 
 
@@ -61,10 +67,16 @@ def test_init_demo_check_digest_in_child_processes(tmp_path: Path, passphrase_fi
     assert plain.stdout.strip() == data["digest"]
 
 
-def test_wrong_passphrase_exits_nonzero_with_one_line_and_touches_nothing(tmp_path: Path, passphrase_file: Path) -> None:
+def test_wrong_passphrase_exits_nonzero_with_one_line_and_touches_nothing(
+    tmp_path: Path, passphrase_file: Path
+) -> None:
     folder = tmp_path / "p"
-    assert run_cli("--data-dir", str(folder), "--passphrase-file", str(passphrase_file), "init",
-                   "--language", "de").returncode == 0
+    assert (
+        run_cli(
+            "--data-dir", str(folder), "--passphrase-file", str(passphrase_file), "init", "--language", "de"
+        ).returncode
+        == 0
+    )
     before = {p: p.read_bytes() for p in folder.rglob("*") if p.is_file()}
     mtimes = {p: p.stat().st_mtime_ns for p in before}
     result = run_cli("--data-dir", str(folder), "digest", env={"BEGLEITER_PASSPHRASE": "falsch"})
@@ -101,8 +113,9 @@ def test_usage_errors_exit_2(capsys: pytest.CaptureFixture[str]) -> None:
     assert exc.value.code == 2
 
 
-def test_check_reports_problems_with_exit_1(store: store_db.Store, profile_dir: Path,
-                                            monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+def test_check_reports_problems_with_exit_1(
+    store: store_db.Store, profile_dir: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     person = people.create_person({"family_name": "Moroz", "given_name": "Ivan"})
     with store_db.guard_open():
         store.db.execute_sql("UPDATE person SET phone = '123' WHERE id = ?", (person.id,))
@@ -113,8 +126,9 @@ def test_check_reports_problems_with_exit_1(store: store_db.Store, profile_dir: 
     assert "phone" in err and "Moroz" not in err
 
 
-def test_digest_depends_only_on_travelling_state(store: store_db.Store, profile_dir: Path,
-                                                 monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+def test_digest_depends_only_on_travelling_state(
+    store: store_db.Store, profile_dir: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     from desktop.core.store import integrity
 
     person = people.create_person({"family_name": "Boiko", "given_name": "Olha"})

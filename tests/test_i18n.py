@@ -12,8 +12,15 @@ from desktop import i18n
 def test_ukrainian_has_three_plural_forms() -> None:
     i18n.set_language("uk")
     forms = {n: i18n.ngettext("{n} person", "{n} people", n).format(n=n) for n in (1, 2, 5, 11, 21, 22, 25)}
-    assert forms == {1: "1 особа", 2: "2 особи", 5: "5 осіб", 11: "11 осіб", 21: "21 особа", 22: "22 особи",
-                     25: "25 осіб"}
+    assert forms == {
+        1: "1 особа",
+        2: "2 особи",
+        5: "5 осіб",
+        11: "11 осіб",
+        21: "21 особа",
+        22: "22 особи",
+        25: "25 осіб",
+    }
 
 
 def test_german_plurals_and_switching_back() -> None:
@@ -61,13 +68,16 @@ def test_dates_follow_the_ui_language_but_german_forms_stay_german() -> None:
     assert i18n.fmt_number(100000) == "100.000"
 
 
-@pytest.mark.parametrize(("text", "expected"), [
-    ("12.03.1985", dt.date(1985, 3, 12)),
-    ("1985-03-12", dt.date(1985, 3, 12)),
-    ("1.2.2024", dt.date(2024, 2, 1)),
-    ("29.02.2024", dt.date(2024, 2, 29)),
-    ("", None),
-])
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("12.03.1985", dt.date(1985, 3, 12)),
+        ("1985-03-12", dt.date(1985, 3, 12)),
+        ("1.2.2024", dt.date(2024, 2, 1)),
+        ("29.02.2024", dt.date(2024, 2, 29)),
+        ("", None),
+    ],
+)
 def test_parse_date(text: str, expected: dt.date | None) -> None:
     assert i18n.parse_date(text) == expected
 

@@ -12,7 +12,6 @@ from desktop.core.store import db as store_db
 from desktop.core.store import integrity, migrations
 from desktop.core.store.db import ProfileDatabase
 
-
 PERSON = "01900000-0000-7000-8000-000000000001"
 
 
@@ -31,8 +30,12 @@ def _make_v1(folder: Path) -> tuple[bytes, bytes]:
             "'kovalenko olena')",
             (PERSON,),
         )
-        for field, value in (("deleted", "false"), ("family_name", '"Kovalenko"'), ("given_name", '"Olena"'),
-                             ("birth_date", '"1985-03-12"')):
+        for field, value in (
+            ("deleted", "false"),
+            ("family_name", '"Kovalenko"'),
+            ("given_name", '"Olena"'),
+            ("birth_date", '"1985-03-12"'),
+        ):
             database.execute_sql(
                 "INSERT INTO change (change_id, record_type, record_id, field, value, hlc, device) "
                 "VALUES (randomblob(16), 'person', ?, ?, ?, 1, 1)",
@@ -73,7 +76,7 @@ def test_a_failing_migration_rolls_back(tmp_path: Path, monkeypatch: pytest.Monk
     folder = tmp_path / "broken"
     key, salt = _make_v1(folder)
 
-    def broken(db) -> None:  # noqa: ANN001
+    def broken(db) -> None:
         db.execute_sql("ALTER TABLE person ADD COLUMN half_done TEXT")
         raise RuntimeError("disk full")
 

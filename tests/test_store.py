@@ -22,7 +22,8 @@ SQLITE_MAGIC = b"SQLite format 3\x00"
 def _snapshot(folder: Path) -> dict[str, tuple[str, int]]:
     return {
         str(p.relative_to(folder)): (hashlib.sha256(p.read_bytes()).hexdigest(), p.stat().st_mtime_ns)
-        for p in sorted(folder.rglob("*")) if p.is_file()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
     }
 
 

@@ -109,8 +109,12 @@ def create_case(values: Mapping[str, Any]) -> Case:
 def update_case(case_id: str, values: Mapping[str, Any]) -> list[str]:
     case = Case.get_by_id(case_id)
     merged = {
-        "person": case.person_id, "household": case.household_id, "case_type": case.case_type,
-        "status": case.status, "opened_on": case.opened_on, "closed_on": case.closed_on,
+        "person": case.person_id,
+        "household": case.household_id,
+        "case_type": case.case_type,
+        "status": case.status,
+        "opened_on": case.opened_on,
+        "closed_on": case.closed_on,
     }
     merged.update(values)
     if merged.get("status") == "closed" and not merged.get("closed_on"):
@@ -141,7 +145,7 @@ def count_cases() -> int:
 def page_cases(after: tuple[str, str] | None = None, limit: int = 200) -> list[CaseRow]:
     """Cases, newest first, ``limit`` at a time after the (opened_on, id) given."""
     db = Case._meta.database
-    where = 'c.deleted = 0'
+    where = "c.deleted = 0"
     params: list[Any] = []
     if after is not None:
         where += " AND (c.opened_on, c.id) < (?, ?)"

@@ -13,7 +13,14 @@ from desktop.core.search.translit import kmu55
 from desktop.core.store import changelog
 from desktop.core.store import db as store_db
 from desktop.core.store.models import (
-    Appointment, Case, Household, HouseholdMember, Note, Person, Task, Volunteer,
+    Appointment,
+    Case,
+    Household,
+    HouseholdMember,
+    Note,
+    Person,
+    Task,
+    Volunteer,
 )
 
 # Family names whose feminine form is the same.
@@ -27,24 +34,43 @@ _FAMILY_COMMON = (
 ).split()
 # Adjectival family names: masculine form, feminine form.
 _FAMILY_ADJ = (
-    ("Ковальський", "Ковальська"), ("Савицький", "Савицька"), ("Вишневський", "Вишневська"),
-    ("Білий", "Біла"), ("Яворський", "Яворська"), ("Зелінський", "Зелінська"), ("Гречаний", "Гречана"),
-    ("Левицький", "Левицька"), ("Стельмах", "Стельмах"), ("Чорний", "Чорна"),
+    ("Ковальський", "Ковальська"),
+    ("Савицький", "Савицька"),
+    ("Вишневський", "Вишневська"),
+    ("Білий", "Біла"),
+    ("Яворський", "Яворська"),
+    ("Зелінський", "Зелінська"),
+    ("Гречаний", "Гречана"),
+    ("Левицький", "Левицька"),
+    ("Стельмах", "Стельмах"),
+    ("Чорний", "Чорна"),
 )
 # Given name, patronymic of a son, patronymic of a daughter.
 _MALE = (
-    ("Олександр", "Олександрович", "Олександрівна"), ("Андрій", "Андрійович", "Андріївна"),
-    ("Сергій", "Сергійович", "Сергіївна"), ("Володимир", "Володимирович", "Володимирівна"),
-    ("Дмитро", "Дмитрович", "Дмитрівна"), ("Іван", "Іванович", "Іванівна"),
-    ("Михайло", "Михайлович", "Михайлівна"), ("Юрій", "Юрійович", "Юріївна"),
-    ("Василь", "Васильович", "Василівна"), ("Олег", "Олегович", "Олегівна"),
-    ("Микола", "Миколайович", "Миколаївна"), ("Віктор", "Вікторович", "Вікторівна"),
-    ("Євген", "Євгенович", "Євгенівна"), ("Олексій", "Олексійович", "Олексіївна"),
-    ("Богдан", "Богданович", "Богданівна"), ("Тарас", "Тарасович", "Тарасівна"),
-    ("Ярослав", "Ярославович", "Ярославівна"), ("Максим", "Максимович", "Максимівна"),
-    ("Петро", "Петрович", "Петрівна"), ("Ігор", "Ігорович", "Ігорівна"),
-    ("Роман", "Романович", "Романівна"), ("Віталій", "Віталійович", "Віталіївна"),
-    ("Артем", "Артемович", "Артемівна"), ("Назар", "Назарович", "Назарівна"),
+    ("Олександр", "Олександрович", "Олександрівна"),
+    ("Андрій", "Андрійович", "Андріївна"),
+    ("Сергій", "Сергійович", "Сергіївна"),
+    ("Володимир", "Володимирович", "Володимирівна"),
+    ("Дмитро", "Дмитрович", "Дмитрівна"),
+    ("Іван", "Іванович", "Іванівна"),
+    ("Михайло", "Михайлович", "Михайлівна"),
+    ("Юрій", "Юрійович", "Юріївна"),
+    ("Василь", "Васильович", "Василівна"),
+    ("Олег", "Олегович", "Олегівна"),
+    ("Микола", "Миколайович", "Миколаївна"),
+    ("Віктор", "Вікторович", "Вікторівна"),
+    ("Євген", "Євгенович", "Євгенівна"),
+    ("Олексій", "Олексійович", "Олексіївна"),
+    ("Богдан", "Богданович", "Богданівна"),
+    ("Тарас", "Тарасович", "Тарасівна"),
+    ("Ярослав", "Ярославович", "Ярославівна"),
+    ("Максим", "Максимович", "Максимівна"),
+    ("Петро", "Петрович", "Петрівна"),
+    ("Ігор", "Ігорович", "Ігорівна"),
+    ("Роман", "Романович", "Романівна"),
+    ("Віталій", "Віталійович", "Віталіївна"),
+    ("Артем", "Артемович", "Артемівна"),
+    ("Назар", "Назарович", "Назарівна"),
 )
 _FEMALE = (
     "Олена Ольга Наталія Тетяна Ірина Світлана Юлія Оксана Марія Анна Катерина Людмила Галина Вікторія "
@@ -58,24 +84,47 @@ _BIRTH_PLACES = (
 ).split()
 _CITIES = {
     "Leipzig": (
-        ("Eisenbahnstraße", "04315"), ("Karl-Liebknecht-Straße", "04275"), ("Georg-Schumann-Straße", "04155"),
-        ("Lützner Straße", "04177"), ("Dresdner Straße", "04317"), ("Bornaische Straße", "04277"),
-        ("Wurzner Straße", "04315"), ("Zschochersche Straße", "04229"), ("Prager Straße", "04317"),
-        ("Delitzscher Straße", "04129"), ("Könneritzstraße", "04229"), ("Gohliser Straße", "04105"),
-        ("Torgauer Straße", "04318"), ("Stötteritzer Straße", "04317"), ("Kurt-Eisner-Straße", "04275"),
+        ("Eisenbahnstraße", "04315"),
+        ("Karl-Liebknecht-Straße", "04275"),
+        ("Georg-Schumann-Straße", "04155"),
+        ("Lützner Straße", "04177"),
+        ("Dresdner Straße", "04317"),
+        ("Bornaische Straße", "04277"),
+        ("Wurzner Straße", "04315"),
+        ("Zschochersche Straße", "04229"),
+        ("Prager Straße", "04317"),
+        ("Delitzscher Straße", "04129"),
+        ("Könneritzstraße", "04229"),
+        ("Gohliser Straße", "04105"),
+        ("Torgauer Straße", "04318"),
+        ("Stötteritzer Straße", "04317"),
+        ("Kurt-Eisner-Straße", "04275"),
     ),
     "Dresden": (
-        ("Königsbrücker Straße", "01099"), ("Bautzner Straße", "01099"), ("Louisenstraße", "01099"),
-        ("Leipziger Straße", "01127"), ("Großenhainer Straße", "01127"), ("Kesselsdorfer Straße", "01159"),
-        ("Tharandter Straße", "01159"), ("Pirnaer Landstraße", "01237"), ("Prohliser Allee", "01239"),
-        ("Dohnaer Straße", "01219"), ("Bürgerstraße", "01127"), ("Hechtstraße", "01097"),
-        ("Borsbergstraße", "01309"), ("Schandauer Straße", "01277"), ("Gorbitzer Straße", "01169"),
+        ("Königsbrücker Straße", "01099"),
+        ("Bautzner Straße", "01099"),
+        ("Louisenstraße", "01099"),
+        ("Leipziger Straße", "01127"),
+        ("Großenhainer Straße", "01127"),
+        ("Kesselsdorfer Straße", "01159"),
+        ("Tharandter Straße", "01159"),
+        ("Pirnaer Landstraße", "01237"),
+        ("Prohliser Allee", "01239"),
+        ("Dohnaer Straße", "01219"),
+        ("Bürgerstraße", "01127"),
+        ("Hechtstraße", "01097"),
+        ("Borsbergstraße", "01309"),
+        ("Schandauer Straße", "01277"),
+        ("Gorbitzer Straße", "01169"),
     ),
 }
 _OFFICES = {
     "Leipzig": {
         "jobcenter": ("Jobcenter Leipzig", "Georg-Schumann-Straße 171–175, 04159 Leipzig"),
-        "auslaenderbehoerde": ("Ausländerbehörde Leipzig", "Technisches Rathaus, Haus B, Prager Straße 118, 04317 Leipzig"),
+        "auslaenderbehoerde": (
+            "Ausländerbehörde Leipzig",
+            "Technisches Rathaus, Haus B, Prager Straße 118, 04317 Leipzig",
+        ),
         "buergeramt": ("Bürgeramt Leipzig", "Technisches Rathaus, Haus B, Prager Straße 118, 04317 Leipzig"),
     },
     "Dresden": {
@@ -163,15 +212,22 @@ def generate(
                     role = "child_u15" if age_days < 15 * 365 else "child_15_24"
                 given = rng.choice(_FEMALE) if female else rng.choice(_MALE)[0]
                 family = fam_f if female else fam_m
-                patronymic = (father[2] if female else father[1]) if role.startswith("child") else (
-                    rng.choice(_MALE)[2] if female else rng.choice(_MALE)[1]
+                patronymic = (
+                    (father[2] if female else father[1])
+                    if role.startswith("child")
+                    else (rng.choice(_MALE)[2] if female else rng.choice(_MALE)[1])
                 )
                 row = {
-                    "family_name_cyr": family, "given_name_cyr": given, "patronymic": patronymic,
+                    "family_name_cyr": family,
+                    "given_name_cyr": given,
+                    "patronymic": patronymic,
                     "family_name": kmu55(family).upper() if rng.random() < 0.1 else kmu55(family),
-                    "given_name": kmu55(given), "birth_date": birth,
-                    "birth_place": rng.choice(_BIRTH_PLACES), "nationality": "UKR",
-                    "languages": "uk, ru" if rng.random() < 0.6 else "uk", **address,
+                    "given_name": kmu55(given),
+                    "birth_date": birth,
+                    "birth_place": rng.choice(_BIRTH_PLACES),
+                    "nationality": "UKR",
+                    "languages": "uk, ru" if rng.random() < 0.6 else "uk",
+                    **address,
                 }
                 if role in ("applicant", "partner"):
                     row["phone"] = phone
@@ -186,9 +242,7 @@ def generate(
         person_ids = changelog.bulk_create(Person, person_rows)
 
         report("households")
-        households = [
-            {"name": f"BG {person_rows[m[0][0]]['family_name']}"} for _, m in families
-        ]
+        households = [{"name": f"BG {person_rows[m[0][0]]['family_name']}"} for _, m in families]
         household_ids = changelog.bulk_create(Household, households)
         member_rows = [
             {"household": hid, "person": person_ids[idx], "role": role}
@@ -206,12 +260,19 @@ def generate(
                 case_type = rng.choice(_CASES_BY_AUTHORITY[authority])
                 opened = today - dt.timedelta(days=rng.randint(0, 400))
                 status = rng.choice(("open", "open", "waiting", "decided", "closed"))
-                case_rows.append({
-                    "reference": next_reference(opened), "case_type": case_type, "authority": authority,
-                    "status": status, "person": applicant, "household": hid,
-                    "lead_volunteer": rng.choice(volunteer_ids), "opened_on": opened,
-                    "closed_on": opened + dt.timedelta(days=rng.randint(10, 60)) if status == "closed" else None,
-                })
+                case_rows.append(
+                    {
+                        "reference": next_reference(opened),
+                        "case_type": case_type,
+                        "authority": authority,
+                        "status": status,
+                        "person": applicant,
+                        "household": hid,
+                        "lead_volunteer": rng.choice(volunteer_ids),
+                        "opened_on": opened,
+                        "closed_on": opened + dt.timedelta(days=rng.randint(10, 60)) if status == "closed" else None,
+                    }
+                )
                 case_meta.append((city, authority, case_type, applicant, status))
         case_ids = changelog.bulk_create(Case, case_rows)
 
@@ -224,23 +285,41 @@ def generate(
             if rng.random() < 0.6:
                 day = _working_day(rng, today - dt.timedelta(days=3), 42)
                 when = dt.datetime.combine(day, dt.time(rng.randint(8, 15), rng.choice((0, 15, 30, 45))))
-                appointments.append({
-                    "starts_at": when, "office": office, "address": address, "case": cid, "person": person,
-                    "volunteer": rng.choice((*volunteer_ids, None)), "interpreter_needed": rng.random() < 0.3,
-                })
+                appointments.append(
+                    {
+                        "starts_at": when,
+                        "office": office,
+                        "address": address,
+                        "case": cid,
+                        "person": person,
+                        "volunteer": rng.choice((*volunteer_ids, None)),
+                        "interpreter_needed": rng.random() < 0.3,
+                    }
+                )
             title, kind = _TASKS[case_type]
-            tasks.append({
-                "title": title, "kind": kind, "case": cid, "person": person,
-                "due_date": today + dt.timedelta(days=rng.randint(-5, 30)), "volunteer": rng.choice(volunteer_ids),
-            })
+            tasks.append(
+                {
+                    "title": title,
+                    "kind": kind,
+                    "case": cid,
+                    "person": person,
+                    "due_date": today + dt.timedelta(days=rng.randint(-5, 30)),
+                    "volunteer": rng.choice(volunteer_ids),
+                }
+            )
             if rng.random() < 0.3:
-                notes.append({"text": rng.choice(_NOTES), "case": cid, "person": person,
-                              "author": rng.choice(volunteer_ids)})
+                notes.append(
+                    {"text": rng.choice(_NOTES), "case": cid, "person": person, "author": rng.choice(volunteer_ids)}
+                )
         changelog.bulk_create(Appointment, appointments)
         changelog.bulk_create(Task, tasks)
         changelog.bulk_create(Note, notes)
     report("done")
     return {
-        "person": len(person_ids), "household": len(household_ids), "case": len(case_ids),
-        "appointment": len(appointments), "task": len(tasks), "note": len(notes),
+        "person": len(person_ids),
+        "household": len(household_ids),
+        "case": len(case_ids),
+        "appointment": len(appointments),
+        "task": len(tasks),
+        "note": len(notes),
     }

@@ -25,9 +25,17 @@ _crash_fp: IO[str] | None = None
 class _NoMessageFormatter(logging.Formatter):
     """Formats exception info as type + stack only (exception messages may quote user data)."""
 
-    def formatException(self, ei):  # noqa: N802 - logging API
+    def formatException(self, ei):
         exc_type, exc, tb = ei
         return safe_traceback(exc_type, exc, tb)
+
+    def format(self, record: logging.LogRecord) -> str:
+        # Another handler may have cached the full traceback (with the message) on the record.
+        cached, record.exc_text = record.exc_text, None
+        try:
+            return super().format(record)
+        finally:
+            record.exc_text = cached
 
 
 def setup_logging(profile: Path, level: int = logging.INFO) -> Path:
@@ -48,9 +56,7 @@ def setup_logging(profile: Path, level: int = logging.INFO) -> Path:
     return log_file
 
 
-def safe_traceback(
-    exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-) -> str:
+def safe_traceback(exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> str:
     """The stack and exception type, without the exception message."""
     frames = traceback.extract_tb(tb)
     lines = ["Traceback (most recent call last):"]
@@ -65,7 +71,7 @@ def _short(filename: str) -> str:
     parts = Path(filename).parts
     for anchor in ("desktop", "site-packages"):
         if anchor in parts:
-            return "/".join(parts[parts.index(anchor):])
+            return "/".join(parts[parts.index(anchor) :])
     return Path(filename).name
 
 

@@ -103,9 +103,7 @@ class PersonRow:
     phone: str
 
 
-_LIST_COLUMNS = (
-    "id, sort_key, family_name, given_name, family_name_cyr, given_name_cyr, birth_date, city, phone"
-)
+_LIST_COLUMNS = "id, sort_key, family_name, given_name, family_name_cyr, given_name_cyr, birth_date, city, phone"
 
 
 def _row(r: tuple[Any, ...]) -> PersonRow:

@@ -49,8 +49,10 @@ class AboutDialog(Retranslatable, QDialog):
         self.setWindowTitle(_("About Begleiter"))
         self.heading.setText(_("Begleiter {version}").format(version=__version__))
         self.text.setText(
-            _("Begleiter (Супровід) helps volunteers who accompany people from Ukraine to German offices "
-              "keep their cases, appointments and documents in order – offline and encrypted.")
+            _(
+                "Begleiter (Супровід) helps volunteers who accompany people from Ukraine to German offices "
+                "keep their cases, appointments and documents in order – offline and encrypted."
+            )
             + "\n\n"
             + _("Qt {qt}, PySide6 {pyside}, Python {python}").format(
                 qt=qVersion(), pyside=PySide6.__version__, python=platform.python_version()

@@ -6,8 +6,18 @@ import datetime as dt
 from typing import Any
 
 from PySide6.QtWidgets import (
-    QAbstractItemView, QComboBox, QDialog, QDialogButtonBox, QHBoxLayout, QLabel, QLineEdit,
-    QPlainTextEdit, QPushButton, QTableView, QVBoxLayout, QWidget,
+    QAbstractItemView,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
 )
 
 from desktop import i18n
@@ -168,9 +178,12 @@ class CaseEditor(Retranslatable, QDialog):
             show_error(self.error, _("This is not a valid date (DD.MM.YYYY)."))
             return
         values = {
-            "person": self.person_id, "case_type": self.case_type.currentData(),
-            "authority": self.authority.currentData(), "status": self.status.currentData(),
-            "title": self.title.text().strip(), "opened_on": opened or dt.date.today(),
+            "person": self.person_id,
+            "case_type": self.case_type.currentData(),
+            "authority": self.authority.currentData(),
+            "status": self.status.currentData(),
+            "title": self.title.text().strip(),
+            "opened_on": opened or dt.date.today(),
             "notes": self.notes.toPlainText().strip(),
         }
         try:

@@ -4,7 +4,13 @@ from __future__ import annotations
 
 from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView, QHBoxLayout, QLabel, QPushButton, QTableView, QVBoxLayout, QWidget,
+    QAbstractItemView,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
 )
 
 from desktop import i18n
@@ -28,8 +34,11 @@ CASE_COLUMNS: list[Column[CaseRow]] = [
 
 def cases_model(parent: QWidget | None = None) -> LazyTableModel[CaseRow]:
     return LazyTableModel(
-        CASE_COLUMNS, cases.page_cases, lambda r: (r.opened_on.isoformat() if r.opened_on else "", r.id),
-        cases.count_cases, parent,
+        CASE_COLUMNS,
+        cases.page_cases,
+        lambda r: (r.opened_on.isoformat() if r.opened_on else "", r.id),
+        cases.count_cases,
+        parent,
     )
 
 

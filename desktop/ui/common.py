@@ -14,7 +14,7 @@ class Retranslatable:
     def retranslate_ui(self) -> None:
         raise NotImplementedError
 
-    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt API
+    def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange:
             self.retranslate_ui()
         super().changeEvent(event)  # type: ignore[misc]
@@ -49,6 +49,6 @@ class LabelledForm(QFormLayout):
         self._labels.append((label, title))
         return label
 
-    def retranslate(self, translate) -> None:  # noqa: ANN001 - the gettext function
+    def retranslate(self, translate) -> None:
         for label, title in self._labels:
             label.setText(translate(title) if title else "")

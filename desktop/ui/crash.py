@@ -35,7 +35,7 @@ class CrashHandler(QObject):
         if issubclass(exc_type, KeyboardInterrupt):
             QApplication.quit()
             return
-        log.error("unhandled exception", exc_info=(exc_type, exc, tb))
+        log.error("unhandled exception\n%s", logs.safe_traceback(exc_type, exc, tb))
         self._report.emit(logs.traceback_id(exc_type, tb), exc_type.__name__, str(exc) if exc else "")
 
     def _show(self, crash_id: str, type_name: str, message: str) -> None:
@@ -43,18 +43,30 @@ class CrashHandler(QObject):
             return
         self.seen.add(crash_id)
         self.shown.append(crash_id)
-        box = QMessageBox(QMessageBox.Icon.Critical, _("Unexpected error"),
-                          _("Something went wrong. Your saved data is safe; the last action may not have "
-                            "completed. The details were written to the log (without personal data)."),
-                          QMessageBox.StandardButton.Ok, QApplication.activeWindow())
-        box.setDetailedText(f"{type_name}: {message}\n{_('Reference')}: {crash_id}")
+        box = QMessageBox(
+            QMessageBox.Icon.Critical,
+            _("Unexpected error"),
+            _(
+                "Something went wrong. Your saved data is safe; the last action may not have "
+                "completed. The details were written to the log (without personal data)."
+            ),
+            QMessageBox.StandardButton.Ok,
+            QApplication.activeWindow(),
+        )
+        box.setDetailedText(f"{type_name}: {message}\n{_('Reference')}: {crash_id}")  # on screen only
         box.exec()
 
 
 def show_previous_crash(report: str) -> None:
     """Tell the user the last session ended in a crash; the report stays in the profile's log folder."""
-    box = QMessageBox(QMessageBox.Icon.Warning, _("Begleiter closed unexpectedly"),
-                      _("Begleiter closed unexpectedly last time. A technical report (no personal data) is "
-                        "kept in the profile's log folder."), QMessageBox.StandardButton.Ok)
+    box = QMessageBox(
+        QMessageBox.Icon.Warning,
+        _("Begleiter closed unexpectedly"),
+        _(
+            "Begleiter closed unexpectedly last time. A technical report (no personal data) is "
+            "kept in the profile's log folder."
+        ),
+        QMessageBox.StandardButton.Ok,
+    )
     box.setDetailedText(report[-4000:])
     box.exec()

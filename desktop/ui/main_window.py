@@ -5,13 +5,21 @@ from __future__ import annotations
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
-    QHBoxLayout, QInputDialog, QLabel, QListWidget, QMainWindow, QMessageBox, QProgressDialog,
-    QStackedWidget, QWidget,
+    QHBoxLayout,
+    QInputDialog,
+    QLabel,
+    QListWidget,
+    QMainWindow,
+    QMessageBox,
+    QProgressDialog,
+    QStackedWidget,
+    QWidget,
 )
 
 from desktop import i18n, paths
 from desktop.core import demo, people, profile
 from desktop.core.errors import UserError
+from desktop.core.store import db as store_db
 from desktop.i18n import N_, _
 from desktop.ui.about import AboutDialog
 from desktop.ui.cases_view import CasesView
@@ -55,7 +63,7 @@ class MainWindow(Retranslatable, QMainWindow):
         self.retranslate_ui()
 
     # --- actions and menus ------------------------------------------------------------------------
-    def _action(self, shortcut: QKeySequence | str | None, slot, checkable: bool = False) -> QAction:  # noqa: ANN001
+    def _action(self, shortcut: QKeySequence | str | None, slot, checkable: bool = False) -> QAction:
         action = QAction(self)
         if shortcut is not None:
             action.setShortcut(QKeySequence(shortcut))
@@ -140,6 +148,8 @@ class MainWindow(Retranslatable, QMainWindow):
         self._update_status()
 
     def _update_status(self) -> None:
+        if not store_db.is_open():
+            return  # the window outlived the profile (closing down)
         n_people = self.people.model.total
         self.act_demo.setEnabled(n_people == 0)
         self.act_demo.setToolTip("" if n_people == 0 else _("Demo data can only be loaded into an empty profile."))
@@ -171,7 +181,8 @@ class MainWindow(Retranslatable, QMainWindow):
             self.statusBar().showMessage(
                 i18n.ngettext("Added {n} demo person.", "Added {n} demo people.", result["person"]).format(
                     n=i18n.fmt_number(result["person"])
-                ), 8000,
+                ),
+                8000,
             )
 
         def failed(exc: Exception) -> None:
@@ -193,6 +204,6 @@ class MainWindow(Retranslatable, QMainWindow):
         if geometry is None or not self.restoreGeometry(geometry):
             self.resize(1100, 700)
 
-    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt API
+    def closeEvent(self, event: QCloseEvent) -> None:
         self._settings().setValue("main/geometry", self.saveGeometry())
         super().closeEvent(event)

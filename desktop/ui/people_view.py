@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView, QHBoxLayout, QHeaderView, QLabel, QPushButton, QTableView, QVBoxLayout, QWidget,
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
 )
 
 from desktop import i18n
@@ -32,9 +39,7 @@ PEOPLE_COLUMNS: list[Column[PersonRow]] = [
 
 
 def people_model(parent: QWidget | None = None) -> LazyTableModel[PersonRow]:
-    return LazyTableModel(
-        PEOPLE_COLUMNS, people.page_people, lambda r: (r.sort_key, r.id), people.count_people, parent
-    )
+    return LazyTableModel(PEOPLE_COLUMNS, people.page_people, lambda r: (r.sort_key, r.id), people.count_people, parent)
 
 
 class PeopleView(Retranslatable, QWidget):

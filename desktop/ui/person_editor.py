@@ -5,8 +5,17 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtWidgets import (
-    QDialog, QDialogButtonBox, QFormLayout, QGroupBox, QLabel, QLineEdit, QPlainTextEdit,
-    QPushButton, QScrollArea, QVBoxLayout, QWidget,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QGroupBox,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
 )
 
 from desktop import i18n
@@ -18,27 +27,54 @@ from desktop.ui.common import Retranslatable, error_label, show_error
 
 # (group title, [(field, label)]) in the order shown.
 LAYOUT: list[tuple[str, list[tuple[str, str]]]] = [
-    (N_("Name in Cyrillic"), [
-        ("family_name_cyr", N_("Family name")), ("given_name_cyr", N_("Given name")),
-        ("patronymic", N_("Patronymic")),
-    ]),
-    (N_("Name as in the passport (Latin letters)"), [
-        ("family_name", N_("Family name")), ("given_name", N_("Given name")),
-    ]),
-    (N_("Birth and nationality"), [
-        ("birth_date", N_("Date of birth")), ("birth_place", N_("Place of birth")),
-        ("nationality", N_("Nationality")), ("languages", N_("Languages")),
-    ]),
-    (N_("Contact"), [
-        ("phone", N_("Phone")), ("telegram", N_("Telegram")), ("email", N_("E-mail")),
-        ("street", N_("Street and number")), ("postcode", N_("Postcode")), ("city", N_("City")),
-    ]),
-    (N_("Identifiers"), [
-        ("jobcenter_customer_no", N_("Jobcenter customer number")), ("bg_number", N_("BG number")),
-        ("abh_file_no", N_("Immigration office file number")), ("tax_id", N_("Tax ID")),
-        ("pension_no", N_("Pension insurance number")), ("health_insurer", N_("Health insurer")),
-        ("insurance_no", N_("Health insurance number")), ("iban", N_("IBAN")),
-    ]),
+    (
+        N_("Name in Cyrillic"),
+        [
+            ("family_name_cyr", N_("Family name")),
+            ("given_name_cyr", N_("Given name")),
+            ("patronymic", N_("Patronymic")),
+        ],
+    ),
+    (
+        N_("Name as in the passport (Latin letters)"),
+        [
+            ("family_name", N_("Family name")),
+            ("given_name", N_("Given name")),
+        ],
+    ),
+    (
+        N_("Birth and nationality"),
+        [
+            ("birth_date", N_("Date of birth")),
+            ("birth_place", N_("Place of birth")),
+            ("nationality", N_("Nationality")),
+            ("languages", N_("Languages")),
+        ],
+    ),
+    (
+        N_("Contact"),
+        [
+            ("phone", N_("Phone")),
+            ("telegram", N_("Telegram")),
+            ("email", N_("E-mail")),
+            ("street", N_("Street and number")),
+            ("postcode", N_("Postcode")),
+            ("city", N_("City")),
+        ],
+    ),
+    (
+        N_("Identifiers"),
+        [
+            ("jobcenter_customer_no", N_("Jobcenter customer number")),
+            ("bg_number", N_("BG number")),
+            ("abh_file_no", N_("Immigration office file number")),
+            ("tax_id", N_("Tax ID")),
+            ("pension_no", N_("Pension insurance number")),
+            ("health_insurer", N_("Health insurer")),
+            ("insurance_no", N_("Health insurance number")),
+            ("iban", N_("IBAN")),
+        ],
+    ),
 ]
 
 

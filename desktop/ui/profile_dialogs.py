@@ -8,8 +8,15 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
-    QCheckBox, QComboBox, QDialog, QDialogButtonBox, QLabel, QLineEdit, QProgressBar,
-    QVBoxLayout, QWidget,
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QLabel,
+    QLineEdit,
+    QProgressBar,
+    QVBoxLayout,
+    QWidget,
 )
 
 from desktop import i18n
@@ -95,14 +102,18 @@ class WelcomeDialog(Retranslatable, QDialog):
     def retranslate_ui(self) -> None:
         self.setWindowTitle(_("Welcome to Begleiter"))
         self.intro.setText(
-            _("Begleiter keeps the cases of the families you accompany on this laptop, encrypted. "
-              "Choose your language and a passphrase for your profile.")
+            _(
+                "Begleiter keeps the cases of the families you accompany on this laptop, encrypted. "
+                "Choose your language and a passphrase for your profile."
+            )
         )
         self.form.retranslate(_)
         self.passphrase.setPlaceholderText(_("at least {count} characters").format(count=profile.MIN_PASSPHRASE_LENGTH))
         self.warning.setText(
-            _("Begleiter cannot recover this passphrase: there is no recovery option. If it is forgotten, the "
-              "data in this profile cannot be opened again. Write it down and keep it in a safe place.")
+            _(
+                "Begleiter cannot recover this passphrase: there is no recovery option. If it is forgotten, the "
+                "data in this profile cannot be opened again. Write it down and keep it in a safe place."
+            )
         )
         self.demo.setText(_("Load demo data to try Begleiter out (fictional families)"))
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText(_("Create profile"))
@@ -126,7 +137,9 @@ class WelcomeDialog(Retranslatable, QDialog):
             QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
             try:
                 self.store = profile.create(
-                    self.profile_dir, self.passphrase.text(), language=i18n.current_language(),
+                    self.profile_dir,
+                    self.passphrase.text(),
+                    language=i18n.current_language(),
                     device_name=self.device.text().strip() or platform.node(),
                     volunteer_name=self.volunteer.text(),
                 )

@@ -18,7 +18,7 @@ class GettextTranslator(QTranslator):
         # None (a null QString) tells Qt to ask the next translator; "" would blank the text.
         return i18n.lookup(context or "", source or "", n)
 
-    def isEmpty(self) -> bool:  # noqa: N802 - Qt API
+    def isEmpty(self) -> bool:
         # A translator that says it is empty is skipped, and installing it sends no LanguageChange.
         return False
 

@@ -9,6 +9,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QThread, Signal
 
+from desktop.core import logs
 from desktop.core.store import db as store_db
 
 log = logging.getLogger(__name__)
@@ -26,7 +27,7 @@ class _Job(QThread):
         try:
             result = self._fn()
         except Exception as exc:  # reported to the GUI thread, which shows it
-            log.error("background job failed", exc_info=sys.exc_info())
+            log.error("background job failed\n%s", logs.safe_traceback(*sys.exc_info()))
             self.failed.emit(exc)
         else:
             self.succeeded.emit(result)

@@ -3,8 +3,8 @@
 Each write runs in one transaction that changes the current-state table and appends, per changed field,
 a change entry with its hybrid-logical-clock stamp, this device, the author and the change it replaces
 (its base). A create logs ``deleted: false`` (the record's birth) and every field that differs from the
-field's default (a receiving laptop starts from the same defaults). Database triggers refuse writes to travelling tables that do not come through
-here.
+field's default (a receiving laptop starts from the same defaults). Database triggers refuse writes to
+travelling tables that do not come through here.
 """
 
 from __future__ import annotations
@@ -105,9 +105,7 @@ def bulk_create(model: type[Travelling], rows: Sequence[Mapping[str, Any]], chun
     derived = set(model.derive({f.name: default_of(f) for f in all_fields}))
     db_values = [(f.name, f.db_value) for f in all_fields]
     columns = ", ".join(f'"{f.column_name}"' for f in all_fields)
-    insert_row = (
-        f'INSERT INTO "{model._meta.table_name}" ({columns}) VALUES ({", ".join("?" for _ in all_fields)})'
-    )
+    insert_row = f'INSERT INTO "{model._meta.table_name}" ({columns}) VALUES ({", ".join("?" for _ in all_fields)})'
     record_type = model.record_type
     created: list[str] = []
     cursor = store.db.cursor()
@@ -135,8 +133,7 @@ def bulk_create(model: type[Travelling], rows: Sequence[Mapping[str, Any]], chun
                 for name, value in given.items():
                     if value != defaults[name] and name != "deleted":
                         change_params.append(
-                            (ids.new_id_bytes(), record_type, raw_id, name, to_json(value), stamp, device,
-                             author, None)
+                            (ids.new_id_bytes(), record_type, raw_id, name, to_json(value), stamp, device, author, None)
                         )
                 created.append(record_id)
             cursor.executemany(insert_row, row_params)
@@ -186,8 +183,17 @@ def update(model: type[T], record_id: str, values: Mapping[str, Any] | None = No
         store.db.cursor().executemany(
             _INSERT_CHANGE,
             [
-                (ids.new_id_bytes(), model.record_type, ids.to_bytes(record_id), name, to_json(value), stamp, device,
-                 author, base.get(name))
+                (
+                    ids.new_id_bytes(),
+                    model.record_type,
+                    ids.to_bytes(record_id),
+                    name,
+                    to_json(value),
+                    stamp,
+                    device,
+                    author,
+                    base.get(name),
+                )
                 for name, value in changed.items()
             ],
         )
@@ -201,6 +207,4 @@ def delete(model: type[Travelling], record_id: str) -> None:
 
 def history(record_id: str) -> list[Change]:
     """Every logged change of one record, oldest first."""
-    return list(
-        Change.select().where(Change.record_id == ids.to_bytes(record_id)).order_by(Change.hlc, Change.seq)
-    )
+    return list(Change.select().where(Change.record_id == ids.to_bytes(record_id)).order_by(Change.hlc, Change.seq))

@@ -127,8 +127,7 @@ class Store:
 
     def set_setting(self, key: str, value: str) -> None:
         self.db.execute_sql(
-            "INSERT INTO setting (key, value) VALUES (?, ?) "
-            "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+            "INSERT INTO setting (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
             (key, value),
         )
 
@@ -222,7 +221,10 @@ def create_profile(
     salt = secrets.token_bytes(SALT_BYTES)
     key = derive_key(passphrase, salt, kdf_iterations)
     write_profile_meta(
-        profile, format=PROFILE_FORMAT, kdf="pbkdf2-hmac-sha512", kdf_iterations=kdf_iterations,
+        profile,
+        format=PROFILE_FORMAT,
+        kdf="pbkdf2-hmac-sha512",
+        kdf_iterations=kdf_iterations,
         language=language,
     )
     store = _bind(profile, key, salt)
@@ -263,5 +265,3 @@ def checkpoint() -> None:
     """Fold the WAL into the main file (called on exit so a copied profile is one consistent file)."""
     if _current is not None:
         _current.db.execute_sql("PRAGMA wal_checkpoint(TRUNCATE)")
-
-

@@ -14,7 +14,14 @@ import peewee as pw
 log = logging.getLogger(__name__)
 
 TRAVELLING_TABLES_V1 = (
-    "volunteer", "person", "household", "household_member", "case", "appointment", "task", "note",
+    "volunteer",
+    "person",
+    "household",
+    "household_member",
+    "case",
+    "appointment",
+    "task",
+    "note",
 )
 
 _TRAVELLING_COLUMNS = """
@@ -137,8 +144,14 @@ def _v1(db: pw.Database) -> None:
 def _v2(db: pw.Database) -> None:
     """Identifiers a person has at the offices (Jobcenter, Ausländerbehörde, tax, pension, health)."""
     for column in (
-        "jobcenter_customer_no", "bg_number", "abh_file_no", "tax_id", "pension_no",
-        "health_insurer", "insurance_no", "iban",
+        "jobcenter_customer_no",
+        "bg_number",
+        "abh_file_no",
+        "tax_id",
+        "pension_no",
+        "health_insurer",
+        "insurance_no",
+        "iban",
     ):
         db.execute_sql(f"ALTER TABLE person ADD COLUMN {column} TEXT NOT NULL DEFAULT ''")
 

@@ -1,0 +1,303 @@
+"""The GUI, driven as a user would (offscreen, failing on Qt warnings)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QDialogButtonBox,
+    QGroupBox,
+    QLabel,
+    QMessageBox,
+    QWidget,
+)
+
+from desktop import i18n
+from desktop.core import demo, people
+from desktop.core.store import changelog
+from desktop.core.store import db as store_db
+from desktop.core.store.models import Case, Person
+from desktop.ui.about import AboutDialog
+from desktop.ui.case_editor import CaseEditor
+from desktop.ui.cases_view import cases_model
+from desktop.ui.main_window import MainWindow
+from desktop.ui.people_view import people_model
+from desktop.ui.person_editor import PersonEditor
+from desktop.ui.profile_dialogs import UnlockDialog, WelcomeDialog
+from desktop.ui.qt_i18n import apply_language
+from tests.conftest import PASSPHRASE
+
+
+@pytest.fixture(autouse=True)
+def _english(qapp) -> None:
+    apply_language("en")
+    return
+
+
+def type_text(widget: QWidget, text: str) -> None:
+    """Type any text, Cyrillic included, as key presses (QTest.keyClicks knows only ASCII)."""
+    from PySide6.QtCore import QEvent
+    from PySide6.QtGui import QKeyEvent
+    from PySide6.QtWidgets import QApplication
+
+    widget.setFocus()
+    for ch in text:
+        for kind in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
+            QApplication.sendEvent(widget, QKeyEvent(kind, Qt.Key.Key_unknown, Qt.KeyboardModifier.NoModifier, ch))
+
+
+def _texts(root: QWidget) -> list[str]:
+    """Every text a user can see in a window: labels, buttons, group titles, menus, headers."""
+    texts = [root.windowTitle()]
+    for widget in root.findChildren(QWidget):
+        if isinstance(widget, QLabel | QAbstractButton):
+            texts.append(widget.text())
+        elif isinstance(widget, QGroupBox):
+            texts.append(widget.title())
+    if hasattr(root, "menuBar"):
+        for menu_action in root.menuBar().actions():
+            texts.append(menu_action.text())
+            texts.extend(a.text() for a in menu_action.menu().actions())
+    return [t.replace("&", "") for t in texts if t and t.strip()]
+
+
+def _untranslated(root: QWidget, lang: str) -> list[str]:
+    """Visible texts that are still the English source of a string the catalog translates."""
+    from babel.messages.pofile import read_po
+
+    from desktop import paths
+
+    with (paths.translations_dir() / lang / "LC_MESSAGES" / "desktop.po").open("rb") as fp:
+        catalog = read_po(fp, locale=lang)
+    english = {
+        m.id.replace("&", "")
+        for m in catalog
+        if isinstance(m.id, str)
+        and m.id
+        and isinstance(m.string, str)
+        and m.string.replace("&", "") != m.id.replace("&", "")
+    }
+    return [t for t in _texts(root) if t in english]
+
+
+def test_main_window_shows_people_and_cases(qtbot, store) -> None:
+    demo.generate(30, seed=5)
+    window = MainWindow()
+    qtbot.addWidget(window)
+    window.show()
+    assert [window.nav.item(i).text() for i in range(window.nav.count())] == ["People", "Cases"]
+    assert window.people.model.rowCount() == 30
+    assert "30 people" in window.people.count_label.text()
+    window.act_cases.trigger()
+    assert window.stack.currentWidget() is window.cases
+    assert window.cases.model.rowCount() == Case.select().count()
+    assert "Test Volunteer" in window.who.text() and "test-laptop" in window.who.text()
+    assert not window.act_demo.isEnabled()  # the profile is not empty any more
+
+
+@pytest.mark.parametrize(
+    ("lang", "cancel", "save"), [("de", "Abbrechen", "Speichern"), ("uk", "Скасувати", "Зберегти")]
+)
+def test_language_switch_changes_every_text_without_restart(qtbot, store, lang, cancel, save) -> None:
+    people.create_person({"family_name": "Kovalenko", "given_name": "Olena", "birth_date": dt.date(1985, 3, 12)})
+    window = MainWindow()
+    qtbot.addWidget(window)
+    window.show()
+    editor = PersonEditor(Person.select().get(), window)
+    qtbot.addWidget(editor)
+    editor.show()
+    english_dates = window.people.model.data(window.people.model.index(0, 3))
+    assert english_dates == "12 Mar 1985"
+    window.language_actions[lang].trigger()
+    qtbot.wait(10)  # Qt delivers LanguageChange through the event loop
+    assert i18n.current_language() == lang
+    for root in (window, editor):
+        assert _untranslated(root, lang) == []
+    assert editor.buttons.button(QDialogButtonBox.StandardButton.Cancel).text().replace("&", "") == cancel
+    assert editor.buttons.button(QDialogButtonBox.StandardButton.Save).text().replace("&", "") == save
+    date = window.people.model.data(window.people.model.index(0, 3))
+    assert date != english_dates and "1985" in date
+    header = window.people.model.headerData(0, Qt.Orientation.Horizontal)
+    assert header != "Family name"
+    # The choice is remembered for the profile (it is read before unlock next time).
+    from desktop.core import profile
+
+    assert profile.profile_language(store.path) == lang
+    window.language_actions["en"].trigger()
+    qtbot.wait(10)
+    assert window.nav.item(0).text() == "People"
+
+
+def test_person_editor_saves_through_the_change_log(qtbot, store) -> None:
+    editor = PersonEditor()
+    qtbot.addWidget(editor)
+    editor.show()
+    type_text(editor.edits["family_name_cyr"], "Згурська")
+    type_text(editor.edits["given_name_cyr"], "Юлія")
+    assert editor.edits["family_name"].text() == "Zghurska"  # passport spelling proposed as you type
+    assert editor.edits["given_name"].text() == "Yuliia"
+    qtbot.keyClicks(editor.edits["birth_date"], "31.02.1979")
+    editor.save()
+    assert editor.errors["birth_date"].isVisible()
+    assert Person.select().count() == 0  # nothing saved while a field is wrong
+    editor.edits["birth_date"].clear()
+    qtbot.keyClicks(editor.edits["birth_date"], "29.02.1980")
+    qtbot.keyClicks(editor.edits["postcode"], "0410")
+    editor.save()
+    assert editor.errors["postcode"].isVisible() and Person.select().count() == 0
+    qtbot.keyClicks(editor.edits["postcode"], "9")
+    editor.save()
+    assert editor.result() == editor.DialogCode.Accepted
+    person = Person.get()
+    assert (person.family_name, person.given_name, person.birth_date) == ("Zghurska", "Yuliia", dt.date(1980, 2, 29))
+    assert {c.field for c in changelog.history(person.id)} >= {"family_name_cyr", "given_name", "birth_date"}
+    # Edit again: only what changed is logged.
+    editor = PersonEditor(person)
+    qtbot.addWidget(editor)
+    assert editor.edits["birth_date"].text() == "29.02.1980"
+    editor.edits["phone"].setText("+49 341 1234567")
+    before = len(changelog.history(person.id))
+    editor.save()
+    history = changelog.history(person.id)
+    assert len(history) == before + 1 and history[-1].field == "phone"
+
+
+def test_case_editor_creates_a_case(qtbot, store) -> None:
+    person = people.create_person({"family_name": "Tkachenko", "given_name": "Iryna"})
+    editor = CaseEditor(person_id=person.id)
+    qtbot.addWidget(editor)
+    editor.show()
+    editor.case_type.setCurrentIndex(editor.case_type.findData("aufenthalt_24"))
+    assert editor.authority.currentData() == "auslaenderbehoerde"
+    editor.opened.setText("30.02.2026")
+    editor.save()
+    assert editor.error.isVisible() and Case.select().count() == 0
+    editor.opened.setText("02.03.2026")
+    editor.save()
+    case = Case.get()
+    assert (case.person_id, case.case_type, case.opened_on) == (person.id, "aufenthalt_24", dt.date(2026, 3, 2))
+    assert case.reference.startswith("V-2026-")
+
+
+def test_welcome_dialog_creates_the_profile_only_when_all_is_right(qtbot, tmp_path: Path) -> None:
+    folder = tmp_path / "new-profile"
+    dialog = WelcomeDialog(folder)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.language.setCurrentIndex(dialog.language.findData("uk"))
+    qtbot.wait(10)
+    assert dialog.windowTitle() != "Welcome to Begleiter" and i18n.current_language() == "uk"
+    dialog.volunteer.setText("Anna")
+    dialog.passphrase.setText("kobza vyshyvanka tram dnipro")
+    dialog.repeat.setText("kobza vyshyvanka tram dnipr")
+    dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
+    assert dialog.error.isVisible() and not folder.exists()  # nothing written before the profile exists
+    dialog.passphrase.setText("password")
+    dialog.repeat.setText("password")
+    assert dialog.strength.value() <= 1
+    dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
+    assert dialog.error.isVisible() and not folder.exists()
+    assert "no recovery" in dialog.warning.text() or "відновити" in dialog.warning.text()
+    dialog.passphrase.setText("kobza vyshyvanka tram dnipro")
+    dialog.repeat.setText("kobza vyshyvanka tram dnipro")
+    assert dialog.strength.value() >= 3
+    dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
+    assert dialog.result() == dialog.DialogCode.Accepted
+    assert store_db.is_open() and (folder / "begleiter.db").is_file()
+    from desktop.core import profile
+
+    assert profile.volunteer_name() == "Anna"
+    assert profile.profile_language(folder) == "uk"
+
+
+def test_unlock_dialog_says_wrong_passphrase_and_lets_the_user_retry(qtbot, store, profile_dir) -> None:
+    store_db.close_store()
+    dialog = UnlockDialog(profile_dir)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.passphrase.setText("not it")
+    dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
+    assert dialog.error.isVisible() and "not correct" in dialog.error.text()
+    assert not store_db.is_open() and dialog.result() != dialog.DialogCode.Accepted
+    dialog.passphrase.setText(PASSPHRASE)
+    dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
+    assert dialog.result() == dialog.DialogCode.Accepted and store_db.is_open()
+
+
+def test_list_models_are_lazy_and_pass_the_model_tester(qtbot, qtmodeltester, store) -> None:
+    demo.generate(450, seed=2)
+    model = people_model()
+    model.reload()
+    assert model.total == 450 and model.rowCount() == model.PAGE  # only the first page is loaded
+    qtmodeltester.check(model)
+    keys = []
+    while model.canFetchMore():
+        model.fetchMore()
+    keys = [model.row_at(i).sort_key for i in range(model.rowCount())]
+    assert len(keys) == 450 and keys == sorted(keys)
+    cases = cases_model()
+    cases.reload()
+    qtmodeltester.check(cases)
+
+
+def test_load_demo_data_from_the_help_menu(qtbot, store, monkeypatch) -> None:
+    from PySide6.QtWidgets import QInputDialog
+
+    monkeypatch.setattr(QInputDialog, "getInt", staticmethod(lambda *a, **k: (25, True)))
+    window = MainWindow()
+    qtbot.addWidget(window)
+    window.show()
+    assert window.act_demo.isEnabled()
+    window.act_demo.trigger()
+    qtbot.waitUntil(lambda: window.people.model.total == 25, timeout=20_000)
+    assert not window.act_demo.isEnabled()
+    assert "25" in window.statusBar().currentMessage()
+
+
+def test_about_dialog_shows_version_and_licences(qtbot) -> None:
+    from desktop import __version__
+
+    dialog = AboutDialog()
+    qtbot.addWidget(dialog)
+    assert __version__ in dialog.heading.text()
+    html = dialog.licences.toPlainText()
+    assert "LGPL-3.0" in html and "GPL-3.0-or-later" in html and "SQLCipher" in html
+
+
+def test_crash_handler_shows_one_dialog_per_distinct_crash(qtbot, store, monkeypatch) -> None:
+    from desktop.ui.crash import CrashHandler
+
+    shown: list[str] = []
+    monkeypatch.setattr(QMessageBox, "exec", lambda box: shown.append(box.text()) or 0)
+    handler = CrashHandler()
+
+    def boom(value: str) -> None:
+        raise ValueError(f"bad birth date for {value}")
+
+    for _ in range(3):
+        try:
+            boom("Kovalenko")
+        except ValueError as exc:
+            handler.handle(type(exc), exc, exc.__traceback__)
+    try:
+        {}["x"]
+    except KeyError as exc:
+        handler.handle(type(exc), exc, exc.__traceback__)
+    assert len(shown) == 2
+    log_text = (store.path / "logs" / "begleiter.log").read_text()
+    assert "ValueError" in log_text and "Kovalenko" not in log_text
+
+
+def test_a_crash_is_reported_at_the_next_start(store, profile_dir) -> None:
+    from desktop.core import logs
+
+    crash = profile_dir / "logs" / "crash.txt"
+    crash.write_text("Fatal Python error: Segmentation fault\n")
+    assert "Segmentation fault" in logs.take_crash_report(profile_dir)
+    assert logs.take_crash_report(profile_dir) is None  # once only
+    logs.enable_crash_file(profile_dir)
+    assert crash.exists()
