@@ -61,7 +61,7 @@ def test_every_model_writes_only_through_the_change_log(store: store_db.Store, m
     record = changelog.create(model, values)
     entries = _entries(record.id)
     logged = {f.name for f in fields if values[f.name] != changelog.default_of(f)}
-    assert {e.field for e in entries} == logged | {"deleted"}
+    assert {e.field for e in entries} == (logged or {"deleted"})
     assert all(e.device.uuid == store.device_id for e in entries)
     assert all(e.author.uuid == store.volunteer_id for e in entries)
     assert all(e.base is None for e in entries)

@@ -89,7 +89,11 @@ class Travelling(BaseModel):
     @classmethod
     def data_fields(cls) -> list[pw.Field]:
         """The fields that are logged field by field (not the metadata and not derived columns)."""
-        return [f for f in cls._meta.sorted_fields if f.name not in cls.META_FIELDS and f.name not in cls.derived]
+        cached = cls.__dict__.get("_data_fields")
+        if cached is None:
+            cached = [f for f in cls._meta.sorted_fields if f.name not in cls.META_FIELDS and f.name not in cls.derived]
+            cls._data_fields = cached  # type: ignore[attr-defined]
+        return list(cached)
 
     @classmethod
     def derive(cls, row: dict[str, Any]) -> dict[str, Any]:
