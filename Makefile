@@ -31,13 +31,13 @@ catalogs: $(STAMP)
 catalogs-update: $(STAMP)
 	$(BIN)/pybabel extract $(PYBABEL_KEYWORDS) --sort-by-file --no-location --project=Begleiter \
 		--copyright-holder="Begleiter contributors" -o translations/desktop.pot desktop
-	$(BIN)/pybabel update --no-fuzzy-matching --ignore-obsolete -i translations/desktop.pot -d translations -D desktop
+	$(BIN)/pybabel update --no-fuzzy-matching --ignore-obsolete --ignore-pot-creation-date -i translations/desktop.pot -d translations -D desktop
 
 catalogs-check: $(STAMP)
 	mkdir -p build
 	$(BIN)/pybabel extract $(PYBABEL_KEYWORDS) --sort-by-file --no-location --project=Begleiter \
 		-o build/desktop.pot desktop
-	$(BIN)/pybabel update --check --no-fuzzy-matching --ignore-obsolete -i build/desktop.pot -d translations -D desktop
+	$(BIN)/pybabel update --check --no-fuzzy-matching --ignore-obsolete --ignore-pot-creation-date -i build/desktop.pot -d translations -D desktop
 	$(BIN)/python -m pytest -q tests/test_catalogs.py
 
 lint-imports: $(STAMP)

@@ -157,6 +157,8 @@ def main(args: argparse.Namespace) -> int:
     window.show()
     if wants_demo:
         window.start_demo(200)
+    else:
+        window.start_backup_if_due()
     try:
         return int(app.exec())
     finally:

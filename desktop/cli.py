@@ -18,7 +18,7 @@ from desktop import __version__, i18n, paths
 from desktop.core import demo, profile
 from desktop.core.errors import ProfileExists, ProfileMissing, UserError, WrongPassphrase
 from desktop.core.store import db as store_db
-from desktop.core.store import integrity
+from desktop.core.store import backup, integrity
 from desktop.i18n import _
 
 ENV_PASSPHRASE = "BEGLEITER_PASSPHRASE"
@@ -57,6 +57,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser("check", help="check the profile's integrity (exit 0 when sound)")
     dg = sub.add_parser("digest", help="hash of the current state of all travelling records")
     dg.add_argument("--json", action="store_true")
+    sub.add_parser("backup", help="write a verified, encrypted backup into the profile's backups folder")
     return parser
 
 
@@ -150,7 +151,20 @@ def _cmd_digest(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-_COMMANDS = {"init": _cmd_init, "demo": _cmd_demo, "check": _cmd_check, "digest": _cmd_digest}
+def _cmd_backup(args: argparse.Namespace) -> int:
+    _open(args)
+    path = backup.make_backup()
+    print(_("Backup written and verified: {file}").format(file=str(path)))
+    return EXIT_OK
+
+
+_COMMANDS = {
+    "init": _cmd_init,
+    "demo": _cmd_demo,
+    "check": _cmd_check,
+    "digest": _cmd_digest,
+    "backup": _cmd_backup,
+}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

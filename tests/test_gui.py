@@ -301,3 +301,13 @@ def test_a_crash_is_reported_at_the_next_start(store, profile_dir) -> None:
     assert logs.take_crash_report(profile_dir) is None  # once only
     logs.enable_crash_file(profile_dir)
     assert crash.exists()
+
+
+def test_background_backup_from_the_main_window(qtbot, store, profile_dir) -> None:  # noqa: ANN001
+    from desktop.core.store import backup
+
+    window = MainWindow()
+    qtbot.addWidget(window)
+    window.start_backup_if_due()
+    qtbot.waitUntil(lambda: len(backup.backups(profile_dir)) == 1, timeout=10_000)
+    qtbot.waitUntil(lambda: "Backup" in window.statusBar().currentMessage(), timeout=5_000)

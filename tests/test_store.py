@@ -122,3 +122,51 @@ def test_worker_threads_get_their_own_connection(store: store_db.Store) -> None:
     thread.join()
     assert seen == [1]
     assert isinstance(store.db, pw.Database)
+
+
+def test_backups_are_encrypted_verified_openable_and_rotated(store: store_db.Store, profile_dir: Path) -> None:
+    import datetime as dt
+    import shutil
+
+    from desktop.core.store import backup, integrity
+
+    people.create_person({"family_name": "Savchenko", "given_name": "Nadiia"})
+    first = backup.make_backup()
+    assert first.read_bytes()[:16] != SQLITE_MAGIC and b"Savchenko" not in first.read_bytes()
+    assert backup.backup_if_due() is None  # a fresh backup exists
+    digest = integrity.digest()
+    for hour in range(10):
+        backup.make_backup(dt.datetime(2026, 1, 1, hour))
+    assert len(backup.backups(profile_dir)) == backup.KEEP
+    # A backup is a whole profile database: the passphrase opens it.
+    restored = profile_dir.parent / "restored"
+    restored.mkdir()
+    shutil.copy(first, restored / "begleiter.db")
+    shutil.copy(profile_dir / "profile.json", restored / "profile.json")
+    store_db.close_store()
+    profile.unlock(restored, PASSPHRASE)
+    assert integrity.digest() == digest
+
+
+def test_a_backup_that_does_not_verify_is_not_kept(store: store_db.Store, profile_dir: Path, monkeypatch) -> None:  # noqa: ANN001
+    from desktop.core.store import backup
+
+    def damaged(path: Path) -> None:
+        raise backup.BackupError("backup failed verification")
+
+    monkeypatch.setattr(backup, "verify", damaged)
+    with pytest.raises(backup.BackupError):
+        backup.make_backup()
+    assert list((profile_dir / "backups").iterdir()) == []
+
+
+def test_verify_detects_a_damaged_backup(store: store_db.Store) -> None:
+    from desktop.core.store import backup
+
+    people.create_person({"family_name": "Savchenko"})
+    path = backup.make_backup()
+    data = bytearray(path.read_bytes())
+    data[5000:5016] = bytes(16)  # damage a page
+    path.write_bytes(bytes(data))
+    with pytest.raises(backup.BackupError):
+        backup.verify(path)

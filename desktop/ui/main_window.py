@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 from desktop import i18n, paths
 from desktop.core import demo, people, profile
 from desktop.core.errors import UserError
+from desktop.core.store import backup
 from desktop.core.store import db as store_db
 from desktop.i18n import N_, _
 from desktop.ui.about import AboutDialog
@@ -191,6 +192,22 @@ class MainWindow(Retranslatable, QMainWindow):
             QMessageBox.warning(self, _("Demo data"), message)
 
         self.demo_job = run_in_background(lambda: demo.generate(count), done, failed, self)
+
+    def start_backup_if_due(self) -> None:
+        """Once a day, a verified encrypted backup in the background; the status bar says when done."""
+
+        def done(path: object) -> None:
+            if path is not None:
+                self.statusBar().showMessage(_("Backup saved."), 5000)
+
+        def failed(_exc: Exception) -> None:
+            QMessageBox.warning(
+                self,
+                _("Backup"),
+                _("The automatic backup failed. Your data is unchanged; please check the free disk space."),
+            )
+
+        self.backup_job = run_in_background(backup.backup_if_due, done, failed, self)
 
     def show_about(self) -> None:
         AboutDialog(self).exec()

@@ -84,7 +84,12 @@ class ProfileDatabase(SqlCipherDatabase):
 
     def __init__(self, database: str, raw_key: bytes, salt: bytes, **kwargs: Any) -> None:
         self._raw_key_hex = (raw_key + salt).hex()
+        self._key_material = (raw_key, salt)
         super().__init__(database, **kwargs)
+
+    def sibling(self, database: str) -> ProfileDatabase:
+        """Another database file under the same key (a backup of this one)."""
+        return ProfileDatabase(database, *self._key_material)
 
     def _connect(self) -> Any:
         conn = sqlcipher.connect(self.database, isolation_level=None, check_same_thread=False)
