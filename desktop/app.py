@@ -15,6 +15,7 @@ from desktop import APP_NAME, __version__, i18n, paths
 from desktop.core import demo, logs, profile
 from desktop.core.errors import UserError
 from desktop.core.store import db as store_db
+from desktop.i18n import _
 
 log = logging.getLogger(__name__)
 
@@ -94,7 +95,11 @@ def smoke_test(args: argparse.Namespace) -> int:
         if args.data_dir and store_db.profile_exists(profile_dir):
             passphrase = os.environ.get("BEGLEITER_PASSPHRASE")
             if not passphrase:
-                print("begleiter: --smoke-test with --data-dir needs BEGLEITER_PASSPHRASE", file=sys.stderr)
+                print(
+                    "begleiter: "
+                    + _("--smoke-test with an existing profile reads the passphrase from BEGLEITER_PASSPHRASE."),
+                    file=sys.stderr,
+                )
                 return 2
             profile.unlock(profile_dir, passphrase)
         else:
@@ -112,7 +117,7 @@ def smoke_test(args: argparse.Namespace) -> int:
         apply_language(initial_language(profile_dir))
         window = MainWindow()
         window.show()
-        for _ in range(5):
+        for _round in range(5):
             QApplication.processEvents()
         shown = window.people.model.rowCount()
         expected = min(window.people.model.total, window.people.model.PAGE)

@@ -15,10 +15,10 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from desktop import __version__, i18n, paths
-from desktop.core import demo, profile
+from desktop.core import demo, logs, profile
 from desktop.core.errors import ProfileExists, ProfileMissing, UserError, WrongPassphrase
-from desktop.core.store import db as store_db
 from desktop.core.store import backup, integrity
+from desktop.core.store import db as store_db
 from desktop.i18n import _
 
 ENV_PASSPHRASE = "BEGLEITER_PASSPHRASE"
@@ -99,7 +99,7 @@ def _cmd_init(args: argparse.Namespace) -> int:
     if store_db.profile_exists(folder):
         raise ProfileExists(_("A profile already exists in {folder}.").format(folder=str(folder)))
     passphrase = _passphrase(args, confirm=True)
-    profile.check_new_passphrase(passphrase, passphrase)
+    profile.check_new_passphrase(passphrase, passphrase, [args.volunteer, args.device_name])
     i18n.set_language(language)
     profile.create(
         folder,
@@ -184,5 +184,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_ERROR
     except KeyboardInterrupt:
         return 130
+    except Exception as exc:  # anything unexpected: one line for the user, the stack for the log
+        logging.getLogger("desktop.cli").error(
+            "command failed\n%s", logs.safe_traceback(type(exc), exc, exc.__traceback__)
+        )
+        print(
+            "begleiter-cli: "
+            + _("Unexpected error ({kind}); details are in the profile's log.").format(kind=type(exc).__name__),
+            file=sys.stderr,
+        )
+        return EXIT_ERROR
     finally:
         store_db.close_store()

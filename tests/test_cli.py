@@ -163,3 +163,34 @@ def test_demo_data_is_realistic(store: store_db.Store) -> None:
 
     upcoming = [a for a in Appointment.select() if a.starts_at.date() >= dt.date.today()]
     assert upcoming and all(a.starts_at.weekday() < 5 for a in upcoming)
+
+
+def test_an_unexpected_error_is_one_line_and_exit_4(
+    store: store_db.Store, profile_dir: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from desktop.core.store import integrity
+
+    def broken() -> str:
+        raise RuntimeError("disk on fire near Kovalenko")
+
+    store_db.close_store()
+    monkeypatch.setattr(integrity, "digest", broken)
+    monkeypatch.setenv("BEGLEITER_PASSPHRASE", PASSPHRASE)
+    assert cli.main(["--data-dir", str(profile_dir), "digest"]) == cli.EXIT_ERROR
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "RuntimeError" in err[0] and "Kovalenko" not in err[0]
+    assert "RuntimeError" in (profile_dir / "logs" / "begleiter.log").read_text()
+
+
+def test_cli_refuses_a_weak_passphrase(tmp_path: Path) -> None:
+    result = run_cli("--data-dir", str(tmp_path / "p"), "init", env={"BEGLEITER_PASSPHRASE": "password1"})
+    assert result.returncode != 0 and not (tmp_path / "p" / "begleiter.db").exists()
+
+
+def test_backup_command(tmp_path: Path, passphrase_file: Path) -> None:
+    folder = tmp_path / "p"
+    common = ["--data-dir", str(folder), "--passphrase-file", str(passphrase_file)]
+    assert run_cli(*common, "init").returncode == 0
+    result = run_cli(*common, "backup")
+    assert result.returncode == 0
+    assert len(list((folder / "backups").glob("begleiter-*.db"))) == 1

@@ -194,18 +194,18 @@ def test_welcome_dialog_creates_the_profile_only_when_all_is_right(qtbot, tmp_pa
     dialog.volunteer.setText("Anna")
     dialog.passphrase.setText("kobza vyshyvanka tram dnipro")
     dialog.repeat.setText("kobza vyshyvanka tram dnipr")
-    dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
+    dialog.ok_button.click()
     assert dialog.error.isVisible() and not folder.exists()  # nothing written before the profile exists
     dialog.passphrase.setText("password")
     dialog.repeat.setText("password")
     assert dialog.strength.value() <= 1
-    dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
+    dialog.ok_button.click()
     assert dialog.error.isVisible() and not folder.exists()
     assert "no recovery" in dialog.warning.text() or "відновити" in dialog.warning.text()
     dialog.passphrase.setText("kobza vyshyvanka tram dnipro")
     dialog.repeat.setText("kobza vyshyvanka tram dnipro")
     assert dialog.strength.value() >= 3
-    dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
+    dialog.ok_button.click()
     assert dialog.result() == dialog.DialogCode.Accepted
     assert store_db.is_open() and (folder / "begleiter.db").is_file()
     from desktop.core import profile
@@ -220,11 +220,11 @@ def test_unlock_dialog_says_wrong_passphrase_and_lets_the_user_retry(qtbot, stor
     qtbot.addWidget(dialog)
     dialog.show()
     dialog.passphrase.setText("not it")
-    dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
+    dialog.ok_button.click()
     assert dialog.error.isVisible() and "not correct" in dialog.error.text()
     assert not store_db.is_open() and dialog.result() != dialog.DialogCode.Accepted
     dialog.passphrase.setText(PASSPHRASE)
-    dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
+    dialog.ok_button.click()
     assert dialog.result() == dialog.DialogCode.Accepted and store_db.is_open()
 
 
@@ -303,7 +303,7 @@ def test_a_crash_is_reported_at_the_next_start(store, profile_dir) -> None:
     assert crash.exists()
 
 
-def test_background_backup_from_the_main_window(qtbot, store, profile_dir) -> None:  # noqa: ANN001
+def test_background_backup_from_the_main_window(qtbot, store, profile_dir) -> None:
     from desktop.core.store import backup
 
     window = MainWindow()
@@ -311,3 +311,101 @@ def test_background_backup_from_the_main_window(qtbot, store, profile_dir) -> No
     window.start_backup_if_due()
     qtbot.waitUntil(lambda: len(backup.backups(profile_dir)) == 1, timeout=10_000)
     qtbot.waitUntil(lambda: "Backup" in window.statusBar().currentMessage(), timeout=5_000)
+
+
+def test_closing_an_edited_form_asks_before_discarding(qtbot, store, monkeypatch) -> None:
+    person = people.create_person({"family_name": "Lysenko", "given_name": "Olha"})
+    asked: list[str] = []
+
+    def answer(choice):
+        def question(*args, **kwargs):
+            asked.append(args[1])
+            return choice
+
+        return question
+
+    editor = PersonEditor(Person.get_by_id(person.id))
+    qtbot.addWidget(editor)
+    editor.show()
+    editor.reject()  # nothing changed: closes without asking
+    assert asked == [] and editor.result() == editor.DialogCode.Rejected
+    editor = PersonEditor(Person.get_by_id(person.id))
+    qtbot.addWidget(editor)
+    editor.show()
+    editor.edits["phone"].setText("+49 341 555")
+    monkeypatch.setattr(QMessageBox, "question", answer(QMessageBox.StandardButton.Cancel))
+    qtbot.keyClick(editor, Qt.Key.Key_Escape)
+    assert asked and editor.isVisible()  # the user chose to keep editing
+    monkeypatch.setattr(QMessageBox, "question", answer(QMessageBox.StandardButton.Discard))
+    editor.reject()
+    assert not editor.isVisible()
+    assert Person.get_by_id(person.id).phone == ""
+
+
+def test_saving_only_sends_what_the_user_changed(qtbot, store) -> None:
+    person = people.create_person({"family_name": "Rudenko", "given_name": "Petro", "city": "Leipzig"})
+    editor = PersonEditor(Person.get_by_id(person.id))
+    qtbot.addWidget(editor)
+    # Meanwhile the city changes elsewhere (another window, later a bundle from another laptop).
+    people.update_person(person.id, {"city": "Dresden"})
+    editor.edits["phone"].setText("+49 351 1234567")
+    editor.save()
+    saved = Person.get_by_id(person.id)
+    assert (saved.phone, saved.city) == ("+49 351 1234567", "Dresden")
+
+
+def test_the_list_keeps_its_place_after_an_edit(qtbot, store) -> None:
+    demo.generate(450, seed=4)
+    window = MainWindow()
+    qtbot.addWidget(window)
+    view = window.people
+    while view.model.canFetchMore():
+        view.model.fetchMore()
+    target = view.model.row_at(420)
+    view.table.selectRow(420)
+    people.update_person(target.id, {"phone": "+49 341 000111"})
+    view.show_saved(target.id, new=False)
+    assert view.model.rowCount() == 450 and view.table.currentIndex().row() == 420
+    assert view.model.row_at(420).phone == "+49 341 000111"
+    new = people.create_person({"family_name": "Zzyzx", "given_name": "Last"})
+    view.show_saved(new.id, new=True)
+    assert view.model.row_at(view.table.currentIndex().row()).id == new.id
+
+
+@pytest.mark.parametrize("lang", ["de", "uk"])
+def test_profile_dialogs_follow_the_language(qtbot, store, profile_dir, tmp_path, lang) -> None:
+    store_db.close_store()
+    unlock = UnlockDialog(profile_dir)
+    welcome = WelcomeDialog(tmp_path / "other")
+    for dialog in (unlock, welcome):
+        qtbot.addWidget(dialog)
+        dialog.show()
+    unlock.language.setCurrentIndex(unlock.language.findData(lang))
+    qtbot.wait(10)
+    for dialog in (unlock, welcome):
+        assert _untranslated(dialog, lang) == []
+        assert dialog.ok_button.text() not in ("OK", "Unlock", "Create profile")
+        cancel = dialog.buttons.button(QDialogButtonBox.StandardButton.Cancel).text().replace("&", "")
+        assert cancel in ("Abbrechen", "Скасувати")
+
+
+def test_start_up_reports_a_hard_crash_of_the_previous_run(qtbot, store, profile_dir, monkeypatch) -> None:
+    import os
+    import subprocess
+    import sys
+
+    from desktop import app
+
+    code = (
+        "import faulthandler; from pathlib import Path; from desktop.core import logs\n"
+        f"logs.enable_crash_file(Path({str(profile_dir)!r}))\n"
+        "faulthandler._sigsegv()\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, env={**os.environ})
+    assert result.returncode != 0
+    reported: list[str] = []
+    monkeypatch.setattr("desktop.ui.crash.show_previous_crash", reported.append)
+    app._after_unlock(profile_dir)
+    assert len(reported) == 1 and "Segmentation fault" in reported[0]
+    app._after_unlock(profile_dir)  # reported once only
+    assert len(reported) == 1

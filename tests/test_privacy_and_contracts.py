@@ -76,3 +76,26 @@ def test_gui_smoke_test_runs(tmp_path: Path) -> None:
     )
     assert result.returncode == 0, result.stderr
     assert "smoke test passed" in result.stdout
+
+
+def test_gui_smoke_test_on_an_existing_profile(tmp_path: Path) -> None:
+    import os
+
+    from tests.conftest import PASSPHRASE
+
+    folder = tmp_path / "profile"
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "HOME": str(tmp_path), "BEGLEITER_PASSPHRASE": PASSPHRASE}
+    run = [sys.executable, "-c", "from desktop.__main__ import gui_entry; raise SystemExit(gui_entry())"]
+    cli = [sys.executable, "-c", "from desktop.__main__ import cli_entry; raise SystemExit(cli_entry())"]
+    subprocess.run([*cli, "--data-dir", str(folder), "init", "--language", "de"], env=env, check=True)
+    subprocess.run([*cli, "--data-dir", str(folder), "demo", "--people", "250"], env=env, check=True)
+    ok = subprocess.run(
+        [*run, "--smoke-test", "--data-dir", str(folder)], capture_output=True, text=True, env=env, timeout=120
+    )
+    assert ok.returncode == 0, ok.stderr
+    assert "250 people" in ok.stdout
+    env.pop("BEGLEITER_PASSPHRASE")
+    missing = subprocess.run(
+        [*run, "--smoke-test", "--data-dir", str(folder)], capture_output=True, text=True, env=env, timeout=120
+    )
+    assert missing.returncode == 2 and "BEGLEITER_PASSPHRASE" in missing.stderr

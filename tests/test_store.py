@@ -103,7 +103,7 @@ def test_profile_dir_overrides(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) 
 
 def test_database_of_a_newer_program_is_refused(store: store_db.Store) -> None:
     store.db.execute_sql("UPDATE schema_version SET version = ?", (migrations.LATEST + 1,))
-    with pytest.raises(RuntimeError):
+    with pytest.raises(migrations.SchemaTooNew):
         migrations.migrate(store.db)
 
 
@@ -148,7 +148,7 @@ def test_backups_are_encrypted_verified_openable_and_rotated(store: store_db.Sto
     assert integrity.digest() == digest
 
 
-def test_a_backup_that_does_not_verify_is_not_kept(store: store_db.Store, profile_dir: Path, monkeypatch) -> None:  # noqa: ANN001
+def test_a_backup_that_does_not_verify_is_not_kept(store: store_db.Store, profile_dir: Path, monkeypatch) -> None:
     from desktop.core.store import backup
 
     def damaged(path: Path) -> None:
@@ -170,3 +170,96 @@ def test_verify_detects_a_damaged_backup(store: store_db.Store) -> None:
     path.write_bytes(bytes(data))
     with pytest.raises(backup.BackupError):
         backup.verify(path)
+
+
+def test_wrong_passphrase_after_a_crash_leaves_the_wal_untouched(tmp_path: Path) -> None:
+    """A session killed mid-work leaves a WAL; a wrong passphrase must not fold it into the database."""
+    import os
+    import subprocess
+    import sys
+
+    folder = tmp_path / "crashed"
+    script = (
+        "import os; from pathlib import Path; from desktop.core import profile, people\n"
+        f"profile.create(Path({str(folder)!r}), {PASSPHRASE!r}, language='en', device_name='d',"
+        f" volunteer_name='v', kdf_iterations={TEST_KDF})\n"
+        "people.create_person({'family_name': 'Kravchenko'})\n"
+        "os._exit(0)  # no clean close: the WAL stays\n"
+    )
+    subprocess.run(
+        [sys.executable, "-c", script], check=True, cwd=Path(__file__).resolve().parent.parent, env={**os.environ}
+    )
+    assert (folder / "begleiter.db-wal").stat().st_size > 0
+    before = _snapshot(folder)
+    with pytest.raises(WrongPassphrase):
+        profile.unlock(folder, "wrong passphrase")
+    assert _snapshot(folder) == before
+    profile.unlock(folder, PASSPHRASE)
+    assert people.page_people()[0].family_name == "Kravchenko"
+
+
+def test_creation_time_is_the_same_in_every_time_zone() -> None:
+    import os
+    import subprocess
+    import sys
+
+    code = "from desktop.core.store.changelog import created_at; print(created_at(117652862090477568))"
+    outputs = {
+        subprocess.run(
+            [sys.executable, "-c", code], capture_output=True, text=True, check=True, env={**os.environ, "TZ": tz}
+        ).stdout
+        for tz in ("UTC", "Europe/Berlin", "Asia/Tokyo", "America/New_York")
+    }
+    assert len(outputs) == 1
+
+
+def test_a_record_cannot_be_created_deleted(store: store_db.Store) -> None:
+    from desktop.core.store import changelog
+    from desktop.core.store.models import Person
+
+    with pytest.raises(ValueError):
+        changelog.create(Person, family_name="Ghost", deleted=True)
+    assert Person.select().count() == 0
+
+
+def test_concurrent_writers_wait_for_each_other(store: store_db.Store) -> None:
+    import threading
+
+    from desktop.core.store import integrity
+
+    errors: list[BaseException] = []
+
+    def work(tag: str) -> None:
+        try:
+            for i in range(25):
+                person = people.create_person({"family_name": f"Family{tag}", "given_name": f"N{i}"})
+                people.update_person(person.id, {"city": "Leipzig"})
+        except BaseException as exc:
+            errors.append(exc)
+        finally:
+            store.db.close()
+
+    threads = [threading.Thread(target=work, args=(t,)) for t in "ABC"]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    assert people.count_people() == 75
+    assert integrity.check() == []
+
+
+def test_a_damaged_database_is_reported_not_crashed_on(store: store_db.Store, profile_dir: Path) -> None:
+    from desktop.core.store import integrity
+
+    for i in range(300):
+        people.create_person({"family_name": f"Name{i}", "notes": "x" * 200})
+    store_db.checkpoint()
+    store_db.close_store()
+    db_file = profile_dir / "begleiter.db"
+    data = bytearray(db_file.read_bytes())
+    data[4096 * 20 + 100 : 4096 * 20 + 132] = bytes(32)  # damage one page in the middle
+    db_file.write_bytes(bytes(data))
+    profile.unlock(profile_dir, PASSPHRASE)
+    problems = integrity.check()
+    assert problems and all(p.where == "database" for p in problems)

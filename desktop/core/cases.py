@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
@@ -68,11 +69,12 @@ def default_authority(case_type: str) -> str:
     return "other"
 
 
-def next_reference(opened: dt.date) -> str:
-    """A short human reference such as 'V-2026-3F9A'; unique enough to say on the phone."""
-    from desktop.core.ids import new_id
+_REFERENCE_LETTERS = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 
-    return f"V-{opened.year}-{new_id()[-4:].upper()}"
+
+def next_reference(opened: dt.date) -> str:
+    """A short human reference such as 'V-2026-K7QX3M', easy to read out on the phone (no 0/O, 1/I)."""
+    return f"V-{opened.year}-{''.join(secrets.choice(_REFERENCE_LETTERS) for _ in range(6))}"
 
 
 def validate(values: Mapping[str, Any]) -> dict[str, str]:
@@ -142,28 +144,37 @@ def count_cases() -> int:
     return int(Case.select().where(~Case.deleted).count())
 
 
+_CASE_SELECT = (
+    "SELECT c.id, c.opened_on, c.reference, c.case_type, c.authority, c.status, "
+    "p.family_name, p.given_name, p.family_name_cyr, p.given_name_cyr, c.title "
+    'FROM "case" c LEFT JOIN person p ON p.id = c.person_id '
+)
+
+
+def _case_row(r: tuple[Any, ...]) -> CaseRow:
+    family, given = r[6] or r[8] or "", r[7] or r[9] or ""
+    name = f"{family}, {given}" if family and given else family or given
+    opened = dt.date.fromisoformat(r[1]) if r[1] else None
+    return CaseRow(r[0], opened, r[2], r[3], r[4], r[5], name, r[10])
+
+
 def page_cases(after: tuple[str, str] | None = None, limit: int = 200) -> list[CaseRow]:
-    """Cases, newest first, ``limit`` at a time after the (opened_on, id) given."""
+    """Cases, newest first, ``limit`` at a time after the (opened_on, id) given (no date sorts last)."""
     db = Case._meta.database
     where = "c.deleted = 0"
     params: list[Any] = []
     if after is not None:
-        where += " AND (c.opened_on, c.id) < (?, ?)"
+        where += " AND (coalesce(c.opened_on, ''), c.id) < (?, ?)"
         params += list(after)
-    sql = (
-        "SELECT c.id, c.opened_on, c.reference, c.case_type, c.authority, c.status, "
-        "p.family_name, p.given_name, p.family_name_cyr, p.given_name_cyr, c.title "
-        f'FROM "case" c LEFT JOIN person p ON p.id = c.person_id WHERE {where} '
-        "ORDER BY c.opened_on DESC, c.id DESC LIMIT ?"
-    )
+    sql = f"{_CASE_SELECT} WHERE {where} ORDER BY coalesce(c.opened_on, '') DESC, c.id DESC LIMIT ?"
     params.append(limit)
-    rows = []
-    for r in db.execute_sql(sql, params).fetchall():
-        family, given = r[6] or r[8] or "", r[7] or r[9] or ""
-        name = f"{family}, {given}" if family and given else family or given
-        opened = dt.date.fromisoformat(r[1]) if r[1] else None
-        rows.append(CaseRow(r[0], opened, r[2], r[3], r[4], r[5], name, r[10]))
-    return rows
+    return [_case_row(r) for r in db.execute_sql(sql, params).fetchall()]
+
+
+def case_row(case_id: str) -> CaseRow | None:
+    """One case as the list shows it."""
+    found = Case._meta.database.execute_sql(f"{_CASE_SELECT} WHERE c.id = ?", (case_id,)).fetchone()
+    return _case_row(found) if found else None
 
 
 def cases_of(person: Person) -> list[Case]:

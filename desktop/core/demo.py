@@ -11,7 +11,6 @@ from collections.abc import Callable
 from desktop.core.cases import next_reference
 from desktop.core.search.translit import kmu55
 from desktop.core.store import changelog
-from desktop.core.store import db as store_db
 from desktop.core.store.models import (
     Appointment,
     Case,
@@ -176,144 +175,142 @@ def generate(
     rng = random.Random(seed)
     today = today or dt.date.today()
     report = progress or (lambda _step: None)
-    store = store_db.current()
-    if True:  # each bulk_create is one transaction; demo data needs no atomicity across types
-        volunteer_ids = changelog.bulk_create(Volunteer, [{"name": n} for n in _VOLUNTEERS])
-        if not store.volunteer_id:
-            store.volunteer_id = volunteer_ids[0]
-        report("people")
-        person_rows: list[dict] = []
-        families: list[tuple[str, list[tuple[int, str]]]] = []  # (city, [(row index, role)])
-        while len(person_rows) < people:
-            city = rng.choice(tuple(_CITIES))
-            street, postcode = rng.choice(_CITIES[city])
-            address = {"street": f"{street} {rng.randint(1, 160)}", "postcode": postcode, "city": city}
-            masc = rng.random() < 0.8
-            if masc:
-                fam_m = fam_f = rng.choice(_FAMILY_COMMON)
+    # Each type is one transaction (a single one for 100,000 people would need a page cache of over a
+    # gigabyte); a failure part-way leaves consistent records of the types already written.
+    volunteer_ids = changelog.bulk_create(Volunteer, [{"name": n} for n in _VOLUNTEERS])
+    report("people")
+    person_rows: list[dict] = []
+    families: list[tuple[str, list[tuple[int, str]]]] = []  # (city, [(row index, role)])
+    while len(person_rows) < people:
+        city = rng.choice(tuple(_CITIES))
+        street, postcode = rng.choice(_CITIES[city])
+        address = {"street": f"{street} {rng.randint(1, 160)}", "postcode": postcode, "city": city}
+        masc = rng.random() < 0.8
+        if masc:
+            fam_m = fam_f = rng.choice(_FAMILY_COMMON)
+        else:
+            fam_m, fam_f = rng.choice(_FAMILY_ADJ)
+        father = rng.choice(_MALE)
+        size = min(people - len(person_rows), rng.choice((1, 1, 2, 2, 3, 3, 4, 5)))
+        members: list[tuple[int, str]] = []
+        adult_female = size == 1 or rng.random() < 0.85
+        parent_birth = dt.date(rng.randint(1958, 2000), rng.randint(1, 12), rng.randint(1, 28))
+        phone = f"+49 1{rng.choice((5, 6, 7))}{rng.randint(0, 9)} {rng.randint(1000000, 9999999)}"
+        for k in range(size):
+            if k == 0:
+                female, role, birth = adult_female, "applicant", parent_birth
+            elif k == 1 and size >= 3 and rng.random() < 0.4:
+                female, role = not adult_female, "partner"
+                birth = parent_birth + dt.timedelta(days=rng.randint(-2500, 2500))
             else:
-                fam_m, fam_f = rng.choice(_FAMILY_ADJ)
-            father = rng.choice(_MALE)
-            size = min(people - len(person_rows), rng.choice((1, 1, 2, 2, 3, 3, 4, 5)))
-            members: list[tuple[int, str]] = []
-            adult_female = size == 1 or rng.random() < 0.85
-            parent_birth = dt.date(rng.randint(1958, 2000), rng.randint(1, 12), rng.randint(1, 28))
-            phone = f"+49 1{rng.choice((5, 6, 7))}{rng.randint(0, 9)} {rng.randint(1000000, 9999999)}"
-            for k in range(size):
-                if k == 0:
-                    female, role, birth = adult_female, "applicant", parent_birth
-                elif k == 1 and size >= 3 and rng.random() < 0.4:
-                    female, role = not adult_female, "partner"
-                    birth = parent_birth + dt.timedelta(days=rng.randint(-2500, 2500))
-                else:
-                    female = rng.random() < 0.5
-                    age_days = rng.randint(200, 23 * 365)
-                    birth = today - dt.timedelta(days=age_days)
-                    role = "child_u15" if age_days < 15 * 365 else "child_15_24"
-                given = rng.choice(_FEMALE) if female else rng.choice(_MALE)[0]
-                family = fam_f if female else fam_m
-                patronymic = (
-                    (father[2] if female else father[1])
-                    if role.startswith("child")
-                    else (rng.choice(_MALE)[2] if female else rng.choice(_MALE)[1])
-                )
-                row = {
-                    "family_name_cyr": family,
-                    "given_name_cyr": given,
-                    "patronymic": patronymic,
-                    "family_name": kmu55(family).upper() if rng.random() < 0.1 else kmu55(family),
-                    "given_name": kmu55(given),
-                    "birth_date": birth,
-                    "birth_place": rng.choice(_BIRTH_PLACES),
-                    "nationality": "UKR",
-                    "languages": "uk, ru" if rng.random() < 0.6 else "uk",
-                    **address,
-                }
-                if role in ("applicant", "partner"):
-                    row["phone"] = phone
-                    if rng.random() < 0.5:
-                        row["telegram"] = f"@{kmu55(given).lower()}_{rng.randint(10, 99)}"
-                    if rng.random() < 0.6:
-                        row["jobcenter_customer_no"] = f"{rng.randint(100, 999)}D{rng.randint(100000, 999999)}"
-                        row["bg_number"] = f"{rng.randint(10000, 99999)}BG{rng.randint(1000000, 9999999)}"
-                person_rows.append(row)
-                members.append((len(person_rows) - 1, role))
-            families.append((city, members))
-        person_ids = changelog.bulk_create(Person, person_rows)
+                female = rng.random() < 0.5
+                age_days = rng.randint(200, 23 * 365)
+                birth = today - dt.timedelta(days=age_days)
+                role = "child_u15" if age_days < 15 * 365 else "child_15_24"
+            given = rng.choice(_FEMALE) if female else rng.choice(_MALE)[0]
+            family = fam_f if female else fam_m
+            patronymic = (
+                (father[2] if female else father[1])
+                if role.startswith("child")
+                else (rng.choice(_MALE)[2] if female else rng.choice(_MALE)[1])
+            )
+            row = {
+                "family_name_cyr": family,
+                "given_name_cyr": given,
+                "patronymic": patronymic,
+                "family_name": kmu55(family).upper() if rng.random() < 0.1 else kmu55(family),
+                "given_name": kmu55(given),
+                "birth_date": birth,
+                "birth_place": rng.choice(_BIRTH_PLACES),
+                "nationality": "UKR",
+                "languages": "uk, ru" if rng.random() < 0.6 else "uk",
+                **address,
+            }
+            if role in ("applicant", "partner"):
+                row["phone"] = phone
+                if rng.random() < 0.5:
+                    row["telegram"] = f"@{kmu55(given).lower()}_{rng.randint(10, 99)}"
+                if rng.random() < 0.6:
+                    row["jobcenter_customer_no"] = f"{rng.randint(100, 999)}D{rng.randint(100000, 999999)}"
+                    row["bg_number"] = f"{rng.randint(10000, 99999)}BG{rng.randint(1000000, 9999999)}"
+            person_rows.append(row)
+            members.append((len(person_rows) - 1, role))
+        families.append((city, members))
+    person_ids = changelog.bulk_create(Person, person_rows)
 
-        report("households")
-        households = [{"name": f"BG {person_rows[m[0][0]]['family_name']}"} for _, m in families]
-        household_ids = changelog.bulk_create(Household, households)
-        member_rows = [
-            {"household": hid, "person": person_ids[idx], "role": role}
-            for hid, (_, members) in zip(household_ids, families, strict=True)
-            for idx, role in members
-        ]
-        changelog.bulk_create(HouseholdMember, member_rows)
+    report("households")
+    households = [{"name": f"BG {person_rows[m[0][0]]['family_name']}"} for _, m in families]
+    household_ids = changelog.bulk_create(Household, households)
+    member_rows = [
+        {"household": hid, "person": person_ids[idx], "role": role}
+        for hid, (_, members) in zip(household_ids, families, strict=True)
+        for idx, role in members
+    ]
+    changelog.bulk_create(HouseholdMember, member_rows)
 
-        report("cases")
-        case_rows, case_meta = [], []
-        for hid, (city, members) in zip(household_ids, families, strict=True):
-            applicant = person_ids[members[0][0]]
-            for _ in range(rng.choice((1, 1, 2))):
-                authority = rng.choice(("jobcenter", "jobcenter", "auslaenderbehoerde", "buergeramt"))
-                case_type = rng.choice(_CASES_BY_AUTHORITY[authority])
-                opened = today - dt.timedelta(days=rng.randint(0, 400))
-                status = rng.choice(("open", "open", "waiting", "decided", "closed"))
-                case_rows.append(
-                    {
-                        "reference": next_reference(opened),
-                        "case_type": case_type,
-                        "authority": authority,
-                        "status": status,
-                        "person": applicant,
-                        "household": hid,
-                        "lead_volunteer": rng.choice(volunteer_ids),
-                        "opened_on": opened,
-                        "closed_on": opened + dt.timedelta(days=rng.randint(10, 60)) if status == "closed" else None,
-                    }
-                )
-                case_meta.append((city, authority, case_type, applicant, status))
-        case_ids = changelog.bulk_create(Case, case_rows)
-
-        report("appointments")
-        appointments, tasks, notes = [], [], []
-        for cid, (city, authority, case_type, person, status) in zip(case_ids, case_meta, strict=True):
-            if status == "closed":
-                continue
-            office, address = _OFFICES[city][authority]
-            if rng.random() < 0.6:
-                day = _working_day(rng, today - dt.timedelta(days=3), 42)
-                when = dt.datetime.combine(day, dt.time(rng.randint(8, 15), rng.choice((0, 15, 30, 45))))
-                appointments.append(
-                    {
-                        "starts_at": when,
-                        "office": office,
-                        "address": address,
-                        "case": cid,
-                        "person": person,
-                        "volunteer": rng.choice((*volunteer_ids, None)),
-                        "interpreter_needed": rng.random() < 0.3,
-                    }
-                )
-            title, kind = _TASKS[case_type]
-            tasks.append(
+    report("cases")
+    case_rows, case_meta = [], []
+    for hid, (city, members) in zip(household_ids, families, strict=True):
+        applicant = person_ids[members[0][0]]
+        for _ in range(rng.choice((1, 1, 2))):
+            authority = rng.choice(("jobcenter", "jobcenter", "auslaenderbehoerde", "buergeramt"))
+            case_type = rng.choice(_CASES_BY_AUTHORITY[authority])
+            opened = today - dt.timedelta(days=rng.randint(0, 400))
+            status = rng.choice(("open", "open", "waiting", "decided", "closed"))
+            case_rows.append(
                 {
-                    "title": title,
-                    "kind": kind,
-                    "case": cid,
-                    "person": person,
-                    "due_date": today + dt.timedelta(days=rng.randint(-5, 30)),
-                    "volunteer": rng.choice(volunteer_ids),
+                    "reference": next_reference(opened),
+                    "case_type": case_type,
+                    "authority": authority,
+                    "status": status,
+                    "person": applicant,
+                    "household": hid,
+                    "lead_volunteer": rng.choice(volunteer_ids),
+                    "opened_on": opened,
+                    "closed_on": opened + dt.timedelta(days=rng.randint(10, 60)) if status == "closed" else None,
                 }
             )
-            if rng.random() < 0.3:
-                notes.append(
-                    {"text": rng.choice(_NOTES), "case": cid, "person": person, "author": rng.choice(volunteer_ids)}
-                )
-        changelog.bulk_create(Appointment, appointments)
-        changelog.bulk_create(Task, tasks)
-        changelog.bulk_create(Note, notes)
+            case_meta.append((city, authority, case_type, applicant, status))
+    case_ids = changelog.bulk_create(Case, case_rows)
+
+    report("appointments")
+    appointments, tasks, notes = [], [], []
+    for cid, (city, authority, case_type, person, status) in zip(case_ids, case_meta, strict=True):
+        if status == "closed":
+            continue
+        office, address = _OFFICES[city][authority]
+        if rng.random() < 0.6:
+            day = _working_day(rng, today - dt.timedelta(days=3), 42)
+            when = dt.datetime.combine(day, dt.time(rng.randint(8, 15), rng.choice((0, 15, 30, 45))))
+            appointments.append(
+                {
+                    "starts_at": when,
+                    "office": office,
+                    "address": address,
+                    "case": cid,
+                    "person": person,
+                    "volunteer": rng.choice((*volunteer_ids, None)),
+                    "interpreter_needed": rng.random() < 0.3,
+                }
+            )
+        title, kind = _TASKS[case_type]
+        tasks.append(
+            {
+                "title": title,
+                "kind": kind,
+                "case": cid,
+                "person": person,
+                "due_date": today + dt.timedelta(days=rng.randint(-5, 30)),
+                "volunteer": rng.choice(volunteer_ids),
+            }
+        )
+        if rng.random() < 0.3:
+            notes.append(
+                {"text": rng.choice(_NOTES), "case": cid, "person": person, "author": rng.choice(volunteer_ids)}
+            )
+    changelog.bulk_create(Appointment, appointments)
+    changelog.bulk_create(Task, tasks)
+    changelog.bulk_create(Note, notes)
     report("done")
     return {
         "person": len(person_ids),

@@ -7,6 +7,7 @@ colliding between laptops.
 from __future__ import annotations
 
 import os
+import threading
 import time
 
 _last_ms = 0
@@ -14,6 +15,7 @@ _seq = 0
 _pool = b""
 _pool_pos = 0
 _POOL_SIZE = 8 * 1024
+_lock = threading.Lock()
 
 
 def _random64() -> int:
@@ -27,7 +29,12 @@ def _random64() -> int:
 
 
 def new_id_bytes() -> bytes:
-    """A new UUIDv7 as 16 bytes, monotonic within this process."""
+    """A new UUIDv7 as 16 bytes, monotonic within this process (thread-safe)."""
+    with _lock:
+        return _next()
+
+
+def _next() -> bytes:
     global _last_ms, _seq
     ms = time.time_ns() // 1_000_000
     if ms <= _last_ms:

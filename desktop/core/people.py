@@ -133,3 +133,10 @@ def page_people(after: tuple[str, str] | None = None, limit: int = 200, prefix: 
     sql = f"SELECT {_LIST_COLUMNS} FROM person WHERE {' AND '.join(where)} ORDER BY sort_key, id LIMIT ?"
     params.append(limit)
     return [_row(r) for r in db.execute_sql(sql, params).fetchall()]
+
+
+def person_row(person_id: str) -> PersonRow | None:
+    """One person as the lists show them."""
+    db = Person._meta.database
+    found = db.execute_sql(f"SELECT {_LIST_COLUMNS} FROM person WHERE id = ?", (person_id,)).fetchone()
+    return _row(found) if found else None

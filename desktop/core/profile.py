@@ -16,6 +16,17 @@ from desktop.i18n import _
 log = logging.getLogger(__name__)
 
 MIN_PASSPHRASE_LENGTH = 8
+#: zxcvbn score a new passphrase needs (0 very weak … 4 strong).
+MIN_SCORE = 2
+
+
+def passphrase_score(passphrase: str, user_inputs: list[str] | None = None) -> int:
+    """zxcvbn's estimate from 0 (very weak) to 4 (strong)."""
+    if not passphrase:
+        return 0
+    from zxcvbn import zxcvbn
+
+    return int(zxcvbn(passphrase[:100], user_inputs=[u for u in user_inputs or [] if u])["score"])
 
 
 def profile_language(profile: Path) -> str | None:
@@ -24,14 +35,16 @@ def profile_language(profile: Path) -> str | None:
     return lang if lang in i18n.LANGUAGES else None
 
 
-def check_new_passphrase(passphrase: str, repeated: str) -> None:
-    """Refuse a new passphrase that is too short or was not typed the same twice."""
+def check_new_passphrase(passphrase: str, repeated: str, user_inputs: list[str] | None = None) -> None:
+    """Refuse a new passphrase that is too short, too easy to guess or was not typed the same twice."""
     if len(passphrase) < MIN_PASSPHRASE_LENGTH:
         raise ValidationError(
             _("The passphrase needs at least {count} characters.").format(count=MIN_PASSPHRASE_LENGTH)
         )
     if passphrase != repeated:
         raise ValidationError(_("The two passphrases differ."))
+    if passphrase_score(passphrase, user_inputs) < MIN_SCORE:
+        raise ValidationError(_("This passphrase is too easy to guess. Add more words."))
 
 
 def create(

@@ -25,7 +25,7 @@ from desktop.core import cases, people
 from desktop.core.errors import ValidationError
 from desktop.core.store.models import Case, Person
 from desktop.i18n import N_, _
-from desktop.ui.common import LabelledForm, Retranslatable, error_label, show_error
+from desktop.ui.common import GuardedEditor, LabelledForm, Retranslatable, error_label, show_error
 from desktop.ui.lazy_model import LazyTableModel
 
 
@@ -77,7 +77,7 @@ class PersonPicker(Retranslatable, QDialog):
         return row.id if row else None
 
 
-class CaseEditor(Retranslatable, QDialog):
+class CaseEditor(GuardedEditor, Retranslatable, QDialog):
     """Create or edit a case: type, authority, status, person, dates, notes."""
 
     def __init__(self, case: Case | None = None, person_id: str | None = None, parent: QWidget | None = None):
@@ -117,7 +117,19 @@ class CaseEditor(Retranslatable, QDialog):
         self.case_type.currentIndexChanged.connect(self._type_changed)
         self._fill_choices()
         self._load()
+        self.mark_clean()
         self.retranslate_ui()
+
+    def snapshot(self) -> dict[str, object]:
+        return {
+            "person": self.person_id,
+            "case_type": self.case_type.currentData(),
+            "authority": self.authority.currentData(),
+            "status": self.status.currentData(),
+            "title": self.title.text(),
+            "opened_on": self.opened.text(),
+            "notes": self.notes.toPlainText(),
+        }
 
     def _fill_choices(self) -> None:
         """(Re)fill the combo boxes with labels in the current language, keeping the selection."""
@@ -190,8 +202,10 @@ class CaseEditor(Retranslatable, QDialog):
             if self.case is None:
                 self.case = cases.create_case(values)
             else:
-                cases.update_case(self.case.id, values)
+                changed = self.changed_keys()  # only what the user changed here
+                cases.update_case(self.case.id, {k: v for k, v in values.items() if k in changed})
         except ValidationError as exc:
             show_error(self.error, str(exc))
             return
+        self.mark_clean()
         self.accept()

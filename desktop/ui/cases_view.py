@@ -111,13 +111,32 @@ class CasesView(Retranslatable, QWidget):
 
     def open_case(self, case_id: str) -> None:
         if CaseEditor(Case.get_by_id(case_id), parent=self).exec():
-            self.refresh()
+            self.show_saved(case_id, new=False)
             self.changed.emit()
 
     def new_case(self, person_id: str | None = None) -> None:
-        if CaseEditor(None, person_id=person_id, parent=self).exec():
-            self.refresh()
+        editor = CaseEditor(None, person_id=person_id, parent=self)
+        if editor.exec() and editor.case is not None:
+            self.show_saved(editor.case.id, new=True)
             self.changed.emit()
+
+    def show_saved(self, case_id: str, new: bool) -> None:
+        """Keep the user's place: an edited row changes in place, a new one is loaded and selected."""
+        row = cases.case_row(case_id)
+        if row is None:
+            return
+        if not new:
+            for i in range(self.model.rowCount()):
+                if self.model.row_at(i).id == case_id:  # type: ignore[union-attr]
+                    self.model.replace_row(i, row)
+                    return
+        self.model.reload()
+        self._update_count()
+        key = (row.opened_on.isoformat() if row.opened_on else "", row.id)
+        found = self.model.reveal(key, lambda r: r.id == case_id)
+        if found is not None:
+            self.table.selectRow(found)
+            self.table.scrollTo(self.model.index(found, 0))
 
     def focus_list(self) -> None:
         self.table.setFocus(Qt.FocusReason.ShortcutFocusReason)

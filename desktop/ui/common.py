@@ -52,3 +52,39 @@ class LabelledForm(QFormLayout):
     def retranslate(self, translate) -> None:
         for label, title in self._labels:
             label.setText(translate(title) if title else "")
+
+
+class GuardedEditor:
+    """Dialog mixin: knows which fields the user changed and asks before throwing edits away."""
+
+    _clean: dict[str, object]
+
+    def snapshot(self) -> dict[str, object]:
+        """What the user sees in every field now, by field key."""
+        raise NotImplementedError
+
+    def mark_clean(self) -> None:
+        self._clean = self.snapshot()
+
+    def changed_keys(self) -> set[str]:
+        now = self.snapshot()
+        return {key for key, value in now.items() if value != self._clean.get(key)}
+
+    def reject(self) -> None:
+        if self.changed_keys() and not self.confirm_discard():
+            return
+        super().reject()  # type: ignore[misc]
+
+    def confirm_discard(self) -> bool:
+        from PySide6.QtWidgets import QMessageBox
+
+        from desktop.i18n import _
+
+        answer = QMessageBox.question(
+            self,  # type: ignore[arg-type]
+            _("Discard changes?"),
+            _("You have changed this record. Close without saving?"),
+            QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
+            QMessageBox.StandardButton.Cancel,
+        )
+        return answer == QMessageBox.StandardButton.Discard

@@ -38,12 +38,14 @@ class LazyTableModel(QAbstractTableModel, Generic[Row]):
         key_of: Callable[[Row], Any],
         count: Callable[[], int] | None = None,
         parent: Any = None,
+        descending: bool = False,
     ) -> None:
         super().__init__(parent)
         self._columns = list(columns)
         self._fetch_page = fetch_page
         self._key_of = key_of
         self._count = count
+        self._descending = descending
         self._rows: list[Row] = []
         self._exhausted = False
         self.total = 0
@@ -107,6 +109,25 @@ class LazyTableModel(QAbstractTableModel, Generic[Row]):
 
     def loaded_count(self) -> int:
         return len(self._rows)
+
+    def replace_row(self, row: int, new: Row) -> None:
+        """Show a record's new values in place (after an edit), without reloading the list."""
+        self._rows[row] = new
+        self.dataChanged.emit(self.index(row, 0), self.index(row, len(self._columns) - 1))
+
+    def reveal(self, key: Any, match: Callable[[Row], bool]) -> int | None:
+        """Load pages up to ``key`` (in list order) and return the row that ``match`` finds there."""
+
+        def before(row: Row) -> bool:
+            k = self._key_of(row)
+            return k > key if self._descending else k < key
+
+        while self._rows and before(self._rows[-1]) and self.canFetchMore():
+            self.fetchMore()
+        for i, row in enumerate(self._rows):
+            if match(row):
+                return i
+        return None
 
     def retranslate(self) -> None:
         """Headers and formatted cells follow the UI language."""

@@ -52,8 +52,8 @@ class MainWindow(Retranslatable, QMainWindow):
         layout.addWidget(self.nav)
         layout.addWidget(self.stack, 1)
         self.setCentralWidget(central)
-        self.people.changed.connect(self._data_changed)
-        self.cases.changed.connect(self._data_changed)
+        self.people.changed.connect(self._people_changed)
+        self.cases.changed.connect(self._cases_changed)
 
         self.who = QLabel()
         self.statusBar().addPermanentWidget(self.who)
@@ -142,6 +142,15 @@ class MainWindow(Retranslatable, QMainWindow):
     def switch_language(self, code: str) -> None:
         profile.set_language(paths.profile_dir(), code)
         apply_language(code)
+
+    def _people_changed(self) -> None:
+        """A person was saved: case rows show names, so the case list is read again; the people list
+        keeps its place."""
+        self.cases.refresh()
+        self._update_status()
+
+    def _cases_changed(self) -> None:
+        self._update_status()
 
     def _data_changed(self) -> None:
         self.people.refresh()

@@ -118,14 +118,31 @@ class PeopleView(Retranslatable, QWidget):
     def open_person(self, person_id: str) -> None:
         editor = PersonEditor(Person.get_by_id(person_id), self)
         if editor.exec():
-            self.refresh()
+            self.show_saved(person_id, new=False)
             self.changed.emit()
 
     def new_person(self) -> None:
         editor = PersonEditor(None, self)
-        if editor.exec():
-            self.refresh()
+        if editor.exec() and editor.person is not None:
+            self.show_saved(editor.person.id, new=True)
             self.changed.emit()
+
+    def show_saved(self, person_id: str, new: bool) -> None:
+        """Keep the user's place: an edited row changes in place, a new one is loaded and selected."""
+        row = people.person_row(person_id)
+        if row is None:
+            return
+        if not new:
+            for i in range(self.model.rowCount()):
+                if self.model.row_at(i).id == person_id:  # type: ignore[union-attr]
+                    self.model.replace_row(i, row)
+                    return
+        self.model.reload()
+        self._update_count()
+        found = self.model.reveal((row.sort_key, row.id), lambda r: r.id == person_id)
+        if found is not None:
+            self.table.selectRow(found)
+            self.table.scrollTo(self.model.index(found, 0))
 
     def focus_list(self) -> None:
         self.table.setFocus(Qt.FocusReason.ShortcutFocusReason)

@@ -23,7 +23,7 @@ from desktop.core import people
 from desktop.core.errors import ValidationError
 from desktop.core.store.models import Person
 from desktop.i18n import N_, _
-from desktop.ui.common import Retranslatable, error_label, show_error
+from desktop.ui.common import GuardedEditor, Retranslatable, error_label, show_error
 
 # (group title, [(field, label)]) in the order shown.
 LAYOUT: list[tuple[str, list[tuple[str, str]]]] = [
@@ -78,7 +78,7 @@ LAYOUT: list[tuple[str, list[tuple[str, str]]]] = [
 ]
 
 
-class PersonEditor(Retranslatable, QDialog):
+class PersonEditor(GuardedEditor, Retranslatable, QDialog):
     """Create or edit one person; saving goes through the change log."""
 
     def __init__(self, person: Person | None = None, parent: QWidget | None = None) -> None:
@@ -100,7 +100,6 @@ class PersonEditor(Retranslatable, QDialog):
             for key, label_text in fields:
                 edit = QLineEdit()
                 edit.setObjectName(key)
-                edit.setAccessibleName(key)
                 err = error_label()
                 holder = QWidget()
                 holder_layout = QVBoxLayout(holder)
@@ -141,18 +140,27 @@ class PersonEditor(Retranslatable, QDialog):
         for key in ("family_name", "given_name"):
             self.edits[key].textEdited.connect(lambda _t, k=key: self._latin_touched.__setitem__(k, True))
         self._load()
+        self.mark_clean()
         self.retranslate_ui()
+
+    def snapshot(self) -> dict[str, object]:
+        state: dict[str, object] = {key: edit.text() for key, edit in self.edits.items()}
+        state["notes"] = self.notes.toPlainText()
+        return state
 
     def retranslate_ui(self) -> None:
         self.setWindowTitle(_("Edit person") if self.person else _("New person"))
         for label, text in self.labels:
             label.setText(_(text))
+            label.buddy().setAccessibleName(_(text))
         for group, title in self.groups:
             group.setTitle(_(title))
         self.notes_group.setTitle(_("Notes"))
         self.translit_button.setText(_("Propose passport spelling from the Cyrillic"))
         self.edits["birth_date"].setPlaceholderText(_("DD.MM.YYYY"))
         self.edits["postcode"].setPlaceholderText("04109")
+        if not self.error.isHidden():  # messages on screen follow the language too
+            self._show_errors(self._problems())
 
     def _load(self) -> None:
         if self.person is None:
@@ -195,22 +203,27 @@ class PersonEditor(Retranslatable, QDialog):
         if errors:
             self.edits[next(iter(errors))].setFocus()
 
-    def save(self) -> None:
+    def _problems(self) -> dict[str, str]:
         try:
-            values = self.values()
+            return people.validate(self.values())
         except ValidationError as exc:
-            self._show_errors({exc.field or "": str(exc)})
-            return
-        errors = people.validate(values)
+            return {exc.field or "": str(exc)}
+
+    def save(self) -> None:
+        errors = self._problems()
         if errors:
             self._show_errors(errors)
             return
+        values = self.values()
         try:
             if self.person is None:
                 self.person = people.create_person(values)
             else:
-                people.update_person(self.person.id, values)
+                # Only what the user changed here: a change that arrived meanwhile is not undone.
+                changed = self.changed_keys()
+                people.update_person(self.person.id, {k: v for k, v in values.items() if k in changed})
         except ValidationError as exc:
             self._show_errors({exc.field or "": str(exc)})
             return
+        self.mark_clean()
         self.accept()

@@ -27,16 +27,6 @@ from desktop.ui.common import LabelledForm, Retranslatable, error_label, show_er
 from desktop.ui.qt_i18n import apply_language
 
 STRENGTH_WORDS = (N_("very weak"), N_("weak"), N_("fair"), N_("good"), N_("strong"))
-MIN_SCORE = 2
-
-
-def passphrase_score(passphrase: str, user_inputs: list[str] | None = None) -> int:
-    """zxcvbn's estimate from 0 (very weak) to 4 (strong)."""
-    if not passphrase:
-        return 0
-    from zxcvbn import zxcvbn
-
-    return int(zxcvbn(passphrase[:100], user_inputs=user_inputs or [])["score"])
 
 
 def _language_combo(parent: QWidget) -> QComboBox:
@@ -75,7 +65,10 @@ class WelcomeDialog(Retranslatable, QDialog):
         self.volunteer = QLineEdit()
         self.demo = QCheckBox()
         self.error = error_label()
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
+        # Our own accept button: a standard Ok button would get Qt's "OK" back on every language change.
+        self.ok_button = self.buttons.addButton("", QDialogButtonBox.ButtonRole.AcceptRole)
+        self.ok_button.setDefault(True)
         self.buttons.accepted.connect(self._create)
         self.buttons.rejected.connect(self.reject)
 
@@ -116,11 +109,11 @@ class WelcomeDialog(Retranslatable, QDialog):
             )
         )
         self.demo.setText(_("Load demo data to try Begleiter out (fictional families)"))
-        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText(_("Create profile"))
+        self.ok_button.setText(_("Create profile"))
         self._update_strength()
 
     def _update_strength(self) -> None:
-        score = passphrase_score(self.passphrase.text(), [self.volunteer.text(), self.device.text()])
+        score = profile.passphrase_score(self.passphrase.text(), [self.volunteer.text(), self.device.text()])
         self.strength.setValue(score if self.passphrase.text() else 0)
         if not self.passphrase.text():
             self.strength_text.setText(_("Tip: four or more unrelated words make a strong passphrase."))
@@ -129,9 +122,9 @@ class WelcomeDialog(Retranslatable, QDialog):
 
     def _create(self) -> None:
         try:
-            profile.check_new_passphrase(self.passphrase.text(), self.repeat.text())
-            if passphrase_score(self.passphrase.text(), [self.volunteer.text(), self.device.text()]) < MIN_SCORE:
-                raise ValidationError(_("This passphrase is too easy to guess. Add more words."))
+            profile.check_new_passphrase(
+                self.passphrase.text(), self.repeat.text(), [self.volunteer.text(), self.device.text()]
+            )
             if not self.volunteer.text().strip():
                 raise ValidationError(_("Enter your name."))
             QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
@@ -167,7 +160,10 @@ class UnlockDialog(Retranslatable, QDialog):
         self.passphrase = QLineEdit()
         self.passphrase.setEchoMode(QLineEdit.EchoMode.Password)
         self.error = error_label()
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
+        # Our own accept button: a standard Ok button would get Qt's "OK" back on every language change.
+        self.ok_button = self.buttons.addButton("", QDialogButtonBox.ButtonRole.AcceptRole)
+        self.ok_button.setDefault(True)
         self.buttons.accepted.connect(self._unlock)
         self.buttons.rejected.connect(self.reject)
         self.form = LabelledForm()
@@ -186,7 +182,7 @@ class UnlockDialog(Retranslatable, QDialog):
         self.setWindowTitle(_("Unlock Begleiter"))
         self.intro.setText(_("Enter the passphrase of your profile."))
         self.form.retranslate(_)
-        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText(_("Unlock"))
+        self.ok_button.setText(_("Unlock"))
         if self.error.isVisible() and self.attempts:
             show_error(self.error, self._wrong_text())
 

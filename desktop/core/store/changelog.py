@@ -107,6 +107,11 @@ def peer_id(uuid: str | None) -> int | None:
     return int(db.execute_sql("INSERT INTO peer (uuid) VALUES (?)", (uuid,)).lastrowid)
 
 
+def created_at(stamp: int) -> dt.datetime:
+    """A record's creation time from its first change's stamp, in UTC (the same on every laptop)."""
+    return dt.datetime.fromtimestamp(physical_ms(stamp) / 1000, tz=dt.UTC).replace(tzinfo=None, microsecond=0)
+
+
 def create(model: type[T], values: Mapping[str, Any] | None = None, **kwargs: Any) -> T:
     """Create a travelling record with ``values``; returns it as read back from the database."""
     return model.get_by_id(bulk_create(model, [{**(values or {}), **kwargs}])[0])
@@ -125,7 +130,7 @@ def bulk_create(model: type[Travelling], rows: Sequence[Mapping[str, Any]], chun
     record_type = model.record_type
     created: list[str] = []
     cursor = store.db.cursor()
-    with store.db.atomic(), store_db.guard_open(), store_db.bulk_cache(len(rows)):
+    with store.db.atomic("IMMEDIATE"), store_db.guard_open(), store_db.bulk_cache(len(rows)):
         device, author = peer_id(store.device_id), peer_id(store.volunteer_id)
         for start in range(0, len(rows), chunk):
             row_params, change_params = [], []
@@ -137,10 +142,12 @@ def bulk_create(model: type[Travelling], rows: Sequence[Mapping[str, Any]], chun
                     given = {name: coercers[name](value) for name, value in values.items()}
                 except KeyError as exc:
                     raise KeyError(f"{model.__name__} has no writable field {exc.args[0]!r}") from None
+                if given.get("deleted"):
+                    raise ValueError("a record cannot be created deleted")
                 row = dict(defaults)
                 row.update(given)
                 row["id"] = record_id
-                row["created_at"] = dt.datetime.fromtimestamp(physical_ms(stamp) / 1000).replace(microsecond=0)
+                row["created_at"] = created_at(stamp)
                 row["created_by"] = store.device_id
                 if derived:
                     row.update(model.derive(row))
@@ -196,7 +203,7 @@ def update(model: type[T], record_id: str, values: Mapping[str, Any] | None = No
     """
     store = store_db.current()
     new = _normalise(model, {**(values or {}), **kwargs})
-    with store.db.atomic(), store_db.guard_open():
+    with store.db.atomic("IMMEDIATE"), store_db.guard_open():
         record = model.get_by_id(record_id)
         changed = {k: v for k, v in new.items() if _current(model, record, k) != v}
         if not changed:

@@ -17,6 +17,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import peewee as pw
 from playhouse.sqlcipher_ext import SqlCipherDatabase
@@ -91,7 +92,30 @@ class ProfileDatabase(SqlCipherDatabase):
         """Another database file under the same key (a backup of this one)."""
         return ProfileDatabase(database, *self._key_material)
 
+    def _verify_key_read_only(self) -> None:
+        """Check the key on a read-only, immutable view of the file, before anything can write.
+
+        A read-write connection would replay and fold a WAL left by a crashed session into the
+        database when it closes, even when the key turns out to be wrong.
+        """
+        path = Path(self.database)
+        if not path.is_file() or path.stat().st_size == 0:
+            return  # a new profile: there is nothing to protect yet
+        uri = f"file:{quote(str(path.resolve()))}?mode=ro&immutable=1"
+        probe = sqlcipher.connect(uri, uri=True, isolation_level=None, check_same_thread=False)
+        try:
+            probe.execute("PRAGMA cipher_log_level = NONE")
+            probe.execute(f"PRAGMA key = \"x'{self._raw_key_hex}'\"")
+            probe.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        except sqlcipher.DatabaseError as exc:
+            raise WrongPassphrase(_("The passphrase is not correct.")) from exc
+        finally:
+            probe.close()
+        self._key_verified = True
+
     def _connect(self) -> Any:
+        if not getattr(self, "_key_verified", False):
+            self._verify_key_read_only()
         conn = sqlcipher.connect(self.database, isolation_level=None, check_same_thread=False)
         try:
             conn.execute("PRAGMA cipher_log_level = NONE")  # a wrong key is reported by us, once
@@ -196,8 +220,13 @@ def _bind(profile: Path, key: bytes, salt: bytes) -> Store:
         database.close()
         raise
     db_proxy.initialize(database)
-    row = database.execute_sql("SELECT value FROM setting WHERE key = 'device_id'").fetchone()
-    device_id = row[0] if row else ""
+    with database.atomic("IMMEDIATE"):
+        row = database.execute_sql("SELECT value FROM setting WHERE key = 'device_id'").fetchone()
+        if row:
+            device_id = row[0]
+        else:  # a new profile (or one whose first start was cut short): this laptop gets its id now
+            device_id = ids.new_id()
+            database.execute_sql("INSERT INTO setting (key, value) VALUES ('device_id', ?)", (device_id,))
     last = database.execute_sql("SELECT max(hlc) FROM change").fetchone()[0] or 0
     store = Store(path=profile, db=database, device_id=device_id, clock=HybridClock(last))
     store.volunteer_id = store.get_setting("volunteer_id") or None
@@ -221,6 +250,7 @@ def create_profile(
     if not passphrase:
         raise WrongPassphrase(_("The passphrase must not be empty."))
     profile.mkdir(parents=True, exist_ok=True, mode=0o700)
+    profile.chmod(0o700)  # also when the folder existed: the profile is for this user only
     for sub in (paths.logs_dir(profile), paths.backups_dir(profile), paths.cache_dir(profile)):
         sub.mkdir(exist_ok=True)
     salt = secrets.token_bytes(SALT_BYTES)
@@ -233,8 +263,6 @@ def create_profile(
         language=language,
     )
     store = _bind(profile, key, salt)
-    store.device_id = ids.new_id()
-    store.set_setting("device_id", store.device_id)
     log.info("new profile created (schema %d)", migrations.LATEST)
     return store
 

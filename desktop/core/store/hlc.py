@@ -7,6 +7,7 @@ another (here or elsewhere) sorts after it.
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Callable
 
@@ -28,6 +29,7 @@ class HybridClock:
     def __init__(self, last: int = 0, wall_ms: Callable[[], int] | None = None) -> None:
         self._last = last
         self._wall_ms = wall_ms or (lambda: time.time_ns() // 1_000_000)
+        self._lock = threading.Lock()  # worker threads write too
 
     @property
     def last(self) -> int:
@@ -35,18 +37,20 @@ class HybridClock:
 
     def now(self) -> int:
         """A new stamp, later than every stamp issued or observed so far."""
-        wall = self._wall_ms()
-        last_pt, last_c = self._last >> COUNTER_BITS, self._last & _COUNTER_MASK
-        if wall > last_pt:
-            stamp = pack(wall, 0)
-        elif last_c < _COUNTER_MASK:
-            stamp = pack(last_pt, last_c + 1)
-        else:
-            stamp = pack(last_pt + 1, 0)
-        self._last = stamp
-        return stamp
+        with self._lock:
+            wall = self._wall_ms()
+            last_pt, last_c = self._last >> COUNTER_BITS, self._last & _COUNTER_MASK
+            if wall > last_pt:
+                stamp = pack(wall, 0)
+            elif last_c < _COUNTER_MASK:
+                stamp = pack(last_pt, last_c + 1)
+            else:
+                stamp = pack(last_pt + 1, 0)
+            self._last = stamp
+            return stamp
 
     def observe(self, stamp: int) -> None:
         """Take note of a stamp from elsewhere so later local stamps sort after it."""
-        if stamp > self._last:
-            self._last = stamp
+        with self._lock:
+            if stamp > self._last:
+                self._last = stamp

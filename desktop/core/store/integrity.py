@@ -14,6 +14,9 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
+import peewee as pw
+from sqlcipher3 import dbapi2 as sqlcipher
+
 from desktop.core import ids
 from desktop.core.store import db as store_db
 from desktop.core.store.changelog import default_of, to_json
@@ -94,12 +97,17 @@ def check(progress: Callable[[str], None] | None = None) -> list[Problem]:
     db = store_db.current().db
     problems: list[Problem] = []
     report("cipher")
-    for (row,) in db.execute_sql("PRAGMA cipher_integrity_check").fetchall():
-        problems.append(Problem("database", f"page authentication failed: {row}"))
-    report("structure")
-    result = [r[0] for r in db.execute_sql("PRAGMA integrity_check").fetchall()]
-    if result != ["ok"]:
-        problems.extend(Problem("database", r) for r in result)
+    try:
+        for (row,) in db.execute_sql("PRAGMA cipher_integrity_check").fetchall():
+            problems.append(Problem("database", f"page authentication failed: {row}"))
+        report("structure")
+        result = [r[0] for r in db.execute_sql("PRAGMA integrity_check").fetchall()]
+        if result != ["ok"]:
+            problems.extend(Problem("database", r) for r in result)
+    except (pw.DatabaseError, sqlcipher.DatabaseError) as exc:  # rows are read outside peewee's wrapper
+        problems.append(Problem("database", f"cannot be read: {type(exc).__name__}"))
+    if problems:
+        return problems  # damaged pages: the record-level checks below would only fail on them
     for table, rowid, parent, _fk in db.execute_sql("PRAGMA foreign_key_check").fetchall():
         problems.append(Problem(f"{table} row {rowid}", f"refers to a missing {parent}"))
     for model in Travelling.registry:

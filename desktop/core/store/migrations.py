@@ -11,7 +11,15 @@ from collections.abc import Callable
 
 import peewee as pw
 
+from desktop.core.errors import UserError
+from desktop.i18n import _
+
 log = logging.getLogger(__name__)
+
+
+class SchemaTooNew(UserError):
+    """The database was written by a newer program."""
+
 
 TRAVELLING_TABLES_V1 = (
     "volunteer",
@@ -172,10 +180,13 @@ def migrate(db: pw.Database, target: int = LATEST) -> int:
     """Upgrade to ``target``; returns the version reached. Refuses a database newer than this program."""
     version = current_version(db)
     if version > LATEST:
-        raise RuntimeError(f"database schema {version} is newer than this program ({LATEST})")
+        raise SchemaTooNew(_("This profile was written by a newer version of Begleiter. Please update."))
     while version < target:
-        step = version + 1
-        with db.atomic():
+        with db.atomic("IMMEDIATE"):  # read and bump under one write lock: two programs never both migrate
+            version = current_version(db)
+            if version >= target:
+                break
+            step = version + 1
             MIGRATIONS[step](db)
             db.execute_sql(
                 "INSERT INTO schema_version (id, version) VALUES (1, ?) "

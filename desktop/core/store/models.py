@@ -6,7 +6,6 @@ written only through :mod:`desktop.core.store.changelog`; database triggers refu
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any, ClassVar
 
 import peewee as pw
@@ -70,7 +69,7 @@ class Travelling(BaseModel):
     registry: ClassVar[list[type[Travelling]]] = []
 
     id = pw.CharField(primary_key=True)
-    created_at = pw.DateTimeField(default=dt.datetime.now)
+    created_at = pw.DateTimeField()  # UTC, from the stamp of the record's first change
     created_by = pw.CharField()  # device id
     deleted = pw.BooleanField(default=False)
 
