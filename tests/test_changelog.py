@@ -26,6 +26,8 @@ def _sample(field: pw.Field, parents: dict[type, str], variant: int) -> Any:
         return parents[field.rel_model]
     if isinstance(field, pw.BooleanField):
         return not field.default if variant % 2 else bool(field.default)
+    if isinstance(field, pw.IntegerField):
+        return 10 * variant + next(_counter)
     if isinstance(field, pw.DateTimeField):
         return dt.datetime(2026, 5, 1 + variant, 9, 30)
     if isinstance(field, pw.DateField):

@@ -164,8 +164,48 @@ def _v2(db: pw.Database) -> None:
         db.execute_sql(f"ALTER TABLE person ADD COLUMN {column} TEXT NOT NULL DEFAULT ''")
 
 
+def _v3(db: pw.Database) -> None:
+    """Case work: residence documents, case helpers, document checklists, timeline anchors."""
+    statements = [
+        f"""CREATE TABLE residence_document ({_TRAVELLING_COLUMNS},
+            person_id TEXT NOT NULL {_fk("person", "CASCADE")},
+            kind TEXT NOT NULL DEFAULT '24', number TEXT NOT NULL DEFAULT '', issued_on TEXT,
+            printed_until TEXT, authority TEXT NOT NULL DEFAULT '', notes TEXT NOT NULL DEFAULT '')""",
+        "CREATE INDEX residence_document_person ON residence_document (person_id)",
+        "CREATE INDEX residence_document_until ON residence_document (printed_until)",
+        f"""CREATE TABLE case_volunteer ({_TRAVELLING_COLUMNS},
+            case_id TEXT NOT NULL {_fk("case", "CASCADE")},
+            volunteer_id TEXT NOT NULL {_fk("volunteer", "CASCADE")})""",
+        "CREATE INDEX case_volunteer_case ON case_volunteer (case_id)",
+        f"""CREATE TABLE checklist_item ({_TRAVELLING_COLUMNS},
+            case_id TEXT NOT NULL {_fk("case", "CASCADE")},
+            item_key TEXT NOT NULL DEFAULT '', label TEXT NOT NULL DEFAULT '', position INTEGER NOT NULL DEFAULT 0,
+            have INTEGER NOT NULL DEFAULT 0, copied INTEGER NOT NULL DEFAULT 0, submitted_on TEXT,
+            submitted_how TEXT NOT NULL DEFAULT '', receipt INTEGER NOT NULL DEFAULT 0,
+            notes TEXT NOT NULL DEFAULT '')""",
+        "CREATE INDEX checklist_item_case ON checklist_item (case_id, position)",
+        # Dates the case type's timeline counts from.
+        'ALTER TABLE "case" ADD COLUMN letter_date TEXT',
+        'ALTER TABLE "case" ADD COLUMN period_end TEXT',
+        'ALTER TABLE "case" ADD COLUMN move_in TEXT',
+        'ALTER TABLE "case" ADD COLUMN decision_on TEXT',
+        "ALTER TABLE appointment ADD COLUMN purpose TEXT NOT NULL DEFAULT ''",
+        "ALTER TABLE appointment ADD COLUMN office_key TEXT NOT NULL DEFAULT ''",
+        "ALTER TABLE appointment ADD COLUMN duration_min INTEGER NOT NULL DEFAULT 60",
+        "ALTER TABLE task ADD COLUMN step_key TEXT NOT NULL DEFAULT ''",
+        "ALTER TABLE task ADD COLUMN done_on TEXT",
+        "ALTER TABLE task ADD COLUMN basis TEXT NOT NULL DEFAULT ''",
+        "CREATE INDEX task_open_due ON task (done, due_date)",
+        "CREATE INDEX note_written ON note (created_at)",
+    ]
+    for table in ("residence_document", "case_volunteer", "checklist_item"):
+        statements.extend(guard_triggers(table))
+    for sql in statements:
+        db.execute_sql(sql)
+
+
 #: Migration n brings the schema from version n-1 to version n.
-MIGRATIONS: dict[int, Callable[[pw.Database], None]] = {1: _v1, 2: _v2}
+MIGRATIONS: dict[int, Callable[[pw.Database], None]] = {1: _v1, 2: _v2, 3: _v3}
 LATEST = max(MIGRATIONS)
 
 

@@ -185,6 +185,50 @@ class Case(Travelling):
     opened_on = pw.DateField(null=True)
     closed_on = pw.DateField(null=True)
     notes = pw.TextField(default="")
+    # Dates the case type's timeline counts from (schema version 3).
+    letter_date = pw.DateField(null=True)  # date of the authority's letter (Bescheid)
+    period_end = pw.DateField(null=True)  # end of the Bewilligungszeitraum
+    move_in = pw.DateField(null=True)  # day of moving in (Anmeldung)
+    decision_on = pw.DateField(null=True)  # decision received
+
+
+class CaseVolunteer(Travelling):
+    """A helper on a case besides the lead volunteer."""
+
+    record_type = "case_volunteer"
+    case = pw.ForeignKeyField(Case, backref="helpers", on_delete="CASCADE")
+    volunteer = pw.ForeignKeyField(Volunteer, on_delete="CASCADE")
+
+
+class ResidenceDocument(Travelling):
+    """A residence document: §24 eAT, Fiktionsbescheinigung, passport, other."""
+
+    record_type = "residence_document"
+    KINDS: ClassVar[tuple[str, ...]] = ("24", "fiktion", "passport", "other")
+    person = pw.ForeignKeyField(Person, backref="documents", on_delete="CASCADE")
+    kind = pw.CharField(default="24")
+    number = pw.CharField(default="")
+    issued_on = pw.DateField(null=True)
+    printed_until = pw.DateField(null=True)
+    authority = pw.CharField(default="")
+    notes = pw.TextField(default="")
+
+
+class ChecklistItem(Travelling):
+    """One document of a case's checklist: have / copied / submitted (when, how) / receipt received."""
+
+    record_type = "checklist_item"
+    HOW: ClassVar[tuple[str, ...]] = ("", "in_person", "letter", "fax", "online")
+    case = pw.ForeignKeyField(Case, backref="checklist", on_delete="CASCADE")
+    item_key = pw.CharField(default="")
+    label = pw.CharField(default="")
+    position = pw.IntegerField(default=0)
+    have = pw.BooleanField(default=False)
+    copied = pw.BooleanField(default=False)
+    submitted_on = pw.DateField(null=True)
+    submitted_how = pw.CharField(default="")
+    receipt = pw.BooleanField(default=False)
+    notes = pw.TextField(default="")
 
 
 class Appointment(Travelling):
@@ -199,6 +243,9 @@ class Appointment(Travelling):
     volunteer = pw.ForeignKeyField(Volunteer, null=True, on_delete="SET NULL")
     interpreter_needed = pw.BooleanField(default=False)
     outcome = pw.TextField(default="")
+    purpose = pw.CharField(default="")
+    office_key = pw.CharField(default="")  # entry of the office directory, if chosen from it
+    duration_min = pw.IntegerField(default=60)
 
 
 class Task(Travelling):
@@ -213,6 +260,9 @@ class Task(Travelling):
     person = pw.ForeignKeyField(Person, backref="tasks", null=True, on_delete="CASCADE")
     volunteer = pw.ForeignKeyField(Volunteer, null=True, on_delete="SET NULL")
     notes = pw.TextField(default="")
+    step_key = pw.CharField(default="")  # the case type's timeline step this task comes from
+    done_on = pw.DateField(null=True)
+    basis = pw.CharField(default="")  # legal basis or rule, e.g. "§84 SGG"
 
 
 class Note(Travelling):
