@@ -13,7 +13,7 @@ from typing import Any
 from desktop import paths
 from desktop.core.errors import ValidationError
 from desktop.core.store import changelog
-from desktop.core.store.models import Case, Person
+from desktop.core.store.models import Case, CaseVolunteer, ChecklistItem, Person, Task
 from desktop.i18n import N_, _, current_language
 
 #: Status keys and their labels (translated where shown).
@@ -98,14 +98,131 @@ def _check(values: Mapping[str, Any]) -> None:
         raise ValidationError(message, field)
 
 
+def case_type(key: str) -> dict[str, Any]:
+    """The case type's data (labels, checklist, timeline); an empty type for unknown keys."""
+    for entry in case_types():
+        if entry["key"] == key:
+            return entry
+    return {"key": key, "checklist": [], "timeline": []}
+
+
+def label(entry: Mapping[str, Any]) -> str:
+    """A data entry's label in the UI language (German when the language is missing)."""
+    return str(entry.get(current_language()) or entry.get("de") or entry.get("key", ""))
+
+
 def create_case(values: Mapping[str, Any]) -> Case:
+    """Open a case with the type's document checklist and the timeline steps whose dates are known."""
     values = dict(values)
     values.setdefault("opened_on", dt.date.today())
     values.setdefault("status", "open")
     values.setdefault("authority", default_authority(values.get("case_type", "")))
     values.setdefault("reference", next_reference(values["opened_on"]))
     _check(values)
-    return changelog.create(Case, values)
+    with Case._meta.database.atomic("IMMEDIATE"):
+        case = changelog.create(Case, values)
+        items = [
+            {"case": case.id, "item_key": item["key"], "position": i}
+            for i, item in enumerate(case_type(case.case_type).get("checklist", []))
+        ]
+        changelog.bulk_create(ChecklistItem, items)
+        sync_timeline(case.id)
+    return case
+
+
+ANCHORS = {
+    "opened": "opened_on",
+    "letter_date": "letter_date",
+    "period_end": "period_end",
+    "move_in": "move_in",
+    "decision": "decision_on",
+}
+
+
+def step_due(case: Case, step: Mapping[str, Any], state: str = "SN") -> dt.date | None:
+    """When a timeline step falls due for this case, or None while its anchor date is unknown."""
+    from desktop.core import deadlines
+
+    if step.get("rule") == "widerspruch":
+        return deadlines.widerspruch(letter_date=case.letter_date, state=state).due if case.letter_date else None
+    anchor = getattr(case, ANCHORS.get(str(step.get("anchor")), ""), None)
+    if anchor is None:
+        return None
+    day = deadlines.add_months(anchor, int(step.get("offset_months", 0)))
+    day += dt.timedelta(days=int(step.get("offset_days", 0)), weeks=int(step.get("offset_weeks", 0)))
+    if step.get("kind") == "deadline":
+        day = deadlines.next_working_day(day, state)
+    return day
+
+
+def sync_timeline(case_id: str) -> None:
+    """Create the tasks of the case type's timeline whose dates are known; move open ones whose anchor
+    date changed. Done tasks are left as they are."""
+    case = Case.get_by_id(case_id)
+    state = _state()
+    existing = {
+        t.step_key: t for t in Task.select().where((Task.case == case_id) & ~Task.deleted & (Task.step_key != ""))
+    }
+    for step in case_type(case.case_type).get("timeline", []):
+        due = step_due(case, step, state)
+        task = existing.get(step["key"])
+        if task is None and due is not None:
+            changelog.create(
+                Task,
+                {
+                    "case": case.id,
+                    "person": case.person_id,
+                    "step_key": step["key"],
+                    "due_date": due,
+                    "kind": "deadline" if step.get("kind") == "deadline" else "task",
+                    "basis": str(step.get("basis", "")),
+                    "volunteer": case.lead_volunteer_id,
+                },
+            )
+        elif task is not None and not task.done and due is not None and task.due_date != due:
+            changelog.update(Task, task.id, due_date=due)
+
+
+def _state() -> str:
+    from desktop.core.store import db as store_db
+
+    return store_db.current().get_setting("state", "SN") or "SN"
+
+
+def task_title(task: Task) -> str:
+    """A task's title: the timeline step's label in the UI language, or what the user typed."""
+    if task.step_key and task.case_id:
+        for step in case_type(Case.get_by_id(task.case_id).case_type).get("timeline", []):
+            if step["key"] == task.step_key:
+                return label(step)
+    return task.title
+
+
+def checklist_label(item: ChecklistItem, type_key: str) -> str:
+    for entry in case_type(type_key).get("checklist", []):
+        if entry["key"] == item.item_key:
+            return label(entry)
+    return item.label or item.item_key
+
+
+def set_helpers(case_id: str, volunteer_ids: list[str]) -> None:
+    """The volunteers helping on a case besides the lead (added and removed through the change log)."""
+    current = {
+        h.volunteer_id: h.id
+        for h in CaseVolunteer.select().where((CaseVolunteer.case == case_id) & ~CaseVolunteer.deleted)
+    }
+    for vid in volunteer_ids:
+        if vid not in current:
+            changelog.create(CaseVolunteer, case=case_id, volunteer=vid)
+    for vid, helper_id in current.items():
+        if vid not in volunteer_ids:
+            changelog.delete(CaseVolunteer, helper_id)
+
+
+def helpers(case_id: str) -> list[str]:
+    return [
+        h.volunteer_id for h in CaseVolunteer.select().where((CaseVolunteer.case == case_id) & ~CaseVolunteer.deleted)
+    ]
 
 
 def update_case(case_id: str, values: Mapping[str, Any]) -> list[str]:
@@ -123,7 +240,11 @@ def update_case(case_id: str, values: Mapping[str, Any]) -> list[str]:
         values = {**values, "closed_on": dt.date.today()}
         merged["closed_on"] = values["closed_on"]
     _check(merged)
-    return changelog.update(Case, case_id, values)
+    with Case._meta.database.atomic("IMMEDIATE"):
+        changed = changelog.update(Case, case_id, values)
+        if set(changed) & set(ANCHORS.values()) | ({"case_type"} & set(changed)):
+            sync_timeline(case_id)
+    return changed
 
 
 @dataclass(frozen=True)
@@ -179,3 +300,38 @@ def case_row(case_id: str) -> CaseRow | None:
 
 def cases_of(person: Person) -> list[Case]:
     return list(Case.select().where((Case.person == person.id) & ~Case.deleted).order_by(Case.opened_on.desc()))
+
+
+HOW_LABELS: dict[str, str] = {
+    "": N_("not yet"),
+    "in_person": N_("in person, with stamp"),
+    "letter": N_("by letter"),
+    "fax": N_("by fax"),
+    "online": N_("online"),
+}
+
+
+def checklist(case_id: str) -> list[ChecklistItem]:
+    return list(
+        ChecklistItem.select()
+        .where((ChecklistItem.case == case_id) & ~ChecklistItem.deleted)
+        .order_by(ChecklistItem.position, ChecklistItem.id)
+    )
+
+
+def update_checklist_item(item_id: str, values: Mapping[str, Any]) -> list[str]:
+    """Tick have / copied / receipt, or record when and how a document was submitted."""
+    if "submitted_how" in values and values["submitted_how"] not in HOW_LABELS:
+        raise ValidationError(_("Unknown way of submitting."))
+    item = ChecklistItem.get_by_id(item_id)
+    values = dict(values)
+    if values.get("submitted_how") and not (values.get("submitted_on") or item.submitted_on):
+        values["submitted_on"] = dt.date.today()
+    return changelog.update(ChecklistItem, item_id, values)
+
+
+def add_checklist_item(case_id: str, text: str) -> ChecklistItem:
+    if not text.strip():
+        raise ValidationError(_("Enter the document's name."))
+    position = len(checklist(case_id))
+    return changelog.create(ChecklistItem, case=case_id, label=text.strip(), position=position)

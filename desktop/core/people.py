@@ -3,20 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from desktop.core import validation
 from desktop.core.errors import ValidationError
 from desktop.core.search.translit import has_cyrillic, kmu55
 from desktop.core.store import changelog
 from desktop.core.store.models import Person
 from desktop.i18n import _
 
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-_POSTCODE = re.compile(r"^\d{5}$")
-_PHONE = re.compile(r"^\+?[\d\s/()\-]{6,20}$")
 
 
 def sort_key(row: Mapping[str, Any]) -> str:
@@ -46,20 +43,29 @@ def validate(values: Mapping[str, Any]) -> dict[str, str]:
             errors["birth_date"] = _("The birth date lies in the future.")
         elif birth.year < 1900:
             errors["birth_date"] = _("The birth date is before 1900.")
-    email = str(values.get("email", "")).strip()
-    if email and not _EMAIL.match(email):
-        errors["email"] = _("This is not an e-mail address.")
-    postcode = str(values.get("postcode", "")).strip()
-    if postcode and not _POSTCODE.match(postcode):
-        errors["postcode"] = _("A German postcode has five digits.")
-    phone = str(values.get("phone", "")).strip()
-    if phone and not _PHONE.match(phone):
-        errors["phone"] = _("A phone number has digits, spaces and an optional leading +.")
+    for field in ("phone", "email", "postcode", "iban", "tax_id"):
+        problem = validation.validate_field(field, values.get(field))
+        if problem:
+            errors[field] = problem
+    pension = str(values.get("pension_no") or "").strip()
+    if pension:
+        problem = validation.validate_pension_no(pension, birth if isinstance(birth, dt.date) else None)
+        if problem:
+            errors["pension_no"] = problem
     return errors
+
+
+_NORMALISE = {
+    "iban": validation.normalise_iban, "tax_id": validation.normalise_tax_id,
+    "pension_no": validation.normalise_pension_no, "postcode": validation.normalise_postcode,
+}
 
 
 def _cleaned(values: Mapping[str, Any]) -> dict[str, Any]:
     out = {k: (v.strip() if isinstance(v, str) else v) for k, v in values.items()}
+    for key, normalise in _NORMALISE.items():
+        if out.get(key):
+            out[key] = normalise(out[key])
     for latin, cyr in (("family_name", "family_name_cyr"), ("given_name", "given_name_cyr")):
         if not out.get(latin) and out.get(cyr):
             out[latin] = passport_spelling(out[cyr])
@@ -80,12 +86,14 @@ def update_person(person_id: str, values: Mapping[str, Any]) -> list[str]:
     """Validate and save changed fields of a person; returns the names of the fields that changed."""
     current = Person.get_by_id(person_id)
     merged = {f.name: getattr(current, f.name) for f in Person.data_fields()}
-    merged.update(_cleaned(values))
-    errors = validate(merged)
+    cleaned = _cleaned(values)
+    merged.update(cleaned)
+    # Judge what is being changed (an old value that fails a newer rule does not block other edits).
+    errors = {k: v for k, v in validate(merged).items() if k in cleaned or k == "family_name"}
     if errors:
         field, message = next(iter(errors.items()))
         raise ValidationError(message, field)
-    return changelog.update(Person, person_id, _cleaned(values))
+    return changelog.update(Person, person_id, cleaned)
 
 
 @dataclass(frozen=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -13,20 +14,29 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QListWidget,
+    QListWidgetItem,
     QPlainTextEdit,
     QPushButton,
     QTableView,
+    QTabWidget,
+    QTreeWidget,
+    QTreeWidgetItem,
     QVBoxLayout,
     QWidget,
 )
 
 from desktop import i18n
 from desktop.core import cases, people
+from desktop.core import tasks as task_service
 from desktop.core.errors import ValidationError
-from desktop.core.store.models import Case, Person
+from desktop.core.store import db as store_db
+from desktop.core.store.models import Case, Person, Volunteer
 from desktop.i18n import N_, _
+from desktop.ui.checklist_widget import ChecklistWidget
 from desktop.ui.common import GuardedEditor, LabelledForm, Retranslatable, error_label, show_error
 from desktop.ui.lazy_model import LazyTableModel
+from desktop.ui.timeline_widget import TimelineWidget
 
 
 class PersonPicker(Retranslatable, QDialog):
@@ -77,14 +87,24 @@ class PersonPicker(Retranslatable, QDialog):
         return row.id if row else None
 
 
+DATE_FIELDS = (
+    ("opened_on", N_("Opened on")),
+    ("letter_date", N_("Date of the authority's letter")),
+    ("period_end", N_("End of the approval period")),
+    ("move_in", N_("Moving-in day")),
+    ("decision_on", N_("Decision received on")),
+)
+
+
 class CaseEditor(GuardedEditor, Retranslatable, QDialog):
-    """Create or edit a case: type, authority, status, person, dates, notes."""
+    """A case: details (type, authority, status, person, volunteers, dates) and, once saved, its
+    checklist, deadlines and timeline in tabs."""
 
     def __init__(self, case: Case | None = None, person_id: str | None = None, parent: QWidget | None = None):
         super().__init__(parent)
         self.case = case
         self.person_id = case.person_id if case else person_id
-        self.setMinimumWidth(560)
+        self.setMinimumSize(680, 560)
         self.person_label = QLabel()
         self.person_button = QPushButton()
         self.person_button.clicked.connect(self._choose_person)
@@ -95,9 +115,13 @@ class CaseEditor(GuardedEditor, Retranslatable, QDialog):
         self.authority = QComboBox()
         self.status = QComboBox()
         self.title = QLineEdit()
-        self.opened = QLineEdit()
+        self.lead = QComboBox()
+        self.helpers = QListWidget()
+        self.helpers.setMaximumHeight(90)
+        self.dates = {key: QLineEdit() for key, _label in DATE_FIELDS}
+        self.opened = self.dates["opened_on"]
         self.notes = QPlainTextEdit()
-        self.notes.setMaximumHeight(100)
+        self.notes.setMaximumHeight(90)
         self.error = error_label()
         self.form = LabelledForm()
         self.form.add(N_("Person"), person_row)
@@ -105,13 +129,29 @@ class CaseEditor(GuardedEditor, Retranslatable, QDialog):
         self.form.add(N_("Authority"), self.authority)
         self.form.add(N_("Status"), self.status)
         self.form.add(N_("Title"), self.title)
-        self.form.add(N_("Opened on"), self.opened)
+        self.form.add(N_("Lead volunteer"), self.lead)
+        self.form.add(N_("Helpers"), self.helpers)
+        for key, title in DATE_FIELDS:
+            self.form.add(title, self.dates[key])
         self.form.add(N_("Notes"), self.notes)
+        details = QWidget()
+        details.setLayout(self.form)
+        self.tabs = QTabWidget()
+        self.tabs.addTab(details, "")
+        self.checklist = ChecklistWidget(case.id) if case else None
+        self.tasks = QTreeWidget() if case else None
+        self.timeline = TimelineWidget(case_id=case.id) if case else None
+        if case:
+            self.tabs.addTab(self.checklist, "")
+            self.tasks.setRootIsDecorated(False)
+            self.tasks.setColumnCount(4)
+            self.tabs.addTab(self.tasks, "")
+            self.tabs.addTab(self.timeline, "")
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
         self.buttons.accepted.connect(self.save)
         self.buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
-        layout.addLayout(self.form)
+        layout.addWidget(self.tabs)
         layout.addWidget(self.error)
         layout.addWidget(self.buttons)
         self.case_type.currentIndexChanged.connect(self._type_changed)
@@ -121,22 +161,34 @@ class CaseEditor(GuardedEditor, Retranslatable, QDialog):
         self.retranslate_ui()
 
     def snapshot(self) -> dict[str, object]:
-        return {
+        state: dict[str, object] = {
             "person": self.person_id,
             "case_type": self.case_type.currentData(),
             "authority": self.authority.currentData(),
             "status": self.status.currentData(),
             "title": self.title.text(),
-            "opened_on": self.opened.text(),
+            "lead_volunteer": self.lead.currentData(),
+            "helpers": tuple(self._checked_helpers()),
             "notes": self.notes.toPlainText(),
         }
+        state.update({key: edit.text() for key, edit in self.dates.items()})
+        return state
+
+    def _checked_helpers(self) -> list[str]:
+        return [
+            self.helpers.item(i).data(Qt.ItemDataRole.UserRole)
+            for i in range(self.helpers.count())
+            if self.helpers.item(i).checkState() == Qt.CheckState.Checked
+        ]
 
     def _fill_choices(self) -> None:
         """(Re)fill the combo boxes with labels in the current language, keeping the selection."""
+        volunteers = [(v.id, v.name) for v in Volunteer.select().where(~Volunteer.deleted).order_by(Volunteer.name)]
         for combo, items in (
             (self.case_type, [(t["key"], cases.case_type_label(t["key"])) for t in cases.case_types()]),
             (self.authority, [(a, cases.authority_label(a)) for a in cases.authorities()]),
             (self.status, [(s, cases.status_label(s)) for s in cases.STATUS_LABELS]),
+            (self.lead, [(None, _("nobody yet")), *volunteers]),
         ):
             current = combo.currentData()
             combo.blockSignals(True)
@@ -146,14 +198,47 @@ class CaseEditor(GuardedEditor, Retranslatable, QDialog):
             if current is not None:
                 combo.setCurrentIndex(max(0, combo.findData(current)))
             combo.blockSignals(False)
+        if self.helpers.count() == 0:
+            for vid, name in volunteers:
+                item = QListWidgetItem(name)
+                item.setData(Qt.ItemDataRole.UserRole, vid)
+                item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+                item.setCheckState(Qt.CheckState.Unchecked)
+                self.helpers.addItem(item)
 
     def retranslate_ui(self) -> None:
-        self.setWindowTitle(_("Edit case") if self.case else _("New case"))
+        self.setWindowTitle(_("Case {reference}").format(reference=self.case.reference) if self.case else _("New case"))
         self.form.retranslate(_)
         self.person_button.setText(_("Choose…"))
-        self.opened.setPlaceholderText(_("DD.MM.YYYY"))
+        for edit in self.dates.values():
+            edit.setPlaceholderText(_("DD.MM.YYYY"))
+        self.tabs.setTabText(0, _("Details"))
+        if self.case:
+            self.tabs.setTabText(1, _("Checklist"))
+            self.tabs.setTabText(2, _("Deadlines and tasks"))
+            self.tabs.setTabText(3, _("Timeline"))
+            self._fill_tasks()
         self._fill_choices()
         self._show_person()
+
+    def _fill_tasks(self) -> None:
+        if self.tasks is None or self.case is None:
+            return
+        self.tasks.setHeaderLabels([_("Due"), _("What"), _("Basis"), _("Done")])
+        self.tasks.clear()
+        for row in task_service.tasks_of(case_id=self.case.id):
+            self.tasks.addTopLevelItem(
+                QTreeWidgetItem(
+                    [
+                        i18n.fmt_date(row.due_date),
+                        task_service.title(row),
+                        row.basis,
+                        _("yes") if row.done else "",
+                    ]
+                )
+            )
+        self.tasks.resizeColumnToContents(0)
+        self.tasks.resizeColumnToContents(1)
 
     def _show_person(self) -> None:
         person = Person.get_or_none(Person.id == self.person_id) if self.person_id else None
@@ -174,36 +259,55 @@ class CaseEditor(GuardedEditor, Retranslatable, QDialog):
     def _load(self) -> None:
         if self.case is None:
             self.opened.setText(i18n.fmt_date_german(dt.date.today()))
+            self.lead.setCurrentIndex(max(0, self.lead.findData(store_db.current().volunteer_id)))
             self._type_changed()
             return
-        self.case_type.setCurrentIndex(max(0, self.case_type.findData(self.case.case_type)))
-        self.authority.setCurrentIndex(max(0, self.authority.findData(self.case.authority)))
-        self.status.setCurrentIndex(max(0, self.status.findData(self.case.status)))
-        self.title.setText(self.case.title)
-        self.opened.setText(i18n.fmt_date_german(self.case.opened_on))
-        self.notes.setPlainText(self.case.notes)
+        case = self.case
+        self.case_type.setCurrentIndex(max(0, self.case_type.findData(case.case_type)))
+        self.authority.setCurrentIndex(max(0, self.authority.findData(case.authority)))
+        self.status.setCurrentIndex(max(0, self.status.findData(case.status)))
+        self.lead.setCurrentIndex(max(0, self.lead.findData(case.lead_volunteer_id)))
+        self.title.setText(case.title)
+        for key, edit in self.dates.items():
+            edit.setText(i18n.fmt_date_german(getattr(case, key)))
+        helpers = set(cases.helpers(case.id))
+        for i in range(self.helpers.count()):
+            item = self.helpers.item(i)
+            checked = item.data(Qt.ItemDataRole.UserRole) in helpers
+            item.setCheckState(Qt.CheckState.Checked if checked else Qt.CheckState.Unchecked)
+        self.notes.setPlainText(case.notes)
 
     def save(self) -> None:
-        try:
-            opened = i18n.parse_date(self.opened.text())
-        except ValueError:
-            show_error(self.error, _("This is not a valid date (DD.MM.YYYY)."))
-            return
-        values = {
-            "person": self.person_id,
-            "case_type": self.case_type.currentData(),
-            "authority": self.authority.currentData(),
-            "status": self.status.currentData(),
-            "title": self.title.text().strip(),
-            "opened_on": opened or dt.date.today(),
-            "notes": self.notes.toPlainText().strip(),
-        }
+        values: dict[str, object] = {}
+        for key, title in DATE_FIELDS:
+            try:
+                values[key] = i18n.parse_date(self.dates[key].text())
+            except ValueError:
+                show_error(self.error, _("{field}: this is not a valid date (DD.MM.YYYY).").format(field=_(title)))
+                self.tabs.setCurrentIndex(0)
+                self.dates[key].setFocus()
+                return
+        values["opened_on"] = values["opened_on"] or dt.date.today()
+        values.update(
+            {
+                "person": self.person_id,
+                "case_type": self.case_type.currentData(),
+                "authority": self.authority.currentData(),
+                "status": self.status.currentData(),
+                "title": self.title.text().strip(),
+                "lead_volunteer": self.lead.currentData(),
+                "notes": self.notes.toPlainText().strip(),
+            }
+        )
+        changed = self.changed_keys()
         try:
             if self.case is None:
                 self.case = cases.create_case(values)
             else:
-                changed = self.changed_keys()  # only what the user changed here
+                # Only what the user changed here.
                 cases.update_case(self.case.id, {k: v for k, v in values.items() if k in changed})
+            if self.case is not None and "helpers" in changed:
+                cases.set_helpers(self.case.id, self._checked_helpers())
         except ValidationError as exc:
             show_error(self.error, str(exc))
             return

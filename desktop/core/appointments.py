@@ -1,0 +1,218 @@
+"""Appointments (Termine): when, where, who accompanies; claims and double bookings."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+from desktop import paths
+from desktop.core import ids
+from desktop.core.errors import ValidationError
+from desktop.core.store import changelog
+from desktop.core.store.models import Appointment, Person, Volunteer
+from desktop.i18n import _
+
+
+@lru_cache(maxsize=1)
+def offices() -> list[dict[str, Any]]:
+    """The office directory (resources/offices.json): Leipzig and Dresden offices."""
+    path = paths.resources_dir() / "offices.json"
+    if not path.is_file():
+        return []
+    with path.open(encoding="utf-8") as fp:
+        data = json.load(fp)
+    return list(data["offices"] if isinstance(data, dict) else data)
+
+
+def office(key: str) -> dict[str, Any] | None:
+    return next((o for o in offices() if o.get("key") == key), None)
+
+
+def validate(values: Mapping[str, Any]) -> dict[str, str]:
+    errors: dict[str, str] = {}
+    if not isinstance(values.get("starts_at"), dt.datetime):
+        errors["starts_at"] = _("Enter the date and time of the appointment.")
+    if not values.get("case") and not values.get("person"):
+        errors["person"] = _("Choose the person or case the appointment is for.")
+    if not str(values.get("office", "")).strip():
+        errors["office"] = _("Enter the office.")
+    duration = values.get("duration_min", 60)
+    if not isinstance(duration, int) or not 5 <= duration <= 600:
+        errors["duration_min"] = _("The duration is between 5 and 600 minutes.")
+    return errors
+
+
+def _check(values: Mapping[str, Any]) -> None:
+    errors = validate(values)
+    if errors:
+        field, message = next(iter(errors.items()))
+        raise ValidationError(message, field)
+
+
+def create_appointment(values: Mapping[str, Any]) -> Appointment:
+    values = dict(values)
+    if values.get("case") and not values.get("person"):
+        from desktop.core.store.models import Case
+
+        values["person"] = Case.get_by_id(values["case"]).person_id
+    _check(values)
+    return changelog.create(Appointment, values)
+
+
+def update_appointment(appointment_id: str, values: Mapping[str, Any]) -> list[str]:
+    current = Appointment.get_by_id(appointment_id)
+    merged = {
+        "starts_at": current.starts_at,
+        "case": current.case_id,
+        "person": current.person_id,
+        "office": current.office,
+        "duration_min": current.duration_min,
+    }
+    merged.update(values)
+    _check(merged)
+    return changelog.update(Appointment, appointment_id, values)
+
+
+def claim(appointment_id: str, volunteer_id: str | None) -> list[str]:
+    """A volunteer takes on accompanying an appointment (None gives it up)."""
+    return changelog.update(Appointment, appointment_id, volunteer=volunteer_id)
+
+
+@dataclass(frozen=True)
+class Clash:
+    """A warning about an appointment: the volunteer is elsewhere then, or two volunteers claimed it."""
+
+    kind: str  # "double_booked" | "two_claims"
+    appointment_id: str
+    other_id: str | None
+    message: str
+
+
+def _end(a: Appointment) -> dt.datetime:
+    return a.starts_at + dt.timedelta(minutes=a.duration_min or 60)
+
+
+def clashes(appointment_id: str) -> list[Clash]:
+    """Warnings for one appointment: its volunteer is booked elsewhere at an overlapping time, or
+    two volunteers claimed it on different laptops (two changes of the claim with the same base)."""
+    a = Appointment.get_by_id(appointment_id)
+    found: list[Clash] = []
+    if a.volunteer_id and not a.deleted:
+        window_start = a.starts_at - dt.timedelta(hours=10)
+        others = Appointment.select().where(
+            (Appointment.volunteer == a.volunteer_id)
+            & (Appointment.id != a.id)
+            & ~Appointment.deleted
+            & (Appointment.starts_at >= window_start)
+            & (Appointment.starts_at < _end(a))
+        )
+        name = Volunteer.get_by_id(a.volunteer_id).name
+        for other in others:
+            if other.starts_at < _end(a) and a.starts_at < _end(other):
+                found.append(
+                    Clash(
+                        "double_booked",
+                        a.id,
+                        other.id,
+                        _("{volunteer} is booked at {office} at the same time ({time}).").format(
+                            volunteer=name, office=other.office, time=other.starts_at.strftime("%H:%M")
+                        ),
+                    )
+                )
+    found.extend(_two_claims(a))
+    return found
+
+
+def _two_claims(a: Appointment) -> list[Clash]:
+    db = Appointment._meta.database
+    rows = db.execute_sql(
+        "SELECT base, value FROM change WHERE record_id = ? AND field = 'volunteer'", (ids.to_bytes(a.id),)
+    ).fetchall()
+    by_base: dict[bytes | None, set[str]] = {}
+    for base, value in rows:
+        volunteer = json.loads(value)
+        if volunteer:
+            by_base.setdefault(base, set()).add(volunteer)
+    for claimants in by_base.values():
+        if len(claimants) > 1:
+            names = sorted(v.name for v in Volunteer.select().where(Volunteer.id.in_(list(claimants))))
+            return [
+                Clash("two_claims", a.id, None, _("Claimed by two volunteers: {names}.").format(names=", ".join(names)))
+            ]
+    return []
+
+
+@dataclass(frozen=True)
+class AppointmentRow:
+    """What lists and the dashboard show of an appointment."""
+
+    id: str
+    starts_at: dt.datetime
+    office: str
+    person_name: str
+    volunteer_name: str
+    interpreter_needed: bool
+    case_id: str | None
+    purpose: str
+
+
+_SELECT = (
+    "SELECT a.id, a.starts_at, a.office, p.family_name, p.given_name, p.family_name_cyr, p.given_name_cyr, "
+    "v.name, a.interpreter_needed, a.case_id, a.purpose FROM appointment a "
+    "LEFT JOIN person p ON p.id = a.person_id LEFT JOIN volunteer v ON v.id = a.volunteer_id "
+)
+
+
+def _row(r: tuple[Any, ...]) -> AppointmentRow:
+    family, given = r[3] or r[5] or "", r[4] or r[6] or ""
+    name = f"{family}, {given}" if family and given else family or given
+    return AppointmentRow(r[0], dt.datetime.fromisoformat(r[1]), r[2], name, r[7] or "", bool(r[8]), r[9], r[10])
+
+
+def page_appointments(
+    after: tuple[str, str] | None = None, limit: int = 200, *, upcoming: bool = True, now: dt.datetime | None = None
+) -> list[AppointmentRow]:
+    """Appointments in time order (upcoming from now, or past ones newest first), page by page."""
+    now = now or dt.datetime.now()
+    cutoff = now.replace(hour=0, minute=0, second=0, microsecond=0).isoformat(sep=" ")
+    where = ["a.deleted = 0", "a.starts_at >= ?" if upcoming else "a.starts_at < ?"]
+    params: list[Any] = [cutoff]
+    if after is not None:
+        where.append("(a.starts_at, a.id) > (?, ?)" if upcoming else "(a.starts_at, a.id) < (?, ?)")
+        params += list(after)
+    order = "ASC" if upcoming else "DESC"
+    sql = f"{_SELECT} WHERE {' AND '.join(where)} ORDER BY a.starts_at {order}, a.id {order} LIMIT ?"
+    params.append(limit)
+    return [_row(r) for r in Appointment._meta.database.execute_sql(sql, params).fetchall()]
+
+
+def appointments_between(
+    start: dt.datetime, end: dt.datetime, *, case_id: str | None = None, person_id: str | None = None
+) -> list[AppointmentRow]:
+    where = ["a.deleted = 0", "a.starts_at >= ?", "a.starts_at < ?"]
+    params: list[Any] = [start.isoformat(sep=" "), end.isoformat(sep=" ")]
+    if case_id:
+        where.append("a.case_id = ?")
+        params.append(case_id)
+    if person_id:
+        where.append("a.person_id = ?")
+        params.append(person_id)
+    sql = f"{_SELECT} WHERE {' AND '.join(where)} ORDER BY a.starts_at, a.id"
+    return [_row(r) for r in Appointment._meta.database.execute_sql(sql, params).fetchall()]
+
+
+def count_upcoming(now: dt.datetime | None = None) -> int:
+    now = now or dt.datetime.now()
+    cutoff = now.replace(hour=0, minute=0, second=0, microsecond=0)
+    return int(Appointment.select().where(~Appointment.deleted & (Appointment.starts_at >= cutoff)).count())
+
+
+def person_label(person_id: str | None) -> str:
+    if not person_id:
+        return ""
+    person = Person.get_or_none(Person.id == person_id)
+    return person.display_name() if person else ""

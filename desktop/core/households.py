@@ -1,0 +1,120 @@
+"""Households (Bedarfsgemeinschaften): who belongs together at the Jobcenter, and which attachments
+(Anlagen) each member needs."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from desktop.core.errors import ValidationError
+from desktop.core.store import changelog
+from desktop.core.store.models import Household, HouseholdMember, Person
+from desktop.i18n import N_, _
+
+ROLE_LABELS: dict[str, str] = {
+    "applicant": N_("applicant"),
+    "partner": N_("partner"),
+    "child_u15": N_("child under 15"),
+    "child_15_24": N_("child 15 to 24"),
+    "other": N_("other member"),
+}
+
+
+def role_label(role: str) -> str:
+    return _(ROLE_LABELS.get(role, role))
+
+
+def age_on(birth: dt.date | None, day: dt.date) -> int | None:
+    if birth is None:
+        return None
+    return day.year - birth.year - ((day.month, day.day) < (birth.month, birth.day))
+
+
+@dataclass(frozen=True)
+class MemberInfo:
+    """A member as the household view shows them, with the Jobcenter attachment they need."""
+
+    member_id: str
+    person_id: str
+    name: str
+    role: str
+    age: int | None
+    attachment: str  # "" (the applicant: main form), "WEP", "KI"
+    reason: str
+
+
+def attachment_for(role: str, age: int | None) -> tuple[str, str]:
+    """Which Jobcenter attachment a member needs: WEP for everyone 15 and older besides the applicant,
+    KI for children under 15. The age decides over the role when they disagree."""
+    if role == "applicant":
+        return "", _("fills in the main application (Hauptantrag)")
+    if age is None:
+        if role == "child_u15":
+            return "KI", _("Anlage KI: child under 15 (date of birth missing)")
+        return "WEP", _("Anlage WEP: further person aged 15 or over (date of birth missing)")
+    if age < 15:
+        return "KI", _("Anlage KI: child under 15 ({age} years)").format(age=age)
+    return "WEP", _("Anlage WEP: further person aged 15 or over ({age} years)").format(age=age)
+
+
+def members(household_id: str, today: dt.date | None = None) -> list[MemberInfo]:
+    today = today or dt.date.today()
+    rows = (
+        HouseholdMember.select(HouseholdMember, Person)
+        .join(Person)
+        .where((HouseholdMember.household == household_id) & ~HouseholdMember.deleted & ~Person.deleted)
+        .order_by(HouseholdMember.role != "applicant", Person.birth_date)
+    )
+    out = []
+    for m in rows:
+        age = age_on(m.person.birth_date, today)
+        attachment, reason = attachment_for(m.role, age)
+        out.append(MemberInfo(m.id, m.person.id, m.person.display_name(), m.role, age, attachment, reason))
+    return out
+
+
+def household_of(person_id: str) -> Household | None:
+    member = (
+        HouseholdMember.select()
+        .join(Household)
+        .where((HouseholdMember.person == person_id) & ~HouseholdMember.deleted & ~Household.deleted)
+        .first()
+    )
+    return member.household if member else None
+
+
+def create_household(name: str, people: Sequence[tuple[str, str]]) -> Household:
+    """A household with its members as (person id, role) pairs; the first applicant leads it."""
+    if sum(1 for _pid, role in people if role == "applicant") > 1:
+        raise ValidationError(_("A household has one applicant."))
+    household = changelog.create(Household, name=name.strip())
+    for person_id, role in people:
+        add_member(household.id, person_id, role)
+    return household
+
+
+def add_member(household_id: str, person_id: str, role: str) -> HouseholdMember:
+    if role not in ROLE_LABELS:
+        raise ValidationError(_("Unknown role."))
+    current = household_of(person_id)
+    if current is not None:
+        raise ValidationError(_("This person already belongs to the household {name}.").format(name=current.name))
+    if role == "applicant" and any(m.role == "applicant" for m in members(household_id)):
+        raise ValidationError(_("A household has one applicant."))
+    return changelog.create(HouseholdMember, household=household_id, person=person_id, role=role)
+
+
+def set_role(member_id: str, role: str) -> None:
+    if role not in ROLE_LABELS:
+        raise ValidationError(_("Unknown role."))
+    member = HouseholdMember.get_by_id(member_id)
+    if role == "applicant" and any(
+        m.role == "applicant" and m.member_id != member_id for m in members(member.household_id)
+    ):
+        raise ValidationError(_("A household has one applicant."))
+    changelog.update(HouseholdMember, member_id, role=role)
+
+
+def remove_member(member_id: str) -> None:
+    changelog.delete(HouseholdMember, member_id)

@@ -1,0 +1,130 @@
+"""A case's document checklist: have / copied / submitted (when, how) / receipt received.
+
+Every tick is saved at once through the change log (each item is its own travelling record).
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QInputDialog,
+    QLabel,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop import i18n
+from desktop.core import cases
+from desktop.core.errors import ValidationError
+from desktop.core.store.models import Case
+from desktop.i18n import N_, _
+from desktop.ui.common import Retranslatable, error_label, show_error
+
+COLUMNS = (N_("Document"), N_("Have"), N_("Copied"), N_("Submitted on"), N_("How"), N_("Receipt"))
+CHECKS = {1: "have", 2: "copied", 5: "receipt"}
+
+
+class ChecklistWidget(Retranslatable, QWidget):
+    changed = Signal()
+
+    def __init__(self, case_id: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.case_id = case_id
+        self.hint = QLabel()
+        self.hint.setWordWrap(True)
+        self.table = QTableWidget(0, len(COLUMNS))
+        self.table.verticalHeader().setVisible(False)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.table.itemChanged.connect(self._item_changed)
+        self.add_button = QPushButton()
+        self.add_button.clicked.connect(self._add)
+        self.error = error_label()
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        buttons.addWidget(self.add_button)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.hint)
+        layout.addWidget(self.table)
+        layout.addWidget(self.error)
+        layout.addLayout(buttons)
+        self._loading = False
+        self.reload()
+        self.retranslate_ui()
+
+    def retranslate_ui(self) -> None:
+        self.hint.setText(_("Ticks are saved at once. Record when and how each document was handed in."))
+        self.table.setHorizontalHeaderLabels([_(c) for c in COLUMNS])
+        self.table.setAccessibleName(_("Document checklist"))
+        self.add_button.setText(_("Add document…"))
+        self.reload()
+
+    def reload(self) -> None:
+        self._loading = True
+        case = Case.get_by_id(self.case_id)
+        items = cases.checklist(self.case_id)
+        self.table.setRowCount(len(items))
+        for row, item in enumerate(items):
+            name = QTableWidgetItem(cases.checklist_label(item, case.case_type))
+            name.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable)
+            name.setData(Qt.ItemDataRole.UserRole, item.id)
+            self.table.setItem(row, 0, name)
+            for column, field in CHECKS.items():
+                check = QTableWidgetItem()
+                check.setFlags(
+                    Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsUserCheckable | Qt.ItemFlag.ItemIsSelectable
+                )
+                check.setCheckState(Qt.CheckState.Checked if getattr(item, field) else Qt.CheckState.Unchecked)
+                self.table.setItem(row, column, check)
+            date = QTableWidgetItem(i18n.fmt_date_german(item.submitted_on))
+            date.setToolTip(_("DD.MM.YYYY"))
+            self.table.setItem(row, 3, date)
+            how = QComboBox()
+            for key, label in cases.HOW_LABELS.items():
+                how.addItem(_(label), key)
+            how.setCurrentIndex(max(0, how.findData(item.submitted_how)))
+            how.currentIndexChanged.connect(
+                lambda _i, item_id=item.id, combo=how: self._save(item_id, {"submitted_how": combo.currentData()})
+            )
+            self.table.setCellWidget(row, 4, how)
+        self.table.resizeColumnsToContents()
+        self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self._loading = False
+
+    def _item_changed(self, cell: QTableWidgetItem) -> None:
+        if self._loading:
+            return
+        item_id = self.table.item(cell.row(), 0).data(Qt.ItemDataRole.UserRole)
+        if cell.column() in CHECKS:
+            self._save(item_id, {CHECKS[cell.column()]: cell.checkState() == Qt.CheckState.Checked})
+        elif cell.column() == 3:
+            try:
+                day = i18n.parse_date(cell.text())
+            except ValueError:
+                show_error(self.error, _("This is not a valid date (DD.MM.YYYY)."))
+                return
+            self._save(item_id, {"submitted_on": day})
+
+    def _save(self, item_id: str, values: dict) -> None:
+        try:
+            cases.update_checklist_item(item_id, values)
+        except ValidationError as exc:
+            show_error(self.error, str(exc))
+            return
+        show_error(self.error, "")
+        self.reload()
+        self.changed.emit()
+
+    def _add(self) -> None:
+        text, ok = QInputDialog.getText(self, _("Add document"), _("Name of the document:"))
+        if ok and text.strip():
+            cases.add_checklist_item(self.case_id, text)
+            self.reload()
+            self.changed.emit()

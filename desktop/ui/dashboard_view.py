@@ -1,0 +1,129 @@
+"""Today & the next 14 days: appointments, overdue and due deadlines and tasks, expiring documents."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QBrush, QColor
+from PySide6.QtWidgets import QLabel, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget
+
+from desktop import i18n
+from desktop.core import cases, dashboard, tasks
+from desktop.i18n import _
+from desktop.ui.common import Retranslatable
+
+OVERDUE = QColor("#b00020")
+
+
+class DashboardView(Retranslatable, QWidget):
+    """One tree with four groups; Enter on a line opens what it stands for."""
+
+    open_appointment = Signal(str)
+    open_task = Signal(str)
+    open_person = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.title = QLabel()
+        self.title.setStyleSheet("font-size: 15pt; font-weight: 600;")
+        self.summary = QLabel()
+        self.tree = QTreeWidget()
+        self.tree.setColumnCount(4)
+        self.tree.setRootIsDecorated(True)
+        self.tree.setAlternatingRowColors(True)
+        self.tree.itemActivated.connect(self._activated)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.title)
+        layout.addWidget(self.summary)
+        layout.addWidget(self.tree)
+        self.board: dashboard.Dashboard | None = None
+        self.refresh()
+
+    def refresh(self, today: dt.date | None = None) -> None:
+        self.board = dashboard.build(today)
+        self._fill()
+
+    def retranslate_ui(self) -> None:
+        self._fill()
+
+    def _fill(self) -> None:
+        board = self.board
+        self.title.setText(_("Today and the next 14 days"))
+        self.tree.setAccessibleName(_("Today and the next 14 days"))
+        self.tree.setHeaderLabels([_("When"), _("What"), _("Who"), _("Details")])
+        if board is None:
+            return
+        self.summary.setText(
+            _("{today}: {appointments} appointments, {overdue} overdue, {due} due").format(
+                today=i18n.fmt_date(board.today, "full"),
+                appointments=len(board.appointments),
+                overdue=len(board.overdue),
+                due=len(board.due),
+            )
+        )
+        self.tree.clear()
+        groups = [
+            (_("Appointments"), [self._appointment_item(a) for a in board.appointments]),
+            (_("Overdue"), [self._task_item(t, overdue=True) for t in board.overdue]),
+            (_("Due"), [self._task_item(t, overdue=False) for t in board.due]),
+            (_("Residence documents running out"), [self._document_item(*d) for d in board.expiring]),
+        ]
+        for title, items in groups:
+            group = QTreeWidgetItem([f"{title} ({len(items)})"])
+            font = group.font(0)
+            font.setBold(True)
+            group.setFont(0, font)
+            group.setFirstColumnSpanned(True)
+            self.tree.addTopLevelItem(group)
+            group.addChildren(items)
+            group.setExpanded(True)
+        for column in range(3):
+            self.tree.resizeColumnToContents(column)
+        first = self.tree.topLevelItem(0)
+        if first is not None and first.childCount():
+            self.tree.setCurrentItem(first.child(0))
+
+    def _appointment_item(self, a) -> QTreeWidgetItem:
+        when = i18n.fmt_datetime(a.starts_at, "short")
+        details = a.purpose
+        if a.interpreter_needed:
+            details = ", ".join(p for p in (details, _("interpreter needed")) if p)
+        who = a.person_name + (f" · {a.volunteer_name}" if a.volunteer_name else " · " + _("nobody accompanies yet"))
+        item = QTreeWidgetItem([when, a.office, who, details])
+        item.setData(0, Qt.ItemDataRole.UserRole, ("appointment", a.id))
+        return item
+
+    def _task_item(self, t: tasks.TaskRow, overdue: bool) -> QTreeWidgetItem:
+        kind = _("deadline") if t.kind == "deadline" else _("task")
+        what = f"{tasks.title(t)} ({kind})"
+        details = " · ".join(p for p in (cases.case_type_label(t.case_type) if t.case_type else "", t.basis) if p)
+        item = QTreeWidgetItem([i18n.fmt_date(t.due_date), what, t.person_name, details])
+        item.setData(0, Qt.ItemDataRole.UserRole, ("task", t.id))
+        if overdue:
+            for column in range(4):
+                item.setForeground(column, QBrush(OVERDUE))
+        return item
+
+    def _document_item(self, person_id: str, name: str, printed: dt.date, effective: dt.date) -> QTreeWidgetItem:
+        details = _("printed until {printed}, valid until {effective}").format(
+            printed=i18n.fmt_date(printed), effective=i18n.fmt_date(effective)
+        )
+        item = QTreeWidgetItem([i18n.fmt_date(effective), _("Residence document"), name, details])
+        item.setData(0, Qt.ItemDataRole.UserRole, ("person", person_id))
+        return item
+
+    def _activated(self, item: QTreeWidgetItem, _column: int) -> None:
+        data = item.data(0, Qt.ItemDataRole.UserRole)
+        if not data:
+            return
+        kind, record_id = data
+        {"appointment": self.open_appointment, "task": self.open_task, "person": self.open_person}[kind].emit(record_id)
+
+    def selected(self) -> tuple[str, str] | None:
+        item = self.tree.currentItem()
+        data = item.data(0, Qt.ItemDataRole.UserRole) if item else None
+        return tuple(data) if data else None  # type: ignore[return-value]
+
+    def focus_list(self) -> None:
+        self.tree.setFocus(Qt.FocusReason.ShortcutFocusReason)

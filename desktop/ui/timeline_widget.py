@@ -1,0 +1,93 @@
+"""A chronological list of what happened and what is due, with a field to add a note."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from PySide6.QtWidgets import QHBoxLayout, QLineEdit, QPushButton, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget
+
+from desktop import i18n
+from desktop.core import timeline
+from desktop.core.errors import ValidationError
+from desktop.i18n import N_, _
+from desktop.ui.common import Retranslatable, error_label, show_error
+
+KINDS = {
+    "note": N_("Note"),
+    "appointment": N_("Appointment"),
+    "task": N_("Task"),
+    "status": N_("Status"),
+    "document": N_("Document"),
+    "case": N_("Case"),
+}
+
+
+class TimelineWidget(Retranslatable, QWidget):
+    """Timeline of a case (``case_id``) or of a person (``person_id``)."""
+
+    def __init__(
+        self, *, case_id: str | None = None, person_id: str | None = None, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.case_id, self.person_id = case_id, person_id
+        self.tree = QTreeWidget()
+        self.tree.setColumnCount(3)
+        self.tree.setRootIsDecorated(False)
+        self.tree.setAlternatingRowColors(True)
+        self.note = QLineEdit()
+        self.note.returnPressed.connect(self._add_note)
+        self.add_button = QPushButton()
+        self.add_button.clicked.connect(self._add_note)
+        self.error = error_label()
+        row = QHBoxLayout()
+        row.addWidget(self.note, 1)
+        row.addWidget(self.add_button)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.tree)
+        layout.addLayout(row)
+        layout.addWidget(self.error)
+        self.retranslate_ui()
+
+    def retranslate_ui(self) -> None:
+        self.tree.setHeaderLabels([_("When"), _("Kind"), _("What")])
+        self.tree.setAccessibleName(_("Timeline"))
+        self.note.setPlaceholderText(_("Write a note and press Enter"))
+        self.note.setAccessibleName(_("New note"))
+        self.add_button.setText(_("Add note"))
+        self.reload()
+
+    def events(self) -> list[timeline.Event]:
+        if self.case_id:
+            return timeline.for_case(self.case_id)
+        return timeline.for_person(self.person_id) if self.person_id else []
+
+    def reload(self) -> None:
+        self.tree.clear()
+        now = dt.datetime.now()
+        for event in self.events():
+            when = (
+                i18n.fmt_date(event.when.date())
+                if event.when.time() in (dt.time(), dt.time(23, 59))
+                else i18n.fmt_datetime(event.when, "short")
+            )
+            item = QTreeWidgetItem([when, _(KINDS.get(event.kind, event.kind)), event.text])
+            if event.when > now:
+                font = item.font(0)
+                font.setItalic(True)  # still to come
+                for column in range(3):
+                    item.setFont(column, font)
+            self.tree.addTopLevelItem(item)
+        for column in range(2):
+            self.tree.resizeColumnToContents(column)
+        if self.tree.topLevelItemCount():
+            self.tree.scrollToItem(self.tree.topLevelItem(self.tree.topLevelItemCount() - 1))
+
+    def _add_note(self) -> None:
+        try:
+            timeline.add_note(self.note.text(), case_id=self.case_id, person_id=self.person_id)
+        except ValidationError as exc:
+            show_error(self.error, str(exc))
+            return
+        show_error(self.error, "")
+        self.note.clear()
+        self.reload()
