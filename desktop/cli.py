@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import getpass
 import json
 import locale
@@ -15,7 +16,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from desktop import __version__, i18n, paths
-from desktop.core import demo, logs, profile
+from desktop.core import demo, logs, people, profile
 from desktop.core.errors import ProfileExists, ProfileMissing, UserError, WrongPassphrase
 from desktop.core.store import backup, integrity
 from desktop.core.store import db as store_db
@@ -58,6 +59,26 @@ def build_parser() -> argparse.ArgumentParser:
     dg = sub.add_parser("digest", help="hash of the current state of all travelling records")
     dg.add_argument("--json", action="store_true")
     sub.add_parser("backup", help="write a verified, encrypted backup into the profile's backups folder")
+    dl = sub.add_parser("deadline", help="German deadline calculator (no profile needed)")
+    dl_kind = dl.add_subparsers(dest="deadline_kind", required=True, parser_class=_Parser)
+    wid = dl_kind.add_parser("widerspruch", help="objection deadline (§84 SGG) for a Bescheid")
+    when = wid.add_mutually_exclusive_group(required=True)
+    when.add_argument("--notified", metavar="DATE", help="day the letter was received/notified")
+    when.add_argument("--letter-date", metavar="DATE", help="date of the letter (posted by ordinary mail)")
+    wid.add_argument("--state", default="SN", help="federal state for public holidays (default SN, Saxony)")
+    wid.add_argument("--json", action="store_true")
+    pv = sub.add_parser("permit-validity", help="effective validity of a residence permit (no profile needed)")
+    pv.add_argument("--printed-until", required=True, metavar="DATE")
+    pv.add_argument("--kind", default="24", help="24 (§24 AufenthG, default), fiktion, passport or other")
+    pv.add_argument("--json", action="store_true")
+    imp = sub.add_parser("import-csv", help="import people from a CSV or XLSX spreadsheet (all or nothing)")
+    imp.add_argument("file", metavar="FILE")
+    imp.add_argument("--mapping", metavar="FILE", help='JSON {"column heading": "person field"}')
+    ed = sub.add_parser("edit", help="change a record through the change log")
+    ed_kind = ed.add_subparsers(dest="edit_kind", required=True, parser_class=_Parser)
+    ep = ed_kind.add_parser("person", help="set fields of a person")
+    ep.add_argument("id")
+    ep.add_argument("--set", action="append", required=True, metavar="FIELD=VALUE", dest="assignments")
     return parser
 
 
@@ -158,12 +179,105 @@ def _cmd_backup(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _date_arg(text: str, option: str) -> dt.date:
+    try:
+        day = i18n.parse_date(text)
+    except ValueError:
+        day = None
+    if day is None:
+        raise UserError(_("{option}: not a valid date: {value}").format(option=option, value=text))
+    return day
+
+
+def _cmd_deadline(args: argparse.Namespace) -> int:
+    from desktop.core import deadlines
+
+    try:
+        result = deadlines.widerspruch(
+            notified=_date_arg(args.notified, "--notified") if args.notified else None,
+            letter_date=_date_arg(args.letter_date, "--letter-date") if args.letter_date else None,
+            state=args.state.upper(),
+        )
+    except ValueError as exc:
+        raise UserError(str(exc)) from exc
+    if args.json:
+        print(json.dumps(deadlines.to_json(result), ensure_ascii=False))
+    else:
+        print(i18n.fmt_date_german(result.due))
+        print(result.explanation)
+    return EXIT_OK
+
+
+def _cmd_permit_validity(args: argparse.Namespace) -> int:
+    from desktop.core import residence
+
+    printed = _date_arg(args.printed_until, "--printed-until")
+    try:
+        result = residence.effective_validity(printed, args.kind)
+    except ValueError as exc:
+        raise UserError(_("Unknown document kind: {kind}").format(kind=args.kind)) from exc
+    if args.json:
+        print(json.dumps(residence.to_json(result), ensure_ascii=False))
+    else:
+        print(i18n.fmt_date_german(result.effective_until))
+        print(result.explanation)
+    return EXIT_OK
+
+
+def _cmd_import_csv(args: argparse.Namespace) -> int:
+    from desktop.core import importer
+
+    plan = importer.plan_import(args.file, args.mapping)
+    for warning in plan.warnings:
+        print(warning, file=sys.stderr)
+    if plan.errors:
+        for error in plan.errors:
+            print(str(error), file=sys.stderr)
+        print(
+            i18n.ngettext(
+                "Nothing was imported: {n} row has a problem.",
+                "Nothing was imported: {n} rows have problems.",
+                len({e.line for e in plan.errors}),
+            ).format(n=len({e.line for e in plan.errors}))
+        )
+        return EXIT_PROBLEMS
+    _open(args)
+    created = importer.apply_import(plan)
+    print(i18n.ngettext("Imported {n} person.", "Imported {n} people.", len(created)).format(n=len(created)))
+    return EXIT_OK
+
+
+def _cmd_edit(args: argparse.Namespace) -> int:
+    from desktop.core.store.models import Person
+
+    _open(args)
+    values: dict[str, object] = {}
+    fields = {f.name: f for f in Person.data_fields()}
+    for assignment in args.assignments:
+        name, sep, value = assignment.partition("=")
+        if not sep or name not in fields or name == "deleted":
+            raise UserError(_("Unknown field or missing '=': {item}").format(item=assignment))
+        if name == "birth_date":
+            values[name] = _date_arg(value, name) if value else None
+        else:
+            values[name] = value
+    if Person.get_or_none(Person.id == args.id) is None:
+        raise UserError(_("There is no person with the id {id}.").format(id=args.id))
+    changed = people.update_person(args.id, values)
+    print(i18n.ngettext("{n} field changed.", "{n} fields changed.", len(changed)).format(n=len(changed)))
+    return EXIT_OK
+
+
 _COMMANDS = {
     "init": _cmd_init,
     "demo": _cmd_demo,
     "check": _cmd_check,
     "digest": _cmd_digest,
     "backup": _cmd_backup,
+    "deadline": _cmd_deadline,
+    "permit-validity": _cmd_permit_validity,
+    "import-csv": _cmd_import_csv,
+    "edit": _cmd_edit,
 }
 
 

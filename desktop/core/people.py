@@ -15,7 +15,6 @@ from desktop.core.store.models import Person
 from desktop.i18n import _
 
 
-
 def sort_key(row: Mapping[str, Any]) -> str:
     """Lower-case 'family given' in Latin letters; Cyrillic-only names sort by their KMU-55 form."""
     family = row.get("family_name") or kmu55(row.get("family_name_cyr") or "")
@@ -49,15 +48,18 @@ def validate(values: Mapping[str, Any]) -> dict[str, str]:
             errors[field] = problem
     pension = str(values.get("pension_no") or "").strip()
     if pension:
-        problem = validation.validate_pension_no(pension, birth if isinstance(birth, dt.date) else None)
+        # Structure and check digit only: a genuine number may carry another date (VKVV §2).
+        problem = validation.validate_pension_no(pension)
         if problem:
             errors["pension_no"] = problem
     return errors
 
 
 _NORMALISE = {
-    "iban": validation.normalise_iban, "tax_id": validation.normalise_tax_id,
-    "pension_no": validation.normalise_pension_no, "postcode": validation.normalise_postcode,
+    "iban": validation.normalise_iban,
+    "tax_id": validation.normalise_tax_id,
+    "pension_no": validation.normalise_pension_no,
+    "postcode": validation.normalise_postcode,
 }
 
 

@@ -14,12 +14,13 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QPushButton,
     QScrollArea,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
 from desktop import i18n
-from desktop.core import people
+from desktop.core import people, validation
 from desktop.core.errors import ValidationError
 from desktop.core.store.models import Person
 from desktop.i18n import N_, _
@@ -131,12 +132,29 @@ class PersonEditor(GuardedEditor, Retranslatable, QDialog):
         self.buttons.accepted.connect(self.save)
         self.buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
-        layout.addWidget(scroll)
+        self.tabs = QTabWidget()
+        self.tabs.addTab(scroll, "")
+        self.extra_tabs: list[tuple[QWidget, str]] = []
+        if person is not None:
+            from desktop.ui.person_tabs import CasesTab, DocumentsTab, HouseholdTab
+            from desktop.ui.timeline_widget import TimelineWidget
+
+            self.extra_tabs = [
+                (DocumentsTab(person.id), N_("Residence documents")),
+                (HouseholdTab(person.id), N_("Household")),
+                (CasesTab(person.id), N_("Cases")),
+                (TimelineWidget(person_id=person.id), N_("Timeline")),
+            ]
+            for widget, _title in self.extra_tabs:
+                self.tabs.addTab(widget, "")
+        layout.addWidget(self.tabs)
         layout.addWidget(self.error)
         layout.addWidget(self.buttons)
 
         for key in ("family_name_cyr", "given_name_cyr"):
             self.edits[key].textEdited.connect(self._cyrillic_edited)
+        for key in ("iban", "tax_id", "pension_no", "postcode", "phone", "email", "birth_date"):
+            self.edits[key].editingFinished.connect(lambda k=key: self._check_field(k))
         for key in ("family_name", "given_name"):
             self.edits[key].textEdited.connect(lambda _t, k=key: self._latin_touched.__setitem__(k, True))
         self._load()
@@ -156,6 +174,9 @@ class PersonEditor(GuardedEditor, Retranslatable, QDialog):
         for group, title in self.groups:
             group.setTitle(_(title))
         self.notes_group.setTitle(_("Notes"))
+        self.tabs.setTabText(0, _("Details"))
+        for index, (_widget, title) in enumerate(self.extra_tabs, start=1):
+            self.tabs.setTabText(index, _(title))
         self.translit_button.setText(_("Propose passport spelling from the Cyrillic"))
         self.edits["birth_date"].setPlaceholderText(_("DD.MM.YYYY"))
         self.edits["postcode"].setPlaceholderText("04109")
@@ -202,6 +223,15 @@ class PersonEditor(GuardedEditor, Retranslatable, QDialog):
         show_error(self.error, _("Please correct the marked fields.") if errors else "")
         if errors:
             self.edits[next(iter(errors))].setFocus()
+
+    def _check_field(self, key: str) -> None:
+        """Validate one field as soon as the user leaves it; the message is in the UI language."""
+        text = self.edits[key].text()
+        if key == "birth_date":
+            problem = validation.validate_date(text) if text.strip() else None
+        else:
+            problem = validation.validate_field(key, text)
+        show_error(self.errors[key], problem or "")
 
     def _problems(self) -> dict[str, str]:
         try:
