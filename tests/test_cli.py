@@ -194,3 +194,60 @@ def test_backup_command(tmp_path: Path, passphrase_file: Path) -> None:
     result = run_cli(*common, "backup")
     assert result.returncode == 0
     assert len(list((folder / "backups").glob("begleiter-*.db"))) == 1
+
+
+def test_deadline_and_permit_validity_need_no_profile(tmp_path: Path) -> None:
+    env = {"BEGLEITER_HOME": str(tmp_path / "nowhere")}
+    result = run_cli("deadline", "widerspruch", "--letter-date", "2026-11-13", "--json", env=env)
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert data["due"] == "2026-12-17" and data["notified"] == "2026-11-17" and data["explanation"]
+    # Notified 18 Oct 2026: one month ends on Buß- und Bettag (18 Nov 2026), a holiday in Saxony only.
+    saxony = json.loads(run_cli("deadline", "widerspruch", "--notified", "18.10.2026", "--json", env=env).stdout)
+    berlin = json.loads(
+        run_cli("deadline", "widerspruch", "--notified", "18.10.2026", "--state", "BE", "--json", env=env).stdout
+    )
+    assert (saxony["due"], berlin["due"]) == ("2026-11-19", "2026-11-18")
+    permit = run_cli("permit-validity", "--printed-until", "2024-03-01", "--json", env=env)
+    assert json.loads(permit.stdout)["effective_until"] == "2027-03-04"
+    passport = run_cli("permit-validity", "--printed-until", "2024-03-01", "--kind", "passport", "--json", env=env)
+    assert json.loads(passport.stdout)["effective_until"] == "2024-03-01"
+    bad = run_cli("permit-validity", "--printed-until", "31.02.2024", env=env)
+    assert bad.returncode != 0 and len(bad.stderr.strip().splitlines()) == 1
+    assert not (tmp_path / "nowhere").exists()
+
+
+def test_import_csv_and_edit_person(tmp_path: Path, passphrase_file: Path) -> None:
+    folder = tmp_path / "p"
+    common = ["--data-dir", str(folder), "--passphrase-file", str(passphrase_file)]
+    assert run_cli(*common, "init").returncode == 0
+    sheet = tmp_path / "people.csv"
+    sheet.write_text(
+        "Nachname;Vorname;Geburtsdatum;PLZ\nКоваленко;Олена;12.03.1985;04109\nBondarenko;Iryna;31.02.1979;01067\n",
+        encoding="utf-8",
+    )
+    bad = run_cli(*common, "import-csv", str(sheet))
+    assert bad.returncode != 0 and "3" in bad.stderr and "Geburtsdatum" in bad.stderr and "31" in bad.stderr
+    digest = json.loads(run_cli(*common, "digest", "--json").stdout)
+    assert digest["counts"]["person"] == 0  # all or nothing
+    sheet.write_text(
+        "Nachname;Vorname;Geburtsdatum;PLZ\nКоваленко;Олена;12.03.1985;04109\nBondarenko;Iryna;28.02.1979;01067\n",
+        encoding="utf-8",
+    )
+    good = run_cli(*common, "import-csv", str(sheet))
+    assert good.returncode == 0, good.stderr
+    from desktop.core import profile
+
+    profile.unlock(folder, PASSPHRASE)
+    olena = next(p for p in people.page_people() if p.family_name_cyr == "Коваленко")
+    assert olena.family_name == "Kovalenko"
+    store_db.close_store()
+    edit = run_cli(*common, "edit", "person", olena.id, "--set", "phone=+49 341 1234567", "--set", "city=Leipzig")
+    assert edit.returncode == 0, edit.stderr
+    wrong = run_cli(*common, "edit", "person", olena.id, "--set", "iban=DE00 1234")
+    assert wrong.returncode != 0 and "IBAN" in wrong.stderr
+    profile.unlock(folder, PASSPHRASE)
+    from desktop.core.store import changelog
+
+    history = changelog.history(olena.id)
+    assert {"phone", "city"} <= {c.field for c in history} and "iban" not in {c.field for c in history}

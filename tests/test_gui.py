@@ -54,6 +54,8 @@ def _texts(root: QWidget) -> list[str]:
     """Every text a user can see in a window: labels, buttons, group titles, menus, headers."""
     texts = [root.windowTitle()]
     for widget in root.findChildren(QWidget):
+        if not widget.isVisible():
+            continue  # hidden tabs and pages are retranslated when they are shown
         if isinstance(widget, QLabel | QAbstractButton):
             texts.append(widget.text())
         elif isinstance(widget, QGroupBox):

@@ -222,6 +222,8 @@ class CaseEditor(GuardedEditor, Retranslatable, QDialog):
         self._show_person()
 
     def _fill_tasks(self) -> None:
+        if not store_db.is_open():
+            return  # the window outlived the profile (closing down)
         if self.tasks is None or self.case is None:
             return
         self.tasks.setHeaderLabels([_("Due"), _("What"), _("Basis"), _("Done")])

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 from desktop import i18n
 from desktop.core import cases
 from desktop.core.errors import ValidationError
+from desktop.core.store import db as store_db
 from desktop.core.store.models import Case
 from desktop.i18n import N_, _
 from desktop.ui.common import Retranslatable, error_label, show_error
@@ -67,6 +68,8 @@ class ChecklistWidget(Retranslatable, QWidget):
         self.reload()
 
     def reload(self) -> None:
+        if not store_db.is_open():
+            return  # the window outlived the profile (closing down)
         self._loading = True
         case = Case.get_by_id(self.case_id)
         items = cases.checklist(self.case_id)

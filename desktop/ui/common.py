@@ -9,15 +9,30 @@ ERROR_STYLE = "color: #b00020;"
 
 
 class Retranslatable:
-    """Mixin: calls ``retranslate_ui()`` whenever the application language changes."""
+    """Mixin: calls ``retranslate_ui()`` when the application language changes.
+
+    A hidden widget (a closed dialog, a tab not shown) is retranslated when it is shown again, so
+    leftover windows never reach for data that is gone.
+    """
+
+    _stale_language = False
 
     def retranslate_ui(self) -> None:
         raise NotImplementedError
 
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange:
-            self.retranslate_ui()
+            if self.isVisible():  # type: ignore[attr-defined]
+                self.retranslate_ui()
+            else:
+                self._stale_language = True
         super().changeEvent(event)  # type: ignore[misc]
+
+    def showEvent(self, event: QEvent) -> None:
+        if self._stale_language:
+            self._stale_language = False
+            self.retranslate_ui()
+        super().showEvent(event)  # type: ignore[misc]
 
 
 def error_label(parent: QWidget | None = None) -> QLabel:

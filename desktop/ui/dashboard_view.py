@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QLabel, QTreeWidget, QTreeWidgetItem, QVBoxLayout,
 
 from desktop import i18n
 from desktop.core import cases, dashboard, tasks
+from desktop.core.store import db as store_db
 from desktop.i18n import _
 from desktop.ui.common import Retranslatable
 
@@ -48,6 +49,8 @@ class DashboardView(Retranslatable, QWidget):
         self._fill()
 
     def _fill(self) -> None:
+        if not store_db.is_open():
+            return  # the window outlived the profile (closing down)
         board = self.board
         self.title.setText(_("Today and the next 14 days"))
         self.tree.setAccessibleName(_("Today and the next 14 days"))

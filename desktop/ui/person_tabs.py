@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 from desktop import i18n
 from desktop.core import cases, documents, households, residence
 from desktop.core.errors import ValidationError
+from desktop.core.store import db as store_db
 from desktop.core.store.models import Person, ResidenceDocument
 from desktop.i18n import N_, _
 from desktop.ui.common import LabelledForm, Retranslatable, error_label, show_error
@@ -159,6 +160,8 @@ class DocumentsTab(Retranslatable, QWidget):
         self.reload()
 
     def reload(self) -> None:
+        if not store_db.is_open():
+            return  # the window outlived the profile (closing down)
         self.tree.clear()
         for doc in documents.documents_of(self.person_id):
             item = QTreeWidgetItem(
@@ -236,6 +239,8 @@ class HouseholdTab(Retranslatable, QWidget):
         self.reload()
 
     def reload(self) -> None:
+        if not store_db.is_open():
+            return  # the window outlived the profile (closing down)
         self.tree.clear()
         household = households.household_of(self.person_id)
         self.household_id = household.id if household else None
@@ -339,6 +344,8 @@ class CasesTab(Retranslatable, QWidget):
         self.reload()
 
     def reload(self) -> None:
+        if not store_db.is_open():
+            return  # the window outlived the profile (closing down)
         self.tree.clear()
         for case in cases.cases_of(Person.get_by_id(self.person_id)):
             item = QTreeWidgetItem(

@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLineEdit, QPushButton, QTreeWidget, 
 from desktop import i18n
 from desktop.core import timeline
 from desktop.core.errors import ValidationError
+from desktop.core.store import db as store_db
 from desktop.i18n import N_, _
 from desktop.ui.common import Retranslatable, error_label, show_error
 
@@ -62,6 +63,8 @@ class TimelineWidget(Retranslatable, QWidget):
         return timeline.for_person(self.person_id) if self.person_id else []
 
     def reload(self) -> None:
+        if not store_db.is_open():
+            return  # the window outlived the profile (closing down)
         self.tree.clear()
         now = dt.datetime.now()
         for event in self.events():

@@ -1,0 +1,525 @@
+"""Importing people from existing spreadsheets (CSV and XLSX), all or nothing.
+
+``plan_import`` reads a sheet, recognises its columns (German, Ukrainian and English headings, or a mapping
+file) and checks every row without writing anything; ``apply_import`` creates all people of a plan without
+problems in one transaction. Line numbers are the spreadsheet's rows: a CSV file's header is line 1 (a quoted
+field spanning several lines is one row, as a spreadsheet shows it); an XLSX row keeps its own number.
+No cell value is ever logged.
+"""
+
+from __future__ import annotations
+
+import calendar
+import codecs
+import csv
+import datetime as dt
+import io
+import json
+import logging
+import re
+import unicodedata
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+
+from desktop.core import people
+from desktop.core.errors import UserError
+from desktop.core.search.translit import APOSTROPHES, has_cyrillic
+from desktop.core.store import changelog
+from desktop.core.store.models import Person
+from desktop.i18n import _, fmt_date_german, ngettext
+
+log = logging.getLogger(__name__)
+
+#: A cell as read: text, or a date from a real date cell of a workbook.
+Cell = str | dt.date
+
+CSV_SUFFIXES = (".csv", ".tsv", ".txt")
+XLSX_SUFFIXES = (".xlsx", ".xlsm")
+_ZIP_MAGIC = b"PK\x03\x04"
+
+#: Person fields a column can fill (the tombstone and derived columns are not for importing).
+FIELDS: tuple[str, ...] = tuple(f.name for f in Person.data_fields() if f.name != "deleted")
+#: Name fields whose cells go to the Latin or the Cyrillic field by the script they are written in.
+NAME_PAIRS: dict[str, tuple[str, str]] = {
+    "family_name": ("family_name", "family_name_cyr"),
+    "family_name_cyr": ("family_name", "family_name_cyr"),
+    "given_name": ("given_name", "given_name_cyr"),
+    "given_name_cyr": ("given_name", "given_name_cyr"),
+}
+
+
+class ImportFailed(UserError):
+    """The file cannot be imported; the message says why, ``errors`` lists the rows' problems."""
+
+    def __init__(self, message: str, errors: list[RowError] | None = None) -> None:
+        super().__init__(message)
+        self.errors: list[RowError] = list(errors or [])
+
+
+class NumberText(str):
+    """The text of a workbook's number cell ('4109'), so a postcode can get its leading zero back."""
+
+    __slots__ = ()
+
+
+@dataclass
+class Table:
+    """A sheet as read: the header's cells, its line, and every row below it with its line number."""
+
+    headers: list[str]
+    rows: list[tuple[int, list[Cell]]]
+    header_line: int = 1
+
+
+@dataclass(frozen=True)
+class RowError:
+    """A problem in one row (or in the header row), with the column it concerns where known."""
+
+    line: int
+    column: str | None
+    reason: str
+
+    def __str__(self) -> str:
+        if self.column:
+            return _("Line {line}, column “{column}”: {reason}").format(
+                line=self.line, column=self.column, reason=self.reason
+            )
+        return _("Line {line}: {reason}").format(line=self.line, reason=self.reason)
+
+
+@dataclass
+class ImportPlan:
+    """Everything an import would do, worked out without writing: rows ready for Person, and the problems."""
+
+    rows: list[dict[str, Any]] = field(default_factory=list)
+    errors: list[RowError] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    columns: dict[str, str | None] = field(default_factory=dict)  # heading -> field (None: ignored)
+    lines: list[int] = field(default_factory=list)  # the line each of ``rows`` came from
+
+
+class _CellError(ValueError):
+    """A cell that cannot be read; the message is the translated reason."""
+
+
+# --- recognising headings -----------------------------------------------------------------------------
+
+
+def _norm(text: str) -> str:
+    """A heading reduced for comparison: case-folded letters and digits only ('Geb.-Datum' -> 'gebdatum')."""
+    text = unicodedata.normalize("NFKC", str(text)).casefold()
+    return "".join(ch for ch in text if ch.isalnum() and ch not in APOSTROPHES)
+
+
+#: Known headings per field, '|'-separated (compared case-insensitively, without punctuation or spaces).
+_ALIASES: dict[str, str] = {
+    "family_name": "Nachname|Familienname|Name|Surname|Last name|Family name|Lastname",
+    "given_name": "Vorname|Vornamen|Rufname|First name|Given name|Given names|Forename",
+    "family_name_cyr": "Прізвище|Фамилия",
+    "given_name_cyr": "Ім'я|Імена|Имя",
+    "patronymic": "По батькові|Отчество|Vatersname|Patronym|Patronymic|Patronymikon",
+    "birth_date": (
+        "Geburtsdatum|Geb.-Datum|Geb. am|Geboren am|Geboren|Geb.|Дата народження|Дата рождения"
+        "|Date of birth|Birth date|Birthdate|DOB"
+    ),
+    "birth_place": "Geburtsort|Місце народження|Место рождения|Place of birth|Birthplace",
+    "nationality": (
+        "Staatsangehörigkeit|Staatsangehoerigkeit|Nationalität|Nationalitaet|Громадянство|Гражданство"
+        "|Nationality|Citizenship"
+    ),
+    "languages": "Sprachen|Sprache|Мови|Мова|Языки|Languages|Language",
+    "phone": (
+        "Telefon|Tel.|Telefonnummer|Tel.-Nr.|Handy|Handynummer|Mobil|Mobilnummer|Mobiltelefon|Телефон"
+        "|Номер телефону|Phone|Phone number|Mobile|Telephone"
+    ),
+    "telegram": "Telegram|Телеграм|Telegram-Name|Telegram username",
+    "email": "E-Mail|Email|Mail|E-Mail-Adresse|Ел. пошта|Електронна пошта|E-mail address",
+    "street": "Straße|Strasse|Str.|Adresse|Anschrift|Вулиця|Адреса|Улица|Street|Address",
+    "postcode": "PLZ|Postleitzahl|Індекс|Поштовий індекс|Индекс|ZIP|ZIP code|Postcode",
+    "city": "Ort|Stadt|Wohnort|Місто|Город|City|Town",
+    "notes": "Notizen|Notiz|Bemerkungen|Bemerkung|Anmerkungen|Примітки|Нотатки|Notes",
+    "jobcenter_customer_no": "Kundennummer|Kunden-Nr.|Kundennummer Jobcenter|Jobcenter-Kundennummer",
+    "bg_number": "BG-Nummer|BG-Nr.|Nummer der Bedarfsgemeinschaft|Bedarfsgemeinschaftsnummer",
+    "abh_file_no": "Aktenzeichen|Aktenzeichen (ABH)|Aktenzeichen ABH|ABH-Aktenzeichen|Az. ABH",
+    "tax_id": "Steuer-ID|Steuer-IdNr|Steuer-IdNr.|Steueridentifikationsnummer|IdNr|Tax ID",
+    "pension_no": "Rentenversicherungsnummer|RV-Nummer|RV-Nr.|SV-Nummer|Sozialversicherungsnummer",
+    "health_insurer": "Krankenkasse|Krankenversicherung|Health insurance|Health insurer",
+    "insurance_no": "Versichertennummer|KV-Nummer|KV-Nr.|Krankenversichertennummer|Insurance number",
+    "iban": "IBAN",
+}
+#: Words after a name heading that say which script the column holds ('Nachname (kyrillisch)').
+_CYRILLIC_WORDS = ("kyrillisch", "kyr", "cyrillic", "кирилицею", "кирилиця", "українською", "ukrainisch")
+_LATIN_WORDS = ("lateinisch", "latein", "lat", "latin", "laut Pass", "Pass", "passport", "латиницею", "за паспортом")
+
+
+def _build_headings() -> dict[str, str]:
+    """Every known heading (normalised) with the field it fills."""
+    known = {_norm(alias): name for name, aliases in _ALIASES.items() for alias in aliases.split("|")}
+    for latin, cyr in (("family_name", "family_name_cyr"), ("given_name", "given_name_cyr")):
+        for base in f"{_ALIASES[latin]}|{_ALIASES[cyr]}".split("|"):
+            known.update({_norm(base) + _norm(word): cyr for word in _CYRILLIC_WORDS})
+            known.update({_norm(base) + _norm(word): latin for word in _LATIN_WORDS})
+    known.update({_norm(name): name for name in FIELDS})  # the field names themselves
+    return known
+
+
+_HEADINGS = _build_headings()
+
+
+def field_for_heading(heading: str) -> str | None:
+    """The Person field a column heading names, or None when it is not recognised."""
+    return _HEADINGS.get(_norm(heading)) if _norm(heading) else None
+
+
+def load_mapping(source: str | Path | Mapping[str, str | None] | None) -> dict[str, str | None]:
+    """A mapping of column headings to fields, from a JSON file or a dict; null or "" ignores a column."""
+    if source is None:
+        return {}
+    if isinstance(source, Mapping):
+        raw: Any = dict(source)
+    else:
+        try:
+            raw = json.loads(Path(source).read_text(encoding="utf-8-sig"))
+        except (OSError, UnicodeDecodeError, json.JSONDecodeError):
+            raw = None
+    if not isinstance(raw, dict) or not all(isinstance(v, str | None) for v in raw.values()):
+        name = Path(source).name if not isinstance(source, Mapping) else ""
+        raise ImportFailed(
+            _(
+                "The mapping file {name} cannot be read: it must be a JSON object of column headings and field names."
+            ).format(name=name)
+        )
+    unknown = sorted({v for v in raw.values() if v and v not in FIELDS})
+    if unknown:
+        raise ImportFailed(
+            _("The mapping names fields that do not exist: {fields}. Known fields: {known}.").format(
+                fields=", ".join(unknown), known=", ".join(FIELDS)
+            )
+        )
+    return {str(k): (v or None) for k, v in raw.items()}
+
+
+# --- reading files ------------------------------------------------------------------------------------
+
+
+def _unsupported(name: str) -> str:
+    return _("{name} cannot be imported: only CSV files and Excel workbooks (.xlsx) can be read.").format(name=name)
+
+
+def read_table(path: str | Path, sheet: str | None = None) -> Table:
+    """Read a CSV file or the first (or the named) sheet of an XLSX workbook."""
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix not in CSV_SUFFIXES + XLSX_SUFFIXES:
+        raise ImportFailed(_unsupported(path.name))
+    try:
+        data = path.read_bytes()
+    except OSError:
+        raise ImportFailed(_("The file {name} cannot be opened.").format(name=path.name)) from None
+    if not data.strip():
+        raise ImportFailed(_("The file {name} is empty.").format(name=path.name))
+    if data.startswith(_ZIP_MAGIC) or suffix in XLSX_SUFFIXES:
+        grid = _xlsx_grid(data, sheet, path.name)
+    elif b"\x00" in data[:4096] and not data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        raise ImportFailed(_unsupported(path.name))  # binary, e.g. an old .xls renamed to .csv
+    else:
+        grid = _csv_grid(data)
+    return _table(grid, path.name)
+
+
+def _table(grid: list[tuple[int, list[Cell]]], name: str) -> Table:
+    """Split a grid into the header (its first non-empty row) and the rows below."""
+    for index, (line, cells) in enumerate(grid):
+        if any(not _blank(cell) for cell in cells):
+            headers = [_text(cell).strip() for cell in cells]
+            return Table(headers, grid[index + 1 :], line)
+    raise ImportFailed(_("The file {name} has no header row naming the columns.").format(name=name))
+
+
+def _decode(data: bytes) -> str:
+    """The text of a CSV file: UTF-16 with a byte-order mark, UTF-8 (with or without BOM), else Windows-1252."""
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return data.decode("utf-16")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("cp1252")
+    except UnicodeDecodeError:
+        raise ImportFailed(_("The text encoding of the file is not recognised; save it as “CSV UTF-8”.")) from None
+
+
+def _count_unquoted(line: str, char: str) -> int:
+    """How often ``char`` occurs in ``line`` outside double quotes."""
+    count, quoted = 0, False
+    for ch in line:
+        if ch == '"':
+            quoted = not quoted
+        elif ch == char and not quoted:
+            count += 1
+    return count
+
+
+def _delimiter(text: str) -> str:
+    """Comma, semicolon or tab: the one the header line uses most (a tie goes to csv.Sniffer, then comma)."""
+    header = next((line for line in text.splitlines() if line.strip()), "")
+    counts = {d: _count_unquoted(header, d) for d in ",;\t"}
+    best = max(counts.values())
+    winners = [d for d, n in counts.items() if n == best]
+    if best and len(winners) == 1:
+        return winners[0]
+    if not best:  # one column: split on nothing that occurs in the text
+        return min(",;\t", key=text.count)
+    try:
+        return csv.Sniffer().sniff(text[:65536], delimiters=",;\t").delimiter
+    except csv.Error:
+        return ","
+
+
+def _csv_grid(data: bytes) -> list[tuple[int, list[Cell]]]:
+    """The records of a CSV file, numbered from 1 like a spreadsheet's rows."""
+    text = _decode(data)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text))
+    try:
+        return [(line, list(record)) for line, record in enumerate(reader, start=1)]
+    except csv.Error:
+        raise ImportFailed(_("The CSV file cannot be read near line {line}.").format(line=reader.line_num)) from None
+
+
+def _xlsx_value(value: Any) -> Cell:
+    """A workbook cell as text or date; whole numbers lose their '.0'."""
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, bool):
+        return str(value)
+    if isinstance(value, int):
+        return NumberText(value)
+    if isinstance(value, float):
+        return NumberText(int(value)) if value.is_integer() else NumberText(value)
+    return str(value)
+
+
+def _xlsx_grid(data: bytes, sheet: str | None, name: str) -> list[tuple[int, list[Cell]]]:
+    """The rows of one sheet, numbered as in the workbook."""
+    try:
+        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception:  # a damaged or foreign zip file: any parser error means the same to the user
+        raise ImportFailed(_("{name} is not a readable Excel workbook (.xlsx).").format(name=name)) from None
+    try:
+        if sheet is not None and sheet not in book.sheetnames:
+            raise ImportFailed(_("The workbook has no sheet “{sheet}”.").format(sheet=sheet))
+        if not book.worksheets:
+            raise ImportFailed(_("The file {name} has no header row naming the columns.").format(name=name))
+        ws = book[sheet] if sheet is not None else book.worksheets[0]
+        ws.reset_dimensions()  # some writers store wrong sheet dimensions; read what is there
+        rows = ws.iter_rows(min_row=1, values_only=True)
+        return [(line, [_xlsx_value(v) for v in values]) for line, values in enumerate(rows, start=1)]
+    finally:
+        book.close()
+
+
+# --- reading cells ------------------------------------------------------------------------------------
+
+
+def _blank(cell: Cell) -> bool:
+    return isinstance(cell, str) and not cell.strip()
+
+
+def _text(cell: Cell) -> str:
+    return fmt_date_german(cell) if isinstance(cell, dt.date) else str(cell)
+
+
+def _has_latin(text: str) -> bool:
+    return any(ch.isalpha() and "LATIN" in unicodedata.name(ch, "") for ch in text)
+
+
+_GERMAN_DATE = re.compile(r"^(\d{1,2})[./](\d{1,2})[./](\d{4}|\d{2})$")
+_ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
+_MIDNIGHT = re.compile(r"[ T]0?0:00(:00)?$")
+
+
+def parse_birth_date(cell: Cell) -> dt.date:
+    """A birth date from a date cell or text (12.03.1985, 12.3.1985, 12.03.85, 1985-03-12).
+
+    Raises ValueError with the translated reason. Two-digit years up to this year's are 20xx, else 19xx.
+    """
+    if isinstance(cell, dt.date):
+        return cell
+    if isinstance(cell, NumberText):
+        raise _CellError(_("This is a number, not a date; write the date as DD.MM.YYYY."))
+    text = _MIDNIGHT.sub("", cell.strip())
+    if found := _GERMAN_DATE.match(text):
+        day, month, year = (int(part) for part in found.groups())
+        if len(found.group(3)) == 2:
+            year += 2000 if year <= dt.date.today().year % 100 else 1900
+    elif found := _ISO_DATE.match(text):
+        year, month, day = (int(part) for part in found.groups())
+    else:
+        raise _CellError(_("This is not a date; write it as DD.MM.YYYY, for example 12.03.1985."))
+    if not 1 <= month <= 12:
+        raise _CellError(_("There is no month {month}.").format(month=month))
+    if year < 1 or not 1 <= day <= calendar.monthrange(year, month)[1]:
+        raise _CellError(
+            _("This date does not exist: month {month} of {year} has no day {day}.").format(
+                day=day, month=month, year=year
+            )
+        )
+    return dt.date(year, month, day)
+
+
+def _convert(target: str, cell: Cell) -> tuple[str, Any]:
+    """The field a cell fills and its value; raises _CellError with the reason when it cannot be read."""
+    if target in NAME_PAIRS:
+        text = _text(cell).strip()
+        latin, cyrillic = NAME_PAIRS[target]
+        if not has_cyrillic(text):
+            return latin, text
+        if _has_latin(text):
+            raise _CellError(_("The name mixes Cyrillic and Latin letters (look for a Latin i, a, o, e or c)."))
+        return cyrillic, text
+    if target == "birth_date":
+        return target, parse_birth_date(cell)
+    if target == "postcode" and isinstance(cell, NumberText) and len(cell) == 4:
+        return target, "0" + cell  # a spreadsheet stored 04109 as the number 4109
+    return target, _text(cell).strip()
+
+
+# --- planning and applying ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Column:
+    index: int
+    heading: str
+    target: str
+
+
+def _recognise(table: Table, mapping: dict[str, str | None], plan: ImportPlan) -> list[_Column]:
+    """The columns that fill fields; unknown headings become warnings, two columns for one field errors."""
+    overrides = {_norm(k): v for k, v in mapping.items()}
+    width = max([len(table.headers)] + [len(cells) for _, cells in table.rows])
+    headings = table.headers + [""] * (width - len(table.headers))
+    used: dict[str, str] = {}
+    columns: list[_Column] = []
+    for index, heading in enumerate(headings):
+        if not heading:
+            if any(index < len(cells) and not _blank(cells[index]) for _, cells in table.rows):
+                plan.warnings.append(_("Column {number} has no heading and is ignored.").format(number=index + 1))
+            continue
+        key = _norm(heading)
+        target = overrides[key] if key in overrides else field_for_heading(heading)
+        plan.columns[heading] = target if target not in used else None
+        if target is None:
+            if key not in overrides:
+                plan.warnings.append(_("Column “{column}” is not recognised and is ignored.").format(column=heading))
+        elif target in used:
+            reason = _("Columns “{first}” and “{second}” are both read as the same field; remove or rename one.")
+            plan.errors.append(RowError(table.header_line, heading, reason.format(first=used[target], second=heading)))
+        else:
+            used[target] = heading
+            columns.append(_Column(index, heading, target))
+    present = {_norm(h) for h in headings if h}
+    for name in mapping:
+        if _norm(name) not in present:
+            plan.warnings.append(
+                _("The mapping names a column the sheet does not have: “{column}”.").format(column=name)
+            )
+    return columns
+
+
+def _read_row(
+    line: int, cells: list[Cell], columns: list[_Column]
+) -> tuple[dict[str, Any], dict[str, str], list[RowError]]:
+    """A row's field values, the heading each came from, and the problems of its cells."""
+    values: dict[str, Any] = {}
+    source: dict[str, str] = {}
+    problems: list[RowError] = []
+    for column in columns:
+        cell = cells[column.index] if column.index < len(cells) else ""
+        if _blank(cell):
+            continue
+        try:
+            target, value = _convert(column.target, cell)
+        except _CellError as exc:
+            problems.append(RowError(line, column.heading, str(exc)))
+            continue
+        if target in values and values[target] != value:
+            reason = _("This differs from column “{other}”, which gives the same name.").format(other=source[target])
+            problems.append(RowError(line, column.heading, reason))
+            continue
+        values[target] = value
+        source.setdefault(target, column.heading)
+    for latin, cyrillic in (("family_name", "family_name_cyr"), ("given_name", "given_name_cyr")):
+        if not values.get(latin) and values.get(cyrillic):
+            values[latin] = people.passport_spelling(values[cyrillic])
+            source[latin] = source[cyrillic]
+    return values, source, problems
+
+
+def _plan_row(line: int, cells: list[Cell], columns: list[_Column], plan: ImportPlan) -> None:
+    """Check one row and add it to the plan's rows or its problems to the plan's errors."""
+    if all(column.index >= len(cells) or _blank(cells[column.index]) for column in columns):
+        return  # an empty row
+    values, source, problems = _read_row(line, cells, columns)
+    named = any(values.get(name) for name in NAME_PAIRS)
+    if not any(c.target in NAME_PAIRS and c.index < len(cells) and not _blank(cells[c.index]) for c in columns):
+        problems.append(RowError(line, None, _("The row has no name; fill in a family or a given name.")))
+    for name, message in people.validate(values).items():
+        if named or name != "family_name":
+            problems.append(RowError(line, source.get(name), message))
+    if problems:
+        plan.errors.extend(problems)
+    else:
+        plan.rows.append(values)
+        plan.lines.append(line)
+
+
+def plan_import(
+    path: str | Path, mapping: str | Path | Mapping[str, str | None] | None = None, sheet: str | None = None
+) -> ImportPlan:
+    """Read and check a sheet of people without writing anything; every bad row is in ``errors``."""
+    overrides = load_mapping(mapping)
+    table = read_table(path, sheet)
+    plan = ImportPlan()
+    columns = _recognise(table, overrides, plan)
+    if not columns:
+        raise ImportFailed(
+            _("None of the column headings is recognised; the first row must name the columns (e.g. Nachname).")
+        )
+    for line, cells in table.rows:
+        _plan_row(line, cells, columns, plan)
+    if not plan.rows and not plan.errors:
+        raise ImportFailed(_("The file has no people below its header row."))
+    log.info("import planned: %d rows, %d problems, %d warnings", len(plan.rows), len(plan.errors), len(plan.warnings))
+    return plan
+
+
+def apply_import(plan: ImportPlan) -> list[str]:
+    """Create all people of a plan in one transaction and return their ids; refuses a plan with errors."""
+    if plan.errors:
+        count = len(plan.errors)
+        message = ngettext(
+            "Nothing was imported: the file has {count} problem.",
+            "Nothing was imported: the file has {count} problems.",
+            count,
+        )
+        raise ImportFailed(message.format(count=count), plan.errors)
+    created = changelog.bulk_create(Person, plan.rows) if plan.rows else []
+    log.info("imported %d people", len(created))
+    return created
+
+
+def import_people(
+    path: str | Path, mapping: str | Path | Mapping[str, str | None] | None = None, sheet: str | None = None
+) -> list[str]:
+    """Plan and apply an import of people: all of them, or none when any row has a problem."""
+    return apply_import(plan_import(path, mapping, sheet))
