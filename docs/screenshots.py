@@ -38,7 +38,7 @@ def main() -> None:
             window = MainWindow()
             window.resize(1200, 720)
             window.show()
-            for area, name in ((0, "people"), (1, "cases")):
+            for area, name in ((0, "today"), (1, "people"), (2, "cases")):
                 window.show_area(area)
                 for _ in range(5):
                     app.processEvents()

@@ -91,7 +91,9 @@ def test_main_window_shows_people_and_cases(qtbot, store) -> None:
     window = MainWindow()
     qtbot.addWidget(window)
     window.show()
-    assert [window.nav.item(i).text() for i in range(window.nav.count())] == ["People", "Cases"]
+    assert [window.nav.item(i).text() for i in range(window.nav.count())] == [
+        "Today", "People", "Cases", "Appointments", "Tasks"]
+    assert window.stack.currentWidget() is window.today  # the week starts with what is due
     assert window.people.model.rowCount() == 30
     assert "30 people" in window.people.count_label.text()
     window.act_cases.trigger()
@@ -131,7 +133,7 @@ def test_language_switch_changes_every_text_without_restart(qtbot, store, lang, 
     assert profile.profile_language(store.path) == lang
     window.language_actions["en"].trigger()
     qtbot.wait(10)
-    assert window.nav.item(0).text() == "People"
+    assert window.nav.item(1).text() == "People"
 
 
 def test_person_editor_saves_through_the_change_log(qtbot, store) -> None:

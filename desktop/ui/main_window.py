@@ -23,13 +23,19 @@ from desktop.core.store import backup
 from desktop.core.store import db as store_db
 from desktop.i18n import N_, _
 from desktop.ui.about import AboutDialog
+from desktop.ui.appointments_view import AppointmentsView
 from desktop.ui.cases_view import CasesView
 from desktop.ui.common import Retranslatable
+from desktop.ui.dashboard_view import DashboardView
+from desktop.ui.import_dialog import ImportDialog
 from desktop.ui.people_view import PeopleView
 from desktop.ui.qt_i18n import apply_language
+from desktop.ui.tasks_view import TasksView
+from desktop.ui.tools_dialogs import DeadlineDialog, PermitDialog
 from desktop.ui.worker import run_in_background
 
-AREAS = (N_("People"), N_("Cases"))
+AREAS = (N_("Today"), N_("People"), N_("Cases"), N_("Appointments"), N_("Tasks"))
+TODAY, PEOPLE, CASES, APPOINTMENTS, TASKS = range(5)
 DEMO_DEFAULT_PEOPLE = 200
 
 
@@ -37,29 +43,37 @@ class MainWindow(Retranslatable, QMainWindow):
     def __init__(self) -> None:
         super().__init__()
         self.setObjectName("MainWindow")
+        self.today = DashboardView()
         self.people = PeopleView()
         self.cases = CasesView()
+        self.appointments = AppointmentsView()
+        self.tasks = TasksView()
+        self.areas: list[QWidget] = [self.today, self.people, self.cases, self.appointments, self.tasks]
         self.stack = QStackedWidget()
-        self.stack.addWidget(self.people)
-        self.stack.addWidget(self.cases)
+        for area in self.areas:
+            self.stack.addWidget(area)
         self.nav = QListWidget()
         self.nav.setObjectName("navigation")
         self.nav.setFixedWidth(180)
-        self.nav.addItems(["", ""])
-        self.nav.currentRowChanged.connect(self.stack.setCurrentIndex)
+        self.nav.addItems(["" for _area in AREAS])
+        self.nav.currentRowChanged.connect(self._area_changed)
         central = QWidget()
         layout = QHBoxLayout(central)
         layout.addWidget(self.nav)
         layout.addWidget(self.stack, 1)
         self.setCentralWidget(central)
         self.people.changed.connect(self._people_changed)
-        self.cases.changed.connect(self._cases_changed)
+        for area in (self.cases, self.appointments, self.tasks):
+            area.changed.connect(self._work_changed)
+        self.today.open_appointment.connect(self.appointments.open_appointment)
+        self.today.open_task.connect(self.tasks.open_task)
+        self.today.open_person.connect(self.people.open_person)
 
         self.who = QLabel()
         self.statusBar().addPermanentWidget(self.who)
         self._build_actions()
         self._build_menus()
-        self.nav.setCurrentRow(0)
+        self.nav.setCurrentRow(TODAY)
         self._restore_geometry()
         self.retranslate_ui()
 
@@ -76,9 +90,18 @@ class MainWindow(Retranslatable, QMainWindow):
     def _build_actions(self) -> None:
         self.act_new_person = self._action(QKeySequence.StandardKey.New, self._new_person)
         self.act_new_case = self._action("Ctrl+Shift+N", self._new_case)
+        self.act_new_appointment = self._action("Ctrl+Shift+A", self._new_appointment)
+        self.act_new_task = self._action("Ctrl+Shift+T", self._new_task)
+        self.act_import = self._action("Ctrl+I", self.import_spreadsheet)
         self.act_quit = self._action(QKeySequence.StandardKey.Quit, self.close)
-        self.act_people = self._action("Ctrl+1", lambda: self.show_area(0))
-        self.act_cases = self._action("Ctrl+2", lambda: self.show_area(1))
+        self.act_today = self._action("Ctrl+1", lambda: self.show_area(TODAY))
+        self.act_people = self._action("Ctrl+2", lambda: self.show_area(PEOPLE))
+        self.act_cases = self._action("Ctrl+3", lambda: self.show_area(CASES))
+        self.act_appointments = self._action("Ctrl+4", lambda: self.show_area(APPOINTMENTS))
+        self.act_tasks = self._action("Ctrl+5", lambda: self.show_area(TASKS))
+        self.act_refresh = self._action(QKeySequence.StandardKey.Refresh, self._refresh_all)
+        self.act_deadline = self._action("Ctrl+D", self.show_deadline_calculator)
+        self.act_permit = self._action("Ctrl+Shift+V", self.show_permit_check)
         self.act_demo = self._action(None, self.load_demo_data)
         self.act_about = self._action(None, self.show_about)
         self.act_about.setMenuRole(QAction.MenuRole.AboutRole)
@@ -93,11 +116,19 @@ class MainWindow(Retranslatable, QMainWindow):
     def _build_menus(self) -> None:
         bar = self.menuBar()
         self.menu_file = bar.addMenu("")
-        self.menu_file.addActions([self.act_new_person, self.act_new_case])
+        self.menu_file.addActions([self.act_new_person, self.act_new_case, self.act_new_appointment, self.act_new_task])
+        self.menu_file.addSeparator()
+        self.menu_file.addAction(self.act_import)
         self.menu_file.addSeparator()
         self.menu_file.addAction(self.act_quit)
         self.menu_view = bar.addMenu("")
-        self.menu_view.addActions([self.act_people, self.act_cases])
+        self.menu_view.addActions(
+            [self.act_today, self.act_people, self.act_cases, self.act_appointments, self.act_tasks]
+        )
+        self.menu_view.addSeparator()
+        self.menu_view.addAction(self.act_refresh)
+        self.menu_tools = bar.addMenu("")
+        self.menu_tools.addActions([self.act_deadline, self.act_permit])
         self.menu_language = bar.addMenu("")
         self.menu_language.addActions(list(self.language_actions.values()))
         self.menu_help = bar.addMenu("")
@@ -109,18 +140,27 @@ class MainWindow(Retranslatable, QMainWindow):
         self.setWindowTitle(_("Begleiter – Супровід"))
         self.menu_file.setTitle(_("&File"))
         self.menu_view.setTitle(_("&View"))
+        self.menu_tools.setTitle(_("&Tools"))
         self.menu_language.setTitle(_("&Language"))
         self.menu_help.setTitle(_("&Help"))
         self.act_new_person.setText(_("New &person…"))
         self.act_new_case.setText(_("New &case…"))
+        self.act_new_appointment.setText(_("New &appointment…"))
+        self.act_new_task.setText(_("New &task…"))
+        self.act_import.setText(_("&Import people from spreadsheet…"))
         self.act_quit.setText(_("&Quit"))
+        self.act_today.setText(_("&Today"))
         self.act_people.setText(_("&People"))
         self.act_cases.setText(_("&Cases"))
+        self.act_appointments.setText(_("&Appointments"))
+        self.act_tasks.setText(_("Tas&ks"))
+        self.act_refresh.setText(_("&Refresh"))
+        self.act_deadline.setText(_("&Objection deadline…"))
+        self.act_permit.setText(_("Residence &permit valid until…"))
         self.act_demo.setText(_("Load &demo data…"))
         self.act_about.setText(_("&About Begleiter"))
         for row, title in enumerate(AREAS):
-            item = self.nav.item(row)
-            item.setText(_(title))
+            self.nav.item(row).setText(_(title))
         self.nav.setAccessibleName(_("Areas"))
         self.language_actions[i18n.current_language()].setChecked(True)
         self._update_status()
@@ -128,34 +168,71 @@ class MainWindow(Retranslatable, QMainWindow):
     # --- behaviour ----------------------------------------------------------------------------------
     def show_area(self, row: int) -> None:
         self.nav.setCurrentRow(row)
-        (self.people if row == 0 else self.cases).focus_list()
+        self.areas[row].focus_list()  # type: ignore[attr-defined]
+
+    def _area_changed(self, row: int) -> None:
+        self.stack.setCurrentIndex(row)
+        if row == TODAY:
+            self.today.refresh()
 
     def _new_person(self) -> None:
-        self.show_area(0)
+        self.show_area(PEOPLE)
         self.people.new_person()
 
     def _new_case(self) -> None:
-        person_id = self.people.selected_person_id() if self.stack.currentIndex() == 0 else None
-        self.show_area(1)
+        person_id = self.people.selected_person_id() if self.stack.currentIndex() == PEOPLE else None
+        self.show_area(CASES)
         self.cases.new_case(person_id)
+
+    def _new_appointment(self) -> None:
+        person_id = self.people.selected_person_id() if self.stack.currentIndex() == PEOPLE else None
+        self.show_area(APPOINTMENTS)
+        self.appointments.new_appointment(person_id=person_id)
+
+    def _new_task(self) -> None:
+        self.show_area(TASKS)
+        self.tasks.new_task()
+
+    def import_spreadsheet(self) -> None:
+        dialog = ImportDialog(self)
+        if dialog.exec() and dialog.created:
+            self.people.refresh()
+            self._update_status()
+            self.statusBar().showMessage(
+                i18n.ngettext("Imported {n} person.", "Imported {n} people.", len(dialog.created)).format(
+                    n=i18n.fmt_number(len(dialog.created))
+                ),
+                8000,
+            )
+
+    def show_deadline_calculator(self) -> None:
+        DeadlineDialog(store_db.current().get_setting("state", "SN") or "SN", self).exec()
+
+    def show_permit_check(self) -> None:
+        PermitDialog(self).exec()
+
+    def _refresh_all(self) -> None:
+        for area in self.areas:
+            area.refresh()  # type: ignore[attr-defined]
+        self._update_status()
 
     def switch_language(self, code: str) -> None:
         profile.set_language(paths.profile_dir(), code)
         apply_language(code)
 
     def _people_changed(self) -> None:
-        """A person was saved: case rows show names, so the case list is read again; the people list
-        keeps its place."""
-        self.cases.refresh()
+        """A person was saved: other lists show names, so they are read again; the people list keeps
+        its place."""
+        for area in (self.cases, self.appointments, self.tasks, self.today):
+            area.refresh()
         self._update_status()
 
-    def _cases_changed(self) -> None:
+    def _work_changed(self) -> None:
+        self.today.refresh()
         self._update_status()
 
     def _data_changed(self) -> None:
-        self.people.refresh()
-        self.cases.refresh()
-        self._update_status()
+        self._refresh_all()
 
     def _update_status(self) -> None:
         if not store_db.is_open():

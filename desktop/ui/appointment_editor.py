@@ -1,0 +1,325 @@
+"""The appointment editor: when, where, for whom, who accompanies, interpreter, purpose and outcome."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QCompleter,
+    QDialog,
+    QDialogButtonBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPlainTextEdit,
+    QPushButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop import i18n
+from desktop.core import appointments, cases
+from desktop.core.errors import ValidationError
+from desktop.core.store import db as store_db
+from desktop.core.store.models import Appointment, Case, Volunteer
+from desktop.i18n import N_, _
+from desktop.ui.case_editor import PersonPicker
+from desktop.ui.common import GuardedEditor, LabelledForm, Retranslatable, error_label, show_error
+
+_TIME = re.compile(r"^\s*(\d{1,2})[:.](\d{2})\s*$")
+
+
+def parse_time(text: str) -> dt.time | None:
+    """A time typed by a user: 9:15, 09:15 or 09.15. None when empty; ValueError when invalid."""
+    if not text.strip():
+        return None
+    match = _TIME.match(text)
+    if not match:
+        raise ValueError(text)
+    return dt.time(int(match.group(1)), int(match.group(2)))
+
+
+def _office_text(entry: dict[str, Any]) -> str:
+    """How an office of the directory is shown and stored: its name, with the city unless the name has it."""
+    name = entry.get("name") or entry.get("key") or ""
+    if isinstance(name, dict):  # a name given per language
+        name = cases.label(name)
+    city = str(entry.get("city") or "")
+    name = str(name)
+    return f"{name}, {city}" if city and city not in name else name
+
+
+def _office_address(entry: dict[str, Any]) -> str:
+    """The street address of an office of the directory with postcode and city; empty when unknown."""
+    street = str(entry.get("address") or entry.get("street") or "")
+    if not street:
+        return ""
+    city = str(entry.get("city") or "")
+    town = " ".join(p for p in (str(entry.get("postcode") or ""), city) if p)
+    return street if not town or (city and city in street) else f"{street}, {town}"
+
+
+def case_text(case: Case) -> str:
+    """A case as one line: reference and type."""
+    return " · ".join(p for p in (case.reference, cases.case_type_label(case.case_type)) if p)
+
+
+class AppointmentEditor(GuardedEditor, Retranslatable, QDialog):
+    """Create or edit an appointment; after saving, double bookings are shown as a warning."""
+
+    def __init__(
+        self,
+        appointment: Appointment | None = None,
+        *,
+        person_id: str | None = None,
+        case_id: str | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.appointment = appointment
+        self.case_id = appointment.case_id if appointment else case_id
+        case = Case.get_or_none(Case.id == self.case_id) if self.case_id else None
+        if appointment is not None:
+            self.person_id = appointment.person_id
+        else:
+            self.person_id = person_id or (case.person_id if case else None)
+        # Looked up once: retranslate_ui reads no database (it may run while another profile opens).
+        self._case = case
+        self._person_name = appointments.person_label(self.person_id)
+        self._me = store_db.current().volunteer_id
+        self.setMinimumWidth(560)
+
+        self.date = QLineEdit()
+        self.time = QLineEdit()
+        self.time.setMaxLength(5)
+        when_row = QHBoxLayout()
+        when_row.addWidget(self.date, 2)
+        when_row.addWidget(self.time, 1)
+        self.duration = QSpinBox()
+        self.duration.setRange(5, 600)
+        self.duration.setSingleStep(5)
+        self.duration.setValue(60)
+        self.office = QComboBox()
+        self.office.setEditable(True)
+        self.office.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        self.address = QLineEdit()
+        self.case_label = QLabel()
+        self.case_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.person_label = QLabel()
+        self.person_button = QPushButton()
+        self.person_button.clicked.connect(self._choose_person)
+        self.person_button.setEnabled(self.case_id is None)  # the case decides whom it is for
+        person_row = QHBoxLayout()
+        person_row.addWidget(self.person_label, 1)
+        person_row.addWidget(self.person_button)
+        self.volunteer = QComboBox()
+        self.interpreter = QCheckBox()
+        self.purpose = QLineEdit()
+        self.outcome = QPlainTextEdit()
+        self.outcome.setTabChangesFocus(True)
+        self.outcome.setMaximumHeight(110)
+        self.error = error_label()
+
+        self.form = LabelledForm()
+        self.form.add(N_("Case"), self.case_label)
+        self.form.add(N_("Person"), person_row)
+        self.form.add(N_("Date and time"), when_row)
+        self.form.add(N_("Duration"), self.duration)
+        self.form.add(N_("Office"), self.office)
+        self.form.add(N_("Address"), self.address)
+        self.form.add(N_("Accompanied by"), self.volunteer)
+        self.form.add(N_("Interpreter"), self.interpreter)
+        self.form.add(N_("Purpose"), self.purpose)
+        self.form.add(N_("Outcome"), self.outcome)
+        self.form.setRowVisible(self.case_label, self.case_id is not None)
+        # Labels of rows that hold a layout have no buddy; these give the inputs their names.
+        self._names: list[tuple[QWidget, str]] = [
+            (self.date, N_("Date (DD.MM.YYYY)")),
+            (self.time, N_("Time (HH:MM)")),
+            (self.duration, N_("Duration in minutes")),
+            (self.office, N_("Office")),
+            (self.address, N_("Address")),
+            (self.person_button, N_("Choose the person")),
+            (self.volunteer, N_("Accompanied by")),
+            (self.interpreter, N_("Interpreter needed")),
+            (self.purpose, N_("Purpose")),
+            (self.outcome, N_("Outcome")),
+        ]
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons.accepted.connect(self.save)
+        self.buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(self.form)
+        layout.addWidget(self.error)
+        layout.addWidget(self.buttons)
+
+        self._fill_offices()
+        self._fill_volunteers()
+        self.office.activated.connect(self._office_chosen)
+        self._load(case)
+        self.mark_clean()
+        self.retranslate_ui()
+
+    # --- choices --------------------------------------------------------------------------------------
+    def _fill_offices(self) -> None:
+        """The office directory; empty while resources/offices.json is missing (free text still works)."""
+        self._offices = [o for o in appointments.offices() if isinstance(o, dict)]
+        for entry in self._offices:
+            self.office.addItem(_office_text(entry), entry.get("key", ""))
+        self.office.setCurrentIndex(-1)
+        completer = self.office.completer()
+        if completer is not None:
+            completer.setFilterMode(Qt.MatchFlag.MatchContains)
+            completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
+
+    def _fill_volunteers(self) -> None:
+        self.volunteer.addItem("", None)  # "nobody", set in retranslate_ui
+        self._volunteer_names: dict[str, str] = {}
+        for v in Volunteer.select().where(~Volunteer.deleted).order_by(Volunteer.name):
+            self.volunteer.addItem(v.name, v.id)
+            self._volunteer_names[v.id] = v.name
+
+    def _office_chosen(self, index: int) -> None:
+        if 0 <= index < len(self._offices):
+            address = _office_address(self._offices[index])
+            if address:
+                self.address.setText(address)
+
+    def _office_key(self) -> str:
+        """The directory key when the office text is exactly one of the directory's entries."""
+        index = self.office.findText(self.office.currentText().strip(), Qt.MatchFlag.MatchFixedString)
+        return str(self.office.itemData(index) or "") if index >= 0 else ""
+
+    # --- GuardedEditor --------------------------------------------------------------------------------
+    def snapshot(self) -> dict[str, object]:
+        return {
+            "starts_at": (self.date.text().strip(), self.time.text().strip()),
+            "duration_min": self.duration.value(),
+            "office": self.office.currentText().strip(),
+            "office_key": self._office_key(),
+            "address": self.address.text().strip(),
+            "case": self.case_id,
+            "person": self.person_id,
+            "volunteer": self.volunteer.currentData(),
+            "interpreter_needed": self.interpreter.isChecked(),
+            "purpose": self.purpose.text().strip(),
+            "outcome": self.outcome.toPlainText().strip(),
+        }
+
+    # --- texts ----------------------------------------------------------------------------------------
+    def retranslate_ui(self) -> None:
+        self.setWindowTitle(_("Edit appointment") if self.appointment else _("New appointment"))
+        self.form.retranslate(_)
+        for widget, title in self._names:
+            widget.setAccessibleName(_(title))
+        self.date.setPlaceholderText(_("DD.MM.YYYY"))
+        self.time.setPlaceholderText(_("HH:MM"))
+        self.duration.setSuffix(" " + _("min"))
+        self.office.lineEdit().setPlaceholderText(_("Choose from the list or type the office"))
+        self.person_button.setText(_("Choose…"))
+        self.volunteer.setItemText(0, _("nobody yet"))
+        mine = self.volunteer.findData(self._me) if self._me else -1
+        if mine > 0:
+            self.volunteer.setItemText(mine, _("{name} (you)").format(name=self._volunteer_names[self._me]))
+        self.interpreter.setText(_("An interpreter is needed"))
+        self.purpose.setPlaceholderText(_("e.g. hand in the application, collect the residence permit"))
+        self._show_context()
+
+    def _show_context(self) -> None:
+        self.case_label.setText(case_text(self._case) if self._case else "")
+        self.person_label.setText(self._person_name or _("(nobody chosen yet)"))
+
+    def _choose_person(self) -> None:
+        picker = PersonPicker(self)
+        if picker.exec() and picker.chosen_id():
+            self.person_id = picker.chosen_id()
+            self._person_name = appointments.person_label(self.person_id)
+            self._show_context()
+
+    # --- loading and saving ---------------------------------------------------------------------------
+    def _load(self, case: Case | None) -> None:
+        a = self.appointment
+        if a is None:
+            return
+        self.date.setText(i18n.fmt_date_german(a.starts_at.date()))
+        self.time.setText(a.starts_at.strftime("%H:%M"))
+        self.duration.setValue(a.duration_min or 60)
+        index = self.office.findData(a.office_key) if a.office_key else -1
+        if index >= 0 and self.office.itemText(index) == a.office:
+            self.office.setCurrentIndex(index)
+        else:
+            self.office.setCurrentIndex(-1)
+            self.office.setEditText(a.office)
+        self.address.setText(a.address)
+        self.volunteer.setCurrentIndex(max(0, self.volunteer.findData(a.volunteer_id)))
+        self.interpreter.setChecked(bool(a.interpreter_needed))
+        self.purpose.setText(a.purpose)
+        self.outcome.setPlainText(a.outcome)
+
+    def _starts_at(self) -> dt.datetime | None:
+        """The date and time typed, or None after showing what is wrong."""
+        try:
+            day = i18n.parse_date(self.date.text())
+        except ValueError:
+            return self._invalid(self.date, _("This is not a valid date (DD.MM.YYYY)."))
+        if day is None:
+            return self._invalid(self.date, _("Enter the date and time of the appointment."))
+        try:
+            time = parse_time(self.time.text())
+        except ValueError:
+            return self._invalid(self.time, _("This is not a valid time (HH:MM)."))
+        if time is None:
+            return self._invalid(self.time, _("Enter the date and time of the appointment."))
+        return dt.datetime.combine(day, time)
+
+    def _invalid(self, field: QWidget, message: str) -> None:
+        show_error(self.error, message)
+        field.setFocus(Qt.FocusReason.OtherFocusReason)
+        return None
+
+    def save(self) -> None:
+        starts_at = self._starts_at()
+        if starts_at is None:
+            return
+        values: dict[str, Any] = {
+            "starts_at": starts_at,
+            "duration_min": self.duration.value(),
+            "office": self.office.currentText().strip(),
+            "office_key": self._office_key(),
+            "address": self.address.text().strip(),
+            "case": self.case_id,
+            "person": self.person_id,
+            "volunteer": self.volunteer.currentData(),
+            "interpreter_needed": self.interpreter.isChecked(),
+            "purpose": self.purpose.text().strip(),
+            "outcome": self.outcome.toPlainText().strip(),
+        }
+        try:
+            if self.appointment is None:
+                self.appointment = appointments.create_appointment(values)
+            else:
+                changed = self.changed_keys()  # only what the user changed here
+                appointments.update_appointment(self.appointment.id, {k: v for k, v in values.items() if k in changed})
+                self.appointment = Appointment.get_by_id(self.appointment.id)
+        except ValidationError as exc:
+            show_error(self.error, str(exc))
+            return
+        show_error(self.error, "")
+        self.mark_clean()
+        self.warn_about_clashes()
+        self.accept()
+
+    def warn_about_clashes(self) -> None:
+        """Say so when the saved appointment is double booked; the appointment is saved all the same."""
+        if self.appointment is None:
+            return
+        found = appointments.clashes(self.appointment.id)
+        if found:
+            QMessageBox.warning(self, _("Double booking"), "\n".join(c.message for c in found))

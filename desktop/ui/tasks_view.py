@@ -1,0 +1,309 @@
+"""The Tasks area: open, overdue, done or all tasks and deadlines, loaded lazily; ticking them off."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from typing import Any
+
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtGui import QBrush, QColor, QFont, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop import i18n
+from desktop.core import appointments, cases, tasks
+from desktop.core.store.models import Case, Task, Volunteer
+from desktop.core.tasks import TaskRow
+from desktop.i18n import N_, _
+from desktop.ui.common import Retranslatable
+from desktop.ui.lazy_model import Column, LazyTableModel
+from desktop.ui.task_editor import KIND_LABELS, TaskEditor
+
+#: The main window's shortcut for a new task (named in the New button's tooltip).
+NEW_TASK_SHORTCUT = "Ctrl+Shift+T"
+#: Keys that tick the selected task off (or open it again).
+DONE_SHORTCUTS = ("Space", "Ctrl+Return", "Ctrl+Enter")
+OVERDUE = QColor("#b00020")
+DONE = QColor("#6b6b6b")
+
+#: Filter keys (tasks.FILTERS) and their labels, translated where shown.
+FILTER_LABELS: dict[str, str] = {"open": N_("Open"), "overdue": N_("Overdue"), "done": N_("Done"), "all": N_("All")}
+
+TASK_COLUMNS: list[Column[TaskRow]] = [
+    Column(N_("Due"), lambda r: i18n.fmt_date(r.due_date), align_right=True),
+    Column(N_("Task"), tasks.title),
+    Column(N_("Kind"), lambda r: _(KIND_LABELS.get(r.kind, r.kind)) if r.kind else ""),
+    Column(N_("Case type"), lambda r: cases.case_type_label(r.case_type) if r.case_type else ""),
+    Column(N_("Person"), lambda r: r.person_name),
+    Column(N_("Volunteer"), lambda r: r.volunteer_name),
+    Column(N_("Legal basis"), lambda r: r.basis),
+]
+
+
+def is_overdue(row: TaskRow, today: dt.date | None = None) -> bool:
+    return not row.done and row.due_date is not None and row.due_date < (today or dt.date.today())
+
+
+def matches(status: str, row: TaskRow, today: dt.date | None = None) -> bool:
+    """Whether a task belongs in the list filtered by ``status`` (as tasks.page_tasks filters it)."""
+    if status == "open":
+        return not row.done
+    if status == "overdue":
+        return is_overdue(row, today)
+    if status == "done":
+        return row.done
+    return True
+
+
+def task_row(task_id: str) -> TaskRow | None:
+    """One task as the list shows it (None when it is gone)."""
+    t = Task.get_or_none(Task.id == task_id)
+    if t is None or t.deleted:
+        return None
+    case = Case.get_or_none(Case.id == t.case_id) if t.case_id else None
+    volunteer = Volunteer.get_or_none(Volunteer.id == t.volunteer_id) if t.volunteer_id else None
+    return TaskRow(
+        t.id,
+        t.due_date,
+        t.title,
+        t.step_key,
+        t.kind,
+        bool(t.done),
+        t.case_id,
+        case.case_type if case else "",
+        appointments.person_label(t.person_id),
+        volunteer.name if volunteer else "",
+        t.basis,
+    )
+
+
+class TaskTableModel(LazyTableModel[TaskRow]):
+    """Tasks by due date, filtered in SQL; overdue ones in red, done ones grey and struck through."""
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(
+            TASK_COLUMNS,
+            lambda after, limit: tasks.page_tasks(after, limit, status=self.status),
+            tasks.sort_key,
+            lambda: tasks.count_tasks(self.status),
+            parent,
+        )
+        self.status = "open"
+
+    def set_status(self, status: str) -> None:
+        """Show open, overdue, done or all tasks and load the list again."""
+        self.status = status
+        self.reload()
+
+    def recount(self) -> None:
+        self.total = tasks.count_tasks(self.status)
+
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        row = self.row_at(index.row()) if index.isValid() else None
+        if row is None:
+            return None
+        if role == Qt.ItemDataRole.ForegroundRole:
+            if row.done:
+                return QBrush(DONE)
+            return QBrush(OVERDUE) if is_overdue(row) else None
+        if role == Qt.ItemDataRole.FontRole and row.done:
+            font = QFont()
+            font.setStrikeOut(True)
+            return font
+        if role == Qt.ItemDataRole.ToolTipRole and index.column() == 0:
+            if row.done:
+                return _("Done")
+            if is_overdue(row):
+                return _("Overdue since {date}").format(date=i18n.fmt_date(row.due_date))
+            return None
+        return super().data(index, role)
+
+
+def tasks_model(parent: QWidget | None = None) -> TaskTableModel:
+    return TaskTableModel(parent)
+
+
+class TasksView(Retranslatable, QWidget):
+    """List of tasks and deadlines with a filter, New, Edit and Done; Enter or a double click opens one."""
+
+    changed = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.model = tasks_model(self)
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setAlternatingRowColors(True)
+        self.table.verticalHeader().setVisible(False)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.activated.connect(self._open_index)
+        self.table.selectionModel().currentRowChanged.connect(lambda _c, _p: self._selection_changed())
+        self.title = QLabel()
+        self.title.setStyleSheet("font-size: 15pt; font-weight: 600;")
+        self.filter_label = QLabel()
+        self.filter = QComboBox()
+        for key in tasks.FILTERS:
+            self.filter.addItem("", key)
+        self.filter_label.setBuddy(self.filter)
+        self.filter.currentIndexChanged.connect(lambda _i: self.refresh())
+        self.count_label = QLabel()
+        self.new_button = QPushButton()
+        self.new_button.clicked.connect(lambda: self.new_task())
+        self.edit_button = QPushButton()
+        self.edit_button.clicked.connect(self.edit_current)
+        self.done_button = QPushButton()
+        self.done_button.clicked.connect(self.toggle_done)
+        # Space only while the list has the focus (on a button it presses the button); Ctrl+Return anywhere here.
+        self.done_shortcuts: list[QShortcut] = []
+        for keys in DONE_SHORTCUTS:
+            owner = self.table if keys == "Space" else self
+            shortcut = QShortcut(QKeySequence(keys), owner)
+            shortcut.setContext(
+                Qt.ShortcutContext.WidgetShortcut if keys == "Space" else Qt.ShortcutContext.WidgetWithChildrenShortcut
+            )
+            shortcut.activated.connect(self.toggle_done)
+            self.done_shortcuts.append(shortcut)
+        top = QHBoxLayout()
+        top.addWidget(self.title)
+        top.addStretch(1)
+        top.addWidget(self.filter_label)
+        top.addWidget(self.filter)
+        top.addWidget(self.count_label)
+        top.addWidget(self.new_button)
+        top.addWidget(self.edit_button)
+        top.addWidget(self.done_button)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.table)
+        self.refresh()
+        self.retranslate_ui()
+
+    def retranslate_ui(self) -> None:
+        self.title.setText(_("Tasks and deadlines"))
+        self.filter_label.setText(_("&Show:"))
+        for i in range(self.filter.count()):
+            self.filter.setItemText(i, _(FILTER_LABELS[self.filter.itemData(i)]))
+        self.filter.setAccessibleName(_("Which tasks to show"))
+        shortcut = QKeySequence(NEW_TASK_SHORTCUT).toString(QKeySequence.SequenceFormat.NativeText)
+        self.new_button.setText(_("New task"))
+        self.new_button.setToolTip(_("Create a new task or deadline ({shortcut})").format(shortcut=shortcut))
+        self.edit_button.setText(_("Edit"))
+        self.edit_button.setToolTip(_("Open the selected task (Enter)"))
+        self.done_button.setToolTip(_("Tick the selected task off, or open it again (Space, Ctrl+Return)"))
+        self.table.setAccessibleName(_("Tasks and deadlines"))
+        self._update_count()
+        self._selection_changed()
+        self.model.retranslate()
+
+    # --- the list -------------------------------------------------------------------------------------
+    def current_filter(self) -> str:
+        return str(self.filter.currentData() or "open")
+
+    def set_filter(self, key: str) -> None:
+        self.filter.setCurrentIndex(max(0, self.filter.findData(key)))
+
+    def refresh(self) -> None:
+        self.model.set_status(self.current_filter())
+        self.table.resizeColumnsToContents()
+        self._update_count()
+        if self.model.rowCount():
+            self.table.selectRow(0)
+        self._selection_changed()
+
+    def _update_count(self) -> None:
+        n = self.model.total
+        self.count_label.setText(i18n.ngettext("{n} task", "{n} tasks", n).format(n=i18n.fmt_number(n)))
+
+    def selected_row(self) -> TaskRow | None:
+        index = self.table.currentIndex()
+        return self.model.row_at(index.row()) if index.isValid() else None
+
+    def selected_task_id(self) -> str | None:
+        row = self.selected_row()
+        return row.id if row else None
+
+    def _selection_changed(self) -> None:
+        row = self.selected_row()
+        self.edit_button.setEnabled(row is not None)
+        self.done_button.setEnabled(row is not None)
+        self.done_button.setText(_("Open again") if row is not None and row.done else _("Done"))
+
+    # --- ticking off ----------------------------------------------------------------------------------
+    def toggle_done(self) -> None:
+        """Tick the selected task off (or open a done one again); it stays where it is, selected."""
+        index = self.table.currentIndex()
+        row = self.model.row_at(index.row()) if index.isValid() else None
+        if row is None:
+            return
+        tasks.set_done(row.id, not row.done)
+        self.model.replace_row(index.row(), dataclasses.replace(row, done=not row.done))
+        self.model.recount()
+        self._update_count()
+        self._selection_changed()
+        self.changed.emit()
+
+    # --- opening and saving ---------------------------------------------------------------------------
+    def _open_index(self, index: QModelIndex) -> None:
+        row = self.model.row_at(index.row())
+        if row is not None:
+            self.open_task(row.id)
+
+    def edit_current(self) -> None:
+        task_id = self.selected_task_id()
+        if task_id:
+            self.open_task(task_id)
+
+    def open_task(self, task_id: str) -> None:
+        editor = TaskEditor(Task.get_by_id(task_id), parent=self)
+        if editor.exec():
+            self.show_saved(task_id, new=False)
+            self.changed.emit()
+
+    def new_task(self, case_id: str | None = None, person_id: str | None = None) -> None:
+        editor = TaskEditor(None, case_id=case_id, person_id=person_id, parent=self)
+        if editor.exec() and editor.task is not None:
+            self.show_saved(editor.task.id, new=True)
+            self.changed.emit()
+
+    def show_saved(self, task_id: str, new: bool) -> None:
+        """Keep the user's place: an edited row changes in place, a new or moved one is loaded and selected."""
+        row = task_row(task_id)
+        if row is None:
+            return
+        if not new:
+            for i in range(self.model.rowCount()):
+                old = self.model.row_at(i)
+                if old is not None and old.id == task_id and tasks.sort_key(old) == tasks.sort_key(row):
+                    self.model.replace_row(i, row)
+                    self.model.recount()
+                    self._update_count()
+                    self._selection_changed()
+                    return
+        if not matches(self.current_filter(), row):
+            self.filter.blockSignals(True)
+            self.set_filter("done" if row.done else "open")
+            self.filter.blockSignals(False)
+        self.model.set_status(self.current_filter())
+        self._update_count()
+        found = self.model.reveal(tasks.sort_key(row), lambda r: r.id == task_id)
+        if found is not None:
+            self.table.selectRow(found)
+            self.table.scrollTo(self.model.index(found, 0))
+        self._selection_changed()
+
+    def focus_list(self) -> None:
+        self.table.setFocus(Qt.FocusReason.ShortcutFocusReason)
