@@ -74,12 +74,12 @@ def pgettext(context: str, message: str) -> str:
 def _load_catalog(lang: str) -> _gettext.NullTranslations:
     base = paths.translations_dir() / lang / "LC_MESSAGES"
     mo = base / f"{DOMAIN}.mo"
-    if mo.is_file():
+    po = base / f"{DOMAIN}.po"
+    if mo.is_file() and (not po.is_file() or mo.stat().st_mtime >= po.stat().st_mtime):
         with mo.open("rb") as fp:
             return _gettext.GNUTranslations(fp)
-    po = base / f"{DOMAIN}.po"
     if po.is_file():
-        # A source checkout that has not compiled its catalogs yet: compile in memory.
+        # A source checkout whose .mo is missing or older than the .po: compile in memory.
         from babel.messages.mofile import write_mo
         from babel.messages.pofile import read_po
 

@@ -51,3 +51,26 @@ def store(profile_dir: Path) -> store_db.Store:
         volunteer_name="Test Volunteer",
         kdf_iterations=TEST_KDF,
     )
+
+
+@pytest.fixture(autouse=True)
+def _no_blocking_message_boxes(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, str]]:
+    """A modal message box would wait forever offscreen: every one is recorded and answered at once
+    (Discard when asked about unsaved edits, else Cancel/Ok). Tests that care patch their own answer."""
+    from PySide6.QtWidgets import QMessageBox
+
+    shown: list[tuple[str, str]] = []
+
+    def static(kind: str, answer: QMessageBox.StandardButton):
+        def box(*args, **kwargs):
+            shown.append((kind, str(args[1]) if len(args) > 1 else ""))
+            return answer
+
+        return staticmethod(box)
+
+    monkeypatch.setattr(QMessageBox, "question", static("question", QMessageBox.StandardButton.Discard))
+    monkeypatch.setattr(QMessageBox, "warning", static("warning", QMessageBox.StandardButton.Ok))
+    monkeypatch.setattr(QMessageBox, "information", static("information", QMessageBox.StandardButton.Ok))
+    monkeypatch.setattr(QMessageBox, "critical", static("critical", QMessageBox.StandardButton.Ok))
+    monkeypatch.setattr(QMessageBox, "exec", lambda self: shown.append(("exec", self.text())) or 0)
+    return shown

@@ -92,7 +92,12 @@ def test_main_window_shows_people_and_cases(qtbot, store) -> None:
     qtbot.addWidget(window)
     window.show()
     assert [window.nav.item(i).text() for i in range(window.nav.count())] == [
-        "Today", "People", "Cases", "Appointments", "Tasks"]
+        "Today",
+        "People",
+        "Cases",
+        "Appointments",
+        "Tasks",
+    ]
     assert window.stack.currentWidget() is window.today  # the week starts with what is due
     assert window.people.model.rowCount() == 30
     assert "30 people" in window.people.count_label.text()

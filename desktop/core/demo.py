@@ -8,16 +8,18 @@ import datetime as dt
 import random
 from collections.abc import Callable
 
-from desktop.core.cases import next_reference
+from desktop.core.cases import case_types, next_reference
 from desktop.core.search.translit import kmu55
 from desktop.core.store import changelog
 from desktop.core.store.models import (
     Appointment,
     Case,
+    ChecklistItem,
     Household,
     HouseholdMember,
     Note,
     Person,
+    ResidenceDocument,
     Task,
     Volunteer,
 )
@@ -272,6 +274,7 @@ def generate(
             )
             case_meta.append((city, authority, case_type, applicant, status))
     case_ids = changelog.bulk_create(Case, case_rows)
+    case_type_of = {cid: meta[2] for cid, meta in zip(case_ids, case_meta, strict=True)}
 
     report("appointments")
     appointments, tasks, notes = [], [], []
@@ -311,6 +314,48 @@ def generate(
     changelog.bulk_create(Appointment, appointments)
     changelog.bulk_create(Task, tasks)
     changelog.bulk_create(Note, notes)
+
+    report("checklists")
+    # The document checklist of every case with an appointment in the next two weeks, partly ticked.
+    soon = today + dt.timedelta(days=14)
+    checklist_rows = []
+    types = {t["key"]: t for t in case_types()}
+    for appointment in appointments:
+        if appointment["starts_at"].date() > soon:
+            continue
+        type_key = case_type_of[appointment["case"]]
+        for position, item in enumerate(types.get(type_key, {}).get("checklist", [])):
+            have = rng.random() < 0.6
+            checklist_rows.append(
+                {
+                    "case": appointment["case"],
+                    "item_key": item["key"],
+                    "position": position,
+                    "have": have,
+                    "copied": have and rng.random() < 0.5,
+                }
+            )
+    changelog.bulk_create(ChecklistItem, checklist_rows)
+
+    report("documents")
+    documents = []
+    for _city, members in families:
+        if rng.random() < 0.5:
+            continue
+        for idx, _role in members:
+            issued = today - dt.timedelta(days=rng.randint(200, 1300))
+            kind = "24" if rng.random() < 0.85 else "fiktion"
+            until = issued + dt.timedelta(days=rng.choice((90, 180, 365, 730)))
+            documents.append(
+                {
+                    "person": person_ids[idx],
+                    "kind": kind,
+                    "issued_on": issued,
+                    "printed_until": until,
+                    "number": f"{'Y' if kind == '24' else 'F'}{rng.randint(10000000, 99999999)}",
+                }
+            )
+    changelog.bulk_create(ResidenceDocument, documents)
     report("done")
     return {
         "person": len(person_ids),
@@ -319,4 +364,6 @@ def generate(
         "appointment": len(appointments),
         "task": len(tasks),
         "note": len(notes),
+        "checklist_item": len(checklist_rows),
+        "residence_document": len(documents),
     }

@@ -63,7 +63,8 @@ class MainWindow(Retranslatable, QMainWindow):
         layout.addWidget(self.stack, 1)
         self.setCentralWidget(central)
         self.people.changed.connect(self._people_changed)
-        for area in (self.cases, self.appointments, self.tasks):
+        self.cases.changed.connect(self._cases_changed)
+        for area in (self.appointments, self.tasks):
             area.changed.connect(self._work_changed)
         self.today.open_appointment.connect(self.appointments.open_appointment)
         self.today.open_task.connect(self.tasks.open_task)
@@ -226,6 +227,12 @@ class MainWindow(Retranslatable, QMainWindow):
         for area in (self.cases, self.appointments, self.tasks, self.today):
             area.refresh()
         self._update_status()
+
+    def _cases_changed(self) -> None:
+        """A saved case may have added or moved timeline tasks; the case list itself keeps its place."""
+        self.tasks.refresh()
+        self.appointments.refresh()
+        self._work_changed()
 
     def _work_changed(self) -> None:
         self.today.refresh()

@@ -1,0 +1,148 @@
+"""Case work in the core: households, case checklists and timelines, appointments, tasks, dashboard."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from desktop.core import appointments, cases, dashboard, documents, households, ids, people, tasks, timeline
+from desktop.core.errors import ValidationError
+from desktop.core.store import changelog
+from desktop.core.store import db as store_db
+from desktop.core.store.models import Appointment, Task, Volunteer
+
+TODAY = dt.date.today()
+
+
+def _person(name: str, birth: dt.date | None = None):
+    return people.create_person({"family_name": name, "given_name": "Test", "birth_date": birth})
+
+
+def test_household_roles_and_attachments(store: store_db.Store) -> None:
+    mother = _person("Melnyk", dt.date(1985, 3, 12))
+    son = _person("Melnyk", TODAY.replace(year=TODAY.year - 16))
+    daughter = _person("Melnyk", TODAY.replace(year=TODAY.year - 7))
+    household = households.create_household(
+        "BG Melnyk", [(mother.id, "applicant"), (son.id, "child_15_24"), (daughter.id, "child_u15")]
+    )
+    forms = {m.person_id: m.attachment for m in households.members(household.id)}
+    assert forms == {mother.id: "", son.id: "WEP", daughter.id: "KI"}
+    # The age decides when a role is out of date (a child turned 15).
+    households.set_role(
+        next(m.member_id for m in households.members(household.id) if m.person_id == son.id), "child_u15"
+    )
+    assert {m.person_id: m.attachment for m in households.members(household.id)}[son.id] == "WEP"
+    with pytest.raises(ValidationError):
+        households.add_member(household.id, son.id, "other")  # already a member
+    with pytest.raises(ValidationError):
+        households.add_member(household.id, _person("Other").id, "applicant")  # one applicant only
+    assert households.household_of(daughter.id).id == household.id
+
+
+def test_case_brings_its_checklist_and_timeline(store: store_db.Store) -> None:
+    person = _person("Shevchuk")
+    case = cases.create_case({"person": person.id, "case_type": "widerspruch"})
+    items = cases.checklist(case.id)
+    assert items and all(cases.checklist_label(i, "widerspruch") for i in items)
+    assert not [t for t in tasks.tasks_of(case_id=case.id) if t.step_key == "widerspruch_deadline"]
+    # Entering the date of the Bescheid creates the legal deadline with its basis.
+    cases.update_case(case.id, {"letter_date": dt.date(2026, 11, 13)})
+    rule_steps = [s for s in cases.case_type("widerspruch")["timeline"] if s.get("rule") == "widerspruch"]
+    deadline = next(t for t in tasks.tasks_of(case_id=case.id) if t.step_key == rule_steps[0]["key"])
+    assert deadline.due_date == dt.date(2026, 12, 17) and deadline.kind == "deadline"
+    # A corrected letter date moves the open deadline; no duplicate task appears.
+    cases.update_case(case.id, {"letter_date": dt.date(2026, 11, 16)})
+    same = [t for t in tasks.tasks_of(case_id=case.id) if t.step_key == rule_steps[0]["key"]]
+    assert len(same) == 1 and same[0].due_date == dt.date(2026, 12, 21)
+
+
+def test_checklist_records_submission(store: store_db.Store) -> None:
+    case = cases.create_case({"person": _person("Hnatiuk").id, "case_type": "anmeldung"})
+    item = cases.checklist(case.id)[0]
+    cases.update_checklist_item(item.id, {"have": True, "copied": True, "submitted_how": "in_person"})
+    saved = cases.checklist(case.id)[0]
+    assert (saved.have, saved.copied, saved.submitted_how, saved.submitted_on) == (True, True, "in_person", TODAY)
+    with pytest.raises(ValidationError):
+        cases.update_checklist_item(item.id, {"submitted_how": "pigeon"})
+    extra = cases.add_checklist_item(case.id, "Mietvertrag (Kopie)")
+    assert cases.checklist(case.id)[-1].id == extra.id
+    events = timeline.for_case(case.id)
+    assert any(e.kind == "document" for e in events)
+
+
+def test_appointment_clashes(store: store_db.Store) -> None:
+    anna = changelog.create(Volunteer, name="Anna")
+    person = _person("Boiko")
+    at = dt.datetime.combine(TODAY + dt.timedelta(days=2), dt.time(10, 0))
+    first = appointments.create_appointment({"starts_at": at, "office": "Jobcenter Leipzig", "person": person.id})
+    second = appointments.create_appointment(
+        {"starts_at": at + dt.timedelta(minutes=30), "office": "Ausländerbehörde Leipzig", "person": person.id}
+    )
+    appointments.claim(first.id, anna.id)
+    assert appointments.clashes(first.id) == []
+    appointments.claim(second.id, anna.id)
+    kinds = [c.kind for c in appointments.clashes(first.id)]
+    assert kinds == ["double_booked"]
+    # Two laptops claimed the same appointment for different volunteers (two changes, one base).
+    taras = changelog.create(Volunteer, name="Taras")
+    base = changelog.heads(first.id)["volunteer"]
+    device = changelog.peer_id(store.device_id)
+    with store_db.guard_open():
+        store.db.execute_sql(
+            "INSERT INTO change (change_id, record_type, record_id, field, value, hlc, device, base) "
+            "VALUES (?, 'appointment', ?, 'volunteer', ?, ?, ?, ?)",
+            (ids.new_id_bytes(), ids.to_bytes(first.id), f'"{taras.id}"', store.clock.now(), device, base),
+        )
+        store.db.execute_sql(
+            "INSERT INTO change (change_id, record_type, record_id, field, value, hlc, device, base) "
+            "VALUES (?, 'appointment', ?, 'volunteer', ?, ?, ?, ?)",
+            (ids.new_id_bytes(), ids.to_bytes(first.id), f'"{anna.id}"', store.clock.now(), device, base),
+        )
+    messages = [c.message for c in appointments.clashes(first.id) if c.kind == "two_claims"]
+    assert messages and "Anna" in messages[0] and "Taras" in messages[0]
+    with pytest.raises(ValidationError):
+        appointments.create_appointment({"starts_at": at, "office": "", "person": person.id})
+
+
+def test_task_filters_and_dashboard(store: store_db.Store) -> None:
+    person = _person("Tkachuk")
+    overdue = tasks.create_task({"title": "Kopie holen", "person": person.id, "due_date": TODAY - dt.timedelta(days=2)})
+    due = tasks.create_task({"title": "Antrag abgeben", "person": person.id, "due_date": TODAY + dt.timedelta(days=5)})
+    later = tasks.create_task({"title": "Später", "person": person.id, "due_date": TODAY + dt.timedelta(days=40)})
+    done = tasks.create_task({"title": "Erledigt", "person": person.id, "due_date": TODAY})
+    tasks.set_done(done.id, True)
+    assert {r.id for r in tasks.page_tasks(status="open")} == {overdue.id, due.id, later.id}
+    assert {r.id for r in tasks.page_tasks(status="overdue")} == {overdue.id}
+    assert {r.id for r in tasks.page_tasks(status="done")} == {done.id}
+    assert Task.get_by_id(done.id).done_on == TODAY
+    at = dt.datetime.combine(TODAY + dt.timedelta(days=3), dt.time(9, 30))
+    appointments.create_appointment({"starts_at": at, "office": "Bürgeramt", "person": person.id})
+    appointments.create_appointment(
+        {"starts_at": at + dt.timedelta(days=30), "office": "Bürgeramt", "person": person.id}
+    )
+    documents.create_document({"person": person.id, "kind": "passport", "printed_until": TODAY + dt.timedelta(days=9)})
+    documents.create_document({"person": person.id, "kind": "24", "printed_until": dt.date(2024, 6, 30)})
+    board = dashboard.build()
+    assert [t.id for t in board.overdue] == [overdue.id] and [t.id for t in board.due] == [due.id]
+    assert len(board.appointments) == 1
+    assert [e[2] for e in board.expiring] == [TODAY + dt.timedelta(days=9)]  # the §24 permit is extended
+
+
+def test_timeline_of_a_person_is_chronological(store: store_db.Store) -> None:
+    person = _person("Savchuk")
+    case = cases.create_case(
+        {"person": person.id, "case_type": "anmeldung", "opened_on": TODAY - dt.timedelta(days=10)}
+    )
+    cases.update_case(case.id, {"status": "waiting"})
+    timeline.add_note("Wohnungsgeberbestätigung fehlt noch", case_id=case.id)
+    appointments.create_appointment(
+        {"starts_at": dt.datetime.combine(TODAY, dt.time(8)), "office": "Bürgeramt", "case": case.id}
+    )
+    events = timeline.for_person(person.id)
+    kinds = [e.kind for e in events]
+    assert {"case", "status", "note", "appointment"} <= set(kinds)
+    assert [e.when for e in events] == sorted(e.when for e in events)
+    with pytest.raises(ValidationError):
+        timeline.add_note("   ", case_id=case.id)
+    assert Appointment.get().person_id == person.id  # an appointment of a case belongs to its person
