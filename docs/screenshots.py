@@ -5,6 +5,7 @@ Builds a throw-away profile with fictional demo data and grabs the main window i
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import shutil
 import sys
@@ -33,6 +34,17 @@ def main() -> None:
         demo.generate(300, seed=7)
         from desktop.ui.main_window import MainWindow
 
+        from desktop.core import cases
+        from desktop.core.store.models import Appointment, Case
+        from desktop.ui.case_editor import CaseEditor
+
+        # A case with an appointment soon, its checklist partly done and its letter date entered.
+        soon = Appointment.select().where(Appointment.starts_at >= dt.datetime.now()).order_by(Appointment.starts_at)
+        case = next(a.case for a in soon if a.case and a.case.case_type == "buergergeld_erstantrag")
+        cases.update_case(case.id, {"letter_date": dt.date.today() - dt.timedelta(days=3)})
+        items = cases.checklist(case.id)
+        for item in items[:2]:
+            cases.update_checklist_item(item.id, {"have": True, "copied": True, "submitted_how": "in_person"})
         for lang in ("uk", "de"):
             apply_language(lang)
             window = MainWindow()
@@ -40,9 +52,19 @@ def main() -> None:
             window.show()
             for area, name in ((0, "today"), (1, "people"), (2, "cases")):
                 window.show_area(area)
-                for _ in range(5):
+                for _round in range(5):
                     app.processEvents()
                 window.grab().save(str(OUT / f"{name}_{lang}.png"))
+            editor = CaseEditor(Case.get_by_id(case.id), parent=window)
+            editor.resize(860, 720)
+            editor.show()
+            for tab, name in ((0, "case"), (1, "checklist")):
+                editor.tabs.setCurrentIndex(tab)
+                for _round in range(5):
+                    app.processEvents()
+                editor.grab().save(str(OUT / f"{name}_{lang}.png"))
+            editor.mark_clean()
+            editor.close()
             window.close()
     finally:
         store_db.close_store()

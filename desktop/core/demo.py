@@ -179,7 +179,11 @@ def generate(
     report = progress or (lambda _step: None)
     # Each type is one transaction (a single one for 100,000 people would need a page cache of over a
     # gigabyte); a failure part-way leaves consistent records of the types already written.
-    volunteer_ids = changelog.bulk_create(Volunteer, [{"name": n} for n in _VOLUNTEERS])
+    known = {v.name for v in Volunteer.select(Volunteer.name)}
+    volunteer_ids = changelog.bulk_create(Volunteer, [{"name": n} for n in _VOLUNTEERS if n not in known])
+    volunteer_ids += [
+        v.id for v in Volunteer.select().where(Volunteer.name.in_([n for n in _VOLUNTEERS if n in known]))
+    ]
     report("people")
     person_rows: list[dict] = []
     families: list[tuple[str, list[tuple[int, str]]]] = []  # (city, [(row index, role)])

@@ -57,8 +57,8 @@ class ChecklistWidget(Retranslatable, QWidget):
         layout.addWidget(self.error)
         layout.addLayout(buttons)
         self._loading = False
-        self.reload()
-        self.retranslate_ui()
+        self.table.setWordWrap(True)
+        self.retranslate_ui()  # fills the table
 
     def retranslate_ui(self) -> None:
         self.hint.setText(_("Ticks are saved at once. Record when and how each document was handed in."))
@@ -73,11 +73,14 @@ class ChecklistWidget(Retranslatable, QWidget):
         self._loading = True
         case = Case.get_by_id(self.case_id)
         items = cases.checklist(self.case_id)
+        self.table.clearContents()  # also deletes the previous rows' combo boxes
+        self.table.setRowCount(0)
         self.table.setRowCount(len(items))
         for row, item in enumerate(items):
             name = QTableWidgetItem(cases.checklist_label(item, case.case_type))
             name.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable)
             name.setData(Qt.ItemDataRole.UserRole, item.id)
+            name.setToolTip(name.text())
             self.table.setItem(row, 0, name)
             for column, field in CHECKS.items():
                 check = QTableWidgetItem()
@@ -97,9 +100,20 @@ class ChecklistWidget(Retranslatable, QWidget):
                 lambda _i, item_id=item.id, combo=how: self._save(item_id, {"submitted_how": combo.currentData()})
             )
             self.table.setCellWidget(row, 4, how)
-        self.table.resizeColumnsToContents()
-        self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        header = self.table.horizontalHeader()
+        for column in range(1, len(COLUMNS)):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.table.resizeRowsToContents()
         self._loading = False
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self.table.resizeRowsToContents()  # wrapped document names get the height they need
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        self.table.resizeRowsToContents()
 
     def _item_changed(self, cell: QTableWidgetItem) -> None:
         if self._loading:

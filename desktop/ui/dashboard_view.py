@@ -6,7 +6,7 @@ import datetime as dt
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QBrush, QColor
-from PySide6.QtWidgets import QLabel, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHeaderView, QLabel, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget
 
 from desktop import i18n
 from desktop.core import cases, dashboard, tasks
@@ -81,11 +81,23 @@ class DashboardView(Retranslatable, QWidget):
             self.tree.addTopLevelItem(group)
             group.addChildren(items)
             group.setExpanded(True)
-        for column in range(3):
-            self.tree.resizeColumnToContents(column)
+        self._size_columns()
         first = self.tree.topLevelItem(0)
         if first is not None and first.childCount():
             self.tree.setCurrentItem(first.child(0))
+
+    def _size_columns(self) -> None:
+        """When fits its text; What and Who share the rest with Details, which takes what is left."""
+        header = self.tree.header()
+        header.setStretchLastSection(True)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        rest = max(self.tree.viewport().width() - header.sectionSize(0), 400)
+        self.tree.setColumnWidth(1, int(rest * 0.40))
+        self.tree.setColumnWidth(2, int(rest * 0.33))
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self._size_columns()
 
     def _appointment_item(self, a) -> QTreeWidgetItem:
         when = i18n.fmt_datetime(a.starts_at, "short")
@@ -94,6 +106,8 @@ class DashboardView(Retranslatable, QWidget):
             details = ", ".join(p for p in (details, _("interpreter needed")) if p)
         who = a.person_name + (f" · {a.volunteer_name}" if a.volunteer_name else " · " + _("nobody accompanies yet"))
         item = QTreeWidgetItem([when, a.office, who, details])
+        for column in range(4):
+            item.setToolTip(column, item.text(column))
         item.setData(0, Qt.ItemDataRole.UserRole, ("appointment", a.id))
         return item
 
@@ -102,6 +116,8 @@ class DashboardView(Retranslatable, QWidget):
         what = f"{tasks.title(t)} ({kind})"
         details = " · ".join(p for p in (cases.case_type_label(t.case_type) if t.case_type else "", t.basis) if p)
         item = QTreeWidgetItem([i18n.fmt_date(t.due_date), what, t.person_name, details])
+        for column in range(4):
+            item.setToolTip(column, item.text(column))
         item.setData(0, Qt.ItemDataRole.UserRole, ("task", t.id))
         if overdue:
             for column in range(4):
