@@ -117,17 +117,6 @@ def remove_language_listener(listener: Callable[[str], None]) -> None:
         _listeners.remove(listener)
 
 
-def lookup(context: str, message: str, n: int = -1) -> str | None:
-    """The translation of a string from Qt's own code, or None when the catalog has none."""
-    if context:
-        ctx_key = f"{context}\x04{message}"
-        found = _translations.gettext(ctx_key)
-        if found != ctx_key:
-            return found
-    found = _translations.gettext(message)
-    return found if found != message else None
-
-
 def locale() -> Locale:
     return Locale.parse({"de": "de_DE", "uk": "uk_UA", "en": "en_GB"}[_language])
 

@@ -1,27 +1,22 @@
-"""Bridges Qt's own translation lookups to our gettext catalogs and loads qtbase translations."""
+"""Switches Qt to the UI language: Qt's own texts from qtbase_<lang>.qm, and a LanguageChange event so
+every widget retranslates itself from the gettext catalog.
+
+Deviation from CONVENTIONS.md §14: there is no QTranslator bridge into the gettext catalog. A Python
+override of QTranslator.translate must return None for "not mine" so that Qt asks qtbase next, and
+PySide6 6.x under Python 3.11 leaks a reference to None on every such call until the interpreter aborts
+("deallocating None") after a long session. Our own widgets never use tr(); they retranslate on
+LanguageChange, which this module sends itself when no translator changed.
+"""
 
 from __future__ import annotations
 
 import logging
 
-from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
+from PySide6.QtCore import QCoreApplication, QEvent, QLibraryInfo, QLocale, QTranslator
 
 from desktop import i18n
 
 log = logging.getLogger(__name__)
-
-
-class GettextTranslator(QTranslator):
-    """Answers Qt's tr() lookups from the gettext catalog; unknown strings fall through to qtbase."""
-
-    def translate(self, context: str, source: str, disambiguation: str | None = None, n: int = -1) -> str | None:  # type: ignore[override]
-        # None (a null QString) tells Qt to ask the next translator; "" would blank the text.
-        return i18n.lookup(context or "", source or "", n)
-
-    def isEmpty(self) -> bool:
-        # A translator that says it is empty is skipped, and installing it sends no LanguageChange.
-        return False
-
 
 _installed: list[QTranslator] = []
 
@@ -33,6 +28,7 @@ def apply_language(lang: str) -> None:
     QLocale.setDefault(QLocale({"de": "de_DE", "uk": "uk_UA", "en": "en_GB"}[lang]))
     if app is None:
         return
+    changed = bool(_installed)
     for translator in _installed:
         app.removeTranslator(translator)
     _installed.clear()
@@ -41,8 +37,8 @@ def apply_language(lang: str) -> None:
         if qtbase.load(f"qtbase_{lang}", QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)):
             app.installTranslator(qtbase)
             _installed.append(qtbase)
+            changed = True
         else:
             log.warning("no qtbase translation for %s", lang)
-    bridge = GettextTranslator(app)
-    app.installTranslator(bridge)  # installed last, asked first
-    _installed.append(bridge)
+    if not changed:  # Qt sends LanguageChange only when a translator comes or goes
+        QCoreApplication.sendEvent(app, QEvent(QEvent.Type.LanguageChange))
