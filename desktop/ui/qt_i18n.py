@@ -1,11 +1,10 @@
 """Switches Qt to the UI language: Qt's own texts from qtbase_<lang>.qm, and a LanguageChange event so
 every widget retranslates itself from the gettext catalog.
 
-Deviation from CONVENTIONS.md §14: there is no QTranslator bridge into the gettext catalog. A Python
-override of QTranslator.translate must return None for "not mine" so that Qt asks qtbase next, and
-PySide6 6.x under Python 3.11 leaks a reference to None on every such call until the interpreter aborts
-("deallocating None") after a long session. Our own widgets never use tr(); they retranslate on
-LanguageChange, which this module sends itself when no translator changed.
+Deviation from CONVENTIONS.md §14: there is no QTranslator bridge into the gettext catalog. Our widgets
+never call tr(), so such a bridge would only ever answer "not mine" (a Python override returning None,
+the very pattern that PySide6 6.12.0 mishandled under Python 3.11); Qt's own texts come from qtbase, and
+the LanguageChange that a bridge would have provided is sent here when no translator changed.
 """
 
 from __future__ import annotations
