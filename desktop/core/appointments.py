@@ -191,7 +191,12 @@ def page_appointments(
 
 
 def appointments_between(
-    start: dt.datetime, end: dt.datetime, *, case_id: str | None = None, person_id: str | None = None
+    start: dt.datetime,
+    end: dt.datetime,
+    *,
+    case_id: str | None = None,
+    person_id: str | None = None,
+    limit: int | None = None,
 ) -> list[AppointmentRow]:
     where = ["a.deleted = 0", "a.starts_at >= ?", "a.starts_at < ?"]
     params: list[Any] = [start.isoformat(sep=" "), end.isoformat(sep=" ")]
@@ -202,7 +207,17 @@ def appointments_between(
         where.append("a.person_id = ?")
         params.append(person_id)
     sql = f"{_SELECT} WHERE {' AND '.join(where)} ORDER BY a.starts_at, a.id"
+    if limit is not None:
+        sql += f" LIMIT {int(limit)}"
     return [_row(r) for r in Appointment._meta.database.execute_sql(sql, params).fetchall()]
+
+
+def count_between(start: dt.datetime, end: dt.datetime) -> int:
+    return int(
+        Appointment.select()
+        .where(~Appointment.deleted & (Appointment.starts_at >= start) & (Appointment.starts_at < end))
+        .count()
+    )
 
 
 def count_upcoming(now: dt.datetime | None = None) -> int:

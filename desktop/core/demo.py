@@ -320,9 +320,9 @@ def generate(
     changelog.bulk_create(Note, notes)
 
     report("checklists")
-    # The document checklist of every case with an appointment in the next five days, partly ticked
+    # The document checklist of every case with an appointment in the next two days, partly ticked
     # (older cases keep their documents elsewhere: fewer records keep big demo profiles quick to build).
-    soon = today + dt.timedelta(days=5)
+    soon = today + dt.timedelta(days=2)
     checklist_rows = []
     types = {t["key"]: t for t in case_types()}
     for appointment in appointments:
@@ -345,7 +345,7 @@ def generate(
     report("documents")
     documents = []
     for _city, members in families:
-        if rng.random() < 0.5:
+        if rng.random() < 0.75:
             continue
         for idx, _role in members[:1]:  # the applicant's document
             issued = today - dt.timedelta(days=rng.randint(200, 1300))

@@ -118,10 +118,28 @@ def count_tasks(status: str = "open", today: dt.date | None = None) -> int:
     return int(query.count())
 
 
-def due_until(day: dt.date, *, case_id: str | None = None, person_id: str | None = None) -> list[TaskRow]:
-    """Open tasks due on or before ``day`` (overdue ones included), earliest first."""
+def count_due(since: dt.date | None, until: dt.date) -> int:
+    """How many open tasks fall due between the two days (inclusive; no start: all overdue)."""
+    query = Task.select().where(~Task.deleted & ~Task.done & Task.due_date.is_null(False) & (Task.due_date <= until))
+    if since is not None:
+        query = query.where(Task.due_date >= since)
+    return int(query.count())
+
+
+def due_until(
+    day: dt.date,
+    *,
+    since: dt.date | None = None,
+    case_id: str | None = None,
+    person_id: str | None = None,
+    limit: int | None = None,
+) -> list[TaskRow]:
+    """Open tasks due on or before ``day`` (from ``since`` when given), earliest first."""
     where = ["t.deleted = 0", "t.done = 0", "t.due_date IS NOT NULL", "t.due_date <= ?"]
     params: list[Any] = [day.isoformat()]
+    if since is not None:
+        where.append("t.due_date >= ?")
+        params.append(since.isoformat())
     if case_id:
         where.append("t.case_id = ?")
         params.append(case_id)
@@ -129,6 +147,8 @@ def due_until(day: dt.date, *, case_id: str | None = None, person_id: str | None
         where.append("t.person_id = ?")
         params.append(person_id)
     sql = f"{_SELECT} WHERE {' AND '.join(where)} ORDER BY t.due_date, t.id"
+    if limit is not None:
+        sql += f" LIMIT {int(limit)}"
     return [_row(r) for r in Task._meta.database.execute_sql(sql, params).fetchall()]
 
 

@@ -60,20 +60,24 @@ class DashboardView(Retranslatable, QWidget):
         self.summary.setText(
             _("{today}: {appointments} appointments, {overdue} overdue, {due} due").format(
                 today=i18n.fmt_date(board.today, "full"),
-                appointments=len(board.appointments),
-                overdue=len(board.overdue),
-                due=len(board.due),
+                appointments=board.appointments_total,
+                overdue=board.overdue_total,
+                due=board.due_total,
             )
         )
         self.tree.clear()
         groups = [
-            (_("Appointments"), [self._appointment_item(a) for a in board.appointments]),
-            (_("Overdue"), [self._task_item(t, overdue=True) for t in board.overdue]),
-            (_("Due"), [self._task_item(t, overdue=False) for t in board.due]),
-            (_("Residence documents running out"), [self._document_item(*d) for d in board.expiring]),
+            (_("Appointments"), [self._appointment_item(a) for a in board.appointments], board.appointments_total),
+            (_("Overdue"), [self._task_item(t, overdue=True) for t in board.overdue], board.overdue_total),
+            (_("Due"), [self._task_item(t, overdue=False) for t in board.due], board.due_total),
+            (
+                _("Residence documents running out"),
+                [self._document_item(*d) for d in board.expiring],
+                len(board.expiring),
+            ),
         ]
-        for title, items in groups:
-            group = QTreeWidgetItem([f"{title} ({len(items)})"])
+        for title, items, total in groups:
+            group = QTreeWidgetItem([f"{title} ({total})"])
             font = group.font(0)
             font.setBold(True)
             group.setFont(0, font)

@@ -204,8 +204,19 @@ def _v3(db: pw.Database) -> None:
         db.execute_sql(sql)
 
 
+def _v4(db: pw.Database) -> None:
+    """Indexes on the exact sort keys of the case and task lists, so each page is an index range scan."""
+    for sql in (
+        """CREATE INDEX case_list ON "case" (coalesce(opened_on, ''), id)""",
+        "CREATE INDEX task_list_open ON task (done, coalesce(due_date, '9999-12-31'), id)",
+        "CREATE INDEX task_list_all ON task (coalesce(due_date, '9999-12-31'), id)",
+        "CREATE INDEX appointment_volunteer ON appointment (volunteer_id, starts_at)",
+    ):
+        db.execute_sql(sql)
+
+
 #: Migration n brings the schema from version n-1 to version n.
-MIGRATIONS: dict[int, Callable[[pw.Database], None]] = {1: _v1, 2: _v2, 3: _v3}
+MIGRATIONS: dict[int, Callable[[pw.Database], None]] = {1: _v1, 2: _v2, 3: _v3, 4: _v4}
 LATEST = max(MIGRATIONS)
 
 
