@@ -285,8 +285,9 @@ def page_cases(after: tuple[str, str] | None = None, limit: int = 200) -> list[C
     where = "c.deleted = 0"
     params: list[Any] = []
     if after is not None:
-        where += " AND (coalesce(c.opened_on, ''), c.id) < (?, ?)"
-        params += list(after)
+        # Written so that SQLite seeks in the index to the page's start instead of scanning up to it.
+        where += " AND coalesce(c.opened_on, '') <= ? AND (coalesce(c.opened_on, '') < ? OR c.id < ?)"
+        params += [after[0], after[0], after[1]]
     sql = f"{_CASE_SELECT} WHERE {where} ORDER BY coalesce(c.opened_on, '') DESC, c.id DESC LIMIT ?"
     params.append(limit)
     return [_case_row(r) for r in db.execute_sql(sql, params).fetchall()]

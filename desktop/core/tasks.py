@@ -95,8 +95,9 @@ def page_tasks(
         where.append("t.done = 1")
     key = "coalesce(t.due_date, '9999-12-31')"
     if after is not None:
-        where.append(f"({key}, t.id) > (?, ?)")
-        params += list(after)
+        # Written so that SQLite seeks in the index to the page's start instead of scanning up to it.
+        where.append(f"{key} >= ? AND ({key} > ? OR t.id > ?)")
+        params += [after[0], after[0], after[1]]
     sql = f"{_SELECT} WHERE {' AND '.join(where)} ORDER BY {key}, t.id LIMIT ?"
     params.append(limit)
     return [_row(r) for r in Task._meta.database.execute_sql(sql, params).fetchall()]
