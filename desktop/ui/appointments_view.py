@@ -8,14 +8,11 @@ from typing import Any
 from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QMessageBox,
     QPushButton,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -27,7 +24,7 @@ from desktop.core.store import db as store_db
 from desktop.core.store.models import Appointment, Volunteer
 from desktop.i18n import N_, _
 from desktop.ui.appointment_editor import AppointmentEditor
-from desktop.ui.common import Retranslatable
+from desktop.ui.common import Retranslatable, list_table
 from desktop.ui.lazy_model import Column, LazyTableModel
 
 #: The main window's shortcut for a new appointment (named in the New button's tooltip).
@@ -112,16 +109,7 @@ class AppointmentsView(Retranslatable, QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.model = appointments_model(self)
-        self.table = QTableView()
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setAlternatingRowColors(True)
-        self.table.verticalHeader().setVisible(False)
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        self.table.horizontalHeader().setStretchLastSection(True)
-        self.table.activated.connect(self._open_index)
+        self.table = list_table(self.model, self._open_index)
         self.table.selectionModel().currentRowChanged.connect(lambda _c, _p: self._selection_changed())
         self.title = QLabel()
         self.title.setStyleSheet("font-size: 15pt; font-weight: 600;")

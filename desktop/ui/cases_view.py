@@ -4,11 +4,9 @@ from __future__ import annotations
 
 from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QHBoxLayout,
     QLabel,
     QPushButton,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -19,7 +17,7 @@ from desktop.core.cases import CaseRow
 from desktop.core.store.models import Case
 from desktop.i18n import N_, _
 from desktop.ui.case_editor import CaseEditor
-from desktop.ui.common import Retranslatable
+from desktop.ui.common import Retranslatable, list_table
 from desktop.ui.lazy_model import Column, LazyTableModel
 
 CASE_COLUMNS: list[Column[CaseRow]] = [
@@ -50,15 +48,7 @@ class CasesView(Retranslatable, QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.model = cases_model(self)
-        self.table = QTableView()
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setAlternatingRowColors(True)
-        self.table.verticalHeader().setVisible(False)
-        self.table.horizontalHeader().setStretchLastSection(True)
-        self.table.activated.connect(self._open_index)
+        self.table = list_table(self.model, self._open_index)
         self.title = QLabel()
         self.title.setStyleSheet("font-size: 15pt; font-weight: 600;")
         self.count_label = QLabel()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent
-from PySide6.QtWidgets import QFormLayout, QLabel, QLayout, QWidget
+from PySide6.QtWidgets import QAbstractItemView, QFormLayout, QHeaderView, QLabel, QLayout, QTableView, QWidget
 
 ERROR_STYLE = "color: #b00020;"
 
@@ -33,6 +33,21 @@ class Retranslatable:
             self._stale_language = False
             self.retranslate_ui()
         super().showEvent(event)  # type: ignore[misc]
+
+
+def list_table(model, on_activated) -> QTableView:
+    """The read-only, row-selecting table every list area uses; Enter or a double click activates."""
+    table = QTableView()
+    table.setModel(model)
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.setAlternatingRowColors(True)
+    table.verticalHeader().setVisible(False)
+    table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+    table.horizontalHeader().setStretchLastSection(True)
+    table.activated.connect(on_activated)
+    return table
 
 
 def error_label(parent: QWidget | None = None) -> QLabel:

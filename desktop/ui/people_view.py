@@ -4,12 +4,9 @@ from __future__ import annotations
 
 from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QPushButton,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -19,7 +16,7 @@ from desktop.core import people
 from desktop.core.people import PersonRow
 from desktop.core.store.models import Person
 from desktop.i18n import N_, _
-from desktop.ui.common import Retranslatable
+from desktop.ui.common import Retranslatable, list_table
 from desktop.ui.lazy_model import Column, LazyTableModel
 from desktop.ui.person_editor import PersonEditor
 
@@ -50,16 +47,7 @@ class PeopleView(Retranslatable, QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.model = people_model(self)
-        self.table = QTableView()
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setAlternatingRowColors(True)
-        self.table.verticalHeader().setVisible(False)
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        self.table.horizontalHeader().setStretchLastSection(True)
-        self.table.activated.connect(self._open_index)
+        self.table = list_table(self.model, self._open_index)
         self.title = QLabel()
         self.title.setStyleSheet("font-size: 15pt; font-weight: 600;")
         self.count_label = QLabel()

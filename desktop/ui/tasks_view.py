@@ -9,13 +9,10 @@ from typing import Any
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QPushButton,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -25,7 +22,7 @@ from desktop.core import appointments, cases, tasks
 from desktop.core.store.models import Case, Task, Volunteer
 from desktop.core.tasks import TaskRow
 from desktop.i18n import N_, _
-from desktop.ui.common import Retranslatable
+from desktop.ui.common import Retranslatable, list_table
 from desktop.ui.lazy_model import Column, LazyTableModel
 from desktop.ui.task_editor import KIND_LABELS, TaskEditor
 
@@ -141,16 +138,7 @@ class TasksView(Retranslatable, QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.model = tasks_model(self)
-        self.table = QTableView()
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setAlternatingRowColors(True)
-        self.table.verticalHeader().setVisible(False)
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        self.table.horizontalHeader().setStretchLastSection(True)
-        self.table.activated.connect(self._open_index)
+        self.table = list_table(self.model, self._open_index)
         self.table.selectionModel().currentRowChanged.connect(lambda _c, _p: self._selection_changed())
         self.title = QLabel()
         self.title.setStyleSheet("font-size: 15pt; font-weight: 600;")
