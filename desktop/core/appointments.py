@@ -13,7 +13,7 @@ from desktop import paths
 from desktop.core import ids
 from desktop.core.errors import ValidationError
 from desktop.core.store import changelog
-from desktop.core.store.models import Appointment, Person, Volunteer
+from desktop.core.store.models import Appointment, Person, Volunteer, person_name
 from desktop.i18n import _
 
 
@@ -168,8 +168,7 @@ _SELECT = (
 
 
 def _row(r: tuple[Any, ...]) -> AppointmentRow:
-    family, given = r[3] or r[5] or "", r[4] or r[6] or ""
-    name = f"{family}, {given}" if family and given else family or given
+    name = person_name(r[3], r[4], r[5], r[6])
     return AppointmentRow(r[0], dt.datetime.fromisoformat(r[1]), r[2], name, r[7] or "", bool(r[8]), r[9], r[10])
 
 

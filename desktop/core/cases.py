@@ -13,7 +13,7 @@ from typing import Any
 from desktop import paths
 from desktop.core.errors import ValidationError
 from desktop.core.store import changelog
-from desktop.core.store.models import Case, CaseVolunteer, ChecklistItem, Person, Task
+from desktop.core.store.models import Case, CaseVolunteer, ChecklistItem, Person, Task, person_name
 from desktop.i18n import N_, _, current_language
 
 #: Status keys and their labels (translated where shown).
@@ -273,8 +273,7 @@ _CASE_SELECT = (
 
 
 def _case_row(r: tuple[Any, ...]) -> CaseRow:
-    family, given = r[6] or r[8] or "", r[7] or r[9] or ""
-    name = f"{family}, {given}" if family and given else family or given
+    name = person_name(r[6], r[7], r[8], r[9])
     opened = dt.date.fromisoformat(r[1]) if r[1] else None
     return CaseRow(r[0], opened, r[2], r[3], r[4], r[5], name, r[10])
 

@@ -9,7 +9,7 @@ from typing import Any
 
 from desktop.core.errors import ValidationError
 from desktop.core.store import changelog
-from desktop.core.store.models import Task
+from desktop.core.store.models import Task, person_name
 from desktop.i18n import _
 
 
@@ -59,8 +59,7 @@ _SELECT = (
 
 
 def _row(r: tuple[Any, ...]) -> TaskRow:
-    family, given = r[8] or r[10] or "", r[9] or r[11] or ""
-    name = f"{family}, {given}" if family and given else family or given
+    name = person_name(r[8], r[9], r[10], r[11])
     due = dt.date.fromisoformat(r[1]) if r[1] else None
     return TaskRow(r[0], due, r[2], r[3], r[4], bool(r[5]), r[6], r[7] or "", name, r[12] or "", r[13])
 

@@ -148,9 +148,14 @@ class Person(Travelling):
 
     def display_name(self) -> str:
         """'FAMILY, Given' in passport letters, or the Cyrillic name when no Latin one is known."""
-        family = self.family_name or self.family_name_cyr
-        given = self.given_name or self.given_name_cyr
-        return f"{family}, {given}" if family and given else family or given
+        return person_name(self.family_name, self.given_name, self.family_name_cyr, self.given_name_cyr)
+
+
+def person_name(family: str | None, given: str | None, family_cyr: str | None, given_cyr: str | None) -> str:
+    """How lists show a person: 'Family, Given' in passport letters, Cyrillic when no Latin is known."""
+    family = family or family_cyr or ""
+    given = given or given_cyr or ""
+    return f"{family}, {given}" if family and given else family or given
 
 
 class Household(Travelling):
