@@ -18,6 +18,7 @@ from pathlib import Path
 from desktop import __version__, i18n, paths
 from desktop.core import demo, logs, people, profile
 from desktop.core.errors import ProfileExists, ProfileMissing, UserError, WrongPassphrase
+from desktop.core.search.translit import SYSTEMS
 from desktop.core.store import backup, integrity
 from desktop.core.store import db as store_db
 from desktop.i18n import _
@@ -79,6 +80,15 @@ def build_parser() -> argparse.ArgumentParser:
     ep = ed_kind.add_parser("person", help="set fields of a person")
     ep.add_argument("id")
     ep.add_argument("--set", action="append", required=True, metavar="FIELD=VALUE", dest="assignments")
+    tr = sub.add_parser("translit", help="Ukrainian Cyrillic in Latin letters (no profile needed)")
+    tr.add_argument("text", nargs="+", metavar="TEXT")
+    tr.add_argument("--system", choices=list(SYSTEMS), default="kmu2010", help="default kmu2010 (passport, KMU-55)")
+    se = sub.add_parser("search", help="find people by name in any spelling, birth date, phone or number")
+    se.add_argument("query", nargs="?", default="", metavar="QUERY")
+    se.add_argument("--json", action="store_true")
+    se.add_argument("--limit", type=int, default=50, metavar="N")
+    du = sub.add_parser("duplicates", help="list likely duplicate people (same birth date, matching name)")
+    du.add_argument("--json", action="store_true")
     return parser
 
 
@@ -268,6 +278,67 @@ def _cmd_edit(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _cmd_translit(args: argparse.Namespace) -> int:
+    from desktop.core.search.translit import transliterate
+
+    print(transliterate(" ".join(args.text), args.system))
+    return EXIT_OK
+
+
+def _person_json(row: people.PersonRow) -> dict[str, object]:
+    return {
+        "id": row.id,
+        "family_name": row.family_name,
+        "given_name": row.given_name,
+        "family_name_cyr": row.family_name_cyr,
+        "given_name_cyr": row.given_name_cyr,
+        "birth_date": row.birth_date.isoformat() if row.birth_date else None,
+    }
+
+
+def _person_line(row: people.PersonRow) -> str:
+    from desktop.core.store.models import person_name
+
+    name = person_name(row.family_name, row.given_name, row.family_name_cyr, row.given_name_cyr)
+    cyrillic = " ".join(p for p in (row.family_name_cyr, row.given_name_cyr) if p)
+    born = i18n.fmt_date_german(row.birth_date) if row.birth_date else "–"
+    return "  ".join(p for p in (name, f"({cyrillic})" if cyrillic and row.family_name else "", born, row.id) if p)
+
+
+def _cmd_search(args: argparse.Namespace) -> int:
+    from desktop.core.search import query
+
+    if args.limit < 1:
+        raise UserError(_("--limit must be at least 1."))
+    _open(args)
+    results = query.search(args.query, limit=args.limit)
+    if args.json:
+        out = [{**_person_json(h.row), "matched": h.matched, "rank": query.TIER_KEYS[h.tier]} for h in results.hits]
+        print(json.dumps(out, ensure_ascii=False))
+        return EXIT_OK
+    for hit in results.hits:
+        line = _person_line(hit.row)
+        print(f"{line}  ≈ {hit.matched}" if hit.matched else line)
+    if not results.hits:
+        print(_("No one found."), file=sys.stderr)
+    return EXIT_OK
+
+
+def _cmd_duplicates(args: argparse.Namespace) -> int:
+    from desktop.core.search import duplicates
+
+    _open(args)
+    pairs = duplicates.find_duplicates()
+    if args.json:
+        print(json.dumps([[_person_json(p.first), _person_json(p.second)] for p in pairs], ensure_ascii=False))
+        return EXIT_OK
+    for pair in pairs:
+        print(_person_line(pair.first))
+        print("  = " + _person_line(pair.second))
+    print(i18n.ngettext("{n} likely duplicate pair.", "{n} likely duplicate pairs.", len(pairs)).format(n=len(pairs)))
+    return EXIT_OK
+
+
 _COMMANDS = {
     "init": _cmd_init,
     "demo": _cmd_demo,
@@ -278,6 +349,9 @@ _COMMANDS = {
     "permit-validity": _cmd_permit_validity,
     "import-csv": _cmd_import_csv,
     "edit": _cmd_edit,
+    "translit": _cmd_translit,
+    "search": _cmd_search,
+    "duplicates": _cmd_duplicates,
 }
 
 

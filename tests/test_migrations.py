@@ -55,6 +55,11 @@ def test_version_1_database_upgrades_to_latest(tmp_path: Path) -> None:
     assert {"jobcenter_customer_no", "iban", "tax_id"} <= columns
     (row,) = people.page_people()
     assert (row.family_name, row.given_name, str(row.birth_date)) == ("Kovalenko", "Olena", "1985-03-12")
+    # Migration 5 built the search index for the people already there.
+    from desktop.core.search import query
+
+    assert [h.row.id for h in query.search("Коваленко Олена").hits] == [PERSON]
+    assert [h.row.id for h in query.search("12.03.1985").hits] == [PERSON]
     # The upgraded person can be edited through the change log like any other.
     people.update_person(PERSON, {"iban": "DE89370400440532013000"})
     assert people.page_people()[0].id == PERSON

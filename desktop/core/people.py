@@ -116,7 +116,7 @@ class PersonRow:
 _LIST_COLUMNS = "id, sort_key, family_name, given_name, family_name_cyr, given_name_cyr, birth_date, city, phone"
 
 
-def _row(r: tuple[Any, ...]) -> PersonRow:
+def row_from(r: tuple[Any, ...]) -> PersonRow:
     birth = dt.date.fromisoformat(r[6]) if r[6] else None
     return PersonRow(r[0], r[1], r[2], r[3], r[4], r[5], birth, r[7], r[8])
 
@@ -142,11 +142,11 @@ def page_people(after: tuple[str, str] | None = None, limit: int = 200, prefix: 
         params += [after[0], after[1]]
     sql = f"SELECT {_LIST_COLUMNS} FROM person WHERE {' AND '.join(where)} ORDER BY sort_key, id LIMIT ?"
     params.append(limit)
-    return [_row(r) for r in db.execute_sql(sql, params).fetchall()]
+    return [row_from(r) for r in db.execute_sql(sql, params).fetchall()]
 
 
 def person_row(person_id: str) -> PersonRow | None:
     """One person as the lists show them."""
     db = Person._meta.database
     found = db.execute_sql(f"SELECT {_LIST_COLUMNS} FROM person WHERE id = ?", (person_id,)).fetchone()
-    return _row(found) if found else None
+    return row_from(found) if found else None

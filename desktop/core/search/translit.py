@@ -1,13 +1,20 @@
-"""Ukrainian Cyrillic to Latin letters as in Ukrainian passports (Cabinet of Ministers resolution No. 55,
-27 January 2010, "KMU-55").
+"""Ukrainian Cyrillic to Latin letters in the systems a volunteer meets.
 
-Rules: є ї й ю я are ye yi y yu ya at the start of a word and ie i i iu ia elsewhere; "зг" is "zgh";
+``kmu2010`` is the system of Ukrainian passports (Cabinet of Ministers resolution No. 55, 27 January 2010,
+"KMU-55"), the default; it is implemented here because it must keep capitalisation exactly ("ZGH" in an
+upper-case word). ``national1996``, ``passport2007``, ``german`` (Duden) and ``iso9`` come from translitua;
+``icao`` follows the Cyrillic table of ICAO Doc 9303 part 3 (older passports, Russian documents).
+
+KMU-55 rules: є ї й ю я are ye yi y yu ya at the start of a word and ie i i iu ia elsewhere; "зг" is "zgh";
 the soft sign and the apostrophe (', ’, ʼ) are dropped; capitalisation is kept (Olena, OLENA).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import lru_cache
+
+import translitua
 
 APOSTROPHES = "'’ʼ`´"
 
@@ -99,6 +106,85 @@ def kmu55(text: str) -> str:
         out.append(_cased(latin, ch, word_upper))
         i += 1
     return "".join(out)
+
+
+# ICAO Doc 9303 part 3, Cyrillic letters (Ukrainian and Russian).
+_ICAO = {
+    "а": "a",
+    "б": "b",
+    "в": "v",
+    "г": "h",
+    "ґ": "g",
+    "д": "d",
+    "е": "e",
+    "є": "ie",
+    "ж": "zh",
+    "з": "z",
+    "и": "y",
+    "і": "i",
+    "ї": "i",
+    "й": "i",
+    "к": "k",
+    "л": "l",
+    "м": "m",
+    "н": "n",
+    "о": "o",
+    "п": "p",
+    "р": "r",
+    "с": "s",
+    "т": "t",
+    "у": "u",
+    "ф": "f",
+    "х": "kh",
+    "ц": "ts",
+    "ч": "ch",
+    "ш": "sh",
+    "щ": "shch",
+    "ь": "",
+    "ъ": "ie",
+    "ы": "y",
+    "э": "e",
+    "ё": "e",
+    "ю": "iu",
+    "я": "ia",
+}
+
+
+def icao(text: str) -> str:
+    """Transliterate by the ICAO Doc 9303 table; apostrophes are dropped, capitalisation kept."""
+    out: list[str] = []
+    for i, ch in enumerate(text):
+        if ch in APOSTROPHES and i > 0 and text[i - 1].isalpha():
+            continue
+        latin = _ICAO.get(ch.lower())
+        if latin is None:
+            out.append(ch)
+            continue
+        word_upper = ch.isupper() and (
+            (i + 1 < len(text) and text[i + 1].isupper()) or (i > 0 and text[i - 1].isupper())
+        )
+        out.append(_cased(latin, ch, word_upper))
+    return "".join(out)
+
+
+def _library(table: type) -> Callable[[str], str]:
+    return lambda text: translitua.translit(text, table)
+
+
+#: The systems by the names the command line takes, KMU-55 first (the default).
+SYSTEMS: dict[str, Callable[[str], str]] = {
+    "kmu2010": kmu55,
+    "national1996": _library(translitua.UkrainianNational1996),
+    "passport2007": _library(translitua.UkrainianPassport2007),
+    "icao": icao,
+    "german": _library(translitua.UkrainianGerman),
+    "iso9": _library(translitua.UkrainianISO9),
+}
+
+
+def transliterate(text: str, system: str = "kmu2010") -> str:
+    """``text`` in Latin letters by ``system`` (one of :data:`SYSTEMS`)."""
+    return SYSTEMS[system](text)
 
 
 def has_cyrillic(text: str) -> bool:

@@ -27,6 +27,7 @@ from desktop import paths
 from desktop.core import ids
 from desktop.core.atomic import atomic_write_text
 from desktop.core.errors import ProfileExists, ProfileMissing, WrongPassphrase
+from desktop.core.search import index as search_index
 from desktop.core.store import migrations
 from desktop.core.store.hlc import HybridClock
 from desktop.core.store.models import db as db_proxy
@@ -132,6 +133,8 @@ class ProfileDatabase(SqlCipherDatabase):
             conn.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
             conn.create_function("bg_changelog_open", 0, lambda: int(changelog_open()))
             conn.create_function("bg_erasure_open", 0, lambda: int(erasure_open()))
+            for name, (n_args, function) in search_index.SQL_FUNCTIONS.items():
+                conn.create_function(name, n_args, function, deterministic=True)
             self._add_conn_hooks(conn)
         except BaseException:
             conn.close()

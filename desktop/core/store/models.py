@@ -135,6 +135,8 @@ class Person(Travelling):
     health_insurer = pw.CharField(default="")
     insurance_no = pw.CharField(default="")
     iban = pw.CharField(default="")
+    #: When two records of one person were merged: the id of the one that was kept (this one is deleted).
+    merged_into = pw.CharField(default="")
     # Lower-cased "family given" in Latin letters, for sorting and keyset paging of lists.
     sort_key = pw.CharField(default="", index=True)
 

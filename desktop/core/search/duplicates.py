@@ -1,0 +1,170 @@
+"""Two records of one person: finding them, warning before a third is made, and merging them.
+
+Two people are likely the same when they share a birth date and their names match in some spelling: a key
+of the family name in common, and a key or a curated name group of the given name in common. Names that
+only look alike (Oleksandr/Oleksandra, Ivan/Ivanna, Mariia/Maryna) have different keys and groups and are
+not flagged.
+
+Merging keeps one record, fills its empty fields from the other, notes the other's differing values on the
+kept one, moves every case, household membership, document, appointment, task and note over, and deletes
+the other with ``merged_into`` naming the kept one: all through the change log, so a merge travels.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from desktop.core import people
+from desktop.core.people import PersonRow
+from desktop.core.search import variants
+from desktop.core.search.keys import word_keys, words
+from desktop.core.store import changelog
+from desktop.core.store import db as store_db
+from desktop.core.store.models import (
+    Appointment,
+    Case,
+    HouseholdMember,
+    Note,
+    Person,
+    ResidenceDocument,
+    Task,
+)
+from desktop.i18n import _
+
+_COLUMNS = "id, family_name, given_name, family_name_cyr, given_name_cyr, birth_date"
+_NEVER_FILLED = {"deleted", "merged_into", "notes"}
+
+
+@dataclass(frozen=True)
+class Pair:
+    first: PersonRow
+    second: PersonRow
+
+
+def _name_keys(name: str) -> set[str]:
+    """Keys of a whole (possibly multi-word) name, and of each of its words."""
+    parts = [word_keys(w) for w in words(name)]
+    out = {k for keys in parts for k in keys}
+    if len(parts) > 1:
+        out |= set(variants.form_keys(name))
+    return out
+
+
+def signature(family: str, given: str, family_cyr: str, given_cyr: str) -> set[tuple[str, str]]:
+    """(family key, given key or group) pairs; two records of one person share at least one."""
+    family_keys = _name_keys(family) | _name_keys(family_cyr)
+    given_keys: set[str] = set()
+    for name in (given, given_cyr):
+        if name:
+            given_keys |= _name_keys(name) | variants.given_groups(name)
+    return {(f, g) for f in family_keys for g in given_keys}
+
+
+def _signature_of(row: tuple[Any, ...]) -> set[tuple[str, str]]:
+    return signature(row[1] or "", row[2] or "", row[3] or "", row[4] or "")
+
+
+def find_duplicates() -> list[Pair]:
+    """Every likely pair among the people in the profile, by name."""
+    db = store_db.current().db
+    by_date: dict[str, list[tuple[Any, ...]]] = defaultdict(list)
+    for row in db.execute_sql(f"SELECT {_COLUMNS} FROM person WHERE deleted = 0 AND birth_date IS NOT NULL"):
+        by_date[row[5]].append(row)
+    found: list[tuple[str, str]] = []
+    for rows in by_date.values():
+        if len(rows) < 2:
+            continue
+        signatures = [_signature_of(r) for r in rows]
+        for i in range(len(rows)):
+            for j in range(i + 1, len(rows)):
+                if signatures[i] & signatures[j]:
+                    found.append((rows[i][0], rows[j][0]))
+    pairs = []
+    for a, b in found:
+        first, second = people.person_row(a), people.person_row(b)
+        if first and second:
+            if (second.sort_key, second.id) < (first.sort_key, first.id):
+                first, second = second, first
+            pairs.append(Pair(first, second))
+    return sorted(pairs, key=lambda p: (p.first.sort_key, p.second.sort_key))
+
+
+def candidates(values: Mapping[str, Any], exclude: str | None = None) -> list[PersonRow]:
+    """People already in the profile who are likely the person described by ``values``."""
+    birth = values.get("birth_date")
+    if not birth:
+        return []
+    if isinstance(birth, dt.date):
+        birth = birth.isoformat()
+    mine = signature(
+        values.get("family_name") or "",
+        values.get("given_name") or "",
+        values.get("family_name_cyr") or "",
+        values.get("given_name_cyr") or "",
+    )
+    if not mine:
+        return []
+    db = store_db.current().db
+    rows = db.execute_sql(f"SELECT {_COLUMNS} FROM person WHERE deleted = 0 AND birth_date = ?", (str(birth),))
+    out = []
+    for row in rows:
+        if row[0] != exclude and _signature_of(row) & mine:
+            found = people.person_row(row[0])
+            if found:
+                out.append(found)
+    return out
+
+
+def _empty(value: Any) -> bool:
+    return value is None or value == ""
+
+
+_REFERENCES: tuple[type, ...] = (Case, ResidenceDocument, Appointment, Task, Note)
+
+
+def merge_people(keep_id: str, drop_id: str) -> None:
+    """Merge the record ``drop_id`` into ``keep_id`` (one transaction, every step in the change log)."""
+    if keep_id == drop_id:
+        raise ValueError("a person cannot be merged into itself")
+    store = store_db.current()
+    with store.db.atomic("IMMEDIATE"):
+        keep, drop = Person.get_by_id(keep_id), Person.get_by_id(drop_id)
+        fill: dict[str, Any] = {}
+        differing: list[str] = []
+        for f in Person.data_fields():
+            if f.name in _NEVER_FILLED:
+                continue
+            mine, theirs = getattr(keep, f.name), getattr(drop, f.name)
+            if _empty(theirs):
+                continue
+            if _empty(mine):
+                fill[f.name] = theirs
+            elif mine != theirs:
+                differing.append(f"{f.name}: {theirs}")
+        notes = [keep.notes] if keep.notes else []
+        if drop.notes and drop.notes != keep.notes:
+            notes.append(drop.notes)
+        if differing:
+            notes.append(_("From the merged record:") + " " + "; ".join(differing))
+        if len(notes) > 1 or (notes and not keep.notes):
+            fill["notes"] = "\n".join(notes)
+        if fill:
+            changelog.update(Person, keep_id, fill)
+        households = {
+            m.household_id
+            for m in HouseholdMember.select().where((HouseholdMember.person == keep_id) & ~HouseholdMember.deleted)
+        }
+        for member in HouseholdMember.select().where((HouseholdMember.person == drop_id) & ~HouseholdMember.deleted):
+            if member.household_id in households:
+                changelog.delete(HouseholdMember, member.id)
+            else:
+                changelog.update(HouseholdMember, member.id, person=keep_id)
+                households.add(member.household_id)
+        for model in _REFERENCES:
+            for record in model.select(model.id).where((model.person == drop_id) & ~model.deleted):
+                changelog.update(model, record.id, person=keep_id)
+        changelog.update(Person, drop_id, deleted=True, merged_into=keep_id)
