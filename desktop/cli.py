@@ -75,6 +75,12 @@ def build_parser() -> argparse.ArgumentParser:
     imp = sub.add_parser("import-csv", help="import people from a CSV or XLSX spreadsheet (all or nothing)")
     imp.add_argument("file", metavar="FILE")
     imp.add_argument("--mapping", metavar="FILE", help='JSON {"column heading": "person field"}')
+    imp.add_argument(
+        "--duplicates",
+        choices=["merge", "new", "skip"],
+        default="new",
+        help="rows that look like someone already in the profile: merge into them, import as new (default), skip",
+    )
     ed = sub.add_parser("edit", help="change a record through the change log")
     ed_kind = ed.add_subparsers(dest="edit_kind", required=True, parser_class=_Parser)
     ep = ed_kind.add_parser("person", help="set fields of a person")
@@ -252,7 +258,9 @@ def _cmd_import_csv(args: argparse.Namespace) -> int:
         )
         return EXIT_PROBLEMS
     _open(args)
-    created = importer.apply_import(plan)
+    for likely in importer.likely_duplicates(plan):
+        print(likely, file=sys.stderr)
+    created = importer.apply_import(plan, args.duplicates)
     print(i18n.ngettext("Imported {n} person.", "Imported {n} people.", len(created)).format(n=len(created)))
     return EXIT_OK
 

@@ -246,7 +246,7 @@ def test_list_models_are_lazy_and_pass_the_model_tester(qtbot, qtmodeltester, st
     keys = []
     while model.canFetchMore():
         model.fetchMore()
-    keys = [model.row_at(i).sort_key for i in range(model.rowCount())]
+    keys = [model.row_at(i).row.sort_key for i in range(model.rowCount())]
     assert len(keys) == 450 and keys == sorted(keys)
     cases = cases_model()
     cases.reload()
@@ -370,15 +370,15 @@ def test_the_list_keeps_its_place_after_an_edit(qtbot, store) -> None:
     view = window.people
     while view.model.canFetchMore():
         view.model.fetchMore()
-    target = view.model.row_at(420)
+    target = view.model.row_at(420).row
     view.table.selectRow(420)
     people.update_person(target.id, {"phone": "+49 341 000111"})
     view.show_saved(target.id, new=False)
     assert view.model.rowCount() == 450 and view.table.currentIndex().row() == 420
-    assert view.model.row_at(420).phone == "+49 341 000111"
+    assert view.model.row_at(420).row.phone == "+49 341 000111"
     new = people.create_person({"family_name": "Zzyzx", "given_name": "Last"})
     view.show_saved(new.id, new=True)
-    assert view.model.row_at(view.table.currentIndex().row()).id == new.id
+    assert view.model.row_at(view.table.currentIndex().row()).row.id == new.id
 
 
 @pytest.mark.parametrize("lang", ["de", "uk"])

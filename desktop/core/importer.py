@@ -27,10 +27,13 @@ import openpyxl
 
 from desktop.core import people
 from desktop.core.errors import UserError
+from desktop.core.people import PersonRow
+from desktop.core.search import duplicates
 from desktop.core.search.translit import APOSTROPHES, has_cyrillic
 from desktop.core.store import changelog
-from desktop.core.store.models import Person
-from desktop.i18n import _, fmt_date_german, ngettext
+from desktop.core.store import db as store_db
+from desktop.core.store.models import Person, person_name
+from desktop.i18n import _, fmt_date, fmt_date_german, ngettext
 
 log = logging.getLogger(__name__)
 
@@ -503,8 +506,63 @@ def plan_import(
     return plan
 
 
-def apply_import(plan: ImportPlan) -> list[str]:
-    """Create all people of a plan in one transaction and return their ids; refuses a plan with errors."""
+@dataclass(frozen=True)
+class LikelyDuplicate:
+    """A row of the sheet that looks like a person already in the profile (or an earlier row)."""
+
+    index: int  # into plan.rows
+    line: int
+    existing: list[PersonRow]  # people in the profile
+    earlier_line: int | None = None  # an earlier row of the same sheet
+
+    def __str__(self) -> str:
+        if self.existing:
+            names = "; ".join(_describe(p) for p in self.existing)
+            return _("Line {line} may be someone already here: {names}").format(line=self.line, names=names)
+        return _("Line {line} may be the same person as line {other}").format(line=self.line, other=self.earlier_line)
+
+
+def _describe(row: PersonRow) -> str:
+    name = person_name(row.family_name, row.given_name, row.family_name_cyr, row.given_name_cyr)
+    return f"{name} ({fmt_date(row.birth_date)})" if row.birth_date else name
+
+
+def likely_duplicates(plan: ImportPlan) -> list[LikelyDuplicate]:
+    """Rows with the same birth date and a matching name in any spelling as someone in the open profile,
+    or as an earlier row of the sheet."""
+    out = []
+    seen: dict[str, list[tuple[int, set[tuple[str, str]]]]] = {}
+    for index, row in enumerate(plan.rows):
+        line = plan.lines[index] if index < len(plan.lines) else index + 2
+        existing = duplicates.candidates(row)
+        birth = str(row.get("birth_date") or "")
+        mine = duplicates.signature(
+            row.get("family_name") or "",
+            row.get("given_name") or "",
+            row.get("family_name_cyr") or "",
+            row.get("given_name_cyr") or "",
+        )
+        earlier = next((other for other, sig in seen.get(birth, []) if sig & mine), None) if birth else None
+        if existing or earlier is not None:
+            out.append(LikelyDuplicate(index, line, existing, earlier))
+        if birth:
+            seen.setdefault(birth, []).append((line, mine))
+    return out
+
+
+#: What an import does with a row that looks like a person already in the profile.
+DUPLICATE_CHOICES = ("merge", "new", "skip")
+
+
+def apply_import(plan: ImportPlan, on_duplicate: str = "new") -> list[str]:
+    """Create all people of a plan in one transaction and return their ids; refuses a plan with errors.
+
+    A row that looks like someone already in the profile is created as a new person (``new``), merged
+    into that person (``merge``: empty fields filled, differing values noted, through the change log) or
+    left out (``skip``). Returns the ids of the people created or merged into.
+    """
+    if on_duplicate not in DUPLICATE_CHOICES:
+        raise ValueError(on_duplicate)
     if plan.errors:
         count = len(plan.errors)
         message = ngettext(
@@ -513,13 +571,27 @@ def apply_import(plan: ImportPlan) -> list[str]:
             count,
         )
         raise ImportFailed(message.format(count=count), plan.errors)
-    created = changelog.bulk_create(Person, plan.rows) if plan.rows else []
-    log.info("imported %d people", len(created))
+    store = store_db.current()
+    with store.db.atomic("IMMEDIATE"):
+        matches = {d.index: d.existing[0].id for d in likely_duplicates(plan) if d.existing}
+        if on_duplicate == "new":
+            matches = {}
+        rows = [r for i, r in enumerate(plan.rows) if not (on_duplicate == "skip" and i in matches)]
+        created = changelog.bulk_create(Person, rows) if rows else []
+        if on_duplicate == "merge":  # every row was created; the likely duplicates go into their match
+            for i, person_id in enumerate(created):
+                if i in matches:
+                    duplicates.merge_people(matches[i], person_id)
+            created = [matches.get(i, person_id) for i, person_id in enumerate(created)]
+    log.info("imported %d people (%d likely duplicates: %s)", len(created), len(matches), on_duplicate)
     return created
 
 
 def import_people(
-    path: str | Path, mapping: str | Path | Mapping[str, str | None] | None = None, sheet: str | None = None
+    path: str | Path,
+    mapping: str | Path | Mapping[str, str | None] | None = None,
+    sheet: str | None = None,
+    on_duplicate: str = "new",
 ) -> list[str]:
     """Plan and apply an import of people: all of them, or none when any row has a problem."""
-    return apply_import(plan_import(path, mapping, sheet))
+    return apply_import(plan_import(path, mapping, sheet), on_duplicate)

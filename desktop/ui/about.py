@@ -23,6 +23,12 @@ COMPONENTS: tuple[tuple[str, str], ...] = (
     ("platformdirs", "MIT"),
     ("zxcvbn", "MIT"),
     ("ReportLab", "BSD-3-Clause"),
+    ("translitua", "MIT"),
+    ("RapidFuzz", "MIT"),
+    ("holidays", "MIT"),
+    ("schwifty", "MIT"),
+    ("python-stdnum", "LGPL-2.1-or-later"),
+    ("openpyxl", "MIT"),
     ("Python", "PSF-2.0"),
 )
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -27,7 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop import i18n
-from desktop.core import cases, people
+from desktop.core import cases
 from desktop.core import tasks as task_service
 from desktop.core.errors import ValidationError
 from desktop.core.store import db as store_db
@@ -35,22 +34,19 @@ from desktop.core.store.models import Case, Person, Volunteer
 from desktop.i18n import N_, _
 from desktop.ui.checklist_widget import ChecklistWidget
 from desktop.ui.common import GuardedEditor, LabelledForm, Retranslatable, error_label, show_error
-from desktop.ui.lazy_model import LazyTableModel
 from desktop.ui.timeline_widget import TimelineWidget
 
 
 class PersonPicker(Retranslatable, QDialog):
-    """Choose a person from the (lazily loaded) list, narrowed by the start of the name."""
+    """Choose a person from the (lazily loaded) list, or search by any spelling, date of birth or number."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        from desktop.ui.people_view import PEOPLE_COLUMNS
+        from desktop.ui.search_widgets import PeopleSearchModel, SearchField
 
-        self.setMinimumSize(640, 420)
-        self.filter = QLineEdit()
-        self.model: LazyTableModel[people.PersonRow] = LazyTableModel(
-            PEOPLE_COLUMNS, self._page, lambda r: (r.sort_key, r.id), None, self
-        )
+        self.setMinimumSize(760, 440)
+        self.filter = SearchField()
+        self.model = PeopleSearchModel(self)
         self.table = QTableView()
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -64,27 +60,23 @@ class PersonPicker(Retranslatable, QDialog):
         layout.addWidget(self.filter)
         layout.addWidget(self.table)
         layout.addWidget(self.buttons)
-        self.filter.textChanged.connect(lambda _t: self._reload())
-        self._reload()
+        self.filter.textChanged.connect(self._reload)
+        self._reload("")
         self.retranslate_ui()
 
-    def _page(self, after: Any, limit: int) -> list[people.PersonRow]:
-        return people.page_people(after, limit, prefix=self.filter.text())
-
-    def _reload(self) -> None:
-        self.model.reload()
+    def _reload(self, text: str) -> None:
+        self.model.set_query(text)
         if self.model.rowCount():
             self.table.selectRow(0)
 
     def retranslate_ui(self) -> None:
         self.setWindowTitle(_("Choose a person"))
-        self.filter.setPlaceholderText(_("Type the start of the family name"))
         self.model.retranslate()
 
     def chosen_id(self) -> str | None:
         index = self.table.currentIndex()
-        row = self.model.row_at(index.row()) if index.isValid() else None
-        return row.id if row else None
+        hit = self.model.row_at(index.row()) if index.isValid() else None
+        return hit.row.id if hit else None
 
 
 DATE_FIELDS = (

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtWidgets import (
+    QComboBox,
     QDialog,
     QDialogButtonBox,
     QFileDialog,
@@ -46,6 +47,14 @@ class ImportDialog(Retranslatable, QDialog):
         self.problems = QTreeWidget()
         self.problems.setRootIsDecorated(False)
         self.problems.setColumnCount(3)
+        self.duplicate_label = QLabel()
+        self.duplicate_choice = QComboBox()
+        for key in importer.DUPLICATE_CHOICES:
+            self.duplicate_choice.addItem("", key)
+        self.duplicate_label.setBuddy(self.duplicate_choice)
+        duplicate_row = QHBoxLayout()
+        duplicate_row.addWidget(self.duplicate_label)
+        duplicate_row.addWidget(self.duplicate_choice, 1)
         self.error = error_label()
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
         self.import_button = self.buttons.addButton("", QDialogButtonBox.ButtonRole.AcceptRole)
@@ -57,9 +66,11 @@ class ImportDialog(Retranslatable, QDialog):
         layout.addWidget(self.summary)
         layout.addWidget(self.columns, 1)
         layout.addWidget(self.problems, 2)
+        layout.addLayout(duplicate_row)
         layout.addWidget(self.error)
         layout.addWidget(self.buttons)
         self.plan: importer.ImportPlan | None = None
+        self.likely_duplicates: list[importer.LikelyDuplicate] = []
         self.created: list[str] = []
         self.retranslate_ui()
         if path:
@@ -72,6 +83,15 @@ class ImportDialog(Retranslatable, QDialog):
         self.problems.setHeaderLabels([_("Line"), _("Column"), _("Problem")])
         self.problems.setAccessibleName(_("Problems"))
         self.import_button.setText(_("Import"))
+        self.duplicate_label.setText(_("People who may already be here:"))
+        for i, text in enumerate(
+            (
+                _("merge into the existing person (fill empty fields)"),
+                _("import as new people anyway"),
+                _("leave them out"),
+            )
+        ):
+            self.duplicate_choice.setItemText(i, text)
         if self.plan is None:
             self.summary.setText(
                 _(
@@ -99,6 +119,7 @@ class ImportDialog(Retranslatable, QDialog):
             self.import_button.setEnabled(False)
             return
         show_error(self.error, "")
+        self.likely_duplicates = importer.likely_duplicates(self.plan) if not self.plan.errors else []
         self._show()
 
     def _show(self) -> None:
@@ -119,6 +140,11 @@ class ImportDialog(Retranslatable, QDialog):
             self.problems.addTopLevelItem(QTreeWidgetItem([str(problem.line), problem.column or "", problem.reason]))
         for warning in plan.warnings:
             self.problems.addTopLevelItem(QTreeWidgetItem(["", "", str(warning)]))
+        for likely in self.likely_duplicates:
+            self.problems.addTopLevelItem(QTreeWidgetItem([str(likely.line), "", str(likely)]))
+        in_profile = any(d.existing for d in self.likely_duplicates)
+        self.duplicate_label.setVisible(in_profile)
+        self.duplicate_choice.setVisible(in_profile)
         rows, bad = len(plan.rows), len({e.line for e in plan.errors})
         if bad:
             self.summary.setText(
@@ -144,7 +170,7 @@ class ImportDialog(Retranslatable, QDialog):
         if self.plan is None:
             return
         try:
-            self.created = importer.apply_import(self.plan)
+            self.created = importer.apply_import(self.plan, str(self.duplicate_choice.currentData()))
         except UserError as exc:
             show_error(self.error, str(exc))
             return

@@ -27,6 +27,7 @@ from desktop.ui.appointments_view import AppointmentsView
 from desktop.ui.cases_view import CasesView
 from desktop.ui.common import Retranslatable
 from desktop.ui.dashboard_view import DashboardView
+from desktop.ui.duplicates_ui import DuplicatesDialog
 from desktop.ui.import_dialog import ImportDialog
 from desktop.ui.people_view import PeopleView
 from desktop.ui.qt_i18n import apply_language
@@ -101,6 +102,8 @@ class MainWindow(Retranslatable, QMainWindow):
         self.act_appointments = self._action("Ctrl+4", lambda: self.show_area(APPOINTMENTS))
         self.act_tasks = self._action("Ctrl+5", lambda: self.show_area(TASKS))
         self.act_refresh = self._action(QKeySequence.StandardKey.Refresh, self._refresh_all)
+        self.act_find = self._action(QKeySequence(QKeySequence.StandardKey.Find), self.find_person)
+        self.act_duplicates = self._action(None, self.show_duplicates)
         self.act_deadline = self._action("Ctrl+D", self.show_deadline_calculator)
         self.act_permit = self._action("Ctrl+Shift+V", self.show_permit_check)
         self.act_demo = self._action(None, self.load_demo_data)
@@ -129,6 +132,8 @@ class MainWindow(Retranslatable, QMainWindow):
         self.menu_view.addSeparator()
         self.menu_view.addAction(self.act_refresh)
         self.menu_tools = bar.addMenu("")
+        self.menu_tools.addActions([self.act_find, self.act_duplicates])
+        self.menu_tools.addSeparator()
         self.menu_tools.addActions([self.act_deadline, self.act_permit])
         self.menu_language = bar.addMenu("")
         self.menu_language.addActions(list(self.language_actions.values()))
@@ -156,6 +161,8 @@ class MainWindow(Retranslatable, QMainWindow):
         self.act_appointments.setText(_("&Appointments"))
         self.act_tasks.setText(_("Tas&ks"))
         self.act_refresh.setText(_("&Refresh"))
+        self.act_find.setText(_("&Find a person…"))
+        self.act_duplicates.setText(_("Find d&uplicates…"))
         self.act_deadline.setText(_("&Objection deadline…"))
         self.act_permit.setText(_("Residence &permit valid until…"))
         self.act_demo.setText(_("Load &demo data…"))
@@ -205,6 +212,20 @@ class MainWindow(Retranslatable, QMainWindow):
                 ),
                 8000,
             )
+
+    def find_person(self) -> None:
+        """Ctrl+F: the search field of the list in view, or of the People list."""
+        area = self.areas[self.stack.currentIndex()]
+        if not hasattr(area, "focus_search"):
+            self.nav.setCurrentRow(PEOPLE)
+            area = self.people
+        area.focus_search()  # type: ignore[attr-defined]
+
+    def show_duplicates(self) -> None:
+        dialog = DuplicatesDialog(self)
+        dialog.open_requested.connect(self.people.open_person)
+        dialog.changed.connect(self._people_changed)
+        dialog.exec()
 
     def show_deadline_calculator(self) -> None:
         DeadlineDialog(store_db.current().get_setting("state", "SN") or "SN", self).exec()

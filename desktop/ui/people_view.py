@@ -11,36 +11,20 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop import i18n
 from desktop.core import people
-from desktop.core.people import PersonRow
 from desktop.core.store.models import Person
-from desktop.i18n import N_, _
+from desktop.i18n import _
 from desktop.ui.common import Retranslatable, list_table
-from desktop.ui.lazy_model import Column, LazyTableModel
 from desktop.ui.person_editor import PersonEditor
+from desktop.ui.search_widgets import FOUND_AS_COLUMN, PeopleSearchModel, SearchField
 
 
-def _cyrillic(row: PersonRow) -> str:
-    return " ".join(p for p in (row.family_name_cyr, row.given_name_cyr) if p)
-
-
-PEOPLE_COLUMNS: list[Column[PersonRow]] = [
-    Column(N_("Family name"), lambda r: r.family_name),
-    Column(N_("Given name"), lambda r: r.given_name),
-    Column(N_("In Cyrillic"), _cyrillic),
-    Column(N_("Date of birth"), lambda r: i18n.fmt_date(r.birth_date), align_right=True),
-    Column(N_("City"), lambda r: r.city),
-    Column(N_("Phone"), lambda r: r.phone),
-]
-
-
-def people_model(parent: QWidget | None = None) -> LazyTableModel[PersonRow]:
-    return LazyTableModel(PEOPLE_COLUMNS, people.page_people, lambda r: (r.sort_key, r.id), people.count_people, parent)
+def people_model(parent: QWidget | None = None) -> PeopleSearchModel:
+    return PeopleSearchModel(parent)
 
 
 class PeopleView(Retranslatable, QWidget):
-    """List of people with New and Edit; Enter or a double click opens the editor."""
+    """List of people with a search field, New and Edit; Enter or a double click opens the editor."""
 
     changed = Signal()
 
@@ -51,13 +35,17 @@ class PeopleView(Retranslatable, QWidget):
         self.title = QLabel()
         self.title.setStyleSheet("font-size: 15pt; font-weight: 600;")
         self.count_label = QLabel()
+        self.search_field = SearchField()
+        self.search_field.textChanged.connect(self.search)
+        self.search_field.returnPressed.connect(self.focus_list)
         self.new_button = QPushButton()
         self.new_button.clicked.connect(self.new_person)
         self.edit_button = QPushButton()
         self.edit_button.clicked.connect(self.edit_current)
         top = QHBoxLayout()
         top.addWidget(self.title)
-        top.addStretch(1)
+        top.addSpacing(12)
+        top.addWidget(self.search_field, 1)
         top.addWidget(self.count_label)
         top.addWidget(self.new_button)
         top.addWidget(self.edit_button)
@@ -79,24 +67,36 @@ class PeopleView(Retranslatable, QWidget):
 
     def refresh(self) -> None:
         self.model.reload()
+        self.table.setColumnHidden(FOUND_AS_COLUMN, not self.model.searching())
         self.table.resizeColumnsToContents()
         self._update_count()
         if self.model.rowCount():
             self.table.selectRow(0)
 
+    def search(self, text: str) -> None:
+        """Show the people matching ``text`` (everyone when it is empty), best match first."""
+        self.model.set_query(text)
+        self.table.setColumnHidden(FOUND_AS_COLUMN, not self.model.searching())
+        self._update_count()
+        if self.model.rowCount():
+            self.table.selectRow(0)
+
+    def focus_search(self) -> None:
+        self.search_field.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.search_field.selectAll()
+
     def _update_count(self) -> None:
-        n = self.model.total
-        self.count_label.setText(i18n.ngettext("{n} person", "{n} people", n).format(n=i18n.fmt_number(n)))
+        self.count_label.setText(self.model.count_text())
 
     def selected_person_id(self) -> str | None:
         index = self.table.currentIndex()
-        row = self.model.row_at(index.row()) if index.isValid() else None
-        return row.id if row else None
+        hit = self.model.row_at(index.row()) if index.isValid() else None
+        return hit.row.id if hit else None
 
     def _open_index(self, index: QModelIndex) -> None:
-        row = self.model.row_at(index.row())
-        if row is not None:
-            self.open_person(row.id)
+        hit = self.model.row_at(index.row())
+        if hit is not None:
+            self.open_person(hit.row.id)
 
     def edit_current(self) -> None:
         person_id = self.selected_person_id()
@@ -114,6 +114,8 @@ class PeopleView(Retranslatable, QWidget):
         if editor.exec() and editor.person is not None:
             self.show_saved(editor.person.id, new=True)
             self.changed.emit()
+        elif editor.open_instead:
+            self.open_person(editor.open_instead)
 
     def show_saved(self, person_id: str, new: bool) -> None:
         """Keep the user's place: an edited row changes in place, a new one is loaded and selected."""
@@ -122,12 +124,14 @@ class PeopleView(Retranslatable, QWidget):
             return
         if not new:
             for i in range(self.model.rowCount()):
-                if self.model.row_at(i).id == person_id:  # type: ignore[union-attr]
-                    self.model.replace_row(i, row)
+                if self.model.row_at(i).row.id == person_id:  # type: ignore[union-attr]
+                    self.model.replace_person(i, row)
                     return
+        if self.model.searching():
+            self.search_field.clear()  # a new person is shown in the whole list
         self.model.reload()
         self._update_count()
-        found = self.model.reveal((row.sort_key, row.id), lambda r: r.id == person_id)
+        found = self.model.reveal((row.sort_key, row.id), lambda h: h.row.id == person_id)
         if found is not None:
             self.table.selectRow(found)
             self.table.scrollTo(self.model.index(found, 0))

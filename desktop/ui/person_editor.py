@@ -22,9 +22,11 @@ from PySide6.QtWidgets import (
 from desktop import i18n
 from desktop.core import people, validation
 from desktop.core.errors import ValidationError
+from desktop.core.search import duplicates
 from desktop.core.store.models import Person
 from desktop.i18n import N_, _
 from desktop.ui.common import GuardedEditor, Retranslatable, error_label, show_error
+from desktop.ui.duplicates_ui import CANCEL, MERGE, NEW, OPEN, ask_about_duplicates
 
 # (group title, [(field, label)]) in the order shown.
 LAYOUT: list[tuple[str, list[tuple[str, str]]]] = [
@@ -85,6 +87,8 @@ class PersonEditor(GuardedEditor, Retranslatable, QDialog):
     def __init__(self, person: Person | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.person = person
+        #: Set when the user chose to open an existing record instead of creating a duplicate.
+        self.open_instead: str | None = None
         self.setMinimumSize(620, 560)
         self.edits: dict[str, QLineEdit] = {}
         self.errors: dict[str, QLabel] = {}
@@ -247,7 +251,19 @@ class PersonEditor(GuardedEditor, Retranslatable, QDialog):
         values = self.values()
         try:
             if self.person is None:
+                found = duplicates.candidates(values)
+                choice, existing = ask_about_duplicates(self, found) if found else (NEW, None)
+                if choice == CANCEL:
+                    return
+                if choice == OPEN:
+                    self.open_instead = existing
+                    self.mark_clean()
+                    self.reject()
+                    return
                 self.person = people.create_person(values)
+                if choice == MERGE and existing:
+                    duplicates.merge_people(existing, self.person.id)
+                    self.person = Person.get_by_id(existing)
             else:
                 # Only what the user changed here: a change that arrived meanwhile is not undone.
                 changed = self.changed_keys()

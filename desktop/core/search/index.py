@@ -1,15 +1,16 @@
 """What the full-text index holds for a person: the SQL functions its triggers call.
 
-The index is an FTS5 table ``person_search`` with four columns, filled by triggers on ``person`` and
-``case`` in the same transaction as the change (schema migration 5 creates them and fills the index for
+The index is an FTS5 table ``person_search`` with four columns, one document per person and one per case
+with a reference. Triggers queue every changed person and case; :func:`flush_queue` re-indexes the queue
+in the same transaction as the change (schema migration 5 creates all this and fills the index for
 existing profiles):
 
 ``spell``  every word of the names and the birth place as written (lower case, apostrophes removed): exact hits
 ``skel``   the keys of those words (:mod:`desktop.core.search.keys`): the same name in another spelling
 ``grp``    the curated groups of the given name and the birth place (Олександр = Александр = Alexander)
 ``ids``    birth date (DDMMYYYY and YYYYMMDD), phone numbers (international and national digits),
-           Jobcenter customer number, BG-Nummer, Ausländerbehörde file number and the references of the
-           person's cases
+           Jobcenter customer number, BG-Nummer, Ausländerbehörde file number; in a case's own document,
+           the case reference (Aktenzeichen)
 
 The functions are registered on every connection the app opens (``store.db``); they are pure and cached.
 """
@@ -17,32 +18,37 @@ The functions are registered on every connection the app opens (``store.db``); t
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from functools import lru_cache
 from typing import Any
 
 from desktop.core.search import variants
 from desktop.core.search.keys import plain, word_keys, words
 
+_NAME_FIELDS = ("family_name", "given_name", "family_name_cyr", "given_name_cyr", "patronymic", "birth_place")
 _PARTS = re.compile(r"[0-9a-z]+")
 _DIGIT_RUNS = re.compile(r"\d+")
 
 
 def _join(tokens: list[str]) -> str:
-    return " ".join(dict.fromkeys(t for t in tokens if t))
+    return " ".join(dict.fromkeys(tokens)).strip()
 
 
-@lru_cache(maxsize=32768)
+@lru_cache(maxsize=65536)
+def _name_keys(name: str) -> tuple[str, ...]:
+    return tuple(k for w in words(name) for k in word_keys(w))
+
+
 def spell_doc(*names: str | None) -> str:
     return _join([w for name in names if name for w in words(name)])
 
 
-@lru_cache(maxsize=32768)
 def skel_doc(*names: str | None) -> str:
-    return _join([k for name in names if name for w in words(name) for k in word_keys(w)])
+    return _join([k for name in names if name for k in _name_keys(name)])
 
 
-@lru_cache(maxsize=32768)
 def group_doc(given: str | None, given_cyr: str | None, birth_place: str | None) -> str:
     tokens = [g for name in (given, given_cyr) if name for g in variants.given_groups(name)]
     if birth_place:
@@ -80,7 +86,6 @@ def ids_doc(
     customer_no: str | None,
     bg_number: str | None,
     abh_file_no: str | None,
-    case_references: str | None,
 ) -> str:
     tokens: list[str] = []
     if birth_date:
@@ -91,10 +96,115 @@ def ids_doc(
     for value in (customer_no, bg_number, abh_file_no):
         if value:
             tokens += identifier_tokens(value)
-    for reference in (case_references or "").split("\x1f"):
-        if reference.strip():
-            tokens += identifier_tokens(reference)
     return _join(tokens)
+
+
+def reference_doc(reference: str | None) -> str:
+    """A case's reference (Aktenzeichen), in its own document that finds the case's person."""
+    return _join(identifier_tokens(reference)) if reference else ""
+
+
+_PERSON_DOC = (
+    "bg_search_spell(p.family_name, p.given_name, p.family_name_cyr, p.given_name_cyr, p.patronymic, p.birth_place), "
+    "bg_search_skel(p.family_name, p.given_name, p.family_name_cyr, p.given_name_cyr, p.patronymic, p.birth_place), "
+    "bg_search_groups(p.given_name, p.given_name_cyr, p.birth_place), "
+    "bg_search_ids(p.birth_date, p.phone, p.jobcenter_customer_no, p.bg_number, p.abh_file_no)"
+)
+
+#: Re-index everything in ``search_queue``, set-wise: drop the old documents, number the records that
+#: belong in the index again, write their documents, empty the queue.
+_FLUSH = (
+    "DELETE FROM person_search WHERE rowid IN "
+    "(SELECT m.doc FROM search_queue q JOIN search_map m ON m.record_id = q.record_id)",
+    "DELETE FROM search_map WHERE record_id IN (SELECT record_id FROM search_queue)",
+    "INSERT INTO search_map (record_id, person_id) SELECT p.id, p.id FROM search_queue q "
+    "JOIN person p ON p.id = q.record_id WHERE q.kind = 'person' AND p.deleted = 0",
+    'INSERT INTO search_map (record_id, person_id) SELECT c.id, c.person_id FROM search_queue q JOIN "case" c '
+    "ON c.id = q.record_id WHERE q.kind = 'case' AND c.reference != '' AND c.person_id IS NOT NULL "
+    "AND c.deleted = 0",
+    f"INSERT INTO person_search (rowid, spell, skel, grp, ids) SELECT m.doc, {_PERSON_DOC} FROM search_queue q "
+    "JOIN search_map m ON m.record_id = q.record_id JOIN person p ON p.id = q.record_id WHERE q.kind = 'person'",
+    "INSERT INTO person_search (rowid, spell, skel, grp, ids) SELECT m.doc, '', '', '', "
+    "bg_search_reference(c.reference) FROM search_queue q JOIN search_map m ON m.record_id = q.record_id "
+    "JOIN \"case\" c ON c.id = q.record_id WHERE q.kind = 'case'",
+    "DELETE FROM search_queue",
+)
+
+
+def flush_queue(db: Any) -> None:
+    """Bring the index up to date with every person and case changed in this transaction.
+
+    The change-log writer calls this before it commits; searching calls it too, so a record written by any
+    other path (erasure, a migration) is never missing from the results for longer than one search.
+    """
+    if db.execute_sql("SELECT 1 FROM search_queue LIMIT 1").fetchone() is None:
+        return
+    with db.atomic():
+        for sql in _FLUSH:
+            db.execute_sql(sql)
+
+
+#: Record types with documents in the index.
+INDEXED_TYPES = ("person", "case")
+
+_local = threading.local()
+
+
+def queue_open() -> int:
+    """For the queue triggers: 0 while a bulk write indexes its new rows itself (see :func:`direct`)."""
+    return 0 if getattr(_local, "direct", False) else 1
+
+
+@contextmanager
+def direct() -> Iterator[None]:
+    """New persons and cases written inside are indexed by :func:`index_new`, not through the queue."""
+    _local.direct = True
+    try:
+        yield
+    finally:
+        _local.direct = False
+
+
+def _text(value: Any) -> str | None:
+    return None if value is None else str(value)
+
+
+def person_document(row: Mapping[str, Any]) -> tuple[str, str, str, str]:
+    """The four columns of a person's document from a row of field values (as the SQL functions make them)."""
+    names = tuple(row.get(k) or None for k in _NAME_FIELDS)
+    return (
+        spell_doc(*names),
+        skel_doc(*names),
+        group_doc(row.get("given_name"), row.get("given_name_cyr"), row.get("birth_place")),
+        ids_doc(
+            _text(row.get("birth_date")),
+            row.get("phone"),
+            row.get("jobcenter_customer_no"),
+            row.get("bg_number"),
+            row.get("abh_file_no"),
+        ),
+    )
+
+
+def index_new(db: Any, record_type: str, rows: list[Mapping[str, Any]]) -> None:
+    """Index persons or cases just created by a bulk write (one statement per table, not one per row)."""
+    if record_type == "person":
+        live = [r for r in rows if not r.get("deleted")]
+        mapping = [(r["id"], r["id"]) for r in live]
+        documents = [(r["id"], *person_document(r)) for r in live]
+    elif record_type == "case":
+        live = [r for r in rows if r.get("reference") and r.get("person") and not r.get("deleted")]
+        mapping = [(r["id"], r["person"]) for r in live]
+        documents = [(r["id"], "", "", "", reference_doc(r["reference"])) for r in live]
+    else:
+        return
+    cursor = db.cursor()
+    cursor.executemany("INSERT INTO search_map (record_id, person_id) VALUES (?, ?)", mapping)
+    cursor.executemany(
+        "INSERT INTO person_search (rowid, spell, skel, grp, ids) "
+        "VALUES ((SELECT doc FROM search_map WHERE record_id = ?), ?, ?, ?, ?)",
+        documents,
+    )
 
 
 def _safe(function: Callable[..., str]) -> Callable[..., str]:
@@ -102,8 +212,8 @@ def _safe(function: Callable[..., str]) -> Callable[..., str]:
 
     def call(*args: Any) -> str:
         try:
-            return function(*(a if a is None or isinstance(a, str) else str(a) for a in args))
-        except Exception:
+            return function(*args)
+        except Exception:  # a broken index entry must not lose the person's data
             return ""
 
     return call
@@ -114,5 +224,6 @@ SQL_FUNCTIONS: dict[str, tuple[int, Callable[..., str]]] = {
     "bg_search_spell": (6, _safe(spell_doc)),
     "bg_search_skel": (6, _safe(skel_doc)),
     "bg_search_groups": (3, _safe(group_doc)),
-    "bg_search_ids": (6, _safe(ids_doc)),
+    "bg_search_ids": (5, _safe(ids_doc)),
+    "bg_search_reference": (1, _safe(reference_doc)),
 }

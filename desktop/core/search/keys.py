@@ -120,6 +120,8 @@ _CHUNKS: dict[str, tuple[str, ...]] = {
 }
 _LONGEST = max(len(c) for c in _CHUNKS)
 
+_MARKS = re.compile("[\u0300-\u036f]")
+_NO_APOSTROPHES = str.maketrans("", "", APOSTROPHES)
 _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
 _DOUBLES = re.compile(r"(.)\1+")
 # The glide before "e" at the start of a word or after a vowel: Russian Елена is Yelena, Jelena or Elena.
@@ -130,19 +132,23 @@ def has_cyrillic(text: str) -> bool:
     return any("\u0400" <= ch <= "\u04ff" for ch in text)
 
 
+@lru_cache(maxsize=65536)
 def plain(text: str) -> str:
     """Lower case, apostrophes inside words removed, Unicode composed; the form exact matches compare."""
     text = unicodedata.normalize("NFC", text).casefold()
     if not text.isascii():  # marks that compose with nothing (ISO 9 g̀) would split a word
-        text = "".join(ch for ch in text if not unicodedata.combining(ch))
-    for mark in APOSTROPHES:
-        text = text.replace(mark, "")
-    return text
+        text = _MARKS.sub("", text)
+    return text.translate(_NO_APOSTROPHES)
+
+
+@lru_cache(maxsize=65536)
+def _words(text: str) -> tuple[str, ...]:
+    return tuple(_WORD.findall(plain(text)))
 
 
 def words(text: str) -> list[str]:
     """The words of ``text`` in :func:`plain` form (hyphens, spaces and punctuation separate words)."""
-    return _WORD.findall(plain(text))
+    return list(_words(text))
 
 
 def _collapse(key: str) -> str:
@@ -209,6 +215,7 @@ def latin_keys(word: str, prefix: bool = False) -> tuple[str, ...]:
     return tuple(keys)
 
 
+@lru_cache(maxsize=65536)
 def word_keys(word: str, prefix: bool = False) -> tuple[str, ...]:
     """The keys of one word in either script."""
     if has_cyrillic(word):

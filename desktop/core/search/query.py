@@ -29,11 +29,9 @@ from desktop.core.people import PersonRow
 from desktop.core.search import index, variants
 from desktop.core.search.keys import has_cyrillic, plain, word_keys, words
 from desktop.core.store import db as store_db
-from desktop.i18n import N_
 
 EXACT, SPELLING, PREFIX, FUZZY = range(4)
 TIER_KEYS = {EXACT: "exact", SPELLING: "spelling", PREFIX: "prefix", FUZZY: "fuzzy"}
-TIER_NAMES = {EXACT: N_("exact"), SPELLING: N_("other spelling"), PREFIX: N_("beginning"), FUZZY: N_("similar")}
 
 #: Below this many hits the similar-spelling tier is tried too.
 FUZZY_BELOW = 20
@@ -65,16 +63,26 @@ class Query:
     words: list[Word]
     numbers: list[str]
     whole: str = ""  # the whole text as one identifier ("AZ 55/123"), when it has digits and spaces
+    fuzzy_terms: dict[str, list[str]] | None = None  # similar keys in the index, looked up when needed
 
     def empty(self) -> bool:
         return not self.words and not self.numbers
 
 
-@dataclass(frozen=True)
+@dataclass
 class Hit:
+    """One person found, the tier that found them, and (worked out when first shown) what matched."""
+
     row: PersonRow
     tier: int
-    matched: str
+    found: str | None = None
+    context: tuple[Query, tuple[Any, ...]] | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def matched(self) -> str:
+        if self.found is None:
+            self.found = _matched(self.context[0], self.tier, self.context[1]) if self.context else ""
+        return self.found
 
 
 @dataclass
@@ -124,7 +132,7 @@ def parse(text: str) -> Query:
     for chunk in text.split():
         if any(ch.isdigit() for ch in chunk):
             term = number_term(chunk)
-            if term:
+            if term and len(term) >= 3:  # one or two digits would match a large part of everyone
                 numbers.append(term)
         else:
             name_words.extend(words(chunk))
@@ -209,6 +217,11 @@ def _fuzzy_terms(query: Query) -> dict[str, list[str]]:
     return out
 
 
+#: How many index documents one tier reads at most, per result still wanted; a tier with more matches
+#: (a one-letter query) shows an alphabetical selection and says the list is not complete.
+READ_FACTOR = 2
+
+
 def search(text: str, limit: int = 200) -> Results:
     """People matching ``text``, best first; an empty text lists everyone alphabetically."""
     query = parse(text)
@@ -216,33 +229,47 @@ def search(text: str, limit: int = 200) -> Results:
         rows = people.page_people(limit=limit + 1)
         return Results([Hit(r, EXACT, "") for r in rows[:limit]], len(rows) <= limit)
     db = store_db.current().db
+    index.flush_queue(db)
     hits: list[Hit] = []
     seen: set[str] = set()
     earlier: list[str] = []
-    fuzzy_terms: dict[str, list[str]] = {}
+    complete = True
     tiers = [EXACT, SPELLING, PREFIX, FUZZY] if query.words else [SPELLING]
     for tier in tiers:
         if tier == FUZZY:
             if len(hits) >= FUZZY_BELOW:
                 break
-            fuzzy_terms = _fuzzy_terms(query)
-        expression = _expression(query, tier, fuzzy_terms)
+            query.fuzzy_terms = _fuzzy_terms(query)
+        expression = _expression(query, tier, query.fuzzy_terms or {})
         if not expression:
             continue
         match = expression if not earlier else f"({expression}) NOT ({' OR '.join(earlier)})"
         earlier.append(f"({expression})")
-        sql = (
-            f"SELECT {_HIT_COLUMNS} FROM person_search s JOIN search_map m ON m.doc = s.rowid "
-            "JOIN person p ON p.id = m.person_id WHERE person_search MATCH ? ORDER BY p.sort_key, p.id LIMIT ?"
-        )
-        for r in db.execute_sql(sql, (match, limit - len(hits) + 1)).fetchall():
+        wanted = limit - len(hits)
+        cap = wanted * READ_FACTOR + 10
+        docs = [
+            r[0]
+            for r in db.execute_sql("SELECT rowid FROM person_search WHERE person_search MATCH ? LIMIT ?", (match, cap))
+        ]
+        if not docs:
+            continue
+        complete = complete and len(docs) < cap
+        marks = ",".join("?" * len(docs))
+        rows = db.execute_sql(
+            f"SELECT DISTINCT {_HIT_COLUMNS} FROM search_map m JOIN person p ON p.id = m.person_id "
+            f"WHERE m.doc IN ({marks}) AND p.deleted = 0 ORDER BY p.sort_key, p.id",
+            docs,
+        ).fetchall()
+        for r in rows:
             if r[0] in seen:
                 continue
             if len(hits) == limit:
                 return Results(hits, False)
             seen.add(r[0])
-            hits.append(Hit(people.row_from(r[:9]), tier, _matched(query, tier, r)))
-    return Results(hits, True)
+            hits.append(Hit(people.row_from(r[:9]), tier, None, (query, r)))
+        if not complete:
+            break
+    return Results(hits, complete)
 
 
 def _word_matches(word: Word, stored: str, tier: int, fuzzy_terms: dict[str, list[str]]) -> bool:
@@ -268,7 +295,7 @@ def _matched(query: Query, tier: int, r: tuple[Any, ...]) -> str:
     family, given, family_cyr, given_cyr, patronymic, place = r[2], r[3], r[4], r[5], r[9], r[10]
     fields = (family, given, family_cyr, given_cyr, patronymic, place)
     found: list[str] = []
-    fuzzy_terms = _fuzzy_terms(query) if tier == FUZZY else {}
+    fuzzy_terms = query.fuzzy_terms or {}
     for word in query.words:
         for value in fields:
             if value and _word_matches(word, value, tier, fuzzy_terms):
@@ -282,7 +309,7 @@ def _matched(query: Query, tier: int, r: tuple[Any, ...]) -> str:
 
 def _number_matched(number: str, r: tuple[Any, ...]) -> str:
     birth, phone, identifiers = r[6], r[8], (r[11], r[12], r[13])
-    if birth and any(t.startswith(number) for t in index.ids_doc(birth, None, None, None, None, None).split()):
+    if birth and any(t.startswith(number) for t in index.ids_doc(birth, None, None, None, None).split()):
         return i18n.fmt_date(dt.date.fromisoformat(birth))
     if phone and any(t.startswith(number) for t in index.phone_digits(phone)):
         return str(phone)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import bisect
 import json
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 
 from desktop import paths
 from desktop.core.search.keys import word_keys, words
@@ -74,19 +74,29 @@ def tables() -> tuple[Table, Table]:
     return given, places
 
 
-def given_groups(name: str) -> set[str]:
-    """Groups of each word of a given name ("Anna-Maria" belongs to both groups)."""
+@lru_cache(maxsize=16384)
+def _given_groups(name: str) -> frozenset[str]:
     table = tables()[0]
-    return {g for w in words(name) for g in table.groups(word_keys(w))}
+    return frozenset(g for w in words(name) for g in table.groups(word_keys(w)))
 
 
-def place_groups(place: str) -> set[str]:
-    """Groups of a place name, taken as a whole ("Біла Церква") and word by word."""
+@lru_cache(maxsize=4096)
+def _place_groups(place: str) -> frozenset[str]:
     table = tables()[1]
     out = table.groups(form_keys(place))
     for w in words(place):
         out |= table.groups(word_keys(w))
-    return out
+    return frozenset(out)
+
+
+def given_groups(name: str) -> set[str]:
+    """Groups of each word of a given name ("Anna-Maria" belongs to both groups)."""
+    return set(_given_groups(name))
+
+
+def place_groups(place: str) -> set[str]:
+    """Groups of a place name, taken as a whole ("Біла Церква") and word by word."""
+    return set(_place_groups(place))
 
 
 def group_name(token: str) -> str:

@@ -18,6 +18,7 @@ from typing import Any, TypeVar
 import peewee as pw
 
 from desktop.core import ids
+from desktop.core.search import index as search_index
 from desktop.core.store import db as store_db
 from desktop.core.store.hlc import physical_ms
 from desktop.core.store.models import Change, Peer, Travelling
@@ -130,7 +131,13 @@ def bulk_create(model: type[Travelling], rows: Sequence[Mapping[str, Any]], chun
     record_type = model.record_type
     created: list[str] = []
     cursor = store.db.cursor()
-    with store.db.atomic("IMMEDIATE"), store_db.guard_open(), store_db.bulk_cache(len(rows)):
+    indexed: list[dict[str, Any]] | None = [] if record_type in search_index.INDEXED_TYPES else None
+    with (
+        store.db.atomic("IMMEDIATE"),
+        store_db.guard_open(),
+        store_db.bulk_cache(len(rows)),
+        search_index.direct(),
+    ):
         device, author = peer_id(store.device_id), peer_id(store.volunteer_id)
         for start in range(0, len(rows), chunk):
             row_params, change_params = [], []
@@ -174,8 +181,13 @@ def bulk_create(model: type[Travelling], rows: Sequence[Mapping[str, Any]], chun
                         )
                     )
                 created.append(record_id)
+                if indexed is not None:
+                    indexed.append(row)
             cursor.executemany(insert_row, row_params)
             cursor.executemany(_INSERT_CHANGE, change_params)
+            if indexed:
+                search_index.index_new(store.db, record_type, indexed)
+                indexed.clear()
     return created
 
 
@@ -235,6 +247,7 @@ def update(model: type[T], record_id: str, values: Mapping[str, Any] | None = No
                 for name, value in changed.items()
             ],
         )
+        search_index.flush_queue(store.db)
     return list(changed)
 
 

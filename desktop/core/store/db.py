@@ -135,6 +135,7 @@ class ProfileDatabase(SqlCipherDatabase):
             conn.create_function("bg_erasure_open", 0, lambda: int(erasure_open()))
             for name, (n_args, function) in search_index.SQL_FUNCTIONS.items():
                 conn.create_function(name, n_args, function, deterministic=True)
+            conn.create_function("bg_search_queue_open", 0, search_index.queue_open)
             self._add_conn_hooks(conn)
         except BaseException:
             conn.close()
@@ -219,6 +220,7 @@ def _bind(profile: Path, key: bytes, salt: bytes) -> Store:
     database.connect()
     try:
         migrations.migrate(database)
+        search_index.flush_queue(database)  # records a migration queued for the search index
     except Exception:
         database.close()
         raise

@@ -215,65 +215,46 @@ def _v4(db: pw.Database) -> None:
         db.execute_sql(sql)
 
 
-_SEARCH_SOURCE = """
-    SELECT p.id AS person_id,
-        bg_search_spell(p.family_name, p.given_name, p.family_name_cyr, p.given_name_cyr, p.patronymic,
-                        p.birth_place) AS spell,
-        bg_search_skel(p.family_name, p.given_name, p.family_name_cyr, p.given_name_cyr, p.patronymic,
-                       p.birth_place) AS skel,
-        bg_search_groups(p.given_name, p.given_name_cyr, p.birth_place) AS grp,
-        bg_search_ids(p.birth_date, p.phone, p.jobcenter_customer_no, p.bg_number, p.abh_file_no,
-                      (SELECT group_concat(c.reference, char(31)) FROM "case" c
-                       WHERE c.person_id = p.id AND c.deleted = 0 AND c.reference != '')) AS ids
-    FROM person p WHERE p.deleted = 0"""
-
-
-def _search_refresh(person: str) -> str:
-    """Statements (for a trigger body) that re-index the person whose id is the SQL expression ``person``."""
-    return (
-        f"INSERT OR IGNORE INTO search_map (person_id) SELECT {person} WHERE {person} IS NOT NULL; "
-        f"DELETE FROM person_search WHERE rowid = (SELECT doc FROM search_map WHERE person_id = {person}); "
-        "INSERT INTO person_search (rowid, spell, skel, grp, ids) "
-        "SELECT m.doc, s.spell, s.skel, s.grp, s.ids FROM search_source s "
-        f"JOIN search_map m ON m.person_id = s.person_id WHERE s.person_id = {person};"
-    )
-
-
 def _v5(db: pw.Database) -> None:
-    """Full-text search over people in every spelling, kept by triggers in the writing transaction.
+    """Full-text search over people in every spelling, kept current in the writing transaction.
 
-    ``search_map`` gives each person a stable integer document number (a rowid of a table without an
-    INTEGER PRIMARY KEY may change on VACUUM). The index is filled here for existing profiles. Also: the
-    person a merged record was merged into, and an index for duplicate checks by birth date.
+    ``person_search`` (FTS5) holds one document per person (names, their keys, name groups, birth date,
+    phone, identifiers) and one per case with a reference (Aktenzeichen). ``search_map`` gives each document
+    a stable number (a rowid of a table without an INTEGER PRIMARY KEY may change on VACUUM) and the person
+    it finds. Triggers put every changed person and case into ``search_queue``; the change-log writer
+    re-indexes the queue with a few set-wise statements before its transaction commits (FTS5 writes from
+    inside a trigger would flush the index once per row, four times slower). For existing profiles every
+    person and case is queued here, and the index is built when the store opens, right after migrating.
+    Also: the person a merged record was merged into, and an index for duplicate checks.
     """
     person_columns = (
         "family_name, given_name, family_name_cyr, given_name_cyr, patronymic, birth_place, birth_date, phone, "
         "jobcenter_customer_no, bg_number, abh_file_no, deleted"
     )
-    for sql in (
+    statements = [
         "ALTER TABLE person ADD COLUMN merged_into TEXT NOT NULL DEFAULT ''",
         "CREATE INDEX person_birth_date ON person (birth_date)",
-        "CREATE TABLE search_map (doc INTEGER PRIMARY KEY, person_id TEXT NOT NULL UNIQUE)",
+        "CREATE TABLE search_map (doc INTEGER PRIMARY KEY, record_id TEXT NOT NULL UNIQUE, person_id TEXT NOT NULL)",
+        "CREATE TABLE search_queue (record_id TEXT PRIMARY KEY, kind TEXT NOT NULL) WITHOUT ROWID",
         "CREATE VIRTUAL TABLE person_search USING fts5(spell, skel, grp, ids, content='', contentless_delete=1, "
-        "prefix='1 2 3', tokenize='unicode61 remove_diacritics 0', detail='column')",
+        "prefix='2 3', tokenize='unicode61 remove_diacritics 0', detail='column')",
         "CREATE VIRTUAL TABLE person_search_terms USING fts5vocab(person_search, 'col')",
-        f"CREATE VIEW search_source AS {_SEARCH_SOURCE}",
-        f"CREATE TRIGGER search_person_insert AFTER INSERT ON person BEGIN {_search_refresh('NEW.id')} END",
-        f"CREATE TRIGGER search_person_update AFTER UPDATE OF {person_columns} ON person "
-        f"BEGIN {_search_refresh('NEW.id')} END",
-        "CREATE TRIGGER search_person_delete AFTER DELETE ON person BEGIN "
-        "DELETE FROM person_search WHERE rowid = (SELECT doc FROM search_map WHERE person_id = OLD.id); "
-        "DELETE FROM search_map WHERE person_id = OLD.id; END",
-        """CREATE TRIGGER search_case_insert AFTER INSERT ON "case" WHEN NEW.reference != '' """
-        f"BEGIN {_search_refresh('NEW.person_id')} END",
-        """CREATE TRIGGER search_case_update AFTER UPDATE OF reference, person_id, deleted ON "case" """
-        f"BEGIN {_search_refresh('OLD.person_id')} {_search_refresh('NEW.person_id')} END",
-        """CREATE TRIGGER search_case_delete AFTER DELETE ON "case" """
-        f"BEGIN {_search_refresh('OLD.person_id')} END",
-        "INSERT INTO search_map (person_id) SELECT id FROM person ORDER BY sort_key",
-        "INSERT INTO person_search (rowid, spell, skel, grp, ids) "
-        "SELECT m.doc, s.spell, s.skel, s.grp, s.ids FROM search_source s JOIN search_map m USING (person_id)",
+    ]
+    for table, kind, columns in (
+        ("person", "person", person_columns),
+        ("case", "case", "reference, person_id, deleted"),
     ):
+        for event, row, of in (("INSERT", "NEW", ""), ("UPDATE", "NEW", f" OF {columns}"), ("DELETE", "OLD", "")):
+            statements.append(
+                f'CREATE TRIGGER search_{kind}_{event.lower()} AFTER {event}{of} ON "{table}" '
+                f"WHEN bg_search_queue_open() BEGIN "
+                f"INSERT OR IGNORE INTO search_queue (record_id, kind) VALUES ({row}.id, '{kind}'); END"
+            )
+    statements += [
+        "INSERT INTO search_queue (record_id, kind) SELECT id, 'person' FROM person",
+        """INSERT INTO search_queue (record_id, kind) SELECT id, 'case' FROM "case" WHERE reference != ''""",
+    ]
+    for sql in statements:
         db.execute_sql(sql)
 
 

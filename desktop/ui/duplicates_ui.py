@@ -1,0 +1,195 @@
+"""Duplicate warnings when a person is entered, and Tools > Find duplicates with merging."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDialog,
+    QDialogButtonBox,
+    QHBoxLayout,
+    QLabel,
+    QMessageBox,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop import i18n
+from desktop.core.people import PersonRow
+from desktop.core.search import duplicates
+from desktop.core.store.models import person_name
+from desktop.i18n import _
+from desktop.ui.common import Retranslatable
+from desktop.ui.worker import run_in_background
+
+OPEN, MERGE, NEW, CANCEL = "open", "merge", "new", "cancel"
+
+
+def describe(row: PersonRow) -> str:
+    """'KOVALENKO, OLENA (Коваленко Олена), 12.03.1985'."""
+    name = person_name(row.family_name, row.given_name, row.family_name_cyr, row.given_name_cyr)
+    cyrillic = " ".join(p for p in (row.family_name_cyr, row.given_name_cyr) if p)
+    if cyrillic and row.family_name:
+        name += f" ({cyrillic})"
+    return f"{name}, {i18n.fmt_date(row.birth_date)}" if row.birth_date else name
+
+
+def ask_about_duplicates(parent: QWidget | None, found: list[PersonRow]) -> tuple[str, str | None]:
+    """Tell the user who already exists; returns (OPEN | MERGE | NEW | CANCEL, the existing person's id)."""
+    box = QMessageBox(parent)
+    box.setIcon(QMessageBox.Icon.Warning)
+    box.setWindowTitle(_("This person may already exist"))
+    box.setText(
+        i18n.ngettext(
+            "A person with the same date of birth and a matching name (in some spelling) already exists:",
+            "People with the same date of birth and a matching name (in some spelling) already exist:",
+            len(found),
+        )
+        + "\n\n"
+        + "\n".join(describe(r) for r in found)
+    )
+    box.setInformativeText(_("Open the existing record, merge what you entered into it, or save a new person anyway?"))
+    open_button = box.addButton(_("Open existing"), QMessageBox.ButtonRole.AcceptRole)
+    merge_button = box.addButton(_("Merge into existing"), QMessageBox.ButtonRole.AcceptRole)
+    new_button = box.addButton(_("Save as new person"), QMessageBox.ButtonRole.DestructiveRole)
+    box.addButton(QMessageBox.StandardButton.Cancel)
+    box.setDefaultButton(open_button)
+    box.exec()
+    clicked = box.clickedButton()
+    choice = {open_button: OPEN, merge_button: MERGE, new_button: NEW}.get(clicked, CANCEL)
+    return choice, found[0].id
+
+
+def ask_which_to_keep(parent: QWidget | None, first: PersonRow, second: PersonRow) -> str | None:
+    """Which record of a pair to keep when merging (the other is merged into it), or None."""
+    box = QMessageBox(parent)
+    box.setIcon(QMessageBox.Icon.Question)
+    box.setWindowTitle(_("Merge two records"))
+    box.setText(
+        _(
+            "Merge these two records of one person? The kept record gets the other's cases, documents, "
+            "appointments, tasks and notes, and its empty fields are filled in from the other."
+        )
+        + f"\n\n1: {describe(first)}\n2: {describe(second)}"
+    )
+    keep_first = box.addButton(_("Keep 1"), QMessageBox.ButtonRole.AcceptRole)
+    keep_second = box.addButton(_("Keep 2"), QMessageBox.ButtonRole.AcceptRole)
+    box.addButton(QMessageBox.StandardButton.Cancel)
+    box.exec()
+    return {keep_first: first.id, keep_second: second.id}.get(box.clickedButton())
+
+
+class DuplicatesDialog(Retranslatable, QDialog):
+    """Likely pairs of records of one person, with Open and Merge."""
+
+    changed = Signal()
+    open_requested = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setMinimumSize(820, 420)
+        self.pairs: list[duplicates.Pair] = []
+        self.status = QLabel()
+        self.table = QTableWidget(0, 3)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.verticalHeader().setVisible(False)
+        self.table.horizontalHeader().setStretchLastSection(False)
+        self.open_first = QPushButton()
+        self.open_second = QPushButton()
+        self.merge_button = QPushButton()
+        self.open_first.clicked.connect(lambda: self._open(0))
+        self.open_second.clicked.connect(lambda: self._open(1))
+        self.merge_button.clicked.connect(self.merge_selected)
+        buttons = QHBoxLayout()
+        for button in (self.open_first, self.open_second, self.merge_button):
+            buttons.addWidget(button)
+        buttons.addStretch(1)
+        self.close_box = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        self.close_box.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.status)
+        layout.addWidget(self.table, 1)
+        layout.addLayout(buttons)
+        layout.addWidget(self.close_box)
+        self.retranslate_ui()
+        self.search()
+
+    def retranslate_ui(self) -> None:
+        self.setWindowTitle(_("Find duplicates"))
+        self.table.setHorizontalHeaderLabels([_("Record 1"), _("Record 2"), _("Date of birth")])
+        self.table.setAccessibleName(_("Likely duplicate pairs"))
+        self.open_first.setText(_("Open record &1"))
+        self.open_second.setText(_("Open record &2"))
+        self.merge_button.setText(_("&Merge…"))
+        self._show_status()
+
+    def search(self) -> None:
+        """Look for pairs in the background; the list fills in when done."""
+        self.status.setText(_("Looking for people entered twice…"))
+        self._set_buttons(False)
+        run_in_background(duplicates.find_duplicates, self._found, self._failed, self)
+
+    def _found(self, pairs: list[duplicates.Pair]) -> None:
+        self.pairs = pairs
+        self.table.setRowCount(len(pairs))
+        for i, pair in enumerate(pairs):
+            for column, text in enumerate((describe(pair.first), describe(pair.second), "")):
+                self.table.setItem(i, column, QTableWidgetItem(text))
+            born = QTableWidgetItem(i18n.fmt_date(pair.first.birth_date))
+            born.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            self.table.setItem(i, 2, born)
+        self.table.resizeColumnsToContents()
+        if pairs:
+            self.table.selectRow(0)
+        self._set_buttons(bool(pairs))
+        self._show_status()
+
+    def _failed(self, exc: Exception) -> None:
+        self.status.setText(_("Could not look for duplicates ({kind}).").format(kind=type(exc).__name__))
+
+    def _show_status(self) -> None:
+        if not hasattr(self, "pairs"):
+            return
+        n = len(self.pairs)
+        self.status.setText(
+            i18n.ngettext(
+                "{n} likely pair: same date of birth, matching name in some spelling.",
+                "{n} likely pairs: same date of birth, matching name in some spelling.",
+                n,
+            ).format(n=n)
+            if n
+            else _("No likely duplicates found.")
+        )
+
+    def _set_buttons(self, enabled: bool) -> None:
+        for button in (self.open_first, self.open_second, self.merge_button):
+            button.setEnabled(enabled)
+
+    def selected(self) -> duplicates.Pair | None:
+        row = self.table.currentRow()
+        return self.pairs[row] if 0 <= row < len(self.pairs) else None
+
+    def _open(self, which: int) -> None:
+        pair = self.selected()
+        if pair:
+            self.open_requested.emit((pair.first, pair.second)[which].id)
+
+    def merge_selected(self) -> None:
+        pair = self.selected()
+        if pair is None:
+            return
+        keep = ask_which_to_keep(self, pair.first, pair.second)
+        if keep is None:
+            return
+        drop = pair.second.id if keep == pair.first.id else pair.first.id
+        duplicates.merge_people(keep, drop)
+        row = self.table.currentRow()
+        self.table.removeRow(row)
+        self.pairs = [p for p in self.pairs if drop not in (p.first.id, p.second.id)]
+        self._found(self.pairs)
+        self.changed.emit()
