@@ -45,6 +45,12 @@ def main() -> None:
         items = cases.checklist(case.id)
         for item in items[:2]:
             cases.update_checklist_item(item.id, {"have": True, "copied": True, "submitted_how": "in_person"})
+        # Someone typed as a German letter spells them: the search finds the passport and Cyrillic record.
+        from desktop.core.search.translit import transliterate
+        from desktop.core.store.models import Person
+
+        sample = Person.select().where(Person.family_name_cyr != "").order_by(Person.sort_key).first()
+        typed = transliterate(f"{sample.given_name_cyr} {sample.family_name_cyr[:5]}", "german")
         for lang in ("uk", "de"):
             apply_language(lang)
             window = MainWindow()
@@ -55,6 +61,12 @@ def main() -> None:
                 for _round in range(5):
                     app.processEvents()
                 window.grab().save(str(OUT / f"{name}_{lang}.png"))
+            window.show_area(1)
+            window.people.search_field.setText(typed)
+            for _round in range(5):
+                app.processEvents()
+            window.grab().save(str(OUT / f"search_{lang}.png"))
+            window.people.search_field.clear()
             editor = CaseEditor(Case.get_by_id(case.id), parent=window)
             editor.resize(860, 720)
             editor.show()

@@ -7,7 +7,7 @@ import sys
 from PySide6.QtWidgets import QLabel, QTreeWidgetItem
 
 
-def test_void_calls_keep_the_reference_count_of_none(qapp) -> None:  # noqa: ANN001
+def test_void_calls_keep_the_reference_count_of_none(qapp) -> None:
     item, label = QTreeWidgetItem(["a"]), QLabel()
     before = sys.getrefcount(None)
     for _ in range(500):

@@ -174,7 +174,9 @@ def test_duplicates_are_found_across_spellings_but_not_between_look_alikes(store
         _person("Bondarenko", second)
     pairs = duplicates.find_duplicates()
     assert [{p.first.id, p.second.id} for p in pairs] == [{a.id, b.id}]
-    found = duplicates.candidates({"family_name_cyr": "Коваленко", "given_name_cyr": "Елена", "birth_date": "1980-05-01"})
+    found = duplicates.candidates(
+        {"family_name_cyr": "Коваленко", "given_name_cyr": "Елена", "birth_date": "1980-05-01"}
+    )
     assert {r.id for r in found} == {a.id, b.id}
     assert duplicates.candidates({"family_name": "Kovalenko", "given_name": "Olena"}) == []
 
@@ -195,3 +197,22 @@ def test_merging_moves_everything_and_travels_in_the_change_log(store: store_db.
     assert _ids("Jelena Kowalenko") == [keep.id]
     assert _ids("+49 151 2222222") == []  # the merged record is no longer in the index
     assert integrity.check() == []
+
+
+def test_the_index_kept_while_writing_equals_one_built_from_scratch(store: store_db.Store) -> None:
+    from desktop.core import demo
+    from desktop.core.search import index
+
+    demo.generate(80, seed=9)  # bulk writes index their rows directly
+    some = list(Person.select().where(~Person.deleted).order_by(Person.sort_key).limit(12))
+    people.update_person(some[0].id, {"family_name_cyr": "Згурська", "phone": "+380 67 1234567"})
+    changelog.delete(Person, some[1].id)
+    duplicates.merge_people(some[2].id, some[3].id)
+    queries = [p.family_name for p in some] + [p.given_name_cyr for p in some] + ["Zghurska", "067 123", "Ol", "k"]
+    before = {q: [(h.row.id, h.tier) for h in query.search(q).hits] for q in queries}
+    assert integrity.check() == []
+    index.rebuild(store.db)
+    after = {q: [(h.row.id, h.tier) for h in query.search(q).hits] for q in queries}
+    assert after == before
+    store.db.execute_sql("DELETE FROM search_map WHERE record_id = ?", (some[4].id,))
+    assert [p.what for p in integrity.check()] == ["people missing from the index: 1"]

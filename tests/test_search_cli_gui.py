@@ -85,9 +85,7 @@ def test_import_warns_about_people_already_here(
     store: store_db.Store, tmp_path: Path, choice: str, people_after: int
 ) -> None:
     here = people.create_person({"family_name_cyr": "Коваленко", "given_name_cyr": "Олена", "birth_date": "1985-03-12"})
-    plan = importer.plan_import(
-        _sheet(tmp_path, "Kowalenko,Jelena,12.03.1985\nKovalenko,Oleksandra,12.03.1985\n")
-    )
+    plan = importer.plan_import(_sheet(tmp_path, "Kowalenko,Jelena,12.03.1985\nKovalenko,Oleksandra,12.03.1985\n"))
     [likely] = importer.likely_duplicates(plan)
     assert likely.line == 2 and [p.id for p in likely.existing] == [here.id]
     assert "Line 2 may be someone already here" in str(likely)
@@ -98,7 +96,9 @@ def test_import_warns_about_people_already_here(
 
 
 def test_people_list_searches_as_you_type(qtbot, store: store_db.Store) -> None:
-    olena = people.create_person({"family_name_cyr": "Коваленко", "given_name_cyr": "Олена", "birth_date": "1985-03-12"})
+    olena = people.create_person(
+        {"family_name_cyr": "Коваленко", "given_name_cyr": "Олена", "birth_date": "1985-03-12"}
+    )
     people.create_person({"family_name_cyr": "Бондар", "given_name_cyr": "Іван"})
     view = PeopleView()
     qtbot.addWidget(view)
@@ -175,3 +175,33 @@ def test_find_duplicates_dialog_merges_a_pair(qtbot, store: store_db.Store, monk
         dialog.merge_button.click()
     assert dialog.table.rowCount() == 0 and Person.get_by_id(b.id).merged_into == a.id
     assert dialog.status.text() == "No likely duplicates found."
+
+
+def test_every_list_narrows_to_the_people_found(qtbot, store: store_db.Store) -> None:
+    import datetime as dt
+
+    from desktop.core import appointments, cases, tasks
+
+    olena = people.create_person({"family_name_cyr": "Коваленко", "given_name_cyr": "Олена"})
+    ivan = people.create_person({"family_name_cyr": "Бондар", "given_name_cyr": "Іван"})
+    soon = dt.datetime.now().replace(microsecond=0, second=0) + dt.timedelta(days=1)
+    for person in (olena, ivan):
+        case = cases.create_case({"person": person.id, "case_type": "anmeldung"})
+        appointments.create_appointment({"person": person.id, "case": case.id, "starts_at": soon, "office": "Amt"})
+        tasks.create_task({"title": "Kopien", "case": case.id, "due_date": dt.date.today()})
+    window = MainWindow()
+    qtbot.addWidget(window)
+    window.show()
+    for area, view in ((3, window.cases), (4, window.appointments), (5, window.tasks)):
+        window.show_area(area - 1)
+        before = view.model.total
+        window.act_find.trigger()
+        assert view.search_field.hasFocus() or window.stack.currentWidget() is view
+        type_text(view.search_field, "Jelena Kowalenko")
+        assert 0 < view.model.total < before, view
+        assert view.model.rowCount() == view.model.total == 1
+        view.search_field.clear()
+        assert view.model.total == before
+        view.search_field.setText("Nobody Zzzq")
+        assert view.model.total == 0 and view.model.rowCount() == 0
+        view.search_field.clear()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -12,6 +12,7 @@ from typing import Any
 from desktop import paths
 from desktop.core import ids
 from desktop.core.errors import ValidationError
+from desktop.core.people import of_people
 from desktop.core.store import changelog
 from desktop.core.store.models import Appointment, Person, Volunteer, person_name
 from desktop.i18n import _
@@ -173,13 +174,22 @@ def _row(r: tuple[Any, ...]) -> AppointmentRow:
 
 
 def page_appointments(
-    after: tuple[str, str] | None = None, limit: int = 200, *, upcoming: bool = True, now: dt.datetime | None = None
+    after: tuple[str, str] | None = None,
+    limit: int = 200,
+    *,
+    upcoming: bool = True,
+    now: dt.datetime | None = None,
+    people: Sequence[str] | None = None,
 ) -> list[AppointmentRow]:
     """Appointments in time order (upcoming from now, or past ones newest first), page by page."""
     now = now or dt.datetime.now()
     cutoff = now.replace(hour=0, minute=0, second=0, microsecond=0).isoformat(sep=" ")
     where = ["a.deleted = 0", "a.starts_at >= ?" if upcoming else "a.starts_at < ?"]
     params: list[Any] = [cutoff]
+    condition, people_params = of_people("a.person_id", "a.case_id", people)
+    if condition:
+        where.append(condition)
+        params += people_params
     if after is not None:
         where.append("(a.starts_at, a.id) > (?, ?)" if upcoming else "(a.starts_at, a.id) < (?, ?)")
         params += list(after)
@@ -219,10 +229,14 @@ def count_between(start: dt.datetime, end: dt.datetime) -> int:
     )
 
 
-def count_upcoming(now: dt.datetime | None = None) -> int:
+def count_upcoming(now: dt.datetime | None = None, people: Sequence[str] | None = None, *, past: bool = False) -> int:
+    """Appointments from today on (before today with ``past``), of these people only when given."""
     now = now or dt.datetime.now()
-    cutoff = now.replace(hour=0, minute=0, second=0, microsecond=0)
-    return int(Appointment.select().where(~Appointment.deleted & (Appointment.starts_at >= cutoff)).count())
+    cutoff = now.replace(hour=0, minute=0, second=0, microsecond=0).isoformat(sep=" ")
+    condition, params = of_people("person_id", "case_id", people)
+    where = "deleted = 0 AND starts_at " + ("< ?" if past else ">= ?") + (f" AND {condition}" if condition else "")
+    sql = f"SELECT count(*) FROM appointment WHERE {where}"
+    return int(Appointment._meta.database.execute_sql(sql, [cutoff, *params]).fetchone()[0])
 
 
 def person_label(person_id: str | None) -> str:

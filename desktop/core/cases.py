@@ -5,13 +5,14 @@ from __future__ import annotations
 import datetime as dt
 import json
 import secrets
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
 from desktop import paths
 from desktop.core.errors import ValidationError
+from desktop.core.people import of_people
 from desktop.core.store import changelog
 from desktop.core.store.models import Case, CaseVolunteer, ChecklistItem, Person, Task, person_name
 from desktop.i18n import N_, _, current_language
@@ -261,8 +262,11 @@ class CaseRow:
     title: str
 
 
-def count_cases() -> int:
-    return int(Case.select().where(~Case.deleted).count())
+def count_cases(people: Sequence[str] | None = None) -> int:
+    """How many cases there are (of these people only, when given)."""
+    condition, params = of_people("person_id", None, people)
+    where = f"deleted = 0 AND {condition}" if condition else "deleted = 0"
+    return int(Case._meta.database.execute_sql(f'SELECT count(*) FROM "case" WHERE {where}', params).fetchone()[0])
 
 
 _CASE_SELECT = (
@@ -278,11 +282,17 @@ def _case_row(r: tuple[Any, ...]) -> CaseRow:
     return CaseRow(r[0], opened, r[2], r[3], r[4], r[5], name, r[10])
 
 
-def page_cases(after: tuple[str, str] | None = None, limit: int = 200) -> list[CaseRow]:
+def page_cases(
+    after: tuple[str, str] | None = None, limit: int = 200, people: Sequence[str] | None = None
+) -> list[CaseRow]:
     """Cases, newest first, ``limit`` at a time after the (opened_on, id) given (no date sorts last)."""
     db = Case._meta.database
     where = "c.deleted = 0"
     params: list[Any] = []
+    condition, people_params = of_people("c.person_id", None, people)
+    if condition:
+        where += f" AND {condition}"
+        params += people_params
     if after is not None:
         # Written so that SQLite seeks in the index to the page's start instead of scanning up to it.
         where += " AND coalesce(c.opened_on, '') <= ? AND (coalesce(c.opened_on, '') < ? OR c.id < ?)"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -119,6 +119,22 @@ _LIST_COLUMNS = "id, sort_key, family_name, given_name, family_name_cyr, given_n
 def row_from(r: tuple[Any, ...]) -> PersonRow:
     birth = dt.date.fromisoformat(r[6]) if r[6] else None
     return PersonRow(r[0], r[1], r[2], r[3], r[4], r[5], birth, r[7], r[8])
+
+
+def of_people(person_column: str, case_column: str | None, ids: Sequence[str] | None) -> tuple[str, list[Any]]:
+    """A WHERE condition keeping the rows of these people, directly or through one of their cases
+    (``("", [])`` without a filter; an empty list of people keeps nothing)."""
+    if ids is None:
+        return "", []
+    if not ids:
+        return "0", []
+    marks = ",".join("?" * len(ids))
+    if case_column is None:
+        return f"{person_column} IN ({marks})", list(ids)
+    return (
+        f'({person_column} IN ({marks}) OR {case_column} IN (SELECT id FROM "case" WHERE person_id IN ({marks})))',
+        [*ids, *ids],
+    )
 
 
 def count_people() -> int:

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from desktop.core.errors import ValidationError
+from desktop.core.people import of_people
 from desktop.core.store import changelog
 from desktop.core.store.models import Task, person_name
 from desktop.i18n import _
@@ -78,20 +79,33 @@ def title(row: TaskRow) -> str:
 FILTERS = ("open", "overdue", "done", "all")
 
 
-def page_tasks(
-    after: tuple[str, str] | None = None, limit: int = 200, *, status: str = "open", today: dt.date | None = None
-) -> list[TaskRow]:
-    """Tasks by due date (no date last), filtered in SQL: open, overdue, done or all."""
-    today = today or dt.date.today()
-    where = ["t.deleted = 0"]
+def _status_where(alias: str, status: str, today: dt.date, people: Sequence[str] | None) -> tuple[list[str], list[Any]]:
+    where = [f"{alias}deleted = 0"]
     params: list[Any] = []
     if status == "open":
-        where.append("t.done = 0")
+        where.append(f"{alias}done = 0")
     elif status == "overdue":
-        where.append("t.done = 0 AND t.due_date < ?")
+        where.append(f"{alias}done = 0 AND {alias}due_date < ?")
         params.append(today.isoformat())
     elif status == "done":
-        where.append("t.done = 1")
+        where.append(f"{alias}done = 1")
+    condition, people_params = of_people(f"{alias}person_id", f"{alias}case_id", people)
+    if condition:
+        where.append(condition)
+        params += people_params
+    return where, params
+
+
+def page_tasks(
+    after: tuple[str, str] | None = None,
+    limit: int = 200,
+    *,
+    status: str = "open",
+    today: dt.date | None = None,
+    people: Sequence[str] | None = None,
+) -> list[TaskRow]:
+    """Tasks by due date (no date last), filtered in SQL: open, overdue, done or all; of these people."""
+    where, params = _status_where("t.", status, today or dt.date.today(), people)
     key = "coalesce(t.due_date, '9999-12-31')"
     if after is not None:
         # Written so that SQLite seeks in the index to the page's start instead of scanning up to it.
@@ -106,16 +120,10 @@ def sort_key(row: TaskRow) -> tuple[str, str]:
     return (row.due_date.isoformat() if row.due_date else "9999-12-31", row.id)
 
 
-def count_tasks(status: str = "open", today: dt.date | None = None) -> int:
-    today = today or dt.date.today()
-    query = Task.select().where(~Task.deleted)
-    if status == "open":
-        query = query.where(~Task.done)
-    elif status == "overdue":
-        query = query.where(~Task.done & (Task.due_date < today))
-    elif status == "done":
-        query = query.where(Task.done)
-    return int(query.count())
+def count_tasks(status: str = "open", today: dt.date | None = None, people: Sequence[str] | None = None) -> int:
+    where, params = _status_where("", status, today or dt.date.today(), people)
+    sql = f"SELECT count(*) FROM task WHERE {' AND '.join(where)}"
+    return int(Task._meta.database.execute_sql(sql, params).fetchone()[0])
 
 
 def count_due(since: dt.date | None, until: dt.date) -> int:

@@ -26,6 +26,7 @@ from desktop.i18n import N_, _
 from desktop.ui.appointment_editor import AppointmentEditor
 from desktop.ui.common import Retranslatable, list_table
 from desktop.ui.lazy_model import Column, LazyTableModel
+from desktop.ui.search_widgets import PeopleFilter
 
 #: The main window's shortcut for a new appointment (named in the New button's tooltip).
 NEW_APPOINTMENT_SHORTCUT = "Ctrl+Shift+A"
@@ -72,20 +73,17 @@ def appointment_row(appointment_id: str) -> AppointmentRow | None:
     )
 
 
-def count_past(now: dt.datetime | None = None) -> int:
-    cutoff = _cutoff(now)
-    return int(Appointment.select().where(~Appointment.deleted & (Appointment.starts_at < cutoff)).count())
-
-
 class AppointmentTableModel(LazyTableModel[AppointmentRow]):
     """Upcoming appointments in time order, or past ones newest first; the filter is applied in SQL."""
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(
             APPOINTMENT_COLUMNS,
-            lambda after, limit: appointments.page_appointments(after, limit, upcoming=self.upcoming),
+            lambda after, limit: appointments.page_appointments(
+                after, limit, upcoming=self.upcoming, people=self.people
+            ),
             appointment_key,
-            lambda: appointments.count_upcoming() if self.upcoming else count_past(),
+            lambda: appointments.count_upcoming(people=self.people, past=not self.upcoming),
             parent,
         )
         self.upcoming = True
@@ -101,7 +99,7 @@ def appointments_model(parent: QWidget | None = None) -> AppointmentTableModel:
     return AppointmentTableModel(parent)
 
 
-class AppointmentsView(Retranslatable, QWidget):
+class AppointmentsView(PeopleFilter, Retranslatable, QWidget):
     """List of appointments with New, Edit and "I'll accompany"; Enter or a double click opens one."""
 
     changed = Signal()
@@ -132,7 +130,8 @@ class AppointmentsView(Retranslatable, QWidget):
         self.clash_label.setVisible(False)
         top = QHBoxLayout()
         top.addWidget(self.title)
-        top.addStretch(1)
+        top.addSpacing(12)
+        top.addWidget(self.add_search_field(), 1)
         top.addWidget(self.filter_label)
         top.addWidget(self.filter)
         top.addWidget(self.count_label)

@@ -19,6 +19,7 @@ from desktop.i18n import N_, _
 from desktop.ui.case_editor import CaseEditor
 from desktop.ui.common import Retranslatable, list_table
 from desktop.ui.lazy_model import Column, LazyTableModel
+from desktop.ui.search_widgets import PeopleFilter
 
 CASE_COLUMNS: list[Column[CaseRow]] = [
     Column(N_("Opened"), lambda r: i18n.fmt_date(r.opened_on), align_right=True),
@@ -31,17 +32,18 @@ CASE_COLUMNS: list[Column[CaseRow]] = [
 
 
 def cases_model(parent: QWidget | None = None) -> LazyTableModel[CaseRow]:
-    return LazyTableModel(
+    model: LazyTableModel[CaseRow] = LazyTableModel(
         CASE_COLUMNS,
-        cases.page_cases,
+        lambda after, limit: cases.page_cases(after, limit, model.people),
         lambda r: (r.opened_on.isoformat() if r.opened_on else "", r.id),
-        cases.count_cases,
+        lambda: cases.count_cases(model.people),
         parent,
     )
+    return model
 
 
-class CasesView(Retranslatable, QWidget):
-    """List of cases with New and Edit."""
+class CasesView(PeopleFilter, Retranslatable, QWidget):
+    """List of cases with a search for their people, New and Edit."""
 
     changed = Signal()
 
@@ -58,7 +60,8 @@ class CasesView(Retranslatable, QWidget):
         self.edit_button.clicked.connect(self.edit_current)
         top = QHBoxLayout()
         top.addWidget(self.title)
-        top.addStretch(1)
+        top.addSpacing(12)
+        top.addWidget(self.add_search_field(), 1)
         top.addWidget(self.count_label)
         top.addWidget(self.new_button)
         top.addWidget(self.edit_button)

@@ -49,6 +49,8 @@ class LazyTableModel(QAbstractTableModel, Generic[Row]):
         self._rows: list[Row] = []
         self._exhausted = False
         self.total = 0
+        #: The people the list's search field found; the fetch and count functions keep only their rows.
+        self.people: list[str] | None = None
 
     # --- loading --------------------------------------------------------------------------------
     def reload(self) -> None:

@@ -79,6 +79,37 @@ class PeopleSearchModel(LazyTableModel[Hit]):
         return i18n.ngettext("{n} found", "{n} found", n).format(n=i18n.fmt_number(n))
 
 
+def people_matching(text: str) -> list[str] | None:
+    """The ids of the people a search finds (best first), or None for an empty search (no filter)."""
+    if not text.strip():
+        return None
+    return [hit.row.id for hit in search.search(text, limit=SEARCH_LIMIT).hits]
+
+
+class PeopleFilter:
+    """For a list area: a search field that narrows the list to the rows of the people it finds.
+
+    The area has ``model`` (a LazyTableModel whose fetch and count honour ``model.people``), ``refresh()``
+    and ``focus_list()``.
+    """
+
+    model: LazyTableModel[Any]
+
+    def add_search_field(self) -> SearchField:
+        self.search_field = SearchField()
+        self.search_field.textChanged.connect(self.filter_people)
+        self.search_field.returnPressed.connect(self.focus_list)  # type: ignore[attr-defined]
+        return self.search_field
+
+    def filter_people(self, text: str) -> None:
+        self.model.people = people_matching(text)
+        self.refresh()  # type: ignore[attr-defined]
+
+    def focus_search(self) -> None:
+        self.search_field.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.search_field.selectAll()
+
+
 class SearchField(Retranslatable, QLineEdit):
     """One line that searches as you type; Escape clears it."""
 

@@ -24,6 +24,7 @@ from desktop.core.tasks import TaskRow
 from desktop.i18n import N_, _
 from desktop.ui.common import Retranslatable, list_table
 from desktop.ui.lazy_model import Column, LazyTableModel
+from desktop.ui.search_widgets import PeopleFilter
 from desktop.ui.task_editor import KIND_LABELS, TaskEditor
 
 #: The main window's shortcut for a new task (named in the New button's tooltip).
@@ -90,9 +91,9 @@ class TaskTableModel(LazyTableModel[TaskRow]):
     def __init__(self, parent: Any = None) -> None:
         super().__init__(
             TASK_COLUMNS,
-            lambda after, limit: tasks.page_tasks(after, limit, status=self.status),
+            lambda after, limit: tasks.page_tasks(after, limit, status=self.status, people=self.people),
             tasks.sort_key,
-            lambda: tasks.count_tasks(self.status),
+            lambda: tasks.count_tasks(self.status, people=self.people),
             parent,
         )
         self.status = "open"
@@ -103,7 +104,7 @@ class TaskTableModel(LazyTableModel[TaskRow]):
         self.reload()
 
     def recount(self) -> None:
-        self.total = tasks.count_tasks(self.status)
+        self.total = tasks.count_tasks(self.status, people=self.people)
 
     def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         row = self.row_at(index.row()) if index.isValid() else None
@@ -130,7 +131,7 @@ def tasks_model(parent: QWidget | None = None) -> TaskTableModel:
     return TaskTableModel(parent)
 
 
-class TasksView(Retranslatable, QWidget):
+class TasksView(PeopleFilter, Retranslatable, QWidget):
     """List of tasks and deadlines with a filter, New, Edit and Done; Enter or a double click opens one."""
 
     changed = Signal()
@@ -167,7 +168,8 @@ class TasksView(Retranslatable, QWidget):
             self.done_shortcuts.append(shortcut)
         top = QHBoxLayout()
         top.addWidget(self.title)
-        top.addStretch(1)
+        top.addSpacing(12)
+        top.addWidget(self.add_search_field(), 1)
         top.addWidget(self.filter_label)
         top.addWidget(self.filter)
         top.addWidget(self.count_label)

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import time
 
+import pytest
+
 from desktop.core.store import db as store_db
 from tests.name_material import add_people, distinct_names, measure
 
 NAMES = 10_000
 
 
+@pytest.mark.timeout(1200)
 def test_false_positive_rate_on_10000_distinct_names(store: store_db.Store) -> None:
     people = add_people(distinct_names(NAMES, seed=11))
     start = time.perf_counter()

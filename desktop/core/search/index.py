@@ -207,6 +207,33 @@ def index_new(db: Any, record_type: str, rows: list[Mapping[str, Any]]) -> None:
     )
 
 
+def rebuild(db: Any) -> None:
+    """Index every person and case again from scratch (the same path a migration takes)."""
+    with db.atomic():
+        db.execute_sql("INSERT OR IGNORE INTO search_queue (record_id, kind) SELECT id, 'person' FROM person")
+        db.execute_sql("INSERT OR IGNORE INTO search_queue (record_id, kind) SELECT id, 'case' FROM \"case\"")
+        flush_queue(db)
+
+
+def problems(db: Any) -> list[str]:
+    """What is out of step between the index and the records (for the integrity check; no personal data)."""
+    out = []
+    missing = db.execute_sql(  # a queued person is indexed by the next write or search
+        "SELECT count(*) FROM person p WHERE p.deleted = 0 AND NOT EXISTS "
+        "(SELECT 1 FROM search_map m WHERE m.record_id = p.id) AND NOT EXISTS "
+        "(SELECT 1 FROM search_queue q WHERE q.record_id = p.id)"
+    ).fetchone()[0]
+    if missing:
+        out.append(f"people missing from the index: {missing}")
+    stale = db.execute_sql(
+        "SELECT count(*) FROM search_map m LEFT JOIN person p ON p.id = m.person_id "
+        "WHERE p.id IS NULL OR p.deleted = 1 AND m.record_id = m.person_id"
+    ).fetchone()[0]
+    if stale:
+        out.append(f"index entries of no current person: {stale}")
+    return out
+
+
 def _safe(function: Callable[..., str]) -> Callable[..., str]:
     """An index function never fails a write: an unexpected value indexes as nothing."""
 

@@ -18,6 +18,7 @@ import peewee as pw
 from sqlcipher3 import dbapi2 as sqlcipher
 
 from desktop.core import ids
+from desktop.core.search import index as search_index
 from desktop.core.store import db as store_db
 from desktop.core.store.changelog import default_of, to_json
 from desktop.core.store.models import Travelling
@@ -129,4 +130,6 @@ def check(progress: Callable[[str], None] | None = None) -> list[Problem]:
                     problems.append(Problem(where, f"field {field.name} differs from its change log"))
         for record_id in heads:
             problems.append(Problem(f"{model.record_type} {record_id}", "logged but missing from the table"))
+    report("search index")
+    problems.extend(Problem("search index", text) for text in search_index.problems(db))
     return problems
