@@ -14,6 +14,7 @@ from pathlib import Path
 from desktop import APP_NAME, __version__, i18n, paths
 from desktop.core import demo, logs, profile
 from desktop.core.errors import UserError
+from desktop.core.search.translit import transliterate
 from desktop.core.store import db as store_db
 from desktop.i18n import _
 
@@ -119,13 +120,22 @@ def smoke_test(args: argparse.Namespace) -> int:
         window.show()
         for _round in range(5):
             QApplication.processEvents()
-        shown = window.people.model.rowCount()
-        expected = min(window.people.model.total, window.people.model.PAGE)
+        shown, total = window.people.model.rowCount(), window.people.model.total
+        expected = min(total, window.people.model.PAGE)
+        first = window.people.model.row_at(0)
+        if first is not None:  # the search (FTS5, keys, name table, transliteration) works in this build
+            window.people.search_field.setText(
+                transliterate(first.row.family_name_cyr or first.row.family_name, "german")
+            )
+            found = [window.people.model.row_at(i).row.id for i in range(window.people.model.rowCount())]
+            if first.row.id not in found:
+                print("begleiter: smoke test search did not find the first person", file=sys.stderr)
+                return 1
         window.close()
         if shown != expected:
             print(f"begleiter: smoke test shows {shown} people, expected {expected}", file=sys.stderr)
             return 1
-        print(f"begleiter {__version__}: smoke test passed ({window.people.model.total} people)")
+        print(f"begleiter {__version__}: smoke test passed ({total} people, search works)")
         return 0
     except UserError as exc:
         print(f"begleiter: {exc}", file=sys.stderr)

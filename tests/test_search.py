@@ -216,3 +216,36 @@ def test_the_index_kept_while_writing_equals_one_built_from_scratch(store: store
     assert after == before
     store.db.execute_sql("DELETE FROM search_map WHERE record_id = ?", (some[4].id,))
     assert [p.what for p in integrity.check()] == ["people missing from the index: 1"]
+
+
+# Spellings met in real documents (passports of several periods, German letters and registers, Russian
+# forms, Polish documents), not produced by our own transliteration.
+REAL_VARIANTS = {
+    ("Шевченко", "Тарас"): ["Shevchenko Taras", "Schewtschenko", "Szewczenko Taras", "Ševčenko"],
+    ("Ковальов", "Сергій"): [
+        "Kovalyov Sergey",
+        "Kowaljow Sergej",
+        "Kovalev Sergei",
+        "Ковалёв Сергей",
+        "Kovalov Serhiy",
+    ],
+    ("Ткаченко", "Дмитро"): ["Tkachenko Dmitriy", "Tkatschenko Dmitri", "Ткаченко Дмитрий"],
+    ("Бондаренко", "Андрій"): ["Bondarenko Andrey", "Bondarenko Andrej", "Bondarenko Andriy", "Бондаренко Андрей"],
+    ("Мельник", "Тетяна"): ["Melnyk Tatiana", "Melnik Tatjana", "Мельник Татьяна", "Melnik Tatyana"],
+    ("Кравчук", "Наталія"): ["Kravchuk Natalia", "Krawtschuk Natalja", "Kravchuk Nataliya", "Кравчук Наталья"],
+    ("Гриценко", "Ганна"): ["Hrytsenko Hanna", "Gritsenko Anna", "Grizenko Anna", "Hrycenko"],
+    ("Лисенко", "Микола"): ["Lysenko Mykola", "Lissenko Nikolai", "Lysenko Nikolay", "Лысенко Николай"],
+    ("Олійник", "Євген"): ["Oliinyk Yevhen", "Olejnik Jewgeni", "Oliynyk Evgeniy", "Олейник Евгений", "Oliinyk Eugene"],
+    ("Кириленко", "Христина"): ["Kyrylenko Khrystyna", "Kirilenko Kristina", "Kirilenko Christina"],
+    ("Зінченко", "Олександр"): ["Sintschenko Alexander", "Zinchenko Aleksandr", "Зинченко Александр"],
+    ("Харченко", "Ігор"): ["Kharchenko Igor", "Chartschenko Ihor", "Harchenko Igor", "Харченко Игорь"],
+}
+
+
+def test_spellings_from_real_documents_find_the_person_first(store: store_db.Store) -> None:
+    for family, given_name in REAL_VARIANTS:
+        people.create_person({"family_name_cyr": family, "given_name_cyr": given_name})
+    for (family, given_name), typed in REAL_VARIANTS.items():
+        for text in typed:
+            hits = query.search(text).hits
+            assert hits and (hits[0].row.family_name_cyr, hits[0].row.given_name_cyr) == (family, given_name), text

@@ -8,6 +8,7 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QMessageBox,
     QPushButton,
@@ -28,12 +29,16 @@ from desktop.ui.worker import run_in_background
 OPEN, MERGE, NEW, CANCEL = "open", "merge", "new", "cancel"
 
 
-def describe(row: PersonRow) -> str:
-    """'KOVALENKO, OLENA (Коваленко Олена), 12.03.1985'."""
+def describe_name(row: PersonRow) -> str:
+    """'KOVALENKO, OLENA (Коваленко Олена)'."""
     name = person_name(row.family_name, row.given_name, row.family_name_cyr, row.given_name_cyr)
     cyrillic = " ".join(p for p in (row.family_name_cyr, row.given_name_cyr) if p)
-    if cyrillic and row.family_name:
-        name += f" ({cyrillic})"
+    return f"{name} ({cyrillic})" if cyrillic and row.family_name else name
+
+
+def describe(row: PersonRow) -> str:
+    """'KOVALENKO, OLENA (Коваленко Олена), 12.03.1985'."""
+    name = describe_name(row)
     return f"{name}, {i18n.fmt_date(row.birth_date)}" if row.birth_date else name
 
 
@@ -90,7 +95,7 @@ class DuplicatesDialog(Retranslatable, QDialog):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setMinimumSize(820, 420)
+        self.setMinimumSize(900, 420)
         self.pairs: list[duplicates.Pair] = []
         self.status = QLabel()
         self.table = QTableWidget(0, 3)
@@ -138,12 +143,15 @@ class DuplicatesDialog(Retranslatable, QDialog):
         self.pairs = pairs
         self.table.setRowCount(len(pairs))
         for i, pair in enumerate(pairs):
-            for column, text in enumerate((describe(pair.first), describe(pair.second), "")):
+            for column, text in enumerate((describe_name(pair.first), describe_name(pair.second), "")):
                 self.table.setItem(i, column, QTableWidgetItem(text))
             born = QTableWidgetItem(i18n.fmt_date(pair.first.birth_date))
             born.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             self.table.setItem(i, 2, born)
-        self.table.resizeColumnsToContents()
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
         if pairs:
             self.table.selectRow(0)
         self._set_buttons(bool(pairs))

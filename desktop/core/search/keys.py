@@ -95,6 +95,9 @@ _CHUNKS: dict[str, tuple[str, ...]] = {
     "shch": ("s",),
     "chtch": ("s",),
     "tsch": ("c",),
+    "szcz": ("s",),  # Polish documents (many came through Poland): szcz, sz, cz
+    "sz": ("s",),
+    "cz": ("c",),
     "sch": ("s", "zh"),
     "tch": ("c",),
     "zh": ("s", "zh"),
