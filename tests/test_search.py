@@ -249,3 +249,20 @@ def test_spellings_from_real_documents_find_the_person_first(store: store_db.Sto
         for text in typed:
             hits = query.search(text).hits
             assert hits and (hits[0].row.family_name_cyr, hits[0].row.given_name_cyr) == (family, given_name), text
+
+
+def test_an_index_built_by_other_key_rules_is_rebuilt_when_the_profile_opens(
+    store: store_db.Store, profile_dir, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from desktop.core import profile
+    from desktop.core.search import index
+    from tests.conftest import PASSPHRASE
+
+    person = people.create_person({"family_name_cyr": "Шевченко", "given_name_cyr": "Тарас"})
+    store.db.execute_sql("INSERT INTO person_search (person_search) VALUES ('delete-all')")  # as if built otherwise
+    assert _ids("Shevchenko") == []
+    store_db.close_store()
+    monkeypatch.setattr(index, "KEYS_VERSION", index.KEYS_VERSION + 1)
+    profile.unlock(profile_dir, PASSPHRASE)
+    assert _ids("Schewtschenko") == [person.id]
+    assert integrity.check() == []

@@ -205,3 +205,72 @@ def test_every_list_narrows_to_the_people_found(qtbot, store: store_db.Store) ->
         view.search_field.setText("Nobody Zzzq")
         assert view.model.total == 0 and view.model.rowCount() == 0
         view.search_field.clear()
+
+
+@pytest.mark.parametrize(("choice", "people_after"), [("new", 3), ("merge", 2), ("skip", 2)])
+def test_two_rows_of_one_person_in_a_sheet(
+    store: store_db.Store, tmp_path: Path, choice: str, people_after: int
+) -> None:
+    plan = importer.plan_import(
+        _sheet(tmp_path, "Kovalenko,Olena,12.03.1985\nKowalenko,Jelena,12.03.1985\nBondar,Ivan,01.01.1990\n")
+    )
+    [likely] = importer.likely_duplicates(plan)
+    assert (likely.line, likely.earlier_line, likely.existing) == (3, 2, [])
+    created = importer.apply_import(plan, choice)
+    assert Person.select().where(~Person.deleted).count() == people_after == len(created)
+
+
+def test_merging_refuses_deleted_records_and_keeps_the_stronger_household_role(store: store_db.Store) -> None:
+    from desktop.core import households
+    from desktop.core.search import duplicates
+    from desktop.core.store import changelog, integrity
+    from desktop.core.store.models import HouseholdMember
+
+    a = people.create_person({"family_name": "Kovalenko", "given_name": "Olena", "birth_date": "1985-03-12"})
+    b = people.create_person({"family_name": "KOVALENKO", "given_name": "OLENA", "birth_date": "1985-03-12"})
+    house = households.create_household("Kovalenko", [(a.id, "other"), (b.id, "applicant")])
+    duplicates.merge_people(a.id, b.id)
+    [member] = HouseholdMember.select().where((HouseholdMember.household == house.id) & ~HouseholdMember.deleted)
+    assert (member.person_id, member.role) == (a.id, "applicant")
+    assert "From the merged record" not in Person.get_by_id(a.id).notes  # only capitals differed
+    with pytest.raises(duplicates.MergeRefused):
+        duplicates.merge_people(a.id, b.id)  # b is merged already
+    c = people.create_person({"family_name": "Bondar", "given_name": "Ivan"})
+    changelog.delete(Person, c.id)
+    with pytest.raises(duplicates.MergeRefused):
+        duplicates.merge_people(c.id, a.id)
+    with pytest.raises(duplicates.MergeRefused):
+        duplicates.merge_people(a.id, a.id)
+    assert integrity.check() == []
+
+
+@pytest.mark.parametrize(
+    ("typed", "found"),
+    [
+        ("!!!", False),
+        ("12", False),
+        ("+49", False),
+        ("'", False),
+        ("😀", False),
+        ("12.03.1985 0151 23", True),
+        ("12.03.19", True),
+        ("12.3.85", True),
+        ("Kovalenko AZ-77", True),
+        ("Kovalenko 12.03.", True),
+        ("0151", True),
+        ("AZ-77/2025", True),
+        ("77/2025", True),
+        ('"Koval*" NEAR(x) AND', False),
+    ],
+)
+def test_odd_input_finds_only_what_it_says(store: store_db.Store, typed: str, found: bool) -> None:
+    from desktop.core import cases
+    from desktop.core.search import query
+
+    olena = people.create_person(
+        {"family_name_cyr": "Коваленко", "given_name_cyr": "Олена", "birth_date": "1985-03-12", "phone": "0151 2345678"}
+    )
+    people.create_person({"family_name_cyr": "Бондар", "given_name_cyr": "Іван", "birth_date": "1990-01-01"})
+    cases.create_case({"person": olena.id, "case_type": "anmeldung", "reference": "AZ-77/2025"})
+    hits = [h.row.id for h in query.search(typed).hits]
+    assert hits == ([olena.id] if found else []), typed

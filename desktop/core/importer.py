@@ -514,6 +514,7 @@ class LikelyDuplicate:
     line: int
     existing: list[PersonRow]  # people in the profile
     earlier_line: int | None = None  # an earlier row of the same sheet
+    earlier_index: int | None = None
 
     def __str__(self) -> str:
         if self.existing:
@@ -531,7 +532,7 @@ def likely_duplicates(plan: ImportPlan) -> list[LikelyDuplicate]:
     """Rows with the same birth date and a matching name in any spelling as someone in the open profile,
     or as an earlier row of the sheet."""
     out = []
-    seen: dict[str, list[tuple[int, set[tuple[str, str]]]]] = {}
+    seen: dict[str, list[tuple[int, int, set[tuple[str, str]]]]] = {}
     for index, row in enumerate(plan.rows):
         line = plan.lines[index] if index < len(plan.lines) else index + 2
         existing = duplicates.candidates(row)
@@ -542,11 +543,13 @@ def likely_duplicates(plan: ImportPlan) -> list[LikelyDuplicate]:
             row.get("family_name_cyr") or "",
             row.get("given_name_cyr") or "",
         )
-        earlier = next((other for other, sig in seen.get(birth, []) if sig & mine), None) if birth else None
+        earlier = next(((ln, i) for ln, i, sig in seen.get(birth, []) if sig & mine), None) if birth else None
         if existing or earlier is not None:
-            out.append(LikelyDuplicate(index, line, existing, earlier))
+            out.append(
+                LikelyDuplicate(index, line, existing, earlier[0] if earlier else None, earlier[1] if earlier else None)
+            )
         if birth:
-            seen.setdefault(birth, []).append((line, mine))
+            seen.setdefault(birth, []).append((line, index, mine))
     return out
 
 
@@ -573,16 +576,23 @@ def apply_import(plan: ImportPlan, on_duplicate: str = "new") -> list[str]:
         raise ImportFailed(message.format(count=count), plan.errors)
     store = store_db.current()
     with store.db.atomic("IMMEDIATE"):
-        matches = {d.index: d.existing[0].id for d in likely_duplicates(plan) if d.existing}
-        if on_duplicate == "new":
-            matches = {}
-        rows = [r for i, r in enumerate(plan.rows) if not (on_duplicate == "skip" and i in matches)]
-        created = changelog.bulk_create(Person, rows) if rows else []
-        if on_duplicate == "merge":  # every row was created; the likely duplicates go into their match
+        likely = [] if on_duplicate == "new" else likely_duplicates(plan)
+        matches = {d.index: d.existing[0].id for d in likely if d.existing}
+        in_sheet = {d.index: d.earlier_index for d in likely if not d.existing and d.earlier_index is not None}
+        if on_duplicate == "skip":
+            keep = [i for i in range(len(plan.rows)) if i not in matches and i not in in_sheet]
+            created = changelog.bulk_create(Person, [plan.rows[i] for i in keep]) if keep else []
+        else:
+            created = changelog.bulk_create(Person, plan.rows) if plan.rows else []
+        if on_duplicate == "merge":  # every row was created; a likely duplicate goes into its match
             for i, person_id in enumerate(created):
-                if i in matches:
-                    duplicates.merge_people(matches[i], person_id)
-            created = [matches.get(i, person_id) for i, person_id in enumerate(created)]
+                target = matches.get(i)
+                if target is None and i in in_sheet:
+                    target = created[in_sheet[i]]  # an earlier row, created (or merged) just before
+                if target is not None:
+                    duplicates.merge_people(target, person_id)
+                    created[i] = target
+            created = list(dict.fromkeys(created))
     log.info("imported %d people (%d likely duplicates: %s)", len(created), len(matches), on_duplicate)
     return created
 

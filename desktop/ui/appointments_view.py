@@ -172,6 +172,7 @@ class AppointmentsView(PeopleFilter, Retranslatable, QWidget):
         self.filter.setCurrentIndex(max(0, self.filter.findData(key)))
 
     def refresh(self) -> None:
+        self.update_filter()
         self.model.set_upcoming(self.current_filter() == "upcoming")
         self.table.resizeColumnsToContents()
         self._update_count()
@@ -181,7 +182,9 @@ class AppointmentsView(PeopleFilter, Retranslatable, QWidget):
 
     def _update_count(self) -> None:
         n = self.model.total
-        self.count_label.setText(i18n.ngettext("{n} appointment", "{n} appointments", n).format(n=i18n.fmt_number(n)))
+        self.count_label.setText(
+            self.count_text(i18n.ngettext("{n} appointment", "{n} appointments", n).format(n=i18n.fmt_number(n)))
+        )
 
     def selected_row(self) -> AppointmentRow | None:
         index = self.table.currentIndex()

@@ -81,6 +81,7 @@ class CasesView(PeopleFilter, Retranslatable, QWidget):
         self.model.retranslate()
 
     def refresh(self) -> None:
+        self.update_filter()
         self.model.reload()
         self.table.resizeColumnsToContents()
         self._update_count()
@@ -89,7 +90,9 @@ class CasesView(PeopleFilter, Retranslatable, QWidget):
 
     def _update_count(self) -> None:
         n = self.model.total
-        self.count_label.setText(i18n.ngettext("{n} case", "{n} cases", n).format(n=i18n.fmt_number(n)))
+        self.count_label.setText(
+            self.count_text(i18n.ngettext("{n} case", "{n} cases", n).format(n=i18n.fmt_number(n)))
+        )
 
     def _open_index(self, index: QModelIndex) -> None:
         row = self.model.row_at(index.row())

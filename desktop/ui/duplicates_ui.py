@@ -195,7 +195,11 @@ class DuplicatesDialog(Retranslatable, QDialog):
         if keep is None:
             return
         drop = pair.second.id if keep == pair.first.id else pair.first.id
-        duplicates.merge_people(keep, drop)
+        try:
+            duplicates.merge_people(keep, drop)
+        except duplicates.MergeRefused as exc:
+            self.status.setText(str(exc))
+            return
         row = self.table.currentRow()
         self.table.removeRow(row)
         self.pairs = [p for p in self.pairs if drop not in (p.first.id, p.second.id)]

@@ -83,7 +83,7 @@ class ImportDialog(Retranslatable, QDialog):
         self.problems.setHeaderLabels([_("Line"), _("Column"), _("Problem")])
         self.problems.setAccessibleName(_("Problems"))
         self.import_button.setText(_("Import"))
-        self.duplicate_label.setText(_("People who may already be here:"))
+        self.duplicate_label.setText(_("Rows that may be someone already here or an earlier row:"))
         for i, text in enumerate(
             (
                 _("merge into the existing person (fill empty fields)"),
@@ -142,9 +142,8 @@ class ImportDialog(Retranslatable, QDialog):
             self.problems.addTopLevelItem(QTreeWidgetItem(["", "", str(warning)]))
         for likely in self.likely_duplicates:
             self.problems.addTopLevelItem(QTreeWidgetItem([str(likely.line), "", str(likely)]))
-        in_profile = any(d.existing for d in self.likely_duplicates)
-        self.duplicate_label.setVisible(in_profile)
-        self.duplicate_choice.setVisible(in_profile)
+        self.duplicate_label.setVisible(bool(self.likely_duplicates))
+        self.duplicate_choice.setVisible(bool(self.likely_duplicates))
         rows, bad = len(plan.rows), len({e.line for e in plan.errors})
         if bad:
             self.summary.setText(

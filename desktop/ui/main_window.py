@@ -224,6 +224,7 @@ class MainWindow(Retranslatable, QMainWindow):
     def show_duplicates(self) -> None:
         dialog = DuplicatesDialog(self)
         dialog.open_requested.connect(self.people.open_person)
+        dialog.changed.connect(self.people.refresh)
         dialog.changed.connect(self._people_changed)
         dialog.exec()
 

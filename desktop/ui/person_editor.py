@@ -23,6 +23,7 @@ from desktop import i18n
 from desktop.core import people, validation
 from desktop.core.errors import ValidationError
 from desktop.core.search import duplicates
+from desktop.core.store import db as store_db
 from desktop.core.store.models import Person
 from desktop.i18n import N_, _
 from desktop.ui.common import GuardedEditor, Retranslatable, error_label, show_error
@@ -260,16 +261,20 @@ class PersonEditor(GuardedEditor, Retranslatable, QDialog):
                     self.mark_clean()
                     self.reject()
                     return
-                self.person = people.create_person(values)
-                if choice == MERGE and existing:
-                    duplicates.merge_people(existing, self.person.id)
-                    self.person = Person.get_by_id(existing)
+                with store_db.current().db.atomic():  # created and merged, or neither
+                    created = people.create_person(values)
+                    if choice == MERGE and existing:
+                        duplicates.merge_people(existing, created.id)
+                self.person = Person.get_by_id(existing) if choice == MERGE and existing else created
             else:
                 # Only what the user changed here: a change that arrived meanwhile is not undone.
                 changed = self.changed_keys()
                 people.update_person(self.person.id, {k: v for k, v in values.items() if k in changed})
         except ValidationError as exc:
             self._show_errors({exc.field or "": str(exc)})
+            return
+        except duplicates.MergeRefused as exc:
+            self._show_errors({"": str(exc)})
             return
         self.mark_clean()
         self.accept()

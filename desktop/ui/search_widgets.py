@@ -79,11 +79,16 @@ class PeopleSearchModel(LazyTableModel[Hit]):
         return i18n.ngettext("{n} found", "{n} found", n).format(n=i18n.fmt_number(n))
 
 
-def people_matching(text: str) -> list[str] | None:
-    """The ids of the people a search finds (best first), or None for an empty search (no filter)."""
+#: How many people a list's search narrows it to at most; the count says when there were more.
+FILTER_LIMIT = 2000
+
+
+def people_matching(text: str) -> tuple[list[str] | None, bool]:
+    """The ids of the people a search finds and whether that is all of them; (None, True) without a search."""
     if not text.strip():
-        return None
-    return [hit.row.id for hit in search.search(text, limit=SEARCH_LIMIT).hits]
+        return None, True
+    results = search.search(text, limit=FILTER_LIMIT)
+    return [hit.row.id for hit in results.hits], results.complete
 
 
 class PeopleFilter:
@@ -94,16 +99,25 @@ class PeopleFilter:
     """
 
     model: LazyTableModel[Any]
+    filter_complete = True
 
     def add_search_field(self) -> SearchField:
         self.search_field = SearchField()
-        self.search_field.textChanged.connect(self.filter_people)
+        self.search_field.textChanged.connect(lambda _text: self.refresh())  # type: ignore[attr-defined]
         self.search_field.returnPressed.connect(self.focus_list)  # type: ignore[attr-defined]
         return self.search_field
 
-    def filter_people(self, text: str) -> None:
-        self.model.people = people_matching(text)
-        self.refresh()  # type: ignore[attr-defined]
+    def update_filter(self) -> None:
+        """Search again (the people may have changed since the text was typed); called by ``refresh``."""
+        self.model.people, self.filter_complete = people_matching(self.search_field.text())
+
+    def count_text(self, count: str) -> str:
+        """The list's count, saying when the search found more people than the list is narrowed to."""
+        if self.filter_complete:
+            return count
+        return _("{count} (of the first {n} people found – type more)").format(
+            count=count, n=i18n.fmt_number(FILTER_LIMIT)
+        )
 
     def focus_search(self) -> None:
         self.search_field.setFocus(Qt.FocusReason.ShortcutFocusReason)

@@ -207,6 +207,7 @@ class TasksView(PeopleFilter, Retranslatable, QWidget):
         self.filter.setCurrentIndex(max(0, self.filter.findData(key)))
 
     def refresh(self) -> None:
+        self.update_filter()
         self.model.set_status(self.current_filter())
         self.table.resizeColumnsToContents()
         self._update_count()
@@ -216,7 +217,9 @@ class TasksView(PeopleFilter, Retranslatable, QWidget):
 
     def _update_count(self) -> None:
         n = self.model.total
-        self.count_label.setText(i18n.ngettext("{n} task", "{n} tasks", n).format(n=i18n.fmt_number(n)))
+        self.count_label.setText(
+            self.count_text(i18n.ngettext("{n} task", "{n} tasks", n).format(n=i18n.fmt_number(n)))
+        )
 
     def selected_row(self) -> TaskRow | None:
         index = self.table.currentIndex()

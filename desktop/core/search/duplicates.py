@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from desktop.core import people
+from desktop.core.errors import UserError
 from desktop.core.people import PersonRow
 from desktop.core.search import variants
 from desktop.core.search.keys import word_keys, words
@@ -126,13 +127,29 @@ def _empty(value: Any) -> bool:
 _REFERENCES: tuple[type, ...] = (Case, ResidenceDocument, Appointment, Task, Note)
 
 
+#: Which role a person keeps when both records were members of one household.
+_ROLE_WEIGHT = {"applicant": 4, "partner": 3, "child_15_24": 2, "child_u15": 2, "other": 1}
+
+
+class MergeRefused(UserError):
+    """Two records that cannot be merged (the same one, or one of them already deleted or merged)."""
+
+
+def _same(a: Any, b: Any) -> bool:
+    if isinstance(a, str) and isinstance(b, str):
+        return a.strip().casefold() == b.strip().casefold()
+    return bool(a == b)
+
+
 def merge_people(keep_id: str, drop_id: str) -> None:
     """Merge the record ``drop_id`` into ``keep_id`` (one transaction, every step in the change log)."""
     if keep_id == drop_id:
-        raise ValueError("a person cannot be merged into itself")
+        raise MergeRefused(_("A record cannot be merged into itself."))
     store = store_db.current()
     with store.db.atomic("IMMEDIATE"):
-        keep, drop = Person.get_by_id(keep_id), Person.get_by_id(drop_id)
+        keep, drop = Person.get_or_none(Person.id == keep_id), Person.get_or_none(Person.id == drop_id)
+        if keep is None or drop is None or keep.deleted or drop.deleted:
+            raise MergeRefused(_("One of the two records has been deleted or merged meanwhile."))
         fill: dict[str, Any] = {}
         differing: list[str] = []
         for f in Person.data_fields():
@@ -143,7 +160,7 @@ def merge_people(keep_id: str, drop_id: str) -> None:
                 continue
             if _empty(mine):
                 fill[f.name] = theirs
-            elif mine != theirs:
+            elif not _same(mine, theirs):
                 differing.append(f"{f.name}: {theirs}")
         notes = [keep.notes] if keep.notes else []
         if drop.notes and drop.notes != keep.notes:
@@ -154,16 +171,19 @@ def merge_people(keep_id: str, drop_id: str) -> None:
             fill["notes"] = "\n".join(notes)
         if fill:
             changelog.update(Person, keep_id, fill)
-        households = {
-            m.household_id
+        kept_memberships = {
+            m.household_id: m
             for m in HouseholdMember.select().where((HouseholdMember.person == keep_id) & ~HouseholdMember.deleted)
         }
         for member in HouseholdMember.select().where((HouseholdMember.person == drop_id) & ~HouseholdMember.deleted):
-            if member.household_id in households:
-                changelog.delete(HouseholdMember, member.id)
-            else:
+            mine = kept_memberships.get(member.household_id)
+            if mine is None:
                 changelog.update(HouseholdMember, member.id, person=keep_id)
-                households.add(member.household_id)
+                kept_memberships[member.household_id] = member
+                continue
+            if _ROLE_WEIGHT.get(member.role, 0) > _ROLE_WEIGHT.get(mine.role, 0):
+                changelog.update(HouseholdMember, mine.id, role=member.role)  # e.g. keep "applicant"
+            changelog.delete(HouseholdMember, member.id)
         for model in _REFERENCES:
             for record in model.select(model.id).where((model.person == drop_id) & ~model.deleted):
                 changelog.update(model, record.id, person=keep_id)

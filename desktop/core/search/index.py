@@ -17,6 +17,7 @@ The functions are registered on every connection the app opens (``store.db``); t
 
 from __future__ import annotations
 
+import hashlib
 import re
 import threading
 from collections.abc import Callable, Iterator, Mapping
@@ -24,6 +25,7 @@ from contextlib import contextmanager
 from functools import lru_cache
 from typing import Any
 
+from desktop import paths
 from desktop.core.search import variants
 from desktop.core.search.keys import plain, word_keys, words
 
@@ -207,9 +209,37 @@ def index_new(db: Any, record_type: str, rows: list[Mapping[str, Any]]) -> None:
     )
 
 
+#: Raise when keys.py or the documents change: every profile's index is then rebuilt when it opens.
+#: (A change of resources/name_variants.json is noticed by itself: its hash is part of the version.)
+KEYS_VERSION = 2
+
+
+def index_version() -> str:
+    table = (paths.resources_dir() / "name_variants.json").read_bytes()
+    return f"{KEYS_VERSION}:{hashlib.sha256(table).hexdigest()[:16]}"
+
+
+def ensure_current(db: Any) -> bool:
+    """Rebuild the index when it was built by other key rules or another name table; True if it was."""
+    wanted = index_version()
+    row = db.execute_sql("SELECT value FROM setting WHERE key = 'search_index_version'").fetchone()
+    if row is not None and row[0] == wanted:
+        return False
+    with db.atomic():
+        rebuild(db)
+        db.execute_sql(
+            "INSERT INTO setting (key, value) VALUES ('search_index_version', ?) "
+            "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+            (wanted,),
+        )
+    return True
+
+
 def rebuild(db: Any) -> None:
     """Index every person and case again from scratch (the same path a migration takes)."""
     with db.atomic():
+        db.execute_sql("INSERT INTO person_search (person_search) VALUES ('delete-all')")
+        db.execute_sql("DELETE FROM search_map")
         db.execute_sql("INSERT OR IGNORE INTO search_queue (record_id, kind) SELECT id, 'person' FROM person")
         db.execute_sql("INSERT OR IGNORE INTO search_queue (record_id, kind) SELECT id, 'case' FROM \"case\"")
         flush_queue(db)

@@ -9,8 +9,9 @@ query ordered alphabetically, until the limit is reached:
 3. similar: a word's key is within one or two edits of a stored key (a typo), only when the tiers above
    found fewer than a screenful.
 
-Number terms (a date as 12.03.1985 or 1985-03-12, a phone number, an identifier) must match in every tier.
-Each hit says which stored spelling matched.
+Number terms (a date as 12.03.1985 or 1985-03-12, a phone number, an identifier, a case reference) narrow
+the people first, each in any of the person's documents; the whole text read as one identifier
+("AZ 55/123-X") comes first. Each hit says which stored spelling matched.
 """
 
 from __future__ import annotations
@@ -36,7 +37,7 @@ TIER_KEYS = {EXACT: "exact", SPELLING: "spelling", PREFIX: "prefix", FUZZY: "fuz
 #: Below this many hits the similar-spelling tier is tried too.
 FUZZY_BELOW = 20
 
-_DATE_DE = re.compile(r"^(\d{1,2})\.(\d{1,2})\.?(\d{2,4})?$")
+_DATE_DE = re.compile(r"^(\d{1,2})\.(\d{1,2})(?:\.(\d{0,4}))?$")
 _DATE_ISO = re.compile(r"^(\d{4})-(\d{1,2})(?:-(\d{1,2}))?$")
 _NUMBER_ONLY = re.compile(r"^[\d\s+()/.-]+$")
 
@@ -61,12 +62,12 @@ class Word:
 @dataclass
 class Query:
     words: list[Word]
-    numbers: list[str]
+    numbers: list[list[str]]  # per typed number: the terms it may stand for (all matched as beginnings)
     whole: str = ""  # the whole text as one identifier ("AZ 55/123"), when it has digits and spaces
     fuzzy_terms: dict[str, list[str]] | None = None  # similar keys in the index, looked up when needed
 
     def empty(self) -> bool:
-        return not self.words and not self.numbers
+        return not self.words and not self.numbers and not self.whole
 
 
 @dataclass
@@ -91,49 +92,56 @@ class Results:
     complete: bool  # False when the limit cut the list short
 
 
-def _two_digit_year(yy: str) -> str:
-    year = int(yy)
-    return str(2000 + year if 2000 + year <= dt.date.today().year else 1900 + year)
+def number_terms(text: str) -> list[str]:
+    """The ids-column terms a typed date, phone number or identifier may stand for (beginnings of tokens).
 
-
-def number_term(text: str) -> str | None:
-    """The ids-column term a typed date, phone number or identifier stands for."""
+    12.03.1985 and 1985-03-12 are the birth date; 12.03.85 may be 1985 or 2085's beginning… so a short
+    year is read both as the century's two digits and as the start of a four-digit year; 12.03. and 12.3
+    are the day and month. Phone numbers lose their punctuation and a leading + or 00.
+    """
     compact = text.strip()
     if m := _DATE_DE.match(compact):
         day, month, year = m.groups()
-        term = f"{int(day):02d}{int(month):02d}"
-        if year:
-            term += year if len(year) == 4 else _two_digit_year(year) if len(year) == 2 else year
-        return term
+        start = f"{int(day):02d}{int(month):02d}"
+        if not year:
+            return [start]
+        if len(year) == 2:
+            return [start + "19" + year, start + "20" + year, start + year]
+        return [start + year]
     if m := _DATE_ISO.match(compact):
         year, month, day = m.groups()
-        return f"{year}{int(month):02d}" + (f"{int(day):02d}" if day else "")
+        return [f"{year}{int(month):02d}" + (f"{int(day):02d}" if day else "")]
     if _NUMBER_ONLY.match(compact):
         digits = re.sub(r"\D", "", compact)
         if compact.startswith("+") or digits.startswith("00"):
             digits = digits[2:] if digits.startswith("00") else digits
-        return digits or None
+        return [digits] if digits else []
     tokens = index.identifier_tokens(compact)
-    return tokens[0] if tokens else None
+    return tokens[:1]
+
+
+def _is_date(chunk: str) -> bool:
+    return bool(_DATE_DE.match(chunk) or _DATE_ISO.match(chunk))
 
 
 def parse(text: str) -> Query:
-    text = text.strip() if text.strip() else ""
-    ending_space = not text or text != text.rstrip() or text.endswith((" ", ","))
-    numbers: list[str] = []
-    name_words: list[str] = []
-    if text and _NUMBER_ONLY.match(text) and not _DATE_DE.match(text) and " " in text:
-        term = number_term(text)  # a phone number typed with spaces
-        return Query([], [term] if term else [])
+    ending_space = text[-1:].isspace() or text.endswith(",")
+    text = text.strip()
+    chunks = text.split()
+    if len(chunks) > 1 and _NUMBER_ONLY.match(text) and not any(_is_date(c) for c in chunks):
+        terms = number_terms(text)  # a phone or other number typed with spaces
+        return Query([], [terms] if terms and len(terms[0]) >= 3 else [])
     whole = ""
-    if any(ch.isdigit() for ch in text) and len(text.split()) > 1:
+    if any(ch.isdigit() for ch in text) and len(chunks) > 1:
         tokens = index.identifier_tokens(text)
-        whole = tokens[0] if tokens else ""
-    for chunk in text.split():
+        whole = tokens[0] if tokens and len(tokens[0]) >= 3 else ""
+    numbers: list[list[str]] = []
+    name_words: list[str] = []
+    for chunk in chunks:
         if any(ch.isdigit() for ch in chunk):
-            term = number_term(chunk)
-            if term and len(term) >= 3:  # one or two digits would match a large part of everyone
-                numbers.append(term)
+            terms = [t for t in number_terms(chunk) if len(t) >= 3]  # 1-2 digits match too many people
+            if terms:
+                numbers.append(terms)
         else:
             name_words.extend(words(chunk))
     given, places = variants.tables()
@@ -175,13 +183,9 @@ def _word_expr(word: Word, tier: int, fuzzy_terms: dict[str, list[str]]) -> str:
 
 
 def _expression(query: Query, tier: int, fuzzy_terms: dict[str, list[str]]) -> str:
+    """The FTS5 expression of a tier for the query's name words (numbers are matched apart)."""
     parts = [_word_expr(w, tier, fuzzy_terms) for w in query.words]
-    parts += [f"ids : {_q(n)}*" for n in query.numbers]
-    expression = "" if any(not p for p in parts) else " AND ".join(parts)
-    if query.whole and tier == SPELLING:
-        whole = f"ids : {_q(query.whole)}*"
-        return f"({expression}) OR {whole}" if expression else whole
-    return expression
+    return "" if not parts or any(not p for p in parts) else " AND ".join(parts)
 
 
 _vocabulary: tuple[Any, int, list[str]] | None = None
@@ -218,24 +222,90 @@ def _fuzzy_terms(query: Query) -> dict[str, list[str]]:
 
 
 #: How many index documents one tier reads at most, per result still wanted; a tier with more matches
-#: (a one-letter query) shows an alphabetical selection and says the list is not complete.
+#: (a one-letter query) shows a selection, sorted, and says the list is not complete.
 READ_FACTOR = 2
 
 
+#: Most people one number term (a birth year, the start of a phone number) narrows to before names apply.
+NUMBER_READ = 50_000
+
+
+def _people_with_number(db: Any, terms: list[str]) -> set[str]:
+    """People with a document (their own or one of their cases') holding a token that starts with a term."""
+    expression = f"ids : ({' OR '.join(_q(t) + '*' for t in terms)})"
+    rows = db.execute_sql(
+        "SELECT DISTINCT m.person_id FROM person_search s JOIN search_map m ON m.doc = s.rowid "
+        "WHERE person_search MATCH ? LIMIT ?",
+        (expression, NUMBER_READ),
+    )
+    return {r[0] for r in rows}
+
+
+def _rows(db: Any, where: str, params: list[Any]) -> list[tuple[Any, ...]]:
+    return db.execute_sql(
+        f"SELECT DISTINCT {_HIT_COLUMNS} FROM search_map m JOIN person p ON p.id = m.person_id "
+        f"WHERE {where} AND p.deleted = 0 ORDER BY p.sort_key, p.id",
+        params,
+    ).fetchall()
+
+
+def _in(column: str, values: list[Any]) -> tuple[str, list[Any]]:
+    return f"{column} IN ({','.join('?' * len(values))})", list(values)
+
+
 def search(text: str, limit: int = 200) -> Results:
-    """People matching ``text``, best first; an empty text lists everyone alphabetically."""
-    query = parse(text)
-    if query.empty():
+    """People matching ``text``, best first; an empty text lists everyone alphabetically.
+
+    A text with nothing to search by (only punctuation, one or two digits) finds no one.
+    """
+    if not text.strip():
         rows = people.page_people(limit=limit + 1)
         return Results([Hit(r, EXACT, "") for r in rows[:limit]], len(rows) <= limit)
+    query = parse(text)
+    if query.empty():
+        return Results([], True)
     db = store_db.current().db
     index.flush_queue(db)
     hits: list[Hit] = []
     seen: set[str] = set()
-    earlier: list[str] = []
     complete = True
-    tiers = [EXACT, SPELLING, PREFIX, FUZZY] if query.words else [SPELLING]
-    for tier in tiers:
+
+    def take(rows: list[tuple[Any, ...]], tier: int) -> bool:
+        """Add rows as hits; False once the limit is reached."""
+        for r in rows:
+            if r[0] in seen:
+                continue
+            if len(hits) == limit:
+                return False
+            seen.add(r[0])
+            hits.append(Hit(people.row_from(r[:9]), tier, None, (query, r)))
+        return True
+
+    if query.whole:  # the whole text as one identifier ("AZ 55/123-X") is the most precise match
+        docs = [
+            r[0]
+            for r in db.execute_sql(
+                "SELECT rowid FROM person_search WHERE person_search MATCH ? LIMIT ?",
+                (f"ids : {_q(query.whole)}*", limit + 1),
+            )
+        ]
+        if docs and not take(_rows(db, *_in("m.doc", docs)), EXACT):
+            return Results(hits, False)
+    allowed: set[str] | None = None
+    for terms in query.numbers:
+        found = _people_with_number(db, terms)
+        allowed = found if allowed is None else allowed & found
+    if not query.words:
+        if allowed:
+            ids = sorted(allowed)[:NUMBER_READ]
+            rows = [r for chunk in range(0, len(ids), 900) for r in _rows(db, *_in("p.id", ids[chunk : chunk + 900]))]
+            rows.sort(key=lambda r: (r[1], r[0]))
+            complete = take(rows, SPELLING)
+        return Results(hits, complete)
+    if allowed is not None and not allowed:
+        return Results(hits, complete)
+    earlier: list[str] = []
+    for tier in (EXACT, SPELLING, PREFIX, FUZZY):
         if tier == FUZZY:
             if len(hits) >= FUZZY_BELOW:
                 break
@@ -245,30 +315,32 @@ def search(text: str, limit: int = 200) -> Results:
             continue
         match = expression if not earlier else f"({expression}) NOT ({' OR '.join(earlier)})"
         earlier.append(f"({expression})")
-        wanted = limit - len(hits)
-        cap = wanted * READ_FACTOR + 10
+        if allowed is not None:  # numbers narrowed it down: every name match among those people
+            ids = [
+                r[0]
+                for r in db.execute_sql(
+                    "SELECT DISTINCT m.person_id FROM person_search s JOIN search_map m ON m.doc = s.rowid "
+                    "WHERE person_search MATCH ?",
+                    (match,),
+                )
+                if r[0] in allowed
+            ]
+            rows = [r for chunk in range(0, len(ids), 900) for r in _rows(db, *_in("p.id", ids[chunk : chunk + 900]))]
+            rows.sort(key=lambda r: (r[1], r[0]))
+            if not take(rows, tier):
+                return Results(hits, False)
+            continue
+        cap = (limit - len(hits)) * READ_FACTOR + 10
         docs = [
             r[0]
             for r in db.execute_sql("SELECT rowid FROM person_search WHERE person_search MATCH ? LIMIT ?", (match, cap))
         ]
         if not docs:
             continue
-        complete = complete and len(docs) < cap
-        marks = ",".join("?" * len(docs))
-        rows = db.execute_sql(
-            f"SELECT DISTINCT {_HIT_COLUMNS} FROM search_map m JOIN person p ON p.id = m.person_id "
-            f"WHERE m.doc IN ({marks}) AND p.deleted = 0 ORDER BY p.sort_key, p.id",
-            docs,
-        ).fetchall()
-        for r in rows:
-            if r[0] in seen:
-                continue
-            if len(hits) == limit:
-                return Results(hits, False)
-            seen.add(r[0])
-            hits.append(Hit(people.row_from(r[:9]), tier, None, (query, r)))
-        if not complete:
-            break
+        if not take(_rows(db, *_in("m.doc", docs)), tier):
+            return Results(hits, False)
+        if len(docs) >= cap:  # more matches than read: a selection, sorted; the caller says "type more"
+            return Results(hits, False)
     return Results(hits, complete)
 
 
@@ -302,8 +374,8 @@ def _matched(query: Query, tier: int, r: tuple[Any, ...]) -> str:
                 if value not in found:
                     found.append(value)
                 break
-    for number in query.numbers:
-        found.append(_number_matched(number, r))
+    for terms in query.numbers:
+        found.append(next((m for t in terms if (m := _number_matched(t, r))), ""))
     return " · ".join(v for v in found if v)
 
 
@@ -316,4 +388,4 @@ def _number_matched(number: str, r: tuple[Any, ...]) -> str:
     for value in identifiers:
         if value and any(t.startswith(number) for t in index.identifier_tokens(value)):
             return str(value)
-    return number  # a reference of one of the person's cases
+    return ""  # a reference of one of the person's cases

@@ -11,6 +11,7 @@ the soft sign and the apostrophe (', ’, ʼ) are dropped; capitalisation is kep
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from functools import lru_cache
 
@@ -167,8 +168,24 @@ def icao(text: str) -> str:
     return "".join(out)
 
 
+_WORDS = re.compile(r"[^\W\d_]+(?:['’ʼ][^\W\d_]+)*")
+
+
 def _library(table: type) -> Callable[[str], str]:
-    return lambda text: translitua.translit(text, table)
+    """A translitua table, word by word, with our capitalisation: an upper-case word stays upper case
+    (ЩЕРБИНА -> SHCHERBYNA, not ShchERBYNA), a capitalised one capitalised."""
+
+    def word(match: re.Match[str]) -> str:
+        text = match.group(0)
+        latin = translitua.translit(text.lower(), table)
+        letters = [c for c in text if c.isalpha()]
+        if len(letters) > 1 and all(c.isupper() for c in letters):
+            return latin.upper()
+        if text[:1].isupper():
+            return latin[:1].upper() + latin[1:]
+        return latin
+
+    return lambda text: _WORDS.sub(word, text)
 
 
 #: The systems by the names the command line takes, KMU-55 first (the default).

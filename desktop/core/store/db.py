@@ -221,6 +221,8 @@ def _bind(profile: Path, key: bytes, salt: bytes) -> Store:
     try:
         migrations.migrate(database)
         search_index.flush_queue(database)  # records a migration queued for the search index
+        if search_index.ensure_current(database):
+            log.info("search index rebuilt for the current key rules and name table")
     except Exception:
         database.close()
         raise
