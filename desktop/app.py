@@ -83,6 +83,26 @@ def _after_unlock(profile_dir: Path) -> None:
     logs.enable_crash_file(profile_dir)
 
 
+def _smoke_form(person_id: str) -> bool:
+    """A bundled template rendered for a person (YAML, reportlab, fonts) and loaded into QtPdf."""
+    from PySide6.QtCore import QBuffer, QByteArray, QIODevice
+    from PySide6.QtPdf import QPdfDocument
+
+    from desktop.core.forms import binding, service
+
+    template = service.template("vollmacht")
+    subject = binding.subject_for(person_id=person_id)
+    pdf = service.output(template, service.values_for(template, subject), subject, "uk")
+    buffer = QBuffer()
+    buffer.setData(QByteArray(pdf))
+    buffer.open(QIODevice.OpenModeFlag.ReadOnly)
+    document = QPdfDocument()
+    document.load(buffer)
+    pages = document.pageCount()
+    document.close()
+    return pages > 0
+
+
 def smoke_test(args: argparse.Namespace) -> int:
     """Start, unlock the profile (or a temporary one), show the main window with its data, exit 0."""
     from PySide6.QtWidgets import QApplication
@@ -131,11 +151,14 @@ def smoke_test(args: argparse.Namespace) -> int:
             if first.row.id not in found:
                 print("begleiter: smoke test search did not find the first person", file=sys.stderr)
                 return 1
+            if not _smoke_form(first.row.id):
+                print("begleiter: smoke test could not render and load a form", file=sys.stderr)
+                return 1
         window.close()
         if shown != expected:
             print(f"begleiter: smoke test shows {shown} people, expected {expected}", file=sys.stderr)
             return 1
-        print(f"begleiter {__version__}: smoke test passed ({total} people, search works)")
+        print(f"begleiter {__version__}: smoke test passed ({total} people, search and forms work)")
         return 0
     except UserError as exc:
         print(f"begleiter: {exc}", file=sys.stderr)

@@ -14,11 +14,15 @@ import sys
 import time
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from desktop import __version__, i18n, paths
-from desktop.core import demo, logs, people, profile
+from desktop.core import logs, profile
 from desktop.core.errors import ProfileExists, ProfileMissing, UserError, WrongPassphrase
 from desktop.core.search.translit import SYSTEMS
+
+if TYPE_CHECKING:
+    from desktop.core.people import PersonRow
 from desktop.core.store import backup, integrity
 from desktop.core.store import db as store_db
 from desktop.i18n import _
@@ -93,6 +97,18 @@ def build_parser() -> argparse.ArgumentParser:
     se.add_argument("query", nargs="?", default="", metavar="QUERY")
     se.add_argument("--json", action="store_true")
     se.add_argument("--limit", type=int, default=50, metavar="N")
+    tp = sub.add_parser("templates", help="list the form templates (bundled and the profile's own) with problems")
+    tp.add_argument("--json", action="store_true")
+    rd = sub.add_parser("render", help="fill a form template for a person or case and write a PDF")
+    rd.add_argument("template", metavar="TEMPLATE")
+    who = rd.add_mutually_exclusive_group(required=True)
+    who.add_argument("--person", metavar="ID")
+    who.add_argument("--case", metavar="ID")
+    rd.add_argument("--blank", metavar="FILE.pdf", help="the blank official form (acroform templates)")
+    rd.add_argument("--out", metavar="FILE.pdf", required=True)
+    rd.add_argument(
+        "--language", choices=sorted(i18n.LANGUAGES), default=None, help="language of the labels next to German"
+    )
     du = sub.add_parser("duplicates", help="list likely duplicate people (same birth date, matching name)")
     du.add_argument("--json", action="store_true")
     return parser
@@ -154,6 +170,8 @@ def _cmd_demo(args: argparse.Namespace) -> int:
         raise UserError(_("--people must be at least 1."))
     _open(args)
     started = time.monotonic()
+    from desktop.core import demo
+
     result = demo.generate(args.people, seed=args.seed)
     print(
         _("Added {people} people, {cases} cases and {appointments} appointments in {seconds} s.").format(
@@ -281,6 +299,8 @@ def _cmd_edit(args: argparse.Namespace) -> int:
             values[name] = value
     if Person.get_or_none(Person.id == args.id) is None:
         raise UserError(_("There is no person with the id {id}.").format(id=args.id))
+    from desktop.core import people
+
     changed = people.update_person(args.id, values)
     print(i18n.ngettext("{n} field changed.", "{n} fields changed.", len(changed)).format(n=len(changed)))
     return EXIT_OK
@@ -293,7 +313,7 @@ def _cmd_translit(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _person_json(row: people.PersonRow) -> dict[str, object]:
+def _person_json(row: PersonRow) -> dict[str, object]:
     return {
         "id": row.id,
         "family_name": row.family_name,
@@ -304,7 +324,7 @@ def _person_json(row: people.PersonRow) -> dict[str, object]:
     }
 
 
-def _person_line(row: people.PersonRow) -> str:
+def _person_line(row: PersonRow) -> str:
     from desktop.core.store.models import person_name
 
     name = person_name(row.family_name, row.given_name, row.family_name_cyr, row.given_name_cyr)
@@ -347,6 +367,80 @@ def _cmd_duplicates(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _cmd_templates(args: argparse.Namespace) -> int:
+    from desktop.core.forms import service
+
+    listed = service.templates()
+    if args.json:
+        out = [
+            {
+                "id": t.id,
+                "version": t.version,
+                "title": t.title.get(i18n.current_language()),
+                "kind": t.kind,
+                "valid": t.valid,
+                "errors": t.errors,
+                "bundled": t.bundled,
+            }
+            for t in listed
+        ]
+        print(json.dumps(out, ensure_ascii=False))
+        return EXIT_OK
+    for t in listed:
+        state = "ok" if t.valid else _("problems: {problems}").format(problems="; ".join(t.errors))
+        print(f"{t.id}  v{t.version}  {t.kind}  {t.title.get(i18n.current_language())}  [{state}]")
+    return EXIT_OK if all(t.valid for t in listed) else EXIT_PROBLEMS
+
+
+def _cmd_render(args: argparse.Namespace) -> int:
+    from desktop.core.atomic import atomic_write_bytes
+    from desktop.core.forms import binding, service
+    from desktop.core.forms.templates import TemplateError
+
+    try:
+        template = service.template(args.template)
+    except TemplateError as exc:
+        raise UserError(str(exc)) from exc
+    blank = None
+    if args.blank:
+        try:
+            blank = Path(args.blank).read_bytes()
+        except OSError as exc:
+            raise UserError(_("Cannot read the blank form: {reason}").format(reason=exc.strerror)) from exc
+    _open(args)
+    try:
+        subject = binding.subject_for(person_id=args.person, case_id=args.case)
+    except LookupError as exc:
+        raise UserError(_("There is no person or case with the id {id}.").format(id=exc.args[0])) from exc
+    if template.needs == "case" and subject.case is None:
+        raise UserError(_("This template needs a case, and the person has no open case."))
+    values = service.values_for(template, subject)
+    if template.kind == "acroform" and blank is not None:
+        from desktop.core.reports import acroform
+
+        filled = acroform.fill(template, values, blank)
+        if filled.other_edition:
+            print(
+                _("Warning: this blank is not the edition {edition} the template knows; check the result.").format(
+                    edition=template.acroform.get("form", {}).get("edition", "")
+                ),
+                file=sys.stderr,
+            )
+        for name in filled.missing_fields:
+            print(_("Warning: the blank has no field {name}.").format(name=name), file=sys.stderr)
+        pdf = filled.pdf
+    else:
+        pdf = service.output(template, values, subject, args.language or i18n.current_language(), blank)
+    atomic_write_bytes(Path(args.out), pdf)
+    service.record_print(template, subject, pdf, "pdf")
+    problems = service.check(template, values)
+    for key, message in problems.items():
+        field = template.field(key)
+        print(f"{field.label.get(i18n.current_language()) if field else key}: {message}", file=sys.stderr)
+    print(args.out)
+    return EXIT_OK
+
+
 _COMMANDS = {
     "init": _cmd_init,
     "demo": _cmd_demo,
@@ -360,6 +454,8 @@ _COMMANDS = {
     "translit": _cmd_translit,
     "search": _cmd_search,
     "duplicates": _cmd_duplicates,
+    "templates": _cmd_templates,
+    "render": _cmd_render,
 }
 
 

@@ -29,8 +29,14 @@ def main() -> None:
     folder = Path(tempfile.mkdtemp(prefix="begleiter-shots-"))
     try:
         paths.set_profile_dir(folder)
-        profile.create(folder, "screenshots only", language="de", device_name="Laptop Leipzig 1",
-                       volunteer_name="Anna Schneider", kdf_iterations=1000)
+        profile.create(
+            folder,
+            "screenshots only",
+            language="de",
+            device_name="Laptop Leipzig 1",
+            volunteer_name="Anna Schneider",
+            kdf_iterations=1000,
+        )
         demo.generate(300, seed=7)
         from desktop.ui.main_window import MainWindow
 
@@ -77,7 +83,44 @@ def main() -> None:
                 editor.grab().save(str(OUT / f"{name}_{lang}.png"))
             editor.mark_clean()
             editor.close()
+            # The form editor, German and Ukrainian labels side by side.
+            from desktop.core.forms import binding, service
+            from desktop.ui.forms_dialog import FormEditor
+
+            subject = binding.subject_for(case_id=case.id)
+            form = FormEditor(service.template("arbeitsblatt-hauptantrag"), subject, parent=window)
+            form.resize(980, 720)
+            form.show()
+            for _round in range(5):
+                app.processEvents()
+            form.grab().save(str(OUT / f"form_{lang}.png"))
+            form.mark_clean()
+            form.close()
             window.close()
+        # Two pages of the outputs, as printed (the PDF rendered at 110 dpi).
+        from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QSize
+        from PySide6.QtPdf import QPdfDocument
+
+        from desktop.core.forms import binding, service
+
+        subject = binding.subject_for(case_id=case.id)
+        for template_id, page, name in (
+            ("arbeitsblatt-hauptantrag", 0, "pdf_worksheet"),
+            ("widerspruch", 0, "pdf_letter"),
+            ("widerspruch", 1, "pdf_letter_uk"),
+        ):
+            template = service.template(template_id)
+            pdf = service.output(template, service.values_for(template, subject), subject, "uk")
+            buffer = QBuffer()
+            buffer.setData(QByteArray(pdf))
+            buffer.open(QIODevice.OpenModeFlag.ReadOnly)
+            document = QPdfDocument()
+            document.load(buffer)
+            size = document.pagePointSize(page)
+            document.render(page, QSize(int(size.width() * 110 / 72), int(size.height() * 110 / 72))).save(
+                str(OUT / f"{name}.png")
+            )
+            document.close()
     finally:
         store_db.close_store()
         shutil.rmtree(folder, ignore_errors=True)

@@ -11,11 +11,6 @@ import datetime as dt
 import re
 from collections.abc import Callable
 
-from schwifty import IBAN
-from schwifty import exceptions as iban_errors
-from stdnum import exceptions as stdnum_errors
-from stdnum.de import idnr
-
 from desktop.i18n import _, fmt_date, fmt_date_german
 
 _WHITESPACE = re.compile(r"\s+")
@@ -48,6 +43,9 @@ def format_iban(value: str) -> str:
 
 def validate_iban(value: str) -> str | None:
     """None for a valid IBAN (spaces and small letters allowed), else what is wrong with it."""
+    from schwifty import IBAN  # imported when needed: it loads bank registries (a slower start otherwise)
+    from schwifty import exceptions as iban_errors
+
     compact = normalise_iban(value)
     try:
         IBAN(compact)
@@ -80,6 +78,9 @@ def format_tax_id(value: str) -> str:
 
 def validate_tax_id(value: str) -> str | None:
     """None for a valid Steuer-ID (11 digits, spaces allowed), else what is wrong with it."""
+    from stdnum import exceptions as stdnum_errors
+    from stdnum.de import idnr
+
     compact = normalise_tax_id(value)
     try:
         idnr.validate(compact)

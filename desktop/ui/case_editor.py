@@ -142,6 +142,9 @@ class CaseEditor(GuardedEditor, Retranslatable, QDialog):
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
         self.buttons.accepted.connect(self.save)
         self.buttons.rejected.connect(self.reject)
+        self.forms_button = self.buttons.addButton("", QDialogButtonBox.ButtonRole.ActionRole)
+        self.forms_button.setVisible(case is not None)
+        self.forms_button.clicked.connect(self.open_forms)
         layout = QVBoxLayout(self)
         layout.addWidget(self.tabs)
         layout.addWidget(self.error)
@@ -198,7 +201,16 @@ class CaseEditor(GuardedEditor, Retranslatable, QDialog):
                 item.setCheckState(Qt.CheckState.Unchecked)
                 self.helpers.addItem(item)
 
+    def open_forms(self) -> None:
+        """Fill in a form, letter or checklist for this case."""
+        from desktop.core.forms.binding import subject_for
+        from desktop.ui.forms_dialog import open_forms
+
+        if self.case is not None:
+            open_forms(subject_for(case_id=self.case.id), self)
+
     def retranslate_ui(self) -> None:
+        self.forms_button.setText(_("&Forms and letters…"))
         self.setWindowTitle(_("Case {reference}").format(reference=self.case.reference) if self.case else _("New case"))
         self.form.retranslate(_)
         self.person_button.setText(_("Choose…"))

@@ -103,6 +103,7 @@ class MainWindow(Retranslatable, QMainWindow):
         self.act_tasks = self._action("Ctrl+5", lambda: self.show_area(TASKS))
         self.act_refresh = self._action(QKeySequence.StandardKey.Refresh, self._refresh_all)
         self.act_find = self._action(QKeySequence(QKeySequence.StandardKey.Find), self.find_person)
+        self.act_print_checklist = self._action(QKeySequence(QKeySequence.StandardKey.Print), self.print_checklist)
         self.act_duplicates = self._action(None, self.show_duplicates)
         self.act_deadline = self._action("Ctrl+D", self.show_deadline_calculator)
         self.act_permit = self._action("Ctrl+Shift+V", self.show_permit_check)
@@ -123,6 +124,7 @@ class MainWindow(Retranslatable, QMainWindow):
         self.menu_file.addActions([self.act_new_person, self.act_new_case, self.act_new_appointment, self.act_new_task])
         self.menu_file.addSeparator()
         self.menu_file.addAction(self.act_import)
+        self.menu_file.addAction(self.act_print_checklist)
         self.menu_file.addSeparator()
         self.menu_file.addAction(self.act_quit)
         self.menu_view = bar.addMenu("")
@@ -162,6 +164,7 @@ class MainWindow(Retranslatable, QMainWindow):
         self.act_tasks.setText(_("Tas&ks"))
         self.act_refresh.setText(_("&Refresh"))
         self.act_find.setText(_("&Find a person…"))
+        self.act_print_checklist.setText(_("&Print the appointment's checklist…"))
         self.act_duplicates.setText(_("Find d&uplicates…"))
         self.act_deadline.setText(_("&Objection deadline…"))
         self.act_permit.setText(_("Residence &permit valid until…"))
@@ -220,6 +223,28 @@ class MainWindow(Retranslatable, QMainWindow):
             self.nav.setCurrentRow(PEOPLE)
             area = self.people
         area.focus_search()  # type: ignore[attr-defined]
+
+    def selected_appointment(self) -> str | None:
+        """The appointment selected on the Today list or the Appointments list, if any."""
+        area = self.stack.currentIndex()
+        if area == TODAY:
+            chosen = self.today.selected()
+            return chosen[1] if chosen and chosen[0] == "appointment" else None
+        if area == APPOINTMENTS:
+            row = self.appointments.selected_row()
+            return row.id if row else None
+        return None
+
+    def print_checklist(self) -> None:
+        """Ctrl+P: print "Was mitbringen / Що взяти з собою" for the selected appointment (Enter prints)."""
+        from desktop.ui.forms_dialog import print_appointment_checklist
+
+        appointment_id = self.selected_appointment()
+        if appointment_id is None:
+            self.statusBar().showMessage(_("Select an appointment on Today or in Appointments first."), 6000)
+            return
+        if print_appointment_checklist(appointment_id, self):
+            self.statusBar().showMessage(_("Checklist printed and filed on the case."), 6000)
 
     def show_duplicates(self) -> None:
         dialog = DuplicatesDialog(self)

@@ -136,6 +136,9 @@ class PersonEditor(GuardedEditor, Retranslatable, QDialog):
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
         self.buttons.accepted.connect(self.save)
         self.buttons.rejected.connect(self.reject)
+        self.forms_button = self.buttons.addButton("", QDialogButtonBox.ButtonRole.ActionRole)
+        self.forms_button.setVisible(person is not None)
+        self.forms_button.clicked.connect(self.open_forms)
         layout = QVBoxLayout(self)
         self.tabs = QTabWidget()
         self.tabs.addTab(scroll, "")
@@ -171,7 +174,16 @@ class PersonEditor(GuardedEditor, Retranslatable, QDialog):
         state["notes"] = self.notes.toPlainText()
         return state
 
+    def open_forms(self) -> None:
+        """Fill in a form, letter or checklist for this person (case templates use their newest open case)."""
+        from desktop.core.forms.binding import subject_for
+        from desktop.ui.forms_dialog import open_forms
+
+        if self.person is not None:
+            open_forms(subject_for(person_id=self.person.id), self)
+
     def retranslate_ui(self) -> None:
+        self.forms_button.setText(_("&Forms and letters…"))
         self.setWindowTitle(_("Edit person") if self.person else _("New person"))
         for label, text in self.labels:
             label.setText(_(text))

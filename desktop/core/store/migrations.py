@@ -258,8 +258,32 @@ def _v5(db: pw.Database) -> None:
         db.execute_sql(sql)
 
 
+def _v6(db: pw.Database) -> None:
+    """Forms: drafts of filled templates, and a record of every printed or saved document."""
+    statements = [
+        f"""CREATE TABLE filled_form ({_TRAVELLING_COLUMNS},
+            person_id TEXT NOT NULL {_fk("person", "CASCADE")},
+            case_id TEXT {_fk("case", "CASCADE")},
+            template_id TEXT NOT NULL DEFAULT '', template_version INTEGER NOT NULL DEFAULT 0,
+            "values" TEXT NOT NULL DEFAULT '{{}}', status TEXT NOT NULL DEFAULT 'draft')""",
+        "CREATE INDEX filled_form_person ON filled_form (person_id)",
+        "CREATE INDEX filled_form_case ON filled_form (case_id)",
+        f"""CREATE TABLE printed_document ({_TRAVELLING_COLUMNS},
+            person_id TEXT NOT NULL {_fk("person", "CASCADE")},
+            case_id TEXT {_fk("case", "CASCADE")},
+            template_id TEXT NOT NULL DEFAULT '', template_version INTEGER NOT NULL DEFAULT 0,
+            sha256 TEXT NOT NULL DEFAULT '', printed_on TEXT, how TEXT NOT NULL DEFAULT 'print')""",
+        "CREATE INDEX printed_document_case ON printed_document (case_id)",
+        "CREATE INDEX printed_document_person ON printed_document (person_id)",
+    ]
+    for table in ("filled_form", "printed_document"):
+        statements.extend(guard_triggers(table))
+    for sql in statements:
+        db.execute_sql(sql)
+
+
 #: Migration n brings the schema from version n-1 to version n.
-MIGRATIONS: dict[int, Callable[[pw.Database], None]] = {1: _v1, 2: _v2, 3: _v3, 4: _v4, 5: _v5}
+MIGRATIONS: dict[int, Callable[[pw.Database], None]] = {1: _v1, 2: _v2, 3: _v3, 4: _v4, 5: _v5, 6: _v6}
 LATEST = max(MIGRATIONS)
 
 

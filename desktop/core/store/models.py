@@ -288,3 +288,30 @@ def model_for(record_type: str) -> type[Travelling]:
         if model.record_type == record_type:
             return model
     raise KeyError(record_type)
+
+
+class FilledForm(Travelling):
+    """A template filled for a person (and case): a draft that can be resumed, or the version printed."""
+
+    record_type = "filled_form"
+
+    person = pw.ForeignKeyField(Person, backref="filled_forms", on_delete="CASCADE")
+    case = pw.ForeignKeyField(Case, backref="filled_forms", null=True, on_delete="CASCADE")
+    template_id = pw.CharField(default="")
+    template_version = pw.IntegerField(default=0)
+    values = pw.TextField(default="{}")  # canonical JSON of the field values
+    status = pw.CharField(default="draft")  # draft | final
+
+
+class PrintedDocument(Travelling):
+    """A document printed or saved as PDF: which template and version, its SHA-256, when, how."""
+
+    record_type = "printed_document"
+
+    person = pw.ForeignKeyField(Person, backref="printed_documents", on_delete="CASCADE")
+    case = pw.ForeignKeyField(Case, backref="printed_documents", null=True, on_delete="CASCADE")
+    template_id = pw.CharField(default="")
+    template_version = pw.IntegerField(default=0)
+    sha256 = pw.CharField(default="")
+    printed_on = pw.DateField(null=True)
+    how = pw.CharField(default="print")  # print | pdf

@@ -1,0 +1,1 @@
+"""Form templates: loading and checking, binding to case data, drafts."""

@@ -1,0 +1,220 @@
+"""What a template's ``bind`` names stand for: the person's, household's, case's and volunteer's data.
+
+Values keep their Python type (dates stay dates) so each output formats them its own way; German outputs
+show dates as TT.MM.JJJJ and names in the passport's Latin letters.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from desktop.core import appointments, cases, documents, households
+from desktop.core.forms.templates import BINDINGS, Template
+from desktop.core.store import db as store_db
+from desktop.core.store.models import Appointment, Case, Person, Volunteer, person_name
+from desktop.i18n import fmt_date_german
+
+
+@dataclass
+class ChecklistLine:
+    """One thing to bring, in the three languages, and whether it is ready."""
+
+    de: str
+    uk: str
+    en: str
+    have: bool = False
+    copied: bool = False
+
+
+@dataclass
+class Subject:
+    """Whom a form is filled for: a person, and (for case templates) one of their cases."""
+
+    person: Person
+    case: Case | None = None
+    volunteer: Volunteer | None = None
+    today: dt.date = field(default_factory=dt.date.today)
+    appointment: Appointment | None = None  # the appointment a checklist is printed for (else the next one)
+
+
+def subject_for_appointment(appointment_id: str) -> Subject:
+    """Whom an appointment's checklist is for: its case (or person), with that appointment."""
+    appointment = Appointment.get_by_id(appointment_id)
+    subject = subject_for(person_id=appointment.person_id, case_id=appointment.case_id)
+    subject.appointment = appointment
+    return subject
+
+
+def subject_for(person_id: str | None = None, case_id: str | None = None) -> Subject:
+    """The person and case a form is for; with only a person, their most recent open case (if any)."""
+    case = Case.get_or_none((Case.id == case_id) & ~Case.deleted) if case_id else None
+    if case_id and case is None:
+        raise LookupError(case_id)
+    if case is not None and case.person_id:
+        person = Person.get_by_id(case.person_id)
+    else:
+        person = Person.get_or_none((Person.id == person_id) & ~Person.deleted) if person_id else None
+        if person is None:
+            raise LookupError(person_id or case_id or "")
+        if case is None:
+            case = (
+                Case.select()
+                .where((Case.person == person.id) & ~Case.deleted & (Case.status != "closed"))
+                .order_by(Case.opened_on.desc(), Case.id.desc())
+                .first()
+            )
+    volunteer_id = store_db.current().volunteer_id if store_db.is_open() else None
+    if case is not None and case.lead_volunteer_id:
+        volunteer_id = case.lead_volunteer_id
+    volunteer = Volunteer.get_or_none(Volunteer.id == volunteer_id) if volunteer_id else None
+    return Subject(person, case, volunteer)
+
+
+#: Household roles as German forms name them (whatever the app's language).
+_ROLE_DE = {
+    "applicant": "antragstellende Person",
+    "partner": "Partner/in",
+    "child_u15": "Kind unter 15",
+    "child_15_24": "Kind von 15 bis 24",
+    "other": "weitere Person",
+}
+
+#: Nationalities as German forms write them ("Staatsangehörigkeit: ukrainisch"); others stay as entered.
+_NATIONALITY_DE = {
+    "UKR": "ukrainisch",
+    "UA": "ukrainisch",
+    "RUS": "russisch",
+    "BLR": "belarussisch",
+    "MDA": "moldauisch",
+    "POL": "polnisch",
+    "DEU": "deutsch",
+    "DE": "deutsch",
+    "GEO": "georgisch",
+    "ARM": "armenisch",
+    "AZE": "aserbaidschanisch",
+    "KAZ": "kasachisch",
+    "ROU": "rumänisch",
+    "HUN": "ungarisch",
+    "XXA": "staatenlos",
+}
+
+
+def german_nationality(value: str) -> str:
+    return _NATIONALITY_DE.get(value.strip().upper(), value) if value else ""
+
+
+def _address(person: Person) -> str:
+    place = " ".join(p for p in (person.postcode, person.city) if p)
+    return ", ".join(p for p in (person.street, place) if p)
+
+
+def _office(case: Case | None, person: Person) -> dict[str, Any] | None:
+    """The office a case's letters go to: the one of its next appointment, else the authority's office in
+    the person's city (else the first of that authority in the directory)."""
+    if case is None:
+        return None
+    upcoming = _next_appointment(case)
+    if upcoming is not None and upcoming.office_key:
+        found = appointments.office(upcoming.office_key)
+        if found:
+            return found
+    candidates = [e for e in appointments.offices() if e.get("authority") == case.authority]
+    local = [e for e in candidates if person.city and e.get("city", "").startswith(person.city)]
+    return (local or candidates or [None])[0]
+
+
+def _next_appointment(case: Case | None) -> Appointment | None:
+    if case is None:
+        return None
+    return (
+        Appointment.select()
+        .where((Appointment.case == case.id) & ~Appointment.deleted & (Appointment.starts_at >= dt.datetime.now()))
+        .order_by(Appointment.starts_at)
+        .first()
+    )
+
+
+#: Bindings that are a column of the person as it is stored.
+_PERSON_COLUMNS = tuple(b for b in BINDINGS if b.startswith("person.") and b.split(".", 1)[1] in Person._meta.fields)
+
+
+def context(subject: Subject) -> dict[str, Any]:
+    """Every binding's value for this subject (missing data: empty string or None)."""
+    p, case = subject.person, subject.case
+    out: dict[str, Any] = {name: getattr(p, name.split(".", 1)[1]) for name in _PERSON_COLUMNS}
+    out["person.address"] = _address(p)
+    out["person.nationality"] = german_nationality(p.nationality)
+    docs = documents.documents_of(p.id, subject.today)
+    newest = docs[0] if docs else None
+    out["person.residence_document"] = f"{newest.kind} {newest.number}".strip() if newest else ""
+    out["person.residence_valid_until"] = newest.effective_until if newest else None
+    household = households.household_of(p.id)
+    members = households.members(household.id, subject.today) if household else []
+    lines = []
+    children = []
+    for m in members:
+        person = Person.get_by_id(m.person_id)
+        born = fmt_date_german(person.birth_date) if person.birth_date else ""
+        line = ", ".join(
+            x
+            for x in (
+                person_name(person.family_name, person.given_name, person.family_name_cyr, person.given_name_cyr),
+                born,
+                _ROLE_DE.get(m.role, m.role),
+            )
+            if x
+        )
+        lines.append(line)
+        if m.age is not None and m.age < 18:
+            children.append(line)
+    out["household.members"] = "\n".join(lines)
+    out["household.children"] = "\n".join(children)
+    out["household.size"] = len(members) or 1
+    office = _office(case, p)
+    out["case.reference"] = case.reference if case else ""
+    out["case.title"] = case.title if case else ""
+    out["case.authority"] = (office or {}).get("name") or (cases.authority_label(case.authority) if case else "")
+    office = office or {}
+    town = " ".join(x for x in (office.get("postcode", ""), office.get("city", "")) if x)
+    out["case.authority_address"] = ", ".join(x for x in (office.get("address", ""), town) if x)
+    for name in ("letter_date", "period_end", "move_in", "opened_on"):
+        out[f"case.{name}"] = getattr(case, name) if case else None
+    items = []
+    if case is not None:
+        definitions = {e["key"]: e for e in cases.case_type(case.case_type).get("checklist", [])}
+        for item in cases.checklist(case.id):
+            entry = definitions.get(item.item_key, {})
+            label = item.label or item.item_key
+            items.append(
+                ChecklistLine(
+                    entry.get("de", label), entry.get("uk", label), entry.get("en", label), item.have, item.copied
+                )
+            )
+    out["case.checklist"] = items
+    upcoming = subject.appointment or _next_appointment(case)
+    out["case.next_appointment"] = upcoming.starts_at if upcoming else None
+    out["case.next_appointment_place"] = (
+        ", ".join(x for x in (upcoming.office, upcoming.address) if x) if upcoming else ""
+    )
+    v = subject.volunteer
+    out["volunteer.name"] = v.name if v else ""
+    out["volunteer.phone"] = (v.phone or "") if v else ""
+    out["volunteer.email"] = (v.email or "") if v else ""
+    out["today"] = subject.today
+    return out
+
+
+def prefill(template: Template, subject: Subject, draft: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Field values: a saved draft's where it has them, else what the bindings give, else empty."""
+    ctx = context(subject)
+    values: dict[str, Any] = {}
+    for f in template.fields():
+        if draft is not None and f.key in draft:
+            values[f.key] = draft[f.key]
+        elif f.bind:
+            values[f.key] = ctx.get(f.bind)
+        else:
+            values[f.key] = False if f.type == "bool" else None
+    return values

@@ -1,0 +1,168 @@
+"""Filling templates: checking values, drafts that travel, outputs, and the record of what was printed."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from typing import Any
+
+from desktop import paths
+from desktop.core import validation
+from desktop.core.errors import UserError
+from desktop.core.forms import binding
+from desktop.core.forms.binding import ChecklistLine, Subject
+from desktop.core.forms.templates import Template, TemplateError, bundled_dir, load_all, load_file
+from desktop.core.forms.templates import get as get_template
+from desktop.core.reports import render
+from desktop.core.store import changelog
+from desktop.core.store.models import FilledForm, PrintedDocument
+from desktop.i18n import _
+
+
+def templates() -> list[Template]:
+    """Bundled templates and the profile's own (broken ones included, with their problems)."""
+    return load_all(paths.templates_dir())
+
+
+def template(template_id: str) -> Template:
+    """One template by id: the profile's own file of that name, else the bundled one, else a full scan."""
+    for folder, bundled in ((paths.templates_dir(), False), (bundled_dir(), True)):
+        path = folder / f"{template_id}.yaml"
+        if path.is_file():
+            found = load_file(path, bundled)
+            if found.id == template_id:
+                if not found.valid:
+                    raise TemplateError(
+                        _("The template {id} has problems: {problems}").format(
+                            id=template_id, problems="; ".join(found.errors)
+                        )
+                    )
+                return found
+    return get_template(template_id, paths.templates_dir())
+
+
+def _plain(value: Any) -> Any:
+    """A value as the draft stores it (JSON: dates as ISO text, checklist lines as their German text)."""
+    if isinstance(value, dt.datetime | dt.date):
+        return value.isoformat()
+    if isinstance(value, list):
+        return "\n".join(v.de if isinstance(v, ChecklistLine) else str(v) for v in value)
+    return value
+
+
+def _typed(template: Template, values: dict[str, Any]) -> dict[str, Any]:
+    out = dict(values)
+    for f in template.fields():
+        value = out.get(f.key)
+        if f.type == "date" and isinstance(value, str) and value:
+            try:
+                out[f.key] = dt.date.fromisoformat(value[:10])
+            except ValueError:
+                pass
+    return out
+
+
+_VALIDATORS = {
+    "iban": validation.validate_iban,
+    "tax_id": validation.validate_tax_id,
+    "pension_no": validation.validate_pension_no,
+    "postcode": validation.validate_postcode,
+    "phone": validation.validate_phone,
+    "email": validation.validate_email,
+}
+
+
+def check(template: Template, values: dict[str, Any]) -> dict[str, str]:
+    """Problems of the values that apply (required, dates, identifiers): field key -> message."""
+    problems: dict[str, str] = {}
+    for f in render.relevant(template, values):
+        value = values.get(f.key)
+        empty = value is None or value == "" or (f.type == "bool" and value is False and f.required)
+        if empty:
+            if f.required:
+                problems[f.key] = _("Please fill in this field.")
+            continue
+        text = value if isinstance(value, str) else ""
+        message: str | None = None
+        if f.type == "date" and isinstance(value, str):
+            message = _("Not a date; please write it as DD.MM.YYYY.")
+        elif f.type == "number" and not str(value).strip().lstrip("-").isdigit():
+            message = _("Please write a whole number.")
+        elif f.check in _VALIDATORS and text:
+            message = _VALIDATORS[f.check](text)
+        elif f.check in ("date_past", "date_future") and isinstance(value, dt.date):
+            today = dt.date.today()
+            if f.check == "date_past" and value > today:
+                message = _("This date cannot be in the future.")
+            if f.check == "date_future" and value < today:
+                message = _("This date cannot be in the past.")
+        if message:
+            problems[f.key] = message
+    return problems
+
+
+def values_for(template: Template, subject: Subject, draft: FilledForm | None = None) -> dict[str, Any]:
+    """What the form shows: the draft's values, else the profile's data."""
+    saved = _typed(template, json.loads(draft.values)) if draft is not None else None
+    return binding.prefill(template, subject, saved)
+
+
+def drafts(person_id: str, case_id: str | None = None) -> list[FilledForm]:
+    query = FilledForm.select().where((FilledForm.person == person_id) & ~FilledForm.deleted)
+    if case_id:
+        query = query.where(FilledForm.case == case_id)
+    return list(query.order_by(FilledForm.created_at.desc()))
+
+
+def save_draft(template: Template, subject: Subject, values: dict[str, Any], draft_id: str | None = None) -> FilledForm:
+    """Keep the values through the change log (a new draft, or the changed fields of an existing one)."""
+    stored = json.dumps({k: _plain(v) for k, v in values.items()}, ensure_ascii=False, sort_keys=True)
+    if draft_id:
+        changelog.update(FilledForm, draft_id, {"values": stored, "template_version": template.version})
+        return FilledForm.get_by_id(draft_id)
+    return changelog.create(
+        FilledForm,
+        {
+            "person": subject.person.id,
+            "case": subject.case.id if subject.case else None,
+            "template_id": template.id,
+            "template_version": template.version,
+            "values": stored,
+        },
+    )
+
+
+def output(
+    template: Template, values: dict[str, Any], subject: Subject, ui_lang: str, blank: bytes | None = None
+) -> bytes:
+    """The PDF of a filled template (an official form needs its blank)."""
+    if template.kind == "acroform":
+        from desktop.core.reports import acroform  # pypdf only when an official form is filled
+
+        if blank is None:
+            path = acroform.stored_blank(template)
+            if not path.exists():
+                raise UserError(
+                    _("Choose the blank form “{name}” (edition {edition}) once; the app keeps a copy.").format(
+                        name=template.acroform.get("form", {}).get("name", template.title.de),
+                        edition=template.acroform.get("form", {}).get("edition", ""),
+                    )
+                )
+            blank = path.read_bytes()
+        return acroform.fill(template, values, blank).pdf
+    return render.render(template, values, subject, ui_lang)
+
+
+def record_print(template: Template, subject: Subject, pdf: bytes, how: str) -> PrintedDocument:
+    """File the printed or saved document on the case (or the person): template, version, hash, date."""
+    return changelog.create(
+        PrintedDocument,
+        person=subject.person.id,
+        case=subject.case.id if subject.case else None,
+        template_id=template.id,
+        template_version=template.version,
+        sha256=hashlib.sha256(pdf).hexdigest(),
+        printed_on=dt.date.today(),
+        how=how,
+    )

@@ -1,0 +1,1 @@
+"""PDF output: worksheets, letters, checklists (reportlab) and official forms (pypdf)."""

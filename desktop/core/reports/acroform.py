@@ -1,0 +1,156 @@
+"""Official fillable PDFs (AcroForm) filled with pypdf from a template's field map.
+
+The blank form comes from the office's website; the user points the app to it once and the app keeps a
+copy in the profile (``forms/``). Its SHA-256 is compared with the edition the template knows: another
+edition is filled after a warning, and fields it lacks are reported. Hybrid forms (AcroForm + XFA, as the
+Jobcenter's) lose their XFA part, and viewers are asked to draw the values (NeedAppearances), so values
+show in every viewer.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pypdf import PdfReader, PdfWriter
+from pypdf.generic import BooleanObject, NameObject, TextStringObject
+
+from desktop import paths
+from desktop.core.forms.templates import Condition, Template
+from desktop.core.reports.render import german
+from desktop.i18n import _
+
+
+class BlankFormError(ValueError):
+    """The blank form cannot be used (message in the UI language)."""
+
+
+@dataclass
+class Filled:
+    pdf: bytes
+    other_edition: bool = False  # the blank's SHA-256 is not the one the template knows
+    missing_fields: list[str] = field(default_factory=list)  # mapped fields the blank does not have
+
+
+def sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def stored_blank(template: Template, profile: Path | None = None) -> Path:
+    """Where the profile keeps the blank of this template's form."""
+    name = template.acroform.get("form", {}).get("file") or f"{template.id}.pdf"
+    return paths.profile_dir() / "forms" / Path(str(name)).name if profile is None else profile / "forms" / name
+
+
+def remember_blank(template: Template, source: Path) -> tuple[Path, bool]:
+    """Copy the blank the user chose into the profile; returns the copy and whether it is the known edition."""
+    data = source.read_bytes()
+    try:
+        PdfReader(io.BytesIO(data))
+    except Exception as exc:  # pypdf raises several kinds for a file that is no PDF
+        raise BlankFormError(_("The file is not a readable PDF form.")) from exc
+    target = stored_blank(template)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(source, target)
+    return target, sha256(data) == template.acroform.get("form", {}).get("sha256")
+
+
+def _on_state(widget: Any) -> NameObject:
+    """The name a checkbox widget uses for "checked" (/1, /Yes, /On, … anything but /Off)."""
+    states = widget.get("/AP", {}).get("/N", {})
+    for name in states:
+        if name != "/Off":
+            return NameObject(name)
+    return NameObject("/Yes")
+
+
+def _qualified(annotation: Any) -> str:
+    parts = []
+    node = annotation
+    while node is not None:
+        name = node.get("/T")
+        if name is not None:
+            parts.append(str(name))
+        parent = node.get("/Parent")
+        node = parent.get_object() if parent is not None else None
+    return ".".join(reversed(parts))
+
+
+def fill(template: Template, values: dict[str, Any], blank: bytes) -> Filled:
+    """The blank form with the template's fields filled in (dates TT.MM.JJJJ, names as in the passport)."""
+    try:
+        reader = PdfReader(io.BytesIO(blank))
+        writer = PdfWriter(clone_from=reader)
+    except Exception as exc:
+        raise BlankFormError(_("The blank form cannot be read as a PDF.")) from exc
+    acro = template.acroform
+    text_values: dict[str, str] = {}
+    for pdf_name, key in (acro.get("fields") or {}).items():
+        f = template.field(key)
+        if f is not None:  # every mapped field is written, empty ones too: nothing from another person stays
+            text = german(f, values.get(key), latin=True)
+            text_values[pdf_name] = text.replace(" ", "") if f.check == "iban" else text  # comb fields
+    checks: dict[str, bool] = {}
+    for pdf_name, raw in (acro.get("checks") or {}).items():
+        cond = Condition(str(raw.get("field")), raw.get("equals"), raw.get("in"), bool(raw.get("not_empty", False)))
+        checks[pdf_name] = cond.holds(values)
+    radios: dict[str, str] = {}  # PDF radio field -> the state to select ("/Off": none)
+    for pdf_name, raw in (acro.get("radios") or {}).items():
+        states = {str(k): str(v) for k, v in (raw.get("states") or {}).items()}
+        radios[pdf_name] = states.get(str(values.get(str(raw.get("field")))), "/Off")
+    present: set[str] = set()
+    for page in writer.pages:
+        for ref in page.get("/Annots", []) or []:
+            widget = ref.get_object()
+            if widget.get("/Subtype") != "/Widget":
+                continue
+            name = _qualified(widget)
+            target = widget if "/T" in widget else widget.get("/Parent").get_object()
+            if name in text_values:
+                present.add(name)
+                target[NameObject("/V")] = TextStringObject(text_values[name])
+            elif name in checks:
+                present.add(name)
+                state = _on_state(widget) if checks[name] else NameObject("/Off")
+                target[NameObject("/V")] = state
+                widget[NameObject("/AS")] = state
+            elif name in radios:  # one field, one widget per answer: only the chosen answer's widget is on
+                present.add(name)
+                wanted = radios[name]
+                mine = wanted in widget.get("/AP", {}).get("/N", {})
+                widget[NameObject("/AS")] = NameObject(wanted if mine else "/Off")
+                target[NameObject("/V")] = NameObject(wanted)
+    root = writer._root_object
+    if "/Perms" in root:
+        del root["/Perms"]  # the office's Reader-rights signature no longer fits a filled copy
+    if "/AcroForm" in root:
+        form = root["/AcroForm"].get_object()
+        if "/XFA" in form:
+            del form["/XFA"]  # else XFA-aware viewers show the empty XFA layer
+        form[NameObject("/NeedAppearances")] = BooleanObject(True)
+    for page in writer.pages:  # text fields get appearance streams too, for viewers that ignore NeedAppearances
+        fields_here = dict(text_values)
+        if fields_here:
+            try:
+                writer.update_page_form_field_values(page, fields_here, auto_regenerate=False)
+            except Exception:
+                pass
+    out = io.BytesIO()
+    writer.add_metadata({"/Title": f"{template.title.de} – {template.title.uk}", "/Creator": "Begleiter"})
+    writer.write(out)
+    wanted = set(text_values) | set(checks) | set(radios)
+    return Filled(
+        out.getvalue(),
+        other_edition=sha256(blank) != acro.get("form", {}).get("sha256"),
+        missing_fields=sorted(wanted - present),
+    )
+
+
+def read_values(pdf: bytes) -> dict[str, Any]:
+    """Field name -> value of a filled form (for checks and tests)."""
+    reader = PdfReader(io.BytesIO(pdf))
+    return {name: f.get("/V") for name, f in (reader.get_fields() or {}).items()}

@@ -1,0 +1,345 @@
+"""Filled templates as PDF: bilingual worksheets, German letters with a Ukrainian page, checklists.
+
+German outputs show dates as TT.MM.JJJJ and names in the passport's Latin letters whatever the app's
+language; the labels are German and Ukrainian side by side (English too when the app is in English).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Any
+
+from reportlab.lib.units import mm
+from reportlab.pdfbase import pdfmetrics
+from reportlab.platypus import CondPageBreak, KeepTogether, PageBreak, Paragraph, Spacer, Table, TableStyle
+
+from desktop.core.forms.binding import ChecklistLine, Subject, context
+from desktop.core.forms.templates import Field, Template
+from desktop.core.reports.pdf import CONTENT_WIDTH, FONT, FONT_BOLD, Page, build, escape, grid, styles
+from desktop.core.search.translit import has_cyrillic, kmu55
+from desktop.core.store.models import person_name
+
+_PLACEHOLDER = re.compile(r"\{([a-z][a-z0-9_]*)\}")
+BLANK = "________________"
+LABEL_UK_COLOR = "#1f4e79"
+
+SIGNATURE_LABELS = {
+    "client": ("Unterschrift der antragstellenden Person", "Підпис заявника/заявниці", "Signature of the applicant"),
+    "volunteer": (
+        "Unterschrift der bevollmächtigten Person",
+        "Підпис уповноваженої особи",
+        "Signature of the representative",
+    ),
+    "receipt": (
+        "Eingangsstempel / Empfangsbestätigung der Behörde",
+        "Штамп установи про отримання",
+        "Office's receipt stamp",
+    ),
+}
+
+
+def german(field: Field, value: Any, latin: bool = False) -> str:
+    """A value as a German form shows it; with ``latin`` Cyrillic text is written in KMU-55 Latin letters
+    (official forms and letters to offices take Latin letters only)."""
+    text = _german(field, value)
+    return kmu55(text) if latin and has_cyrillic(text) else text
+
+
+def _german(field: Field, value: Any) -> str:
+    if value is None or value == "":
+        return ""
+    if isinstance(value, dt.datetime):
+        return value.strftime("%d.%m.%Y, %H:%M Uhr")
+    if isinstance(value, dt.date):
+        return value.strftime("%d.%m.%Y")
+    if field.type == "date" and isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value).strftime("%d.%m.%Y")
+        except ValueError:
+            return value
+    if field.type == "bool":
+        return "ja" if value else "nein"
+    if field.type == "choice":
+        return field.choice_label(value, "de")
+    if field.type == "money":
+        try:
+            return f"{float(value):,.2f} €".replace(",", "X").replace(".", ",").replace("X", ".")
+        except (TypeError, ValueError):
+            return str(value)
+    if isinstance(value, list):
+        return "\n".join(item.de if isinstance(item, ChecklistLine) else str(item) for item in value)
+    return str(value)
+
+
+def ukrainian_hint(field: Field, value: Any) -> str:
+    """For choices and yes/no: the Ukrainian word next to the German one."""
+    if field.type == "bool" and value not in (None, ""):
+        return "так" if value else "ні"
+    if field.type == "choice" and value not in (None, ""):
+        return field.choice_label(value, "uk")
+    return ""
+
+
+def relevant(template: Template, values: dict[str, Any]) -> list[Field]:
+    """The fields that apply (relevance conditions hold), in order."""
+    return [f for f in template.fields() if f.relevant is None or f.relevant.holds(values)]
+
+
+def _cell(text: str, style: str, width: float, font: str = FONT, size: float = 9) -> Any:
+    """A table cell: the plain string when it fits on one line (much faster to lay out), else a Paragraph."""
+    if "\n" not in text and pdfmetrics.stringWidth(text, font, size) < width - 8:
+        return text
+    return Paragraph(escape(text), styles()[style])
+
+
+def _labels(field: Field, ui_lang: str, width: float) -> tuple[Any, Any]:
+    st = styles()
+    uk = field.label.uk or field.label.de
+    if field.label.uk and ui_lang != "en":
+        uk_cell = _cell(uk, "label_uk", width)
+    else:
+        uk_text = escape(uk) if field.label.uk else f"{escape(uk)} <font size=7>(DE)</font>"
+        if ui_lang == "en" and field.label.en:
+            uk_text += f"<br/><font size=7.5 color='#555555'>{escape(field.label.en)}</font>"
+        uk_cell = Paragraph(uk_text, st["label_uk"])
+    return _cell(field.label.de, "label", width), uk_cell
+
+
+def _title(template: Template, ui_lang: str) -> list[Any]:
+    st = styles()
+    out = [Paragraph(escape(template.title.de), st["title"]), Paragraph(escape(template.title.uk), st["title_uk"])]
+    if ui_lang == "en":
+        out.append(Paragraph(escape(template.title.en), st["small"]))
+    return out
+
+
+def _signature_block(signer: str, ui_lang: str, width: float) -> Table:
+    st = styles()
+    de, uk, en = SIGNATURE_LABELS[signer]
+    caption = f"{escape(de)}<br/><font color='#1f4e79'>{escape(uk)}</font>"
+    if ui_lang == "en":
+        caption += f"<br/><font size=7.5>{escape(en)}</font>"
+    height = 30 * mm if signer == "receipt" else 16 * mm
+    block = Table([[""], [Paragraph(caption, st["small"])]], colWidths=[width - 8 * mm], rowHeights=[height, None])
+    style = [
+        ("FONT", (0, 0), (-1, -1), FONT, 8),
+        ("LINEABOVE", (0, 1), (0, 1), 0.7, "#000000"),
+        ("LEFTPADDING", (0, 0), (-1, -1), 0),
+    ]
+    if signer == "receipt":
+        style.append(("BOX", (0, 0), (0, 0), 0.5, "#777777"))
+    block.setStyle(TableStyle(style))
+    return block
+
+
+def _signatures(template: Template, place: str, ui_lang: str) -> list[Any]:
+    """Signature lines (and a box for the office's receipt stamp) where the paper needs them."""
+    if not template.signatures:
+        return []
+    st = styles()
+    width = CONTENT_WIDTH / len(template.signatures)
+    blocks = [_signature_block(signer, ui_lang, width) for signer in template.signatures]
+    row = Table([blocks], colWidths=[width] * len(blocks))
+    row.setStyle(
+        TableStyle(
+            [
+                ("FONT", (0, 0), (-1, -1), FONT, 8),
+                ("VALIGN", (0, 0), (-1, -1), "BOTTOM"),
+                ("LEFTPADDING", (0, 0), (-1, -1), 0),
+            ]
+        )
+    )
+    where = f"{escape(place)}, " if place else ""
+    dated = Paragraph(f"{where}den ______________ · Місце, дата", st["small"])
+    return [CondPageBreak(55 * mm), Spacer(1, 8 * mm), KeepTogether([dated, Spacer(1, 2 * mm), row])]
+
+
+def _page(template: Template, subject: Subject) -> Page:
+    reference = subject.case.reference if subject.case and subject.case.reference else ""
+    return Page(template.title.de, template.title.uk, reference, subject.today)
+
+
+def worksheet(template: Template, values: dict[str, Any], subject: Subject, ui_lang: str = "uk") -> bytes:
+    st = styles()
+    story: list[Any] = _title(template, ui_lang)
+    p = subject.person
+    who = person_name(p.family_name, p.given_name, p.family_name_cyr, p.given_name_cyr)
+    cyr = " ".join(x for x in (p.family_name_cyr, p.given_name_cyr) if x)
+    story.append(Paragraph(escape(f"{who} ({cyr})" if cyr and p.family_name else who), st["small"]))
+    if template.help:
+        story.append(Paragraph(escape(template.help.de), st["small"]))
+        story.append(Paragraph(escape(template.help.uk or template.help.de), st["small"]))
+    shown = {f.key for f in relevant(template, values)}
+    widths = [CONTENT_WIDTH * 0.31, CONTENT_WIDTH * 0.31, CONTENT_WIDTH * 0.38]
+    for section in template.sections:
+        rows = []
+        for f in section.fields:
+            if f.key not in shown:
+                continue
+            de_label, uk_label = _labels(f, ui_lang, widths[0])
+            value = german(f, values.get(f.key))
+            hint = ukrainian_hint(f, values.get(f.key))
+            if hint:
+                text = escape(value) + f" <font size=8 color='#1f4e79'>({escape(hint)})</font>"
+                value_cell: Any = Paragraph(text, st["value"])
+            else:
+                value_cell = _cell(value, "value", widths[2], FONT_BOLD, 9.5)
+            rows.append([de_label, uk_label, value_cell])
+        if not rows:
+            continue
+        heading = (
+            f"{escape(section.title.de)} · <font color='#1f4e79'>{escape(section.title.uk or section.title.de)}</font>"
+        )
+        header = [
+            Paragraph("Feld (Deutsch)", st["label"]),
+            Paragraph("Поле (українською)", st["label_uk"]),
+            Paragraph("Angabe · Відповідь", st["label"]),
+        ]
+        story.append(Paragraph(heading, st["heading"]))
+        table = grid([header, *rows], widths)
+        table.setStyle(
+            TableStyle(
+                [
+                    ("TEXTCOLOR", (1, 1), (1, -1), LABEL_UK_COLOR),
+                    ("FONT", (2, 1), (2, -1), FONT_BOLD, 9.5),
+                ]
+            )
+        )
+        story.append(table)
+    story += _signatures(template, p.city or "", ui_lang)
+    return build(story, _page(template, subject))
+
+
+def fill_text(text: str, template: Template, values: dict[str, Any]) -> str:
+    """A letter text with ``{field}`` replaced by the field's German value (a blank line when empty)."""
+
+    def one(match: re.Match[str]) -> str:
+        f = template.field(match.group(1))
+        return (german(f, values.get(f.key), latin=True) if f else "") or BLANK
+
+    return _PLACEHOLDER.sub(one, text)
+
+
+def letter(template: Template, values: dict[str, Any], subject: Subject, ui_lang: str = "uk") -> bytes:
+    st = styles()
+    p = subject.person
+    ctx = context(subject)
+    sender = [f"{p.given_name} {p.family_name}".strip() or f"{p.given_name_cyr} {p.family_name_cyr}".strip()]
+    sender += [x for x in (p.street, " ".join(y for y in (p.postcode, p.city) if y)) if x]
+    story: list[Any] = [Paragraph(escape("\n".join(sender)), st["body"]), Spacer(1, 10 * mm)]
+    to = template.letter.get("to", "authority")
+    if to == "authority":
+        recipient = "\n".join(x for x in (ctx["case.authority"], *str(ctx["case.authority_address"]).split(", ")) if x)
+        story.append(Paragraph(escape(recipient or BLANK), st["body"]))
+    elif to != "none" and template.field(str(to)):
+        story.append(Paragraph(escape(german(template.field(str(to)), values.get(str(to))) or BLANK), st["body"]))
+    place = p.city or ""
+    story.append(Spacer(1, 8 * mm))
+    story.append(
+        Paragraph(escape(f"{place}, {subject.today:%d.%m.%Y}" if place else f"{subject.today:%d.%m.%Y}"), st["right"])
+    )
+    refs = [
+        ("Aktenzeichen", ctx["case.reference"]),
+        ("BG-Nummer", p.bg_number),
+        ("Kundennummer", p.jobcenter_customer_no),
+    ]
+    refs_text = " · ".join(f"{k}: {v}" for k, v in refs if v)
+    if refs_text:
+        story.append(Paragraph(escape(refs_text), st["small"]))
+    story.append(Paragraph(escape(fill_text(template.letter["subject"]["de"], template, values)), st["subject"]))
+    story.append(Spacer(1, 4 * mm))
+    for paragraph in re.split(r"\n\s*\n", fill_text(template.letter["body"]["de"], template, values).strip()):
+        story.append(Paragraph(escape(paragraph.strip()), st["para"]))
+    story += _signatures(template, place, ui_lang)
+    # The client's page: what the letter says, in Ukrainian (and English when the app is in English).
+    story.append(PageBreak())
+    story.append(Paragraph(escape(template.title.uk), st["title"]))
+    story.append(Paragraph("Пояснення до листа для вас · Erläuterung für die antragstellende Person", st["title_uk"]))
+    explanation = template.letter.get("explanation", {})
+    for paragraph in re.split(r"\n\s*\n", str(explanation.get("uk", "")).strip()):
+        story.append(Paragraph(escape(fill_text(paragraph.strip(), template, values)), st["para"]))
+    if ui_lang == "en" and explanation.get("en"):
+        story.append(Spacer(1, 4 * mm))
+        for paragraph in re.split(r"\n\s*\n", str(explanation["en"]).strip()):
+            story.append(Paragraph(escape(fill_text(paragraph.strip(), template, values)), st["small"]))
+    rows = []
+    for f in relevant(template, values):
+        value = german(f, values.get(f.key))
+        if value:
+            hint = ukrainian_hint(f, values.get(f.key))
+            rows.append(
+                [
+                    Paragraph(escape(f.label.uk or f.label.de), st["label_uk"]),
+                    Paragraph(escape(value + (f" ({hint})" if hint else "")), st["value"]),
+                ]
+            )
+    if rows:
+        story.append(Paragraph("Що вказано в листі · Angaben im Brief", st["heading"]))
+        story.append(grid(rows, [CONTENT_WIDTH * 0.45, CONTENT_WIDTH * 0.55], header=False))
+    return build(story, _page(template, subject))
+
+
+def checklist(template: Template, values: dict[str, Any], subject: Subject, ui_lang: str = "uk") -> bytes:
+    st = styles()
+    story: list[Any] = _title(template, ui_lang)
+    p = subject.person
+    who = person_name(p.family_name, p.given_name, p.family_name_cyr, p.given_name_cyr)
+    ctx = context(subject)
+    facts = [("Für · Для", who)]
+    when = ctx["case.next_appointment"]
+    if when:
+        facts.append(("Termin · Зустріч", when.strftime("%d.%m.%Y, %H:%M")))
+    if ctx["case.next_appointment_place"]:
+        facts.append(("Ort · Місце", ctx["case.next_appointment_place"]))
+    for f in relevant(template, values):
+        value = german(f, values.get(f.key))
+        if value and f.bind not in ("case.next_appointment", "case.next_appointment_place"):
+            facts.append((f"{f.label.de} · {f.label.uk or f.label.de}", value))
+    story.append(
+        grid(
+            [[Paragraph(escape(k), st["label"]), Paragraph(escape(v), st["value"])] for k, v in facts],
+            [CONTENT_WIDTH * 0.32, CONTENT_WIDTH * 0.68],
+            header=False,
+        )
+    )
+    items: list[ChecklistLine] = list(ctx["case.checklist"]) if template.checklist.get("from_case") else []
+    for extra in template.checklist.get("items") or []:
+        label = extra.get("label", {}) if isinstance(extra, dict) else {}
+        de = str(label.get("de", ""))
+        if de and all(i.de != de for i in items):
+            items.append(ChecklistLine(de, str(label.get("uk") or de), str(label.get("en") or de)))
+    rows = [
+        [
+            Paragraph("", st["label"]),
+            Paragraph("Was mitbringen", st["label"]),
+            Paragraph("Що взяти з собою", st["label_uk"]),
+        ]
+    ]
+    for item in items:
+        mark = "☑" if item.have else "☐"
+        uk = escape(item.uk) + (
+            f"<br/><font size=7.5 color='#555555'>{escape(item.en)}</font>" if ui_lang == "en" else ""
+        )
+        rows.append(
+            [
+                Paragraph(f"<font name='{FONT}' size=13>{mark}</font>", st["body"]),
+                Paragraph(escape(item.de), st["label"]),
+                Paragraph(uk, st["label_uk"]),
+            ]
+        )
+    story.append(Paragraph("Was mitbringen · Що взяти з собою", st["heading"]))
+    story.append(grid(rows, [9 * mm, (CONTENT_WIDTH - 9 * mm) / 2, (CONTENT_WIDTH - 9 * mm) / 2]))
+    story += _signatures(template, p.city or "", ui_lang)
+    return build(story, _page(template, subject))
+
+
+def render(template: Template, values: dict[str, Any], subject: Subject, ui_lang: str = "uk") -> bytes:
+    """The PDF of a filled template (not for acroform templates: see acroform.fill)."""
+    if template.kind == "worksheet":
+        return worksheet(template, values, subject, ui_lang)
+    if template.kind == "letter":
+        return letter(template, values, subject, ui_lang)
+    if template.kind == "checklist":
+        return checklist(template, values, subject, ui_lang)
+    raise ValueError(template.kind)

@@ -1,0 +1,250 @@
+"""Form templates: loading and checking, filling, PDFs with embedded fonts, official AcroForms, drafts."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from desktop import paths
+from desktop.core import cases, demo, people
+from desktop.core.forms import binding, service
+from desktop.core.forms.templates import load_all, load_file
+from desktop.core.reports import acroform, render
+from desktop.core.search.translit import has_cyrillic
+from desktop.core.store import db as store_db
+from desktop.core.store import integrity
+from desktop.core.store.models import Case, FilledForm, PrintedDocument
+from tests.test_cli import run_cli
+
+FIXTURES = Path(__file__).parent / "fixtures" / "templates"
+OFFICIAL = Path(__file__).resolve().parents[2] / "shared" / "reference" / "official-forms"
+BLANKS = {
+    "hauptantrag": "ba_jobcenter_HA_hauptantrag_sgb2_04-2020.pdf",
+    "weiterbewilligung": "ba_jobcenter_WBA_weiterbewilligungsantrag_04-2020.pdf",
+    "anlage-ki": "ba_jobcenter_anlage_KI_04-2020.pdf",
+}
+BASE14 = {"Helvetica", "Times-Roman", "Courier", "Symbol", "ZapfDingbats"}
+
+
+def bundled() -> list:
+    return load_all(None)
+
+
+def pdf_text(pdf: bytes) -> str:
+    """The text of every page, with line breaks and runs of spaces as single spaces (labels wrap)."""
+    return " ".join(" ".join(page.extract_text() or "" for page in PdfReader(io.BytesIO(pdf)).pages).split())
+
+
+def fonts_are_embedded(pdf: bytes) -> bool:
+    reader = PdfReader(io.BytesIO(pdf))
+    found = False
+    for page in reader.pages:
+        for font in (page.get("/Resources", {}).get("/Font", {}) or {}).values():
+            font = font.get_object()
+            base = str(font.get("/BaseFont", ""))
+            if any(name in base for name in BASE14):
+                return False
+            descendants = font.get("/DescendantFonts")
+            descriptor = (descendants[0].get_object() if descendants else font).get("/FontDescriptor")
+            if descriptor is None or "/FontFile2" not in descriptor.get_object():
+                return False
+            found = True
+    return found
+
+
+def test_every_bundled_template_is_valid_and_the_set_is_complete() -> None:
+    templates = bundled()
+    problems = {t.id: t.errors for t in templates if not t.valid}
+    assert problems == {}
+    kinds = {t.kind for t in templates}
+    assert kinds == {"worksheet", "letter", "checklist", "acroform"}
+    assert len([t for t in templates if t.kind != "acroform"]) >= 14
+    ids = [t.id for t in templates if t.kind == "acroform"]
+    for part in ("hauptantrag", "weiterbewilligung", "anlage-ki"):
+        assert any(part in i for i in ids), part
+
+
+def test_a_broken_template_is_listed_with_its_problems_and_the_others_load(tmp_path: Path) -> None:
+    folder = tmp_path / "templates"
+    folder.mkdir()
+    shutil.copy(FIXTURES / "broken.yaml", folder)
+    shutil.copy(FIXTURES / "fixture-worksheet.yaml", folder)
+    (folder / "garbage.yaml").write_text("id: [unclosed\n", encoding="utf-8")
+    listed = {t.id: t for t in load_all(folder)}
+    broken = listed["broken-example"]
+    assert not broken.valid
+    text = " | ".join(broken.errors)
+    assert "(uk) is missing" in text and "unknown binding person.shoe_size" in text
+    assert "uses a value kind does not offer" in text
+    assert not listed["garbage"].valid and "line" in listed["garbage"].errors[0]
+    assert listed["fixture-worksheet"].valid
+
+
+@pytest.fixture
+def demo_case(store: store_db.Store) -> Case:
+    demo.generate(40, seed=5)
+    case = Case.select().where(Case.person.is_null(False) & ~Case.deleted).order_by(Case.id).first()
+    cases.update_case(case.id, {"letter_date": dt.date(2026, 11, 3), "period_end": dt.date(2026, 12, 31)})
+    return Case.get_by_id(case.id)
+
+
+def test_every_bundled_template_renders_with_embedded_fonts_and_both_languages(demo_case: Case) -> None:
+    subject = binding.subject_for(case_id=demo_case.id)
+    person = subject.person
+    for template in bundled():
+        if template.kind == "acroform":
+            continue
+        values = service.values_for(template, subject)
+        pdf = service.output(template, values, subject, "uk")
+        assert fonts_are_embedded(pdf), template.id
+        text = pdf_text(pdf)
+        assert template.title.de.split()[0] in text, template.id
+        fields = [f for f in template.fields() if f.relevant is None]
+        if template.kind == "worksheet":
+            label = fields[0].label
+            assert " ".join(label.de.split()) in text and " ".join(label.uk.split()) in text, template.id
+        if template.kind == "letter":
+            assert "Пояснення" in text, template.id
+        if template.kind == "checklist":
+            assert "Was mitbringen" in text and "Що взяти з собою" in text
+        bound = [f for f in template.fields() if f.bind in ("person.family_name", "person.given_name")]
+        if bound:
+            assert person.family_name in text or person.given_name in text, template.id
+        assert PdfReader(io.BytesIO(pdf)).metadata.title == template.title.de
+
+
+def test_german_forms_get_german_dates_and_passport_names(demo_case: Case) -> None:
+    template = load_file(FIXTURES / "fixture-worksheet.yaml")
+    subject = binding.subject_for(case_id=demo_case.id)
+    values = service.values_for(template, subject)
+    values["marital"] = "verheiratet"
+    values["married_since"] = dt.date(2019, 5, 4)
+    pdf = service.output(template, values, subject, "en")
+    text = pdf_text(pdf)
+    assert "04.05.2019" in text and subject.person.birth_date.strftime("%d.%m.%Y") in text
+    assert subject.person.family_name in text  # Latin letters as in the passport
+    assert "Seite 1 von 1" in text and "Сторінка 1 з 1" in text
+    values["marital"] = "ledig"
+    assert "verheiratet seit" not in pdf_text(service.output(template, values, subject, "de"))
+
+
+@pytest.mark.skipif(not OFFICIAL.exists(), reason="../shared/reference/official-forms not present")
+@pytest.mark.parametrize("part", list(BLANKS))
+def test_official_forms_are_filled_and_read_back(demo_case: Case, part: str) -> None:
+    template = next(t for t in bundled() if t.kind == "acroform" and part in t.id)
+    blank = (OFFICIAL / BLANKS[part]).read_bytes()
+    assert acroform.sha256(blank) == template.acroform["form"]["sha256"]
+    subject = binding.subject_for(case_id=demo_case.id)
+    values = service.values_for(template, subject)
+    filled = acroform.fill(template, values, blank)
+    assert not filled.other_edition and filled.missing_fields == []
+    back = acroform.read_values(filled.pdf)
+    written = {
+        pdf: render.german(template.field(key), values.get(key), latin=True)
+        for pdf, key in template.acroform["fields"].items()
+    }
+    assert any(written.values()), part
+    for pdf_name, value in written.items():
+        assert str(back.get(pdf_name) or "") == value, pdf_name
+    assert not any(has_cyrillic(str(v)) for v in back.values() if v)  # official forms take Latin letters
+    reader = PdfReader(io.BytesIO(filled.pdf))
+    form = reader.trailer["/Root"]["/AcroForm"]
+    assert "/XFA" not in form and form.get("/NeedAppearances")
+    other = acroform.fill(template, values, blank + b"\n%")  # the same form, not the same file
+    assert other.other_edition
+
+
+def test_drafts_travel_and_prints_are_filed(demo_case: Case) -> None:
+    template = load_file(FIXTURES / "fixture-worksheet.yaml")
+    subject = binding.subject_for(case_id=demo_case.id)
+    values = service.values_for(template, subject)
+    values["marital"] = "verheiratet"
+    values["married_since"] = dt.date(2020, 1, 2)
+    draft = service.save_draft(template, subject, values)
+    assert json.loads(draft.values)["married_since"] == "2020-01-02"
+    again = service.values_for(template, subject, FilledForm.get_by_id(draft.id))
+    assert again["married_since"] == dt.date(2020, 1, 2) and again["marital"] == "verheiratet"
+    values["marital"] = "ledig"
+    service.save_draft(template, subject, values, draft.id)
+    assert [d.id for d in service.drafts(subject.person.id, demo_case.id)] == [draft.id]
+    pdf = service.output(template, values, subject, "uk")
+    printed = service.record_print(template, subject, pdf, "pdf")
+    row = PrintedDocument.get_by_id(printed.id)
+    assert (row.case_id, row.template_id, row.template_version, row.sha256) == (
+        demo_case.id,
+        "fixture-worksheet",
+        1,
+        acroform.sha256(pdf),
+    )
+    assert integrity.check() == []
+
+
+def test_checks_flag_required_fields_dates_and_identifiers(store: store_db.Store) -> None:
+    template = load_file(FIXTURES / "fixture-worksheet.yaml")
+    problems = service.check(template, {"family_name": "", "birth_date": "31.02.1990", "marital": None})
+    assert set(problems) == {"family_name", "birth_date"}
+
+
+def test_cli_templates_and_render(tmp_path: Path) -> None:
+    passphrase = tmp_path / "pass.txt"
+    passphrase.write_text("correct horse battery staple\n", encoding="utf-8")
+    common = ["--data-dir", str(tmp_path / "p"), "--passphrase-file", str(passphrase)]
+    assert run_cli(*common, "init", "--language", "de").returncode == 0
+    assert run_cli(*common, "demo", "--people", "20", "--seed", "2").returncode == 0
+    shutil.copytree(FIXTURES, tmp_path / "p" / "templates")
+    listed = json.loads(run_cli(*common, "templates", "--json").stdout)
+    by_id = {t["id"]: t for t in listed}
+    assert by_id["broken-example"]["valid"] is False and by_id["broken-example"]["errors"]
+    assert by_id["fixture-worksheet"]["kind"] == "worksheet" and by_id["fixture-worksheet"]["valid"]
+    assert {"id", "version", "title", "kind", "valid", "errors"} <= set(listed[0])
+    found = json.loads(run_cli(*common, "search", "", "--json", "--limit", "1").stdout)[0]
+    out = tmp_path / "ws.pdf"
+    result = run_cli(*common, "render", "fixture-worksheet", "--person", found["id"], "--out", str(out))
+    assert result.returncode == 0, result.stderr
+    assert fonts_are_embedded(out.read_bytes()) and found["family_name"] in pdf_text(out.read_bytes())
+    bad = run_cli(*common, "render", "broken-example", "--person", found["id"], "--out", str(tmp_path / "x.pdf"))
+    assert bad.returncode == 4 and "broken-example" in bad.stderr and not (tmp_path / "x.pdf").exists()
+    if OFFICIAL.exists():
+        from desktop.core import profile
+        from desktop.core.store.models import Case
+
+        profile.unlock(tmp_path / "p", "correct horse battery staple")
+        with_case = Case.select().where(Case.person.is_null(False) & (Case.status != "closed")).first().person_id
+        store_db.close_store()
+        template_id = next(t["id"] for t in listed if t["kind"] == "acroform" and "anlage-ki" in t["id"])
+        filled = tmp_path / "ki.pdf"
+        result = run_cli(
+            *common,
+            "render",
+            template_id,
+            "--person",
+            with_case,
+            "--blank",
+            str(OFFICIAL / BLANKS["anlage-ki"]),
+            "--out",
+            str(filled),
+        )
+        assert result.returncode == 0, result.stderr
+        assert acroform.read_values(filled.read_bytes())
+
+
+def test_profile_templates_folder_is_used(store: store_db.Store) -> None:
+    folder = paths.templates_dir()
+    folder.mkdir(parents=True, exist_ok=True)
+    shutil.copy(FIXTURES / "fixture-worksheet.yaml", folder)
+    assert any(t.id == "fixture-worksheet" and not t.bundled for t in service.templates())
+    person = people.create_person({"family_name_cyr": "Коваленко", "given_name_cyr": "Олена"})
+    subject = binding.subject_for(person_id=person.id)
+    pdf = service.output(
+        service.template("fixture-worksheet"),
+        service.values_for(service.template("fixture-worksheet"), subject),
+        subject,
+        "uk",
+    )
+    assert "Kovalenko" in pdf_text(pdf) and "Коваленко" in pdf_text(pdf)

@@ -1,0 +1,130 @@
+"""The form editor, preview, print and Save as PDF; the appointment checklist from the dashboard."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from pathlib import Path
+
+import pytest
+from PySide6.QtPrintSupport import QPrintDialog, QPrinter
+from PySide6.QtWidgets import QDialog, QFileDialog
+
+from desktop import paths
+from desktop.core import appointments, cases, people
+from desktop.core.forms import binding, service
+from desktop.core.store import db as store_db
+from desktop.core.store.models import FilledForm, PrintedDocument
+from desktop.ui import forms_dialog
+from desktop.ui.forms_dialog import FormEditor, PreviewDialog
+
+FIXTURES = Path(__file__).parent / "fixtures" / "templates"
+
+
+@pytest.fixture
+def subject(store: store_db.Store) -> binding.Subject:
+    folder = paths.templates_dir()
+    folder.mkdir(parents=True, exist_ok=True)
+    shutil.copy(FIXTURES / "fixture-worksheet.yaml", folder)
+    person = people.create_person(
+        {"family_name_cyr": "Коваленко", "given_name_cyr": "Олена", "birth_date": "1985-03-12", "city": "Leipzig"}
+    )
+    case = cases.create_case({"person": person.id, "case_type": "anmeldung"})
+    return binding.subject_for(case_id=case.id)
+
+
+@pytest.fixture
+def pdf_printer(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
+    """The print dialog answers OK and the printer writes a PDF file instead of paper."""
+    out = tmp_path / "printed.pdf"
+
+    def accept(dialog: QPrintDialog) -> int:
+        dialog.printer().setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+        dialog.printer().setOutputFileName(str(out))
+        return QDialog.DialogCode.Accepted.value
+
+    monkeypatch.setattr(QPrintDialog, "exec", accept)
+    return out
+
+
+def test_form_editor_prefills_hides_what_does_not_apply_and_saves_a_draft(qtbot, subject) -> None:
+    template = service.template("fixture-worksheet")
+    editor = FormEditor(template, subject)
+    qtbot.addWidget(editor)
+    editor.show()
+    assert editor.inputs["family_name"].text() == "Kovalenko"
+    assert editor.inputs["birth_date"].text() == "12.03.1985"
+    assert not editor.rows["married_since"][2].isVisible()
+    combo = editor.inputs["marital"]
+    combo.setCurrentIndex(combo.findData("verheiratet"))
+    assert editor.rows["married_since"][2].isVisible()
+    editor.inputs["married_since"].setText("31.02.2019")
+    editor.inputs["married_since"].editingFinished.emit()
+    assert editor.errors["married_since"].isVisible()
+    editor.inputs["married_since"].setText("04.05.2019")
+    editor.inputs["married_since"].editingFinished.emit()
+    assert not editor.errors["married_since"].isVisible()
+    assert editor.save_draft()
+    draft = FilledForm.get(FilledForm.template_id == "fixture-worksheet")
+    assert '"married_since": "2019-05-04"' in draft.values
+    resumed = FormEditor(template, subject, draft)
+    qtbot.addWidget(resumed)
+    assert resumed.inputs["married_since"].text() == "04.05.2019"
+
+
+def test_preview_from_memory_print_and_save_as_pdf_are_filed(
+    qtbot, subject, pdf_printer, monkeypatch, tmp_path
+) -> None:
+    template = service.template("fixture-worksheet")
+    editor = FormEditor(template, subject)
+    qtbot.addWidget(editor)
+    pdf = editor.pdf_bytes()
+    assert pdf and pdf.startswith(b"%PDF")
+    preview = PreviewDialog(pdf, "x", editor)
+    qtbot.addWidget(preview)
+    assert preview.document.pageCount() == 1
+    editor.print_document()
+    assert pdf_printer.exists() and pdf_printer.stat().st_size > 1000
+    target = tmp_path / "saved.pdf"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(lambda *a, **k: (str(target), "")))
+    editor.save_pdf()
+    assert target.read_bytes() == pdf
+    filed = PrintedDocument.select().where(PrintedDocument.case == subject.case.id)
+    assert sorted(p.how for p in filed) == ["pdf", "print"]
+
+
+def test_a_missing_ukrainian_label_shows_the_german_one_marked(qtbot, subject) -> None:
+    template = service.template("fixture-worksheet")
+    template.fields()[0].label.uk = ""
+    editor = FormEditor(template, subject)
+    qtbot.addWidget(editor)
+    assert editor.rows["family_name"][1].text().splitlines()[0] == "Familienname (DE)"
+
+
+def test_ctrl_p_prints_the_appointment_checklist_from_today(qtbot, subject, pdf_printer) -> None:
+    from desktop.ui.main_window import MainWindow
+
+    if not any(t.id == forms_dialog.CHECKLIST_TEMPLATE for t in service.templates()):
+        pytest.skip("bundled checklist template missing")
+    soon = dt.datetime.now().replace(second=0, microsecond=0) + dt.timedelta(hours=3)
+    appointments.create_appointment(
+        {"person": subject.person.id, "case": subject.case.id, "starts_at": soon, "office": "Bürgeramt"}
+    )
+    window = MainWindow()
+    qtbot.addWidget(window)
+    window.show()
+    window.show_area(0)
+    tree = window.today.tree
+    item = next(
+        tree.topLevelItem(i).child(j)
+        for i in range(tree.topLevelItemCount())
+        for j in range(tree.topLevelItem(i).childCount())
+        if tree.topLevelItem(i).child(j).data(0, 256)
+    )
+    tree.setCurrentItem(item)
+    window.act_print_checklist.trigger()  # Ctrl+P; the print dialog's Enter is answered by the fixture
+    assert pdf_printer.exists()
+    assert (
+        PrintedDocument.get(PrintedDocument.template_id == forms_dialog.CHECKLIST_TEMPLATE).case_id == subject.case.id
+    )
+    assert window.act_print_checklist.shortcut().toString() == "Ctrl+P"
