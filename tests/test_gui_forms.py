@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import shutil
 from pathlib import Path
 
@@ -88,9 +89,11 @@ def test_preview_from_memory_print_and_save_as_pdf_are_filed(
     target = tmp_path / "saved.pdf"
     monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(lambda *a, **k: (str(target), "")))
     editor.save_pdf()
-    assert target.read_bytes() == pdf
+    saved = target.read_bytes()
+    assert saved.startswith(b"%PDF") and b"DejaVuSans" in saved
     filed = PrintedDocument.select().where(PrintedDocument.case == subject.case.id)
     assert sorted(p.how for p in filed) == ["pdf", "print"]
+    assert next(p for p in filed if p.how == "pdf").sha256 == hashlib.sha256(saved).hexdigest()
 
 
 def test_a_missing_ukrainian_label_shows_the_german_one_marked(qtbot, subject) -> None:

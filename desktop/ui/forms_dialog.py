@@ -54,8 +54,10 @@ class TemplatePicker(Retranslatable, QDialog):
     def __init__(self, subject: Subject, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.subject = subject
-        self.setMinimumSize(560, 460)
+        self.setMinimumSize(820, 520)
         self.list = QListWidget()
+        self.list.setWordWrap(True)
+        self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.list.itemActivated.connect(lambda _item: self.accept())
         self.drafts = QListWidget()
         self.drafts.itemActivated.connect(lambda _item: self._resume())
@@ -345,7 +347,7 @@ class FormEditor(GuardedEditor, Retranslatable, QDialog):
         pdf = self.pdf_bytes()
         if pdf is None:
             return
-        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+        printer = new_printer()
         dialog = QPrintDialog(printer, self)
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return
@@ -403,8 +405,19 @@ class FormEditor(GuardedEditor, Retranslatable, QDialog):
             )
 
 
+#: Printing renders each page as an image at the printer's resolution, at most this (a 1200 dpi A4 page
+#: would take half a gigabyte of memory; 300 dpi is sharp on paper and takes 35 MB).
+PRINT_DPI = 300
+
+
+def new_printer() -> QPrinter:
+    printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+    printer.setResolution(min(printer.resolution(), PRINT_DPI))
+    return printer
+
+
 def print_pdf(pdf: bytes, printer: QPrinter) -> None:
-    """Print a PDF from memory: each page rendered at the printer's resolution."""
+    """Print a PDF from memory: each page rendered at the printer's resolution (at most PRINT_DPI)."""
     document = QPdfDocument()
     buffer = QBuffer()
     buffer.setData(QByteArray(pdf))
@@ -420,6 +433,7 @@ def print_pdf(pdf: bytes, printer: QPrinter) -> None:
             scale = min(target.width() / size.width(), target.height() / size.height())
             image = document.render(page, QSize(int(size.width() * scale), int(size.height() * scale)))
             painter.drawImage(0, 0, image)
+            del image  # one page in memory at a time
     finally:
         painter.end()
         document.close()
@@ -483,7 +497,7 @@ def print_appointment_checklist(appointment_id: str, parent: QWidget | None = No
         return False
     subject = binding.subject_for_appointment(appointment_id)
     pdf = service.output(template, service.values_for(template, subject), subject, i18n.current_language())
-    printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+    printer = new_printer()
     dialog = QPrintDialog(printer, parent)
     dialog.setWindowTitle(_("Print checklist"))
     if dialog.exec() != QDialog.DialogCode.Accepted:

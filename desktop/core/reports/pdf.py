@@ -135,7 +135,6 @@ def build(story: Sequence[Flowable], page: Page, subject: str = "") -> bytes:
         subject=subject or page.title_uk,
         creator="Begleiter",
         lang=page.lang,
-        invariant=True,
         initialFontName=FONT,  # else Helvetica, a built-in Type 1 font, is listed on every page
         initialFontSize=10,
     )
