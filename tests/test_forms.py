@@ -6,6 +6,7 @@ import datetime as dt
 import io
 import json
 import shutil
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -248,3 +249,111 @@ def test_profile_templates_folder_is_used(store: store_db.Store) -> None:
         "uk",
     )
     assert "Kovalenko" in pdf_text(pdf) and "Коваленко" in pdf_text(pdf)
+
+
+def _write(folder: Path, name: str, text: str) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_malformed_values_make_a_broken_template_not_a_crash(tmp_path: Path) -> None:
+    base = (FIXTURES / "fixture-worksheet.yaml").read_text(encoding="utf-8")
+    for n, extra in enumerate(["case_types: 5\n", "letter: x\nkind: letter\n", "sections: 7\n"]):
+        _write(tmp_path, f"bad{n}.yaml", base.replace("id: fixture-worksheet", f"id: bad-{n}") + extra)
+    _write(
+        tmp_path,
+        "lines.yaml",
+        base.replace("id: fixture-worksheet", "id: lines").replace("type: multiline,", "type: multiline, lines: many,"),
+    )
+    listed = [t for t in load_all(tmp_path) if not t.bundled]
+    assert len(listed) == 4 and not any(t.valid for t in listed), [(t.id, t.errors) for t in listed]
+
+
+def test_yes_no_labels_numeric_choices_and_conditions(tmp_path: Path) -> None:
+    path = _write(
+        tmp_path,
+        "yn.yaml",
+        """
+id: yes-no
+version: 1
+kind: worksheet
+title: {de: Test, uk: Тест, en: Test}
+sections:
+  - key: s
+    title: {de: S, uk: С, en: S}
+    fields:
+      - key: children
+        type: choice
+        label: {de: Kinder, uk: Діти, en: Children}
+        choices:
+          - {value: 0, label: {de: keine, uk: немає, en: no}}
+          - {value: 2, label: {de: zwei, uk: двоє, en: two}}
+      - {key: names, type: text, label: {de: Namen, uk: Імена, en: Names}, relevant: {field: children, equals: 2}}
+""",
+    )
+    template = load_file(path)
+    assert template.valid, template.errors
+    assert template.field("children").choices[0].label.en == "no"
+    names = template.field("names")
+    assert names.relevant.holds({"children": "2"}) and not names.relevant.holds({"children": "0"})
+
+
+def test_amounts_are_read_as_germans_write_them(store: store_db.Store) -> None:
+    assert [render.parse_money(x) for x in ("1.200", "1.200,50", "450,50", "450.50", "1200 €", "abc")] == [
+        Decimal("1200"),
+        Decimal("1200.50"),
+        Decimal("450.50"),
+        Decimal("450.50"),
+        Decimal("1200"),
+        None,
+    ]
+    money = load_file(FIXTURES / "fixture-worksheet.yaml").fields()[0]
+    money.type = "money"
+    assert render.german(money, "1.200") == "1.200,00 €"
+
+
+def test_official_forms_get_no_hidden_values_and_refuse_a_foreign_blank(demo_case: Case) -> None:
+    if not OFFICIAL.exists():
+        pytest.skip("no official forms")
+    template = next(t for t in bundled() if t.kind == "acroform" and "hauptantrag" in t.id)
+    conditional = next(f for f in template.fields() if f.relevant is not None and f.type == "text")
+    pdf_name = next(name for name, key in template.acroform["fields"].items() if key == conditional.key)
+    subject = binding.subject_for(case_id=demo_case.id)
+    values = service.values_for(template, subject)
+    values[conditional.relevant.field] = None  # the question it depends on is not answered: it does not apply
+    values[conditional.key] = "Hidden GmbH"
+    blank = (OFFICIAL / BLANKS["hauptantrag"]).read_bytes()
+    filled = service.output(template, values, subject, "uk", blank)
+    assert acroform.read_values(filled).get(pdf_name) in (None, "")
+    with pytest.raises(acroform.BlankFormError):
+        service.output(template, values, subject, "uk", (OFFICIAL / BLANKS["weiterbewilligung"]).read_bytes())
+
+
+def test_letters_carry_only_the_addressed_office_numbers(demo_case: Case) -> None:
+    subject = binding.subject_for(case_id=demo_case.id)
+    person = subject.person
+    people.update_person(person.id, {"bg_number": "12345BG6789012", "jobcenter_customer_no": "123D456789"})
+    subject = binding.subject_for(case_id=demo_case.id)
+    consent = service.template("einwilligung-datenverarbeitung")
+    text = pdf_text(service.output(consent, service.values_for(consent, subject), subject, "uk"))
+    assert "12345BG6789012" not in text and "123D456789" not in text and "Aktenzeichen:" not in text
+    objection = service.template("widerspruch")
+    text = pdf_text(service.output(objection, service.values_for(objection, subject), subject, "uk"))
+    assert "BG-Nummer: 12345BG6789012" in text and f"Aktenzeichen: {demo_case.reference}" not in text
+
+
+def test_a_very_long_multiline_value_flows_over_pages(demo_case: Case) -> None:
+    template = load_file(FIXTURES / "fixture-worksheet.yaml")
+    subject = binding.subject_for(case_id=demo_case.id)
+    values = service.values_for(template, subject)
+    values["members"] = "\n".join(f"Person {n}, 01.01.2000, Kind" for n in range(150))
+    pdf = service.output(template, values, subject, "uk")
+    assert len(PdfReader(io.BytesIO(pdf)).pages) >= 3
+
+
+def test_a_broken_profile_copy_does_not_hide_the_bundled_template(store: store_db.Store) -> None:
+    _write(paths.templates_dir(), "vollmacht.yaml", "id: vollmacht\nversion: 1\nkind: letter\n")
+    assert service.template("vollmacht").bundled
+    assert any(t.id == "vollmacht" and not t.valid and not t.bundled for t in service.templates())

@@ -227,6 +227,14 @@ class FormEditor(GuardedEditor, Retranslatable, QDialog):
         layout.addLayout(buttons)
         self._update_relevance()
         self.mark_clean()
+        if draft is not None and draft.template_version != template.version:
+            show_error(
+                self.message,
+                _(
+                    "This draft was made with version {old} of the form; it is now version {new}. Please check "
+                    "every field before you print."
+                ).format(old=draft.template_version, new=template.version),
+            )
         self.retranslate_ui()
 
     # --- inputs ---------------------------------------------------------------------------------------

@@ -40,9 +40,13 @@ class Subject:
 
 
 def subject_for_appointment(appointment_id: str) -> Subject:
-    """Whom an appointment's checklist is for: its case (or person), with that appointment."""
+    """Whom an appointment's checklist is for: its case (or only its person), with that appointment."""
     appointment = Appointment.get_by_id(appointment_id)
-    subject = subject_for(person_id=appointment.person_id, case_id=appointment.case_id)
+    if appointment.case_id:
+        subject = subject_for(case_id=appointment.case_id)
+    else:  # an appointment of its own (a doctor's): not filed on some other case of the person
+        subject = subject_for(person_id=appointment.person_id)
+        subject.case = None
     subject.appointment = appointment
     return subject
 
@@ -112,7 +116,7 @@ def _address(person: Person) -> str:
 
 def _office(case: Case | None, person: Person) -> dict[str, Any] | None:
     """The office a case's letters go to: the one of its next appointment, else the authority's office in
-    the person's city (else the first of that authority in the directory)."""
+    the person's town; None (the letter leaves the address to be written) when the directory has none."""
     if case is None:
         return None
     upcoming = _next_appointment(case)
@@ -122,7 +126,7 @@ def _office(case: Case | None, person: Person) -> dict[str, Any] | None:
             return found
     candidates = [e for e in appointments.offices() if e.get("authority") == case.authority]
     local = [e for e in candidates if person.city and e.get("city", "").startswith(person.city)]
-    return (local or candidates or [None])[0]
+    return local[0] if local else None  # an office of another town would be the wrong one: left blank
 
 
 def _next_appointment(case: Case | None) -> Appointment | None:

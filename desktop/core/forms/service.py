@@ -7,12 +7,14 @@ import hashlib
 import json
 from typing import Any
 
+from reportlab.platypus.doctemplate import LayoutError
+
 from desktop import paths
 from desktop.core import validation
 from desktop.core.errors import UserError
 from desktop.core.forms import binding
 from desktop.core.forms.binding import ChecklistLine, Subject
-from desktop.core.forms.templates import Template, TemplateError, bundled_dir, load_all, load_file
+from desktop.core.forms.templates import Template, bundled_dir, load_all, load_file
 from desktop.core.forms.templates import get as get_template
 from desktop.core.reports import render
 from desktop.core.store import changelog
@@ -26,20 +28,20 @@ def templates() -> list[Template]:
 
 
 def template(template_id: str) -> Template:
-    """One template by id: the profile's own file of that name, else the bundled one, else a full scan."""
-    for folder, bundled in ((paths.templates_dir(), False), (bundled_dir(), True)):
-        path = folder / f"{template_id}.yaml"
-        if path.is_file():
-            found = load_file(path, bundled)
-            if found.id == template_id:
-                if not found.valid:
-                    raise TemplateError(
-                        _("The template {id} has problems: {problems}").format(
-                            id=template_id, problems="; ".join(found.errors)
-                        )
-                    )
+    """One template by id, resolved as the list resolves it: a valid template of the profile's own with
+    that id, else the bundled one (read directly by its file name), else a full scan that says what is wrong."""
+    own = paths.templates_dir()
+    if own.is_dir():
+        for path in sorted(own.glob("*.yaml")) + sorted(own.glob("*.yml")):
+            found = load_file(path, False)
+            if found.id == template_id and found.valid:
                 return found
-    return get_template(template_id, paths.templates_dir())
+    path = bundled_dir() / f"{template_id}.yaml"
+    if path.is_file():
+        found = load_file(path, True)
+        if found.id == template_id and found.valid:
+            return found
+    return get_template(template_id, own)
 
 
 def _plain(value: Any) -> Any:
@@ -89,6 +91,8 @@ def check(template: Template, values: dict[str, Any]) -> dict[str, str]:
             message = _("Not a date; please write it as DD.MM.YYYY.")
         elif f.type == "number" and not str(value).strip().lstrip("-").isdigit():
             message = _("Please write a whole number.")
+        elif f.type == "money" and render.parse_money(value) is None:
+            message = _("Please write an amount such as 1.200,50.")
         elif f.check in _VALIDATORS and text:
             message = _VALIDATORS[f.check](text)
         elif f.check in ("date_past", "date_future") and isinstance(value, dt.date):
@@ -110,8 +114,8 @@ def values_for(template: Template, subject: Subject, draft: FilledForm | None = 
 
 def drafts(person_id: str, case_id: str | None = None) -> list[FilledForm]:
     query = FilledForm.select().where((FilledForm.person == person_id) & ~FilledForm.deleted)
-    if case_id:
-        query = query.where(FilledForm.case == case_id)
+    if case_id:  # the case's drafts and the person's drafts made without a case
+        query = query.where((FilledForm.case == case_id) | FilledForm.case.is_null())
     return list(query.order_by(FilledForm.created_at.desc()))
 
 
@@ -133,10 +137,17 @@ def save_draft(template: Template, subject: Subject, values: dict[str, Any], dra
     )
 
 
+def applicable(template: Template, values: dict[str, Any]) -> dict[str, Any]:
+    """The values with those of fields that do not apply (relevance) emptied: nothing hidden is printed."""
+    shown = {f.key for f in render.relevant(template, values)}
+    return {k: (v if k in shown else None) for k, v in values.items()}
+
+
 def output(
     template: Template, values: dict[str, Any], subject: Subject, ui_lang: str, blank: bytes | None = None
 ) -> bytes:
-    """The PDF of a filled template (an official form needs its blank)."""
+    """The PDF of a filled template (an official form needs its blank); fields that do not apply are empty."""
+    values = applicable(template, values)
     if template.kind == "acroform":
         from desktop.core.reports import acroform  # pypdf only when an official form is filled
 
@@ -150,8 +161,19 @@ def output(
                     )
                 )
             blank = path.read_bytes()
-        return acroform.fill(template, values, blank).pdf
-    return render.render(template, values, subject, ui_lang)
+        filled = acroform.fill(template, values, blank)
+        mapped = len(template.acroform.get("fields") or {}) + len(template.acroform.get("checks") or {})
+        if mapped and len(filled.missing_fields) >= mapped:
+            raise acroform.BlankFormError(
+                _("This blank is not the form “{name}”: none of its fields fit.").format(
+                    name=template.acroform.get("form", {}).get("name", template.title.de)
+                )
+            )
+        return filled.pdf
+    try:
+        return render.render(template, values, subject, ui_lang)
+    except LayoutError as exc:
+        raise UserError(_("A text is too long to fit on a page; please shorten it.")) from exc
 
 
 def record_print(template: Template, subject: Subject, pdf: bytes, how: str) -> PrintedDocument:

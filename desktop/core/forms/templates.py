@@ -16,6 +16,7 @@ from typing import Any
 import yaml
 
 from desktop import paths
+from desktop.core.errors import UserError
 from desktop.i18n import _
 
 KINDS = ("worksheet", "letter", "checklist", "acroform")
@@ -76,7 +77,7 @@ _KEY = re.compile(r"^[a-z][a-z0-9_]{0,47}$")
 _PLACEHOLDER = re.compile(r"\{([a-z][a-z0-9_]*)\}")
 
 
-class TemplateError(ValueError):
+class TemplateError(UserError):
     """A problem in a template file (message in the UI language)."""
 
 
@@ -109,12 +110,19 @@ class Condition:
     not_empty: bool = False
 
     def holds(self, values: dict[str, Any]) -> bool:
+        """Choice values are text (a YAML 2 or true in a condition means the choice "2" or "true")."""
         value = values.get(self.field)
-        if self.within is not None:
-            return value in self.within
         if self.not_empty:
             return value not in (None, "", False, [])
-        return value == self.equals
+        if value is None:
+            return False
+        if self.within is not None:
+            return as_text(value) in {as_text(v) for v in self.within}
+        return as_text(value) == as_text(self.equals)
+
+
+def as_text(value: Any) -> str:
+    return str(value).lower() if isinstance(value, bool) else str(value)
 
 
 @dataclass
@@ -232,7 +240,7 @@ def _field(raw: Any, where: str, errors: list[str]) -> Field | None:
             errors.append(_("{where}: choice {n} needs a value and a label").format(where=where, n=n + 1))
             continue
         label = _text(item.get("label"), f"{where} [{item['value']}]", errors) or Text(str(item["value"]))
-        choices.append(Choice(str(item["value"]), label))
+        choices.append(Choice(as_text(item["value"]), label))
     if kind == "choice" and not choices:
         errors.append(_("{where}: a choice field needs choices").format(where=where))
     values = [c.value for c in choices]
@@ -270,7 +278,7 @@ def _check_references(template: Template, errors: list[str]) -> None:
             continue
         wanted = cond.within if cond.within is not None else ([cond.equals] if cond.equals is not None else [])
         allowed = {c.value for c in target.choices}
-        if target.type == "choice" and any(str(v) not in allowed for v in wanted):
+        if target.type == "choice" and any(as_text(v) not in allowed for v in wanted):
             errors.append(
                 _("{field}: the condition uses a value {other} does not offer").format(field=f.key, other=cond.field)
             )
@@ -383,7 +391,7 @@ def _check_acroform(template: Template, errors: list[str]) -> None:
             errors.append(
                 _("PDF field {name}: a radio group needs a template field and its states").format(name=pdf_name)
             )
-        elif target.type == "choice" and any(str(v) not in {c.value for c in target.choices} for v in states):
+        elif target.type == "choice" and any(as_text(v) not in {c.value for c in target.choices} for v in states):
             errors.append(_("PDF field {name}: a state names a value the field does not offer").format(name=pdf_name))
     for pdf_name, cond in (template.acroform.get("checks") or {}).items():
         if known and pdf_name not in known:
@@ -392,9 +400,27 @@ def _check_acroform(template: Template, errors: list[str]) -> None:
             errors.append(_("PDF field {name}: the condition names no template field").format(name=pdf_name))
 
 
+class _Loader(yaml.SafeLoader):
+    """YAML where only true/false are booleans: "no" (a label), "yes", "on", "off" stay text."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:bool"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+_Loader.add_implicit_resolver(
+    "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
+)
+
+
+def _broken(path: Path, bundled: bool, problem: str) -> Template:
+    return Template(path.stem, 0, "worksheet", Text(path.stem), path, bundled=bundled, errors=[problem])
+
+
 def load_file(path: Path, bundled: bool = True) -> Template:
+    """One template file; whatever is wrong with it ends up in ``errors``, nothing is raised."""
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_Loader)
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
         reason = type(exc).__name__
         if isinstance(exc, yaml.MarkedYAMLError) and exc.problem_mark is not None:
@@ -408,7 +434,10 @@ def load_file(path: Path, bundled: bool = True) -> Template:
             bundled=bundled,
             errors=[_("cannot be read ({reason})").format(reason=reason)],
         )
-    return parse(data, path, bundled)
+    try:
+        return parse(data, path, bundled)
+    except Exception as exc:
+        return _broken(path, bundled, _("a value has the wrong type ({kind})").format(kind=type(exc).__name__))
 
 
 def bundled_dir() -> Path:

@@ -20,12 +20,13 @@ from pypdf import PdfReader, PdfWriter
 from pypdf.generic import BooleanObject, NameObject, TextStringObject
 
 from desktop import paths
-from desktop.core.forms.templates import Condition, Template
+from desktop.core.errors import UserError
+from desktop.core.forms.templates import Condition, Template, as_text
 from desktop.core.reports.render import german
 from desktop.i18n import _
 
 
-class BlankFormError(ValueError):
+class BlankFormError(UserError):
     """The blank form cannot be used (message in the UI language)."""
 
 
@@ -100,8 +101,9 @@ def fill(template: Template, values: dict[str, Any], blank: bytes) -> Filled:
         checks[pdf_name] = cond.holds(values)
     radios: dict[str, str] = {}  # PDF radio field -> the state to select ("/Off": none)
     for pdf_name, raw in (acro.get("radios") or {}).items():
-        states = {str(k): str(v) for k, v in (raw.get("states") or {}).items()}
-        radios[pdf_name] = states.get(str(values.get(str(raw.get("field")))), "/Off")
+        states = {as_text(k): str(v) for k, v in (raw.get("states") or {}).items()}
+        answer = values.get(str(raw.get("field")))
+        radios[pdf_name] = states.get(as_text(answer), "/Off") if answer is not None else "/Off"
     present: set[str] = set()
     for page in writer.pages:
         for ref in page.get("/Annots", []) or []:

@@ -144,7 +144,7 @@ def build(story: Sequence[Flowable], page: Page, subject: str = "") -> bytes:
 
 def grid(rows: list[list[Any]], widths: list[float], header: bool = True) -> Table:
     """A ruled table; the first row is a header when ``header``."""
-    table = Table(rows, colWidths=widths, repeatRows=1 if header else 0)
+    table = Table(rows, colWidths=widths, repeatRows=1 if header else 0, splitInRow=1)  # long rows may split
     style = [
         ("FONT", (0, 0), (-1, -1), FONT, 9),
         ("VALIGN", (0, 0), (-1, -1), "TOP"),

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from reportlab.lib.units import mm
@@ -63,13 +64,33 @@ def _german(field: Field, value: Any) -> str:
     if field.type == "choice":
         return field.choice_label(value, "de")
     if field.type == "money":
-        try:
-            return f"{float(value):,.2f} €".replace(",", "X").replace(".", ",").replace("X", ".")
-        except (TypeError, ValueError):
+        amount = parse_money(value)
+        if amount is None:
             return str(value)
+        return f"{amount:,.2f} €".replace(",", "X").replace(".", ",").replace("X", ".")
     if isinstance(value, list):
         return "\n".join(item.de if isinstance(item, ChecklistLine) else str(item) for item in value)
     return str(value)
+
+
+_THOUSANDS = re.compile(r"^\d{1,3}(\.\d{3})+$")
+
+
+def parse_money(value: Any) -> Decimal | None:
+    """An amount as Germans write it: 1.200 / 1.200,50 / 450,50 / 450.50 / 1200 (a € sign is allowed)."""
+    if isinstance(value, int | float | Decimal) and not isinstance(value, bool):
+        return Decimal(str(value))
+    text = str(value or "").replace("€", "").replace("EUR", "").replace(" ", "").strip()
+    if not text:
+        return None
+    if "," in text:
+        text = text.replace(".", "").replace(",", ".")
+    elif _THOUSANDS.match(text):
+        text = text.replace(".", "")
+    try:
+        return Decimal(text)
+    except InvalidOperation:
+        return None
 
 
 def ukrainian_hint(field: Field, value: Any) -> str:
@@ -179,6 +200,8 @@ def worksheet(template: Template, values: dict[str, Any], subject: Subject, ui_l
                 continue
             de_label, uk_label = _labels(f, ui_lang, widths[0])
             value = german(f, values.get(f.key))
+            if has_cyrillic(value) and not (f.bind or "").endswith("_cyr"):
+                value = f"{kmu55(value)} ({value})"  # to copy into the German form in Latin letters
             hint = ukrainian_hint(f, values.get(f.key))
             if hint:
                 text = escape(value) + f" <font size=8 color='#1f4e79'>({escape(hint)})</font>"
@@ -239,11 +262,13 @@ def letter(template: Template, values: dict[str, Any], subject: Subject, ui_lang
     story.append(
         Paragraph(escape(f"{place}, {subject.today:%d.%m.%Y}" if place else f"{subject.today:%d.%m.%Y}"), st["right"])
     )
-    refs = [
-        ("Aktenzeichen", ctx["case.reference"]),
-        ("BG-Nummer", p.bg_number),
-        ("Kundennummer", p.jobcenter_customer_no),
-    ]
+    # Only the numbers the addressed office itself gave the person: a letter to the Ausländerbehörde or a
+    # consent given to a doctor carries no Jobcenter number (and the app's own case number is no Aktenzeichen).
+    authority = template.authority or (subject.case.authority if subject.case and to == "authority" else "")
+    refs = {
+        "jobcenter": [("BG-Nummer", p.bg_number), ("Kundennummer", p.jobcenter_customer_no)],
+        "auslaenderbehoerde": [("Aktenzeichen", p.abh_file_no)],
+    }.get(authority if to != "none" else "", [])
     refs_text = " · ".join(f"{k}: {v}" for k, v in refs if v)
     if refs_text:
         story.append(Paragraph(escape(refs_text), st["small"]))
