@@ -263,3 +263,18 @@ def test_a_damaged_database_is_reported_not_crashed_on(store: store_db.Store, pr
     profile.unlock(profile_dir, PASSPHRASE)
     problems = integrity.check()
     assert problems and all(p.where == "database" for p in problems)
+
+
+def test_the_clock_resumes_from_the_newest_stamp_without_scanning_the_log(store: store_db.Store, profile_dir) -> None:
+    from desktop.core import people, profile
+
+    people.create_person({"family_name": "Melnyk"})
+    newest = store.db.execute_sql("SELECT max(hlc) FROM change").fetchone()[0]
+    kept = store.db.execute_sql("SELECT value FROM setting WHERE key = 'clock_high'").fetchone()[0]
+    assert int(kept) == newest
+    store_db.close_store()
+    reopened = profile.unlock(profile_dir, PASSPHRASE)
+    assert reopened.clock.last == newest
+    reopened.db.execute_sql("DELETE FROM setting WHERE key = 'clock_high'")  # a profile from before
+    store_db.close_store()
+    assert profile.unlock(profile_dir, PASSPHRASE).clock.last == newest

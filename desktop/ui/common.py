@@ -46,6 +46,7 @@ def list_table(model, on_activated) -> QTableView:
     table.verticalHeader().setVisible(False)
     table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
     table.horizontalHeader().setStretchLastSection(True)
+    table.horizontalHeader().setResizeContentsPrecision(50)  # fit columns to the first rows, not all loaded
     table.activated.connect(on_activated)
     return table
 

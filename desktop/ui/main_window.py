@@ -75,7 +75,10 @@ class MainWindow(Retranslatable, QMainWindow):
         self.statusBar().addPermanentWidget(self.who)
         self._build_actions()
         self._build_menus()
+        self.nav.blockSignals(True)  # the dashboard was just built; switching to it would build it again
         self.nav.setCurrentRow(TODAY)
+        self.nav.blockSignals(False)
+        self.stack.setCurrentIndex(TODAY)
         self._restore_geometry()
         self.retranslate_ui()
 

@@ -61,8 +61,13 @@ def coerce(field: pw.Field, value: Any) -> Any:
 _encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 
 
+_encode_str = json.encoder.encode_basestring  # the C encoder of the json module, for plain text
+
+
 def to_json(value: Any) -> str:
     """Canonical JSON of a field value: the same on every laptop for the same value."""
+    if type(value) is str:  # most values: the same result as the encoder's, without its dispatch
+        return _encode_str(value)
     if isinstance(value, dt.datetime | dt.date):
         value = value.isoformat()
     return _encode(value)
@@ -106,6 +111,16 @@ def peer_id(uuid: str | None) -> int | None:
     if row:
         return int(row[0])
     return int(db.execute_sql("INSERT INTO peer (uuid) VALUES (?)", (uuid,)).lastrowid)
+
+
+def remember_clock(stamp: int) -> None:
+    """Keep the newest stamp written (read at the next start; same transaction as the changes)."""
+    store_db.current().db.execute_sql(
+        "INSERT INTO setting (key, value) VALUES ('clock_high', ?) "
+        "ON CONFLICT(key) DO UPDATE SET value = excluded.value WHERE CAST(excluded.value AS INTEGER) > "
+        "CAST(setting.value AS INTEGER)",
+        (str(stamp),),
+    )
 
 
 def created_at(stamp: int) -> dt.datetime:
@@ -188,6 +203,8 @@ def bulk_create(model: type[Travelling], rows: Sequence[Mapping[str, Any]], chun
             if indexed:
                 search_index.index_new(store.db, record_type, indexed)
                 indexed.clear()
+        if created:
+            remember_clock(store.clock.last)
     return created
 
 
@@ -247,6 +264,7 @@ def update(model: type[T], record_id: str, values: Mapping[str, Any] | None = No
                 for name, value in changed.items()
             ],
         )
+        remember_clock(stamp)
         search_index.flush_queue(store.db)
     return list(changed)
 
