@@ -131,3 +131,48 @@ def test_ctrl_p_prints_the_appointment_checklist_from_today(qtbot, subject, pdf_
         PrintedDocument.get(PrintedDocument.template_id == forms_dialog.CHECKLIST_TEMPLATE).case_id == subject.case.id
     )
     assert window.act_print_checklist.shortcut().toString() == "Ctrl+P"
+
+
+OFFICIAL = Path(__file__).resolve().parents[2] / "shared" / "reference" / "official-forms"
+
+
+@pytest.mark.skipif(not OFFICIAL.exists(), reason="../shared/reference/official-forms not present")
+def test_an_official_form_needs_its_blank_once_and_then_fills(qtbot, subject, monkeypatch, tmp_path) -> None:
+    from PySide6.QtWidgets import QMessageBox
+
+    from desktop.core.reports import acroform
+
+    template = service.template("jobcenter-anlage-ki-2020")
+    editor = FormEditor(template, subject)
+    qtbot.addWidget(editor)
+    assert editor.blank_button.isVisibleTo(editor)
+    monkeypatch.setattr(service, "check", lambda t, v: {})  # the required answers are not the point here
+    assert editor.pdf_bytes() is None and "once" in editor.message.text()  # no blank chosen yet
+    wrong = tmp_path / "not-a-form.pdf"
+    wrong.write_bytes(b"hello")
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", staticmethod(lambda *a, **k: (str(wrong), "")))
+    editor.choose_blank()
+    assert "PDF" in editor.message.text() and not acroform.stored_blank(template).exists()
+    warned: list[str] = []
+    monkeypatch.setattr(QMessageBox, "warning", staticmethod(lambda *a, **k: warned.append(a[1])))
+    blank = OFFICIAL / "ba_jobcenter_anlage_KI_04-2020.pdf"
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", staticmethod(lambda *a, **k: (str(blank), "")))
+    editor.choose_blank()
+    assert acroform.stored_blank(template).read_bytes() == blank.read_bytes() and warned == []
+    pdf = editor.pdf_bytes()
+    assert pdf is not None and acroform.read_values(pdf)
+
+
+def test_the_picker_lists_a_broken_template_disabled_with_its_problem(qtbot, subject) -> None:
+    from PySide6.QtCore import Qt
+
+    from desktop.ui.forms_dialog import TemplatePicker
+
+    shutil.copy(FIXTURES / "broken.yaml", paths.templates_dir())
+    picker = TemplatePicker(subject)
+    qtbot.addWidget(picker)
+    items = [picker.list.item(i) for i in range(picker.list.count())]
+    broken = [i for i in items if not i.flags() & Qt.ItemFlag.ItemIsEnabled]
+    assert len(broken) == 1 and "unknown binding" in broken[0].toolTip()
+    assert picker.chosen_template() is not None  # a usable one is selected
+    assert len(items) >= 15
