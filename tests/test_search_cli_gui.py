@@ -274,3 +274,14 @@ def test_odd_input_finds_only_what_it_says(store: store_db.Store, typed: str, fo
     cases.create_case({"person": olena.id, "case_type": "anmeldung", "reference": "AZ-77/2025"})
     hits = [h.row.id for h in query.search(typed).hits]
     assert hits == ([olena.id] if found else []), typed
+
+
+def test_the_person_editor_shows_the_name_in_every_system(qtbot, store: store_db.Store) -> None:
+    editor = person_editor.PersonEditor()
+    qtbot.addWidget(editor)
+    assert editor.spellings() == []
+    editor.edits["family_name_cyr"].setText("Згурський")
+    editor.edits["given_name_cyr"].setText("Євген")
+    found = dict(editor.spellings())
+    assert len(found) == 6
+    assert "Yevhen Zghurskyi" in found.values() and "Jewhen Shurskyj" in found.values()

@@ -9,8 +9,10 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFormLayout,
     QGroupBox,
+    QHBoxLayout,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QPlainTextEdit,
     QPushButton,
     QScrollArea,
@@ -23,6 +25,7 @@ from desktop import i18n
 from desktop.core import people, validation
 from desktop.core.errors import ValidationError
 from desktop.core.search import duplicates
+from desktop.core.search.translit import SYSTEMS, transliterate
 from desktop.core.store import db as store_db
 from desktop.core.store.models import Person
 from desktop.i18n import N_, _
@@ -82,6 +85,17 @@ LAYOUT: list[tuple[str, list[tuple[str, str]]]] = [
 ]
 
 
+#: The transliteration systems by the names volunteers know them.
+SYSTEM_LABELS = {
+    "kmu2010": N_("Passport since 2010 (KMU-55)"),
+    "national1996": N_("National 1996"),
+    "passport2007": N_("Passport 2007–2010"),
+    "icao": N_("ICAO (older passports, Russian documents)"),
+    "german": N_("German letters (Duden)"),
+    "iso9": N_("ISO 9 (Standesamt translations)"),
+}
+
+
 class PersonEditor(GuardedEditor, Retranslatable, QDialog):
     """Create or edit one person; saving goes through the change log."""
 
@@ -122,7 +136,13 @@ class PersonEditor(GuardedEditor, Retranslatable, QDialog):
             body_layout.addWidget(group)
         self.translit_button = QPushButton()
         self.translit_button.clicked.connect(self._propose_latin)
-        self.groups[1][0].layout().addRow(self.translit_button)  # type: ignore[union-attr]
+        self.spellings_button = QPushButton()
+        self.spellings_button.clicked.connect(self.show_spellings)
+        translit_row = QHBoxLayout()
+        translit_row.addWidget(self.translit_button)
+        translit_row.addWidget(self.spellings_button)
+        translit_row.addStretch(1)
+        self.groups[1][0].layout().addRow(translit_row)  # type: ignore[union-attr]
         self.notes = QPlainTextEdit()
         self.notes.setMaximumHeight(90)
         self.notes_group = QGroupBox()
@@ -195,6 +215,10 @@ class PersonEditor(GuardedEditor, Retranslatable, QDialog):
         for index, (_widget, title) in enumerate(self.extra_tabs, start=1):
             self.tabs.setTabText(index, _(title))
         self.translit_button.setText(_("Propose passport spelling from the Cyrillic"))
+        self.spellings_button.setText(_("Other spellings…"))
+        self.spellings_button.setToolTip(
+            _("How the Cyrillic name is written in the other systems: older passports, German letters, ISO 9")
+        )
         self.edits["birth_date"].setPlaceholderText(_("DD.MM.YYYY"))
         self.edits["postcode"].setPlaceholderText("04109")
         if not self.error.isHidden():  # messages on screen follow the language too
@@ -223,6 +247,20 @@ class PersonEditor(GuardedEditor, Retranslatable, QDialog):
             if self.edits[cyr].text().strip():
                 self.edits[latin].setText(people.passport_spelling(self.edits[cyr].text()))
                 self._latin_touched[latin] = False
+
+    def spellings(self) -> list[tuple[str, str]]:
+        """The Cyrillic name in every transliteration system: (system, Latin spelling)."""
+        name = " ".join(self.edits[k].text().strip() for k in ("given_name_cyr", "family_name_cyr")).strip()
+        if not name:
+            return []
+        return [(_(SYSTEM_LABELS[key]), transliterate(name, key)) for key in SYSTEMS]
+
+    def show_spellings(self) -> None:
+        found = self.spellings()
+        if not found:
+            QMessageBox.information(self, _("Other spellings"), _("Enter the name in Cyrillic first."))
+            return
+        QMessageBox.information(self, _("Other spellings"), "\n".join(f"{system}: {latin}" for system, latin in found))
 
     def values(self) -> dict[str, Any]:
         """The entered values; raises ValidationError for a date that cannot be read."""
