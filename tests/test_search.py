@@ -239,6 +239,9 @@ REAL_VARIANTS = {
     ("Кириленко", "Христина"): ["Kyrylenko Khrystyna", "Kirilenko Kristina", "Kirilenko Christina"],
     ("Зінченко", "Олександр"): ["Sintschenko Alexander", "Zinchenko Aleksandr", "Зинченко Александр"],
     ("Харченко", "Ігор"): ["Kharchenko Igor", "Chartschenko Ihor", "Harchenko Igor", "Харченко Игорь"],
+    ("Ковальська", "Любов"): ["Kowalskaja Ljubow", "Kovalskaya Lyubov", "Ковальская Любовь", "Kowalska"],
+    ("Соловйов", "Павло"): ["Solowjow Pawel", "Soloviov Pavlo", "Соловьёв Павел", "Sołowjow Paweł"],
+    ("Жук", "Богдан"): ["Żuk Bohdan", "Zhuk Bogdan", "Shuk Bohdan"],
 }
 
 

@@ -211,7 +211,7 @@ def index_new(db: Any, record_type: str, rows: list[Mapping[str, Any]]) -> None:
 
 #: Raise when keys.py or the documents change: every profile's index is then rebuilt when it opens.
 #: (A change of resources/name_variants.json is noticed by itself: its hash is part of the version.)
-KEYS_VERSION = 2
+KEYS_VERSION = 3
 
 
 def index_version() -> str:

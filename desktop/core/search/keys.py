@@ -15,6 +15,8 @@ Cyrillic              Latin spellings met                    key
 в                     v w                                    v
 ь ъ ' ’ ʼ             (dropped)
 е є э (word start)    e ye je ie                             e
+ьо ё (after a cons.)  o io yo jo                             o
+-ська / -ская         ska skaja skaya                        (ka)
 ====================  =====================================  =====
 
 A Cyrillic word has exactly one key. A Latin word may have a few (German "ch" is х, English "ch" is ч;
@@ -87,6 +89,8 @@ _LATIN_MARKED = {
     "ö": "o",
     "ü": "u",
     "ß": "ss",
+    "ł": "l",  # Polish documents: ł is l, ż is ж
+    "ż": "zh",
 }
 
 # Latin chunks and the key letters they can stand for, longest chunks first when reading a word.
@@ -129,6 +133,10 @@ _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
 _DOUBLES = re.compile(r"(.)\1+")
 # The glide before "e" at the start of a word or after a vowel: Russian Елена is Yelena, Jelena or Elena.
 _GLIDE_E = re.compile(r"(^|[aeou])i(?=e)")
+# A softened o after a consonant: Ковальов (passport Kovalov), Ковалёв, Kowaljow, Kovalyov are one name.
+_SOFT_O = re.compile(r"([bcdfhklmnprstvz])io")
+# The Russian feminine ending of -ський names: Ковальська / Ковальская / Kowalskaja / Kovalskaya.
+_RUSSIAN_FEMININE = re.compile(r"kaia$")
 
 
 def has_cyrillic(text: str) -> bool:
@@ -155,7 +163,9 @@ def words(text: str) -> list[str]:
 
 
 def _collapse(key: str) -> str:
-    return _GLIDE_E.sub(r"\1", _DOUBLES.sub(r"\1", key))
+    key = _GLIDE_E.sub(r"\1", _DOUBLES.sub(r"\1", key))
+    key = _SOFT_O.sub(r"\1o", key)
+    return _RUSSIAN_FEMININE.sub("ka", key)
 
 
 @lru_cache(maxsize=65536)
