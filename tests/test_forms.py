@@ -117,6 +117,19 @@ def test_every_bundled_template_renders_with_embedded_fonts_and_both_languages(d
         bound = [f for f in template.fields() if f.bind in ("person.family_name", "person.given_name")]
         if bound:
             assert person.family_name in text or person.given_name in text, template.id
+        shown = service.applicable(template, values)
+        filled = [
+            (f, render.german(f, shown.get(f.key), latin=template.kind == "letter"))
+            for f in render.relevant(template, shown)
+        ]
+        short = [(f, v) for f, v in filled if v and "\n" not in v and len(v) <= 30]
+        if template.kind == "worksheet":  # every filled value is on the sheet
+            missing = [f.key for f, v in short if " ".join(v.split()) not in text]
+            assert not missing, (template.id, missing)
+        if template.kind == "letter":  # the values the letter text quotes
+            quoted = [(f, v) for f, v in short if "{" + f.key + "}" in template.letter["body"]["de"]]
+            missing = [f.key for f, v in quoted if " ".join(v.split()) not in text]
+            assert not missing, (template.id, missing)
         assert PdfReader(io.BytesIO(pdf)).metadata.title == template.title.de
 
 
