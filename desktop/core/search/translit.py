@@ -109,46 +109,9 @@ def kmu55(text: str) -> str:
     return "".join(out)
 
 
-# ICAO Doc 9303 part 3, Cyrillic letters (Ukrainian and Russian).
-_ICAO = {
-    "а": "a",
-    "б": "b",
-    "в": "v",
-    "г": "h",
-    "ґ": "g",
-    "д": "d",
-    "е": "e",
-    "є": "ie",
-    "ж": "zh",
-    "з": "z",
-    "и": "y",
-    "і": "i",
-    "ї": "i",
-    "й": "i",
-    "к": "k",
-    "л": "l",
-    "м": "m",
-    "н": "n",
-    "о": "o",
-    "п": "p",
-    "р": "r",
-    "с": "s",
-    "т": "t",
-    "у": "u",
-    "ф": "f",
-    "х": "kh",
-    "ц": "ts",
-    "ч": "ch",
-    "ш": "sh",
-    "щ": "shch",
-    "ь": "",
-    "ъ": "ie",
-    "ы": "y",
-    "э": "e",
-    "ё": "e",
-    "ю": "iu",
-    "я": "ia",
-}
+# ICAO Doc 9303 part 3, Cyrillic letters (Ukrainian and Russian): KMU-55's letters without its
+# word-initial forms, and the Russian ъ and ё as ICAO writes them.
+_ICAO = {**_KMU, "ъ": "ie", "ё": "e"}
 
 
 def icao(text: str) -> str:
