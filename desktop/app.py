@@ -85,19 +85,13 @@ def _after_unlock(profile_dir: Path) -> None:
 
 def _smoke_form(person_id: str) -> bool:
     """A bundled template rendered for a person (YAML, reportlab, fonts) and loaded into QtPdf."""
-    from PySide6.QtCore import QBuffer, QByteArray, QIODevice
-    from PySide6.QtPdf import QPdfDocument
-
     from desktop.core.forms import binding, service
+    from desktop.ui.forms_dialog import pdf_document
 
     template = service.template("vollmacht")
     subject = binding.subject_for(person_id=person_id)
     pdf = service.output(template, service.values_for(template, subject), subject, "uk")
-    buffer = QBuffer()
-    buffer.setData(QByteArray(pdf))
-    buffer.open(QIODevice.OpenModeFlag.ReadOnly)
-    document = QPdfDocument()
-    document.load(buffer)
+    document = pdf_document(pdf)
     pages = document.pageCount()
     document.close()
     return pages > 0

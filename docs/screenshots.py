@@ -15,11 +15,11 @@ from pathlib import Path
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from desktop import paths  # noqa: E402
-from desktop.app import create_application  # noqa: E402
-from desktop.core import demo, profile  # noqa: E402
-from desktop.core.store import db as store_db  # noqa: E402
-from desktop.ui.qt_i18n import apply_language  # noqa: E402
+from desktop import paths
+from desktop.app import create_application
+from desktop.core import demo, profile
+from desktop.core.store import db as store_db
+from desktop.ui.qt_i18n import apply_language
 
 OUT = Path(__file__).resolve().parent / "screenshots"
 
@@ -38,11 +38,10 @@ def main() -> None:
             kdf_iterations=1000,
         )
         demo.generate(300, seed=7)
-        from desktop.ui.main_window import MainWindow
-
         from desktop.core import cases
         from desktop.core.store.models import Appointment, Case
         from desktop.ui.case_editor import CaseEditor
+        from desktop.ui.main_window import MainWindow
 
         # A case with an appointment soon, its checklist partly done and its letter date entered.
         soon = Appointment.select().where(Appointment.starts_at >= dt.datetime.now()).order_by(Appointment.starts_at)
@@ -98,10 +97,10 @@ def main() -> None:
             form.close()
             window.close()
         # Two pages of the outputs, as printed (the PDF rendered at 110 dpi).
-        from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QSize
-        from PySide6.QtPdf import QPdfDocument
+        from PySide6.QtCore import QSize
 
         from desktop.core.forms import binding, service
+        from desktop.ui.forms_dialog import pdf_document
 
         subject = binding.subject_for(case_id=case.id)
         for template_id, page, name in (
@@ -111,11 +110,7 @@ def main() -> None:
         ):
             template = service.template(template_id)
             pdf = service.output(template, service.values_for(template, subject), subject, "uk")
-            buffer = QBuffer()
-            buffer.setData(QByteArray(pdf))
-            buffer.open(QIODevice.OpenModeFlag.ReadOnly)
-            document = QPdfDocument()
-            document.load(buffer)
+            document = pdf_document(pdf)
             size = document.pagePointSize(page)
             document.render(page, QSize(int(size.width() * 110 / 72), int(size.height() * 110 / 72))).save(
                 str(OUT / f"{name}.png")

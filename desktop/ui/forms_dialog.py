@@ -7,7 +7,7 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QSize, Qt
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QObject, QSize, Qt
 from PySide6.QtGui import QPainter
 from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPdfWidgets import QPdfView
@@ -424,13 +424,19 @@ def new_printer() -> QPrinter:
     return printer
 
 
-def print_pdf(pdf: bytes, printer: QPrinter) -> None:
-    """Print a PDF from memory: each page rendered at the printer's resolution (at most PRINT_DPI)."""
-    document = QPdfDocument()
-    buffer = QBuffer()
+def pdf_document(pdf: bytes, parent: QObject | None = None) -> QPdfDocument:
+    """A PDF loaded into QtPdf from memory (nothing is written to disk); the buffer lives with the document."""
+    document = QPdfDocument(parent)
+    buffer = QBuffer(document)
     buffer.setData(QByteArray(pdf))
     buffer.open(QIODevice.OpenModeFlag.ReadOnly)
     document.load(buffer)
+    return document
+
+
+def print_pdf(pdf: bytes, printer: QPrinter) -> None:
+    """Print a PDF from memory: each page rendered at the printer's resolution (at most PRINT_DPI)."""
+    document = pdf_document(pdf)
     painter = QPainter(printer)
     try:
         for page in range(document.pageCount()):
@@ -454,11 +460,7 @@ class PreviewDialog(Retranslatable, QDialog):
         super().__init__(parent)
         self.title = title
         self.resize(820, 900)
-        self.buffer = QBuffer(self)
-        self.buffer.setData(QByteArray(pdf))
-        self.buffer.open(QIODevice.OpenModeFlag.ReadOnly)
-        self.document = QPdfDocument(self)
-        self.document.load(self.buffer)
+        self.document = pdf_document(pdf, self)
         self.view = QPdfView(self)
         self.view.setDocument(self.document)
         self.view.setPageMode(QPdfView.PageMode.MultiPage)
