@@ -253,6 +253,12 @@ def _in(column: str, values: list[Any]) -> tuple[str, list[Any]]:
     return f"{column} IN ({','.join('?' * len(values))})", list(values)
 
 
+def _rows_of_people(db: Any, ids: list[str]) -> list[tuple[Any, ...]]:
+    """The hit rows of these people, alphabetically (read in chunks below SQLite's parameter limit)."""
+    rows = [r for start in range(0, len(ids), 900) for r in _rows(db, *_in("p.id", ids[start : start + 900]))]
+    return sorted(rows, key=lambda r: (r[1], r[0]))
+
+
 def search(text: str, limit: int = 200) -> Results:
     """People matching ``text``, best first; an empty text lists everyone alphabetically.
 
@@ -297,10 +303,7 @@ def search(text: str, limit: int = 200) -> Results:
         allowed = found if allowed is None else allowed & found
     if not query.words:
         if allowed:
-            ids = sorted(allowed)[:NUMBER_READ]
-            rows = [r for chunk in range(0, len(ids), 900) for r in _rows(db, *_in("p.id", ids[chunk : chunk + 900]))]
-            rows.sort(key=lambda r: (r[1], r[0]))
-            complete = take(rows, SPELLING)
+            complete = take(_rows_of_people(db, sorted(allowed)[:NUMBER_READ]), SPELLING)
         return Results(hits, complete)
     if allowed is not None and not allowed:
         return Results(hits, complete)
@@ -325,9 +328,7 @@ def search(text: str, limit: int = 200) -> Results:
                 )
                 if r[0] in allowed
             ]
-            rows = [r for chunk in range(0, len(ids), 900) for r in _rows(db, *_in("p.id", ids[chunk : chunk + 900]))]
-            rows.sort(key=lambda r: (r[1], r[0]))
-            if not take(rows, tier):
+            if not take(_rows_of_people(db, ids), tier):
                 return Results(hits, False)
             continue
         cap = (limit - len(hits)) * READ_FACTOR + 10
