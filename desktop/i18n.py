@@ -13,7 +13,7 @@ import io
 import logging
 import string
 from collections.abc import Callable
-from functools import lru_cache
+from functools import cache, lru_cache
 
 from babel import Locale
 from babel import dates as babel_dates
@@ -91,6 +91,16 @@ def _load_catalog(lang: str) -> _gettext.NullTranslations:
         return _gettext.GNUTranslations(buf)
     log.warning("no catalog for language %s", lang)
     return _gettext.NullTranslations()
+
+
+@cache
+def _catalog(lang: str) -> _gettext.NullTranslations:
+    return _load_catalog(lang)
+
+
+def gettext_in(lang: str, message: str) -> str:
+    """``message`` in a given language whatever the UI's (German forms say "Kind unter 15" in any UI)."""
+    return _checked(message, _catalog(lang).gettext(message))
 
 
 def set_language(lang: str) -> None:

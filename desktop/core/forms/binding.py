@@ -10,6 +10,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
+from desktop import i18n
 from desktop.core import appointments, cases, documents, households
 from desktop.core.forms.templates import BINDINGS, Template
 from desktop.core.store import db as store_db
@@ -37,6 +38,7 @@ class Subject:
     volunteer: Volunteer | None = None
     today: dt.date = field(default_factory=dt.date.today)
     appointment: Appointment | None = None  # the appointment a checklist is printed for (else the next one)
+    bound: dict[str, Any] | None = field(default=None, repr=False, compare=False)  # context(), once read
 
 
 def subject_for_appointment(appointment_id: str) -> Subject:
@@ -75,15 +77,6 @@ def subject_for(person_id: str | None = None, case_id: str | None = None) -> Sub
     volunteer = Volunteer.get_or_none(Volunteer.id == volunteer_id) if volunteer_id else None
     return Subject(person, case, volunteer)
 
-
-#: Household roles as German forms name them (whatever the app's language).
-_ROLE_DE = {
-    "applicant": "antragstellende Person",
-    "partner": "Partner/in",
-    "child_u15": "Kind unter 15",
-    "child_15_24": "Kind von 15 bis 24",
-    "other": "weitere Person",
-}
 
 #: Nationalities as German forms write them ("Staatsangehörigkeit: ukrainisch"); others stay as entered.
 _NATIONALITY_DE = {
@@ -145,7 +138,14 @@ _PERSON_COLUMNS = tuple(b for b in BINDINGS if b.startswith("person.") and b.spl
 
 
 def context(subject: Subject) -> dict[str, Any]:
-    """Every binding's value for this subject (missing data: empty string or None)."""
+    """Every binding's value for this subject (missing data: empty string or None), read once per subject:
+    prefilling a form and rendering it use the same values."""
+    if subject.bound is None:
+        subject.bound = _read_context(subject)
+    return subject.bound
+
+
+def _read_context(subject: Subject) -> dict[str, Any]:
     p, case = subject.person, subject.case
     out: dict[str, Any] = {name: getattr(p, name.split(".", 1)[1]) for name in _PERSON_COLUMNS}
     out["person.address"] = _address(p)
@@ -166,7 +166,7 @@ def context(subject: Subject) -> dict[str, Any]:
             for x in (
                 person_name(person.family_name, person.given_name, person.family_name_cyr, person.given_name_cyr),
                 born,
-                _ROLE_DE.get(m.role, m.role),
+                i18n.gettext_in("de", households.ROLE_LABELS.get(m.role, m.role)),  # German forms
             )
             if x
         )
