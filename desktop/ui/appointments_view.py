@@ -8,8 +8,6 @@ from typing import Any
 from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
-    QComboBox,
-    QHBoxLayout,
     QLabel,
     QMessageBox,
     QPushButton,
@@ -24,7 +22,7 @@ from desktop.core.store import db as store_db
 from desktop.core.store.models import Appointment, Volunteer
 from desktop.i18n import N_, _
 from desktop.ui.appointment_editor import AppointmentEditor
-from desktop.ui.common import Retranslatable, list_table
+from desktop.ui.common import Retranslatable, area_title, filter_combo, header_row, list_table
 from desktop.ui.lazy_model import Column, LazyTableModel
 from desktop.ui.search_widgets import PeopleFilter
 
@@ -109,14 +107,8 @@ class AppointmentsView(PeopleFilter, Retranslatable, QWidget):
         self.model = appointments_model(self)
         self.table = list_table(self.model, self._open_index)
         self.table.selectionModel().currentRowChanged.connect(lambda _c, _p: self._selection_changed())
-        self.title = QLabel()
-        self.title.setStyleSheet("font-size: 15pt; font-weight: 600;")
-        self.filter_label = QLabel()
-        self.filter = QComboBox()
-        for key in FILTERS:
-            self.filter.addItem("", key)
-        self.filter_label.setBuddy(self.filter)
-        self.filter.currentIndexChanged.connect(lambda _i: self.refresh())
+        self.title = area_title()
+        self.filter_label, self.filter = filter_combo(FILTERS, self.refresh)
         self.count_label = QLabel()
         self.new_button = QPushButton()
         self.new_button.clicked.connect(lambda: self.new_appointment())
@@ -128,16 +120,16 @@ class AppointmentsView(PeopleFilter, Retranslatable, QWidget):
         self.clash_label.setStyleSheet(WARNING_STYLE)
         self.clash_label.setWordWrap(True)
         self.clash_label.setVisible(False)
-        top = QHBoxLayout()
-        top.addWidget(self.title)
-        top.addSpacing(12)
-        top.addWidget(self.add_search_field(), 1)
-        top.addWidget(self.filter_label)
-        top.addWidget(self.filter)
-        top.addWidget(self.count_label)
-        top.addWidget(self.new_button)
-        top.addWidget(self.edit_button)
-        top.addWidget(self.claim_button)
+        top = header_row(
+            self.title,
+            self.add_search_field(),
+            self.filter_label,
+            self.filter,
+            self.count_label,
+            self.new_button,
+            self.edit_button,
+            self.claim_button,
+        )
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(self.table)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtWidgets import (
-    QHBoxLayout,
     QLabel,
     QPushButton,
     QVBoxLayout,
@@ -17,7 +16,7 @@ from desktop.core.cases import CaseRow
 from desktop.core.store.models import Case
 from desktop.i18n import N_, _
 from desktop.ui.case_editor import CaseEditor
-from desktop.ui.common import Retranslatable, list_table
+from desktop.ui.common import Retranslatable, area_title, header_row, list_table
 from desktop.ui.lazy_model import Column, LazyTableModel
 from desktop.ui.search_widgets import PeopleFilter
 
@@ -51,20 +50,13 @@ class CasesView(PeopleFilter, Retranslatable, QWidget):
         super().__init__(parent)
         self.model = cases_model(self)
         self.table = list_table(self.model, self._open_index)
-        self.title = QLabel()
-        self.title.setStyleSheet("font-size: 15pt; font-weight: 600;")
+        self.title = area_title()
         self.count_label = QLabel()
         self.new_button = QPushButton()
         self.new_button.clicked.connect(lambda: self.new_case())
         self.edit_button = QPushButton()
         self.edit_button.clicked.connect(self.edit_current)
-        top = QHBoxLayout()
-        top.addWidget(self.title)
-        top.addSpacing(12)
-        top.addWidget(self.add_search_field(), 1)
-        top.addWidget(self.count_label)
-        top.addWidget(self.new_button)
-        top.addWidget(self.edit_button)
+        top = header_row(self.title, self.add_search_field(), self.count_label, self.new_button, self.edit_button)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(self.table)

@@ -3,7 +3,17 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent
-from PySide6.QtWidgets import QAbstractItemView, QFormLayout, QHeaderView, QLabel, QLayout, QTableView, QWidget
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLayout,
+    QTableView,
+    QWidget,
+)
 
 ERROR_STYLE = "color: #b00020;"
 
@@ -33,6 +43,34 @@ class Retranslatable:
             self._stale_language = False
             self.retranslate_ui()
         super().showEvent(event)  # type: ignore[misc]
+
+
+def area_title() -> QLabel:
+    """The large title of an area (Today, People, Cases, …)."""
+    title = QLabel()
+    title.setStyleSheet("font-size: 15pt; font-weight: 600;")
+    return title
+
+
+def header_row(title: QLabel, search: QWidget, *widgets: QWidget) -> QHBoxLayout:
+    """A list area's top row: its title, the search field taking the free width, then the rest."""
+    row = QHBoxLayout()
+    row.addWidget(title)
+    row.addSpacing(12)
+    row.addWidget(search, 1)
+    for widget in widgets:
+        row.addWidget(widget)
+    return row
+
+
+def filter_combo(keys, on_change) -> tuple[QLabel, QComboBox]:
+    """A "Show:" label and its combo box of filter keys (texts are set on retranslation)."""
+    label, combo = QLabel(), QComboBox()
+    for key in keys:
+        combo.addItem("", key)
+    label.setBuddy(combo)
+    combo.currentIndexChanged.connect(lambda _i: on_change())
+    return label, combo
 
 
 def list_table(model, on_activated) -> QTableView:

@@ -12,7 +12,7 @@ from desktop import i18n
 from desktop.core import cases, dashboard, tasks
 from desktop.core.store import db as store_db
 from desktop.i18n import _
-from desktop.ui.common import Retranslatable
+from desktop.ui.common import Retranslatable, area_title
 
 OVERDUE = QColor("#b00020")
 
@@ -26,8 +26,7 @@ class DashboardView(Retranslatable, QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.title = QLabel()
-        self.title.setStyleSheet("font-size: 15pt; font-weight: 600;")
+        self.title = area_title()
         self.summary = QLabel()
         self.tree = QTreeWidget()
         self.tree.setColumnCount(4)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtWidgets import (
-    QHBoxLayout,
     QLabel,
     QPushButton,
     QVBoxLayout,
@@ -14,7 +13,7 @@ from PySide6.QtWidgets import (
 from desktop.core import people
 from desktop.core.store.models import Person
 from desktop.i18n import _
-from desktop.ui.common import Retranslatable, list_table
+from desktop.ui.common import Retranslatable, area_title, header_row, list_table
 from desktop.ui.person_editor import PersonEditor
 from desktop.ui.search_widgets import FOUND_AS_COLUMN, PeopleSearchModel, SearchField
 
@@ -32,8 +31,7 @@ class PeopleView(Retranslatable, QWidget):
         super().__init__(parent)
         self.model = people_model(self)
         self.table = list_table(self.model, self._open_index)
-        self.title = QLabel()
-        self.title.setStyleSheet("font-size: 15pt; font-weight: 600;")
+        self.title = area_title()
         self.count_label = QLabel()
         self.search_field = SearchField()
         self.search_field.textChanged.connect(self.search)
@@ -42,13 +40,7 @@ class PeopleView(Retranslatable, QWidget):
         self.new_button.clicked.connect(self.new_person)
         self.edit_button = QPushButton()
         self.edit_button.clicked.connect(self.edit_current)
-        top = QHBoxLayout()
-        top.addWidget(self.title)
-        top.addSpacing(12)
-        top.addWidget(self.search_field, 1)
-        top.addWidget(self.count_label)
-        top.addWidget(self.new_button)
-        top.addWidget(self.edit_button)
+        top = header_row(self.title, self.search_field, self.count_label, self.new_button, self.edit_button)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(self.table)

@@ -9,8 +9,6 @@ from typing import Any
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QComboBox,
-    QHBoxLayout,
     QLabel,
     QPushButton,
     QVBoxLayout,
@@ -22,7 +20,7 @@ from desktop.core import appointments, cases, tasks
 from desktop.core.store.models import Case, Task, Volunteer
 from desktop.core.tasks import TaskRow
 from desktop.i18n import N_, _
-from desktop.ui.common import Retranslatable, list_table
+from desktop.ui.common import Retranslatable, area_title, filter_combo, header_row, list_table
 from desktop.ui.lazy_model import Column, LazyTableModel
 from desktop.ui.search_widgets import PeopleFilter
 from desktop.ui.task_editor import KIND_LABELS, TaskEditor
@@ -141,14 +139,8 @@ class TasksView(PeopleFilter, Retranslatable, QWidget):
         self.model = tasks_model(self)
         self.table = list_table(self.model, self._open_index)
         self.table.selectionModel().currentRowChanged.connect(lambda _c, _p: self._selection_changed())
-        self.title = QLabel()
-        self.title.setStyleSheet("font-size: 15pt; font-weight: 600;")
-        self.filter_label = QLabel()
-        self.filter = QComboBox()
-        for key in tasks.FILTERS:
-            self.filter.addItem("", key)
-        self.filter_label.setBuddy(self.filter)
-        self.filter.currentIndexChanged.connect(lambda _i: self.refresh())
+        self.title = area_title()
+        self.filter_label, self.filter = filter_combo(tasks.FILTERS, self.refresh)
         self.count_label = QLabel()
         self.new_button = QPushButton()
         self.new_button.clicked.connect(lambda: self.new_task())
@@ -166,16 +158,16 @@ class TasksView(PeopleFilter, Retranslatable, QWidget):
             )
             shortcut.activated.connect(self.toggle_done)
             self.done_shortcuts.append(shortcut)
-        top = QHBoxLayout()
-        top.addWidget(self.title)
-        top.addSpacing(12)
-        top.addWidget(self.add_search_field(), 1)
-        top.addWidget(self.filter_label)
-        top.addWidget(self.filter)
-        top.addWidget(self.count_label)
-        top.addWidget(self.new_button)
-        top.addWidget(self.edit_button)
-        top.addWidget(self.done_button)
+        top = header_row(
+            self.title,
+            self.add_search_field(),
+            self.filter_label,
+            self.filter,
+            self.count_label,
+            self.new_button,
+            self.edit_button,
+            self.done_button,
+        )
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(self.table)
