@@ -22,7 +22,7 @@ from desktop.core.store import db as store_db
 from desktop.core.store.models import Appointment, Volunteer
 from desktop.i18n import N_, _
 from desktop.ui.appointment_editor import AppointmentEditor
-from desktop.ui.common import Retranslatable, area_title, filter_combo, header_row, list_table
+from desktop.ui.common import Retranslatable, area_title, filter_combo, header_row, list_table, retranslate_filter
 from desktop.ui.lazy_model import Column, LazyTableModel
 from desktop.ui.search_widgets import PeopleFilter
 
@@ -139,9 +139,7 @@ class AppointmentsView(PeopleFilter, Retranslatable, QWidget):
 
     def retranslate_ui(self) -> None:
         self.title.setText(_("Appointments"))
-        self.filter_label.setText(_("&Show:"))
-        for i in range(self.filter.count()):
-            self.filter.setItemText(i, _(FILTERS[self.filter.itemData(i)]))
+        retranslate_filter(self.filter_label, self.filter, FILTERS)
         self.filter.setAccessibleName(_("Which appointments to show"))
         shortcut = QKeySequence(NEW_APPOINTMENT_SHORTCUT).toString(QKeySequence.SequenceFormat.NativeText)
         self.new_button.setText(_("New appointment"))

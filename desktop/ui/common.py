@@ -15,6 +15,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.i18n import _
+
 ERROR_STYLE = "color: #b00020;"
 
 
@@ -71,6 +73,13 @@ def filter_combo(keys, on_change) -> tuple[QLabel, QComboBox]:
     label.setBuddy(combo)
     combo.currentIndexChanged.connect(lambda _i: on_change())
     return label, combo
+
+
+def retranslate_filter(label: QLabel, combo: QComboBox, labels) -> None:
+    """The "Show:" label and the filter's entries (untranslated labels by key) in the UI language."""
+    label.setText(_("&Show:"))
+    for i in range(combo.count()):
+        combo.setItemText(i, _(labels[combo.itemData(i)]))
 
 
 def list_table(model, on_activated) -> QTableView:
@@ -146,8 +155,6 @@ class GuardedEditor:
 
     def confirm_discard(self) -> bool:
         from PySide6.QtWidgets import QMessageBox
-
-        from desktop.i18n import _
 
         answer = QMessageBox.question(
             self,  # type: ignore[arg-type]

@@ -20,7 +20,7 @@ from desktop.core import appointments, cases, tasks
 from desktop.core.store.models import Case, Task, Volunteer
 from desktop.core.tasks import TaskRow
 from desktop.i18n import N_, _
-from desktop.ui.common import Retranslatable, area_title, filter_combo, header_row, list_table
+from desktop.ui.common import Retranslatable, area_title, filter_combo, header_row, list_table, retranslate_filter
 from desktop.ui.lazy_model import Column, LazyTableModel
 from desktop.ui.search_widgets import PeopleFilter
 from desktop.ui.task_editor import KIND_LABELS, TaskEditor
@@ -176,9 +176,7 @@ class TasksView(PeopleFilter, Retranslatable, QWidget):
 
     def retranslate_ui(self) -> None:
         self.title.setText(_("Tasks and deadlines"))
-        self.filter_label.setText(_("&Show:"))
-        for i in range(self.filter.count()):
-            self.filter.setItemText(i, _(FILTER_LABELS[self.filter.itemData(i)]))
+        retranslate_filter(self.filter_label, self.filter, FILTER_LABELS)
         self.filter.setAccessibleName(_("Which tasks to show"))
         shortcut = QKeySequence(NEW_TASK_SHORTCUT).toString(QKeySequence.SequenceFormat.NativeText)
         self.new_button.setText(_("New task"))
