@@ -415,10 +415,8 @@ def _cmd_render(args: argparse.Namespace) -> int:
     if template.needs == "case" and subject.case is None:
         raise UserError(_("This template needs a case, and the person has no open case."))
     values = service.values_for(template, subject)
-    if template.kind == "acroform" and blank is not None:
-        from desktop.core.reports import acroform
-
-        filled = acroform.fill(template, values, blank)
+    if template.kind == "acroform":
+        filled = service.official(template, values, blank)
         if filled.other_edition:
             print(
                 _("Warning: this blank is not the edition {edition} the template knows; check the result.").format(
@@ -430,7 +428,7 @@ def _cmd_render(args: argparse.Namespace) -> int:
             print(_("Warning: the blank has no field {name}.").format(name=name), file=sys.stderr)
         pdf = filled.pdf
     else:
-        pdf = service.output(template, values, subject, args.language or i18n.current_language(), blank)
+        pdf = service.output(template, values, subject, args.language or i18n.current_language())
     atomic_write_bytes(Path(args.out), pdf)
     service.record_print(template, subject, pdf, "pdf")
     problems = service.check(template, values)

@@ -246,6 +246,19 @@ def test_cli_templates_and_render(tmp_path: Path) -> None:
         )
         assert result.returncode == 0, result.stderr
         assert acroform.read_values(filled.read_bytes())
+        main_form = next(t["id"] for t in listed if t["kind"] == "acroform" and "hauptantrag" in t["id"])
+        foreign = run_cli(
+            *common,
+            "render",
+            main_form,
+            "--person",
+            with_case,
+            "--blank",
+            str(OFFICIAL / BLANKS["anlage-ki"]),
+            "--out",
+            str(tmp_path / "wrong.pdf"),
+        )
+        assert foreign.returncode == 4 and not (tmp_path / "wrong.pdf").exists()
 
 
 def test_profile_templates_folder_is_used(store: store_db.Store) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from reportlab.platypus.doctemplate import LayoutError
 
@@ -17,6 +17,9 @@ from desktop.core.forms.binding import ChecklistLine, Subject
 from desktop.core.forms.templates import Template, bundled_dir, load_all, load_file
 from desktop.core.forms.templates import get as get_template
 from desktop.core.reports import render
+
+if TYPE_CHECKING:
+    from desktop.core.reports.acroform import Filled
 from desktop.core.store import changelog
 from desktop.core.store.models import FilledForm, PrintedDocument
 from desktop.i18n import _
@@ -143,35 +146,40 @@ def applicable(template: Template, values: dict[str, Any]) -> dict[str, Any]:
     return {k: (v if k in shown else None) for k, v in values.items()}
 
 
+def official(template: Template, values: dict[str, Any], blank: bytes | None = None) -> Filled:
+    """An official form filled (fields that do not apply left empty), with what the caller should warn
+    about; the blank kept in the profile when none is given. A blank that is not the form is refused."""
+    from desktop.core.reports import acroform  # pypdf only when an official form is filled
+
+    form = template.acroform.get("form", {})
+    if blank is None:
+        path = acroform.stored_blank(template)
+        if not path.exists():
+            raise UserError(
+                _("Choose the blank form “{name}” (edition {edition}) once; the app keeps a copy.").format(
+                    name=form.get("name", template.title.de), edition=form.get("edition", "")
+                )
+            )
+        blank = path.read_bytes()
+    filled = acroform.fill(template, applicable(template, values), blank)
+    mapped = len(template.acroform.get("fields") or {}) + len(template.acroform.get("checks") or {})
+    if mapped and len(filled.missing_fields) >= mapped:
+        raise acroform.BlankFormError(
+            _("This blank is not the form “{name}”: none of its fields fit.").format(
+                name=form.get("name", template.title.de)
+            )
+        )
+    return filled
+
+
 def output(
     template: Template, values: dict[str, Any], subject: Subject, ui_lang: str, blank: bytes | None = None
 ) -> bytes:
     """The PDF of a filled template (an official form needs its blank); fields that do not apply are empty."""
-    values = applicable(template, values)
     if template.kind == "acroform":
-        from desktop.core.reports import acroform  # pypdf only when an official form is filled
-
-        if blank is None:
-            path = acroform.stored_blank(template)
-            if not path.exists():
-                raise UserError(
-                    _("Choose the blank form “{name}” (edition {edition}) once; the app keeps a copy.").format(
-                        name=template.acroform.get("form", {}).get("name", template.title.de),
-                        edition=template.acroform.get("form", {}).get("edition", ""),
-                    )
-                )
-            blank = path.read_bytes()
-        filled = acroform.fill(template, values, blank)
-        mapped = len(template.acroform.get("fields") or {}) + len(template.acroform.get("checks") or {})
-        if mapped and len(filled.missing_fields) >= mapped:
-            raise acroform.BlankFormError(
-                _("This blank is not the form “{name}”: none of its fields fit.").format(
-                    name=template.acroform.get("form", {}).get("name", template.title.de)
-                )
-            )
-        return filled.pdf
+        return official(template, values, blank).pdf
     try:
-        return render.render(template, values, subject, ui_lang)
+        return render.render(template, applicable(template, values), subject, ui_lang)
     except LayoutError as exc:
         raise UserError(_("A text is too long to fit on a page; please shorten it.")) from exc
 
