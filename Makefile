@@ -26,7 +26,7 @@ $(STAMP): pyproject.toml
 
 # .mo files are build outputs, compiled from the committed .po catalogs.
 catalogs: $(STAMP)
-	$(BIN)/pybabel compile --use-fuzzy=false -d translations -D desktop --statistics 2>&1 | grep -v "^$$" || true
+	$(BIN)/pybabel compile -d translations -D desktop --statistics
 
 catalogs-update: $(STAMP)
 	$(BIN)/pybabel extract $(PYBABEL_KEYWORDS) --sort-by-file --no-location --project=Begleiter \

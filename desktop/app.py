@@ -104,6 +104,10 @@ def smoke_test(args: argparse.Namespace) -> int:
     from desktop.ui.main_window import MainWindow
     from desktop.ui.qt_i18n import apply_language
 
+    untranslated = [lang for lang in ("de", "uk") if i18n.gettext_in(lang, "People") == "People"]
+    if untranslated:  # a build without its compiled catalogs would show English only
+        print(f"begleiter: smoke test found no catalog for {', '.join(untranslated)}", file=sys.stderr)
+        return 1
     temp: Path | None = None
     try:
         profile_dir = paths.profile_dir()
