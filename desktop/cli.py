@@ -111,6 +111,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     du = sub.add_parser("duplicates", help="list likely duplicate people (same birth date, matching name)")
     du.add_argument("--json", action="store_true")
+    marks = du.add_mutually_exclusive_group()
+    marks.add_argument(
+        "--not-same", nargs=2, metavar="ID", help="mark two records as different people; they are no longer listed"
+    )
+    marks.add_argument("--same-again", nargs=2, metavar="ID", help="take such a mark back")
     return parser
 
 
@@ -353,9 +358,22 @@ def _cmd_search(args: argparse.Namespace) -> int:
 
 
 def _cmd_duplicates(args: argparse.Namespace) -> int:
+    from desktop.core import people
     from desktop.core.search import duplicates
 
     _open(args)
+    if args.not_same or args.same_again:
+        first, second = args.not_same or args.same_again
+        for person_id in (first, second):
+            if people.person_row(person_id) is None:
+                raise UserError(_("There is no person with the id {id}.").format(id=person_id))
+        if args.not_same:
+            duplicates.mark_distinct(first, second)
+            print(_("Marked as two different people; the pair is no longer listed."))
+        else:
+            duplicates.unmark_distinct(first, second)
+            print(_("The pair is listed as likely duplicates again."))
+        return EXIT_OK
     pairs = duplicates.find_duplicates()
     if args.json:
         print(json.dumps([[_person_json(p.first), _person_json(p.second)] for p in pairs], ensure_ascii=False))

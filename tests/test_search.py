@@ -199,6 +199,33 @@ def test_merging_moves_everything_and_travels_in_the_change_log(store: store_db.
     assert integrity.check() == []
 
 
+def test_a_pair_marked_as_two_people_is_no_longer_listed_and_the_mark_travels(store: store_db.Store) -> None:
+    from desktop.core.store.models import DistinctPair
+
+    a = _person("KOVALENKO", "OLENA")
+    b = _person("Kowalenko", "Jelena")
+    c = _person("Kovalenko", "Olena", phone="+49 151 3333333")
+    assert len(duplicates.find_duplicates()) == 3
+    duplicates.mark_distinct(b.id, a.id)
+    duplicates.mark_distinct(a.id, b.id)  # twice, in either order: one mark
+    assert DistinctPair.select().where(~DistinctPair.deleted).count() == 1
+    listed = {frozenset((p.first.id, p.second.id)) for p in duplicates.find_duplicates()}
+    assert listed == {frozenset((a.id, c.id)), frozenset((b.id, c.id))}
+    every = duplicates.find_duplicates(include_distinct=True)
+    assert [p.distinct for p in every].count(True) == 1
+    mark = DistinctPair.get(~DistinctPair.deleted)
+    assert {c.field for c in changelog.history(mark.id)} >= {"first", "second"}
+    # c is the same person as a: the mark "b is not a" now says "b is not c", and nothing is listed
+    duplicates.merge_people(c.id, a.id)
+    assert duplicates.find_duplicates() == []
+    assert duplicates.distinct_pairs() == {tuple(sorted((b.id, c.id)))}
+    duplicates.unmark_distinct(c.id, b.id)
+    assert [{p.first.id, p.second.id} for p in duplicates.find_duplicates()] == [{b.id, c.id}]
+    with pytest.raises(duplicates.MergeRefused):
+        duplicates.mark_distinct(a.id, c.id)  # a was merged away
+    assert integrity.check() == []
+
+
 def test_the_index_kept_while_writing_equals_one_built_from_scratch(store: store_db.Store) -> None:
     from desktop.core import demo
     from desktop.core.search import index

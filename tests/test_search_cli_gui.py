@@ -10,6 +10,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 
 from desktop.core import importer, people
+from desktop.core.search import duplicates
 from desktop.core.store import db as store_db
 from desktop.core.store.models import Person
 from desktop.ui import duplicates_ui, person_editor
@@ -71,6 +72,13 @@ def test_search_and_duplicates_on_the_command_line(tmp_path: Path) -> None:
     assert len(pairs) == 1 and {p["given_name"] for p in pairs[0]} == {"Olena", "Jelena"}
     text = run_cli(*common, "duplicates").stdout
     assert "1 likely duplicate pair" in text
+    marked = run_cli(*common, "duplicates", "--not-same", pairs[0][0]["id"], pairs[0][1]["id"])
+    assert marked.returncode == 0 and "no longer listed" in marked.stdout
+    assert json.loads(run_cli(*common, "duplicates", "--json").stdout) == []
+    assert run_cli(*common, "duplicates", "--same-again", pairs[0][1]["id"], pairs[0][0]["id"]).returncode == 0
+    assert len(json.loads(run_cli(*common, "duplicates", "--json").stdout)) == 1
+    unknown = run_cli(*common, "duplicates", "--not-same", pairs[0][0]["id"], "no-such-id")
+    assert unknown.returncode == 4 and "no person with the id no-such-id" in unknown.stderr
     assert run_cli(*common, "search", "x", "--limit", "0").returncode == 4
 
 
@@ -174,7 +182,31 @@ def test_find_duplicates_dialog_merges_a_pair(qtbot, store: store_db.Store, monk
     with qtbot.waitSignal(dialog.changed):
         dialog.merge_button.click()
     assert dialog.table.rowCount() == 0 and Person.get_by_id(b.id).merged_into == a.id
+    qtbot.waitUntil(lambda: dialog.status.text() == "No likely duplicates found.", timeout=10_000)
+
+
+def test_a_pair_marked_as_different_people_leaves_the_list_and_can_come_back(qtbot, store: store_db.Store) -> None:
+    a = people.create_person({"family_name": "BONDAR", "given_name": "IVAN", "birth_date": "1990-01-01"})
+    b = people.create_person({"family_name": "Bondar", "given_name": "Iwan", "birth_date": "1990-01-01"})
+    dialog = duplicates_ui.DuplicatesDialog()
+    qtbot.addWidget(dialog)
+    qtbot.waitUntil(lambda: dialog.table.rowCount() == 1, timeout=10_000)
+    assert dialog.distinct_button.text() == "&Not the same person"
+    with qtbot.waitSignal(dialog.changed):
+        dialog.distinct_button.click()
+    qtbot.waitUntil(lambda: dialog.table.rowCount() == 0, timeout=10_000)
     assert dialog.status.text() == "No likely duplicates found."
+    assert duplicates.distinct_pairs() == {tuple(sorted((a.id, b.id)))}
+    dialog.show_distinct.setChecked(True)
+    qtbot.waitUntil(lambda: dialog.table.rowCount() == 1, timeout=10_000)
+    assert dialog.table.item(0, 3).text() == "different people" and not dialog.table.isColumnHidden(3)
+    assert dialog.distinct_button.text() == "List as &likely duplicates again"
+    with qtbot.waitSignal(dialog.changed):
+        dialog.distinct_button.click()
+    qtbot.waitUntil(
+        lambda: dialog.table.item(0, 3) is not None and dialog.table.item(0, 3).text() == "", timeout=10_000
+    )
+    assert duplicates.distinct_pairs() == set() and "1 likely pair" in dialog.status.text()
 
 
 def test_every_list_narrows_to_the_people_found(qtbot, store: store_db.Store) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QCheckBox,
     QDialog,
     QDialogButtonBox,
     QHBoxLayout,
@@ -88,7 +89,7 @@ def ask_which_to_keep(parent: QWidget | None, first: PersonRow, second: PersonRo
 
 
 class DuplicatesDialog(Retranslatable, QDialog):
-    """Likely pairs of records of one person, with Open and Merge."""
+    """Likely pairs of records of one person, with Open, Merge and "Not the same person"."""
 
     changed = Signal()
     open_requested = Signal(str)
@@ -97,8 +98,9 @@ class DuplicatesDialog(Retranslatable, QDialog):
         super().__init__(parent)
         self.setMinimumSize(900, 420)
         self.pairs: list[duplicates.Pair] = []
+        self._searches = 0
         self.status = QLabel()
-        self.table = QTableWidget(0, 3)
+        self.table = QTableWidget(0, 4)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -107,13 +109,19 @@ class DuplicatesDialog(Retranslatable, QDialog):
         self.open_first = QPushButton()
         self.open_second = QPushButton()
         self.merge_button = QPushButton()
+        self.distinct_button = QPushButton()
+        self.show_distinct = QCheckBox()
         self.open_first.clicked.connect(lambda: self._open(0))
         self.open_second.clicked.connect(lambda: self._open(1))
         self.merge_button.clicked.connect(self.merge_selected)
+        self.distinct_button.clicked.connect(self.toggle_distinct)
+        self.show_distinct.toggled.connect(lambda _checked: self.search())
+        self.table.itemSelectionChanged.connect(self._selection_changed)
         buttons = QHBoxLayout()
-        for button in (self.open_first, self.open_second, self.merge_button):
+        for button in (self.open_first, self.open_second, self.merge_button, self.distinct_button):
             buttons.addWidget(button)
         buttons.addStretch(1)
+        buttons.addWidget(self.show_distinct)
         self.close_box = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         self.close_box.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
@@ -126,35 +134,53 @@ class DuplicatesDialog(Retranslatable, QDialog):
 
     def retranslate_ui(self) -> None:
         self.setWindowTitle(_("Find duplicates"))
-        self.table.setHorizontalHeaderLabels([_("Record 1"), _("Record 2"), _("Date of birth")])
+        self.table.setHorizontalHeaderLabels([_("Record 1"), _("Record 2"), _("Date of birth"), _("Marked")])
         self.table.setAccessibleName(_("Likely duplicate pairs"))
         self.open_first.setText(_("Open record &1"))
         self.open_second.setText(_("Open record &2"))
         self.merge_button.setText(_("&Merge…"))
+        self.show_distinct.setText(_("&Show pairs marked as different people"))
+        for row, pair in enumerate(self.pairs):
+            marked = self.table.item(row, 3)
+            if marked is not None:
+                marked.setText(_("different people") if pair.distinct else "")
+        self._selection_changed()
         self._show_status()
 
     def search(self) -> None:
         """Look for pairs in the background; the list fills in when done."""
         self.status.setText(_("Looking for people entered twice…"))
         self._set_buttons(False)
-        run_in_background(duplicates.find_duplicates, self._found, self._failed, self)
+        include = self.show_distinct.isChecked()
+        self._searches += 1
+        searched = self._searches
+
+        def found(pairs: list[duplicates.Pair]) -> None:
+            if searched == self._searches:  # an older search that ends late is not shown
+                self._found(pairs)
+
+        run_in_background(lambda: duplicates.find_duplicates(include_distinct=include), found, self._failed, self)
 
     def _found(self, pairs: list[duplicates.Pair]) -> None:
         self.pairs = pairs
         self.table.setRowCount(len(pairs))
         for i, pair in enumerate(pairs):
-            for column, text in enumerate((describe_name(pair.first), describe_name(pair.second), "")):
+            for column, text in enumerate((describe_name(pair.first), describe_name(pair.second))):
                 self.table.setItem(i, column, QTableWidgetItem(text))
             born = QTableWidgetItem(i18n.fmt_date(pair.first.birth_date))
             born.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             self.table.setItem(i, 2, born)
+            self.table.setItem(i, 3, QTableWidgetItem(_("different people") if pair.distinct else ""))
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(3, QHeaderView.ResizeMode.ResizeToContents)
+        self.table.setColumnHidden(3, not any(p.distinct for p in pairs))
+        self._set_buttons(bool(pairs))
         if pairs:
             self.table.selectRow(0)
-        self._set_buttons(bool(pairs))
+        self._selection_changed()
         self._show_status()
 
     def _failed(self, exc: Exception) -> None:
@@ -163,7 +189,7 @@ class DuplicatesDialog(Retranslatable, QDialog):
     def _show_status(self) -> None:
         if not hasattr(self, "pairs"):
             return
-        n = len(self.pairs)
+        n = sum(not p.distinct for p in self.pairs)
         self.status.setText(
             i18n.ngettext(
                 "{n} likely pair: same date of birth, matching name in some spelling.",
@@ -175,8 +201,30 @@ class DuplicatesDialog(Retranslatable, QDialog):
         )
 
     def _set_buttons(self, enabled: bool) -> None:
-        for button in (self.open_first, self.open_second, self.merge_button):
+        for button in (self.open_first, self.open_second, self.merge_button, self.distinct_button):
             button.setEnabled(enabled)
+
+    def _selection_changed(self) -> None:
+        pair = self.selected()
+        self.distinct_button.setText(
+            _("List as &likely duplicates again") if pair and pair.distinct else _("&Not the same person")
+        )
+
+    def toggle_distinct(self) -> None:
+        """Mark the selected pair as two people (or take the mark back); the list is searched again."""
+        pair = self.selected()
+        if pair is None:
+            return
+        try:
+            if pair.distinct:
+                duplicates.unmark_distinct(pair.first.id, pair.second.id)
+            else:
+                duplicates.mark_distinct(pair.first.id, pair.second.id)
+        except duplicates.MergeRefused as exc:
+            self.status.setText(str(exc))
+            return
+        self.search()
+        self.changed.emit()
 
     def selected(self) -> duplicates.Pair | None:
         row = self.table.currentRow()
@@ -200,8 +248,6 @@ class DuplicatesDialog(Retranslatable, QDialog):
         except duplicates.MergeRefused as exc:
             self.status.setText(str(exc))
             return
-        row = self.table.currentRow()
-        self.table.removeRow(row)
-        self.pairs = [p for p in self.pairs if drop not in (p.first.id, p.second.id)]
-        self._found(self.pairs)
+        self._found([p for p in self.pairs if drop not in (p.first.id, p.second.id)])
+        self.search()  # the kept record may pair with others now, and marks moved to it
         self.changed.emit()

@@ -8,6 +8,9 @@ not flagged.
 Merging keeps one record, fills its empty fields from the other, notes the other's differing values on the
 kept one, moves every case, household membership, document, appointment, task and note over, and deletes
 the other with ``merged_into`` naming the kept one: all through the change log, so a merge travels.
+
+A pair the volunteer has looked at and found to be two people is marked distinct (a travelling record too)
+and is no longer listed, on any laptop.
 """
 
 from __future__ import annotations
@@ -28,6 +31,7 @@ from desktop.core.store import db as store_db
 from desktop.core.store.models import (
     Appointment,
     Case,
+    DistinctPair,
     HouseholdMember,
     Note,
     Person,
@@ -44,6 +48,46 @@ _NEVER_FILLED = {"deleted", "merged_into", "notes"}
 class Pair:
     first: PersonRow
     second: PersonRow
+    #: Marked as two different people (listed only when asked for).
+    distinct: bool = False
+
+
+def _ordered(a: str, b: str) -> tuple[str, str]:
+    return (a, b) if a < b else (b, a)
+
+
+def distinct_pairs() -> set[tuple[str, str]]:
+    """Pairs of person ids marked as different people, each as (smaller id, larger id)."""
+    db = store_db.current().db
+    rows = db.execute_sql("SELECT first_id, second_id FROM distinct_pair WHERE deleted = 0")
+    return {_ordered(a, b) for a, b in rows}
+
+
+def mark_distinct(first_id: str, second_id: str) -> None:
+    """Record that two records are different people; a pair already marked stays as it is."""
+    if first_id == second_id:
+        raise MergeRefused(_("A record cannot be different from itself."))
+    a, b = _ordered(first_id, second_id)
+    store = store_db.current()
+    with store.db.atomic("IMMEDIATE"):
+        for person_id in (a, b):
+            person = Person.get_or_none(Person.id == person_id)
+            if person is None or person.deleted:
+                raise MergeRefused(_("One of the two records has been deleted or merged meanwhile."))
+        if (a, b) not in distinct_pairs():
+            changelog.create(DistinctPair, {"first": a, "second": b})
+
+
+def unmark_distinct(first_id: str, second_id: str) -> None:
+    """Take a "different people" mark back: the pair is listed as a likely duplicate again."""
+    a, b = _ordered(first_id, second_id)
+    store = store_db.current()
+    with store.db.atomic("IMMEDIATE"):
+        marks = DistinctPair.select(DistinctPair.id).where(
+            (DistinctPair.first == a) & (DistinctPair.second == b) & ~DistinctPair.deleted
+        )
+        for mark in marks:
+            changelog.delete(DistinctPair, mark.id)
 
 
 def _name_keys(name: str) -> set[str]:
@@ -69,8 +113,8 @@ def _signature_of(row: tuple[Any, ...]) -> set[tuple[str, str]]:
     return signature(row[1] or "", row[2] or "", row[3] or "", row[4] or "")
 
 
-def find_duplicates() -> list[Pair]:
-    """Every likely pair among the people in the profile, by name."""
+def find_duplicates(include_distinct: bool = False) -> list[Pair]:
+    """Every likely pair among the people in the profile, by name; pairs marked distinct only if asked for."""
     db = store_db.current().db
     by_date: dict[str, list[tuple[Any, ...]]] = defaultdict(list)
     for row in db.execute_sql(f"SELECT {_COLUMNS} FROM person WHERE deleted = 0 AND birth_date IS NOT NULL"):
@@ -84,13 +128,17 @@ def find_duplicates() -> list[Pair]:
             for j in range(i + 1, len(rows)):
                 if signatures[i] & signatures[j]:
                     found.append((rows[i][0], rows[j][0]))
+    marked = distinct_pairs()
     pairs = []
     for a, b in found:
+        distinct = _ordered(a, b) in marked
+        if distinct and not include_distinct:
+            continue
         first, second = people.person_row(a), people.person_row(b)
         if first and second:
             if (second.sort_key, second.id) < (first.sort_key, first.id):
                 first, second = second, first
-            pairs.append(Pair(first, second))
+            pairs.append(Pair(first, second, distinct))
     return sorted(pairs, key=lambda p: (p.first.sort_key, p.second.sort_key))
 
 
@@ -187,4 +235,20 @@ def merge_people(keep_id: str, drop_id: str) -> None:
         for model in _REFERENCES:
             for record in model.select(model.id).where((model.person == drop_id) & ~model.deleted):
                 changelog.update(model, record.id, person=keep_id)
+        _move_distinct_marks(keep_id, drop_id)
         changelog.update(Person, drop_id, deleted=True, merged_into=keep_id)
+
+
+def _move_distinct_marks(keep_id: str, drop_id: str) -> None:
+    """Whoever was marked different from the merged-away record is different from the kept one."""
+    marks = DistinctPair.select().where(
+        ((DistinctPair.first == drop_id) | (DistinctPair.second == drop_id)) & ~DistinctPair.deleted
+    )
+    kept = distinct_pairs()
+    for mark in list(marks):
+        changelog.delete(DistinctPair, mark.id)
+        other = mark.second_id if mark.first_id == drop_id else mark.first_id
+        if other != keep_id and _ordered(other, keep_id) not in kept:
+            a, b = _ordered(other, keep_id)
+            changelog.create(DistinctPair, {"first": a, "second": b})
+            kept.add((a, b))

@@ -282,8 +282,30 @@ def _v6(db: pw.Database) -> None:
         db.execute_sql(sql)
 
 
+def _v7(db: pw.Database) -> None:
+    """Two records a volunteer has looked at and found to be different people (no longer listed as duplicates)."""
+    statements = [
+        f"""CREATE TABLE distinct_pair ({_TRAVELLING_COLUMNS},
+            first_id TEXT NOT NULL {_fk("person", "CASCADE")},
+            second_id TEXT NOT NULL {_fk("person", "CASCADE")})""",
+        "CREATE INDEX distinct_pair_first ON distinct_pair (first_id)",
+        "CREATE INDEX distinct_pair_second ON distinct_pair (second_id)",
+        *guard_triggers("distinct_pair"),
+    ]
+    for sql in statements:
+        db.execute_sql(sql)
+
+
 #: Migration n brings the schema from version n-1 to version n.
-MIGRATIONS: dict[int, Callable[[pw.Database], None]] = {1: _v1, 2: _v2, 3: _v3, 4: _v4, 5: _v5, 6: _v6}
+MIGRATIONS: dict[int, Callable[[pw.Database], None]] = {
+    1: _v1,
+    2: _v2,
+    3: _v3,
+    4: _v4,
+    5: _v5,
+    6: _v6,
+    7: _v7,
+}
 LATEST = max(MIGRATIONS)
 
 

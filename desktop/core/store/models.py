@@ -315,3 +315,15 @@ class PrintedDocument(Travelling):
     sha256 = pw.CharField(default="")
     printed_on = pw.DateField(null=True)
     how = pw.CharField(default="print")  # print | pdf
+
+
+class DistinctPair(Travelling):
+    """Two records that look like one person but are not (e.g. cousins of one name born on one day).
+
+    ``first`` sorts before ``second`` by id, so both laptops describe a pair the same way.
+    """
+
+    record_type = "distinct_pair"
+
+    first = pw.ForeignKeyField(Person, backref="distinct_as_first", on_delete="CASCADE")
+    second = pw.ForeignKeyField(Person, backref="distinct_as_second", on_delete="CASCADE")
