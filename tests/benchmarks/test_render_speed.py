@@ -154,8 +154,9 @@ def test_cli_render_is_5x_faster_than_libreoffice(tmp_path: Path) -> None:
         [
             sys.executable,
             "-c",
-            "import sys; from desktop.core import profile; "
-            "profile.create(sys.argv[1], 'benchmark passphrase', language='en', kdf_iterations=2000)",
+            "import sys, pathlib; from desktop.core import profile; "
+            "profile.create(pathlib.Path(sys.argv[1]), 'benchmark passphrase', language='en', kdf_iterations=2000, "
+            "device_name='bench', volunteer_name='Bench')",
             str(cheap),
         ],
         env=env,
