@@ -153,8 +153,19 @@ def fmt_date_german(value: dt.date | None) -> str:
     return value.strftime("%d.%m.%Y") if value else ""
 
 
-def parse_date(text: str) -> dt.date | None:
-    """Parse a date typed by a user: 12.03.1985, 12.3.85, 1985-03-12. Raises ValueError when invalid."""
+def full_year(year: int, *, past: bool = False) -> int:
+    """The four-digit year of a two-digit one: a date in the past (a birth date) is never in a later year
+    than this one; other dates (appointments, deadlines, documents) reach up to ten years ahead."""
+    if past:
+        return 2000 + year if 2000 + year <= dt.date.today().year else 1900 + year
+    return year + (2000 if year <= dt.date.today().year % 100 + 10 else 1900)
+
+
+def parse_date(text: str, *, past: bool = False) -> dt.date | None:
+    """Parse a date typed by a user: 12.03.1985, 12.3.85, 1985-03-12. Raises ValueError when invalid.
+
+    ``past``: the date cannot lie in the future (a birth date), which decides a two-digit year.
+    """
     text = text.strip()
     if not text:
         return None
@@ -165,7 +176,5 @@ def parse_date(text: str) -> dt.date | None:
         raise ValueError(text)
     day, month, year = (int(p) for p in parts)
     if year < 100:
-        # Two-digit years: birth dates are in the past, appointments near the present.
-        pivot = dt.date.today().year % 100 + 10
-        year += 2000 if year <= pivot else 1900
+        year = full_year(year, past=past)
     return dt.date(year, month, day)

@@ -370,6 +370,40 @@ def test_letters_carry_only_the_addressed_office_numbers(demo_case: Case) -> Non
     assert "BG-Nummer: 12345BG6789012" in text and f"Aktenzeichen: {demo_case.reference}" not in text
 
 
+def test_a_german_letter_names_the_office_in_german_whatever_the_ui_language(store: store_db.Store) -> None:
+    from desktop import i18n
+
+    person = people.create_person({"family_name": "Melnyk", "given_name": "Iryna", "city": "Görlitz"})
+    case = cases.create_case({"person": person.id, "case_type": "anmeldung"})
+    i18n.set_language("uk")
+    try:
+        subject = binding.subject_for(case_id=case.id)
+        template = service.template("terminverlegung")
+        pdf = service.output(template, service.values_for(template, subject), subject, "uk")
+    finally:
+        i18n.set_language("en")
+    first_page = " ".join((PdfReader(io.BytesIO(pdf)).pages[0].extract_text() or "").split())
+    assert "Bürgeramt" in first_page and "Бюро громадян" not in first_page
+    # Görlitz has no office in the directory: the address is left as lines to write by hand.
+    assert first_page.index("Bürgeramt") < first_page.index("____") < first_page.index("Görlitz,")
+
+
+def test_an_unanswered_yes_no_question_is_never_printed_as_no(demo_case: Case) -> None:
+    subject = binding.subject_for(case_id=demo_case.id)
+    sheet = service.template("arbeitsblatt-hauptantrag")
+    values = service.values_for(sheet, subject)
+    assert values["able_to_work"] is None and values["pregnant"] is None
+    text = pdf_text(service.output(sheet, values, subject, "uk"))
+    assert "☐ ja · так ☐ nein · ні" in text and "erwerbsfähig) nein" not in text.replace(":", "")
+    values["able_to_work"] = True
+    text = pdf_text(service.output(sheet, values, subject, "uk"))
+    assert "ja (так)" in text
+    power = service.template("vollmacht")
+    values = service.values_for(power, subject)
+    text = pdf_text(service.output(power, values, subject, "uk"))
+    assert "Jobcenter: nein" not in text and "Jobcenter: ____" in text
+
+
 def test_a_very_long_multiline_value_flows_over_pages(demo_case: Case) -> None:
     template = load_file(FIXTURES / "fixture-worksheet.yaml")
     subject = binding.subject_for(case_id=demo_case.id)

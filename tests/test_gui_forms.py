@@ -176,3 +176,31 @@ def test_the_picker_lists_a_broken_template_disabled_with_its_problem(qtbot, sub
     assert len(broken) == 1 and "unknown binding" in broken[0].toolTip()
     assert picker.chosen_template() is not None  # a usable one is selected
     assert len(items) >= 15
+
+
+@pytest.mark.parametrize("template_id", [t.id for t in service.templates() if t.valid and t.kind != "checklist"])
+def test_every_input_fits_the_window_even_with_long_bilingual_choices(qtbot, subject, template_id: str) -> None:
+    editor = FormEditor(service.template(template_id), subject)
+    qtbot.addWidget(editor)
+    editor.resize(1000, 700)
+    editor.show()
+    qtbot.waitExposed(editor)
+    viewport = editor.scroll.viewport()
+    for key, widget in editor.inputs.items():
+        if widget.isVisible():
+            right = widget.mapTo(viewport, widget.rect().topRight()).x()
+            assert right <= viewport.width(), (template_id, key, right, viewport.width())
+
+
+def test_a_yes_no_question_stays_unanswered_until_answered(qtbot, subject) -> None:
+    template = service.template("arbeitsblatt-hauptantrag")
+    editor = FormEditor(template, subject)
+    qtbot.addWidget(editor)
+    editor.show()
+    question = editor.inputs["able_to_work"]
+    assert isinstance(question, forms_dialog.YesNo) and question.value() is None
+    assert editor.current_values()["able_to_work"] is None
+    question.no.click()
+    assert editor.current_values()["able_to_work"] is False
+    question.yes.click()
+    assert editor.current_values()["able_to_work"] is True

@@ -14,7 +14,7 @@ from desktop.core.search.keys import cyrillic_key, latin_keys, word_keys
 from desktop.core.search.translit import SYSTEMS, kmu55, transliterate
 from desktop.core.store import changelog, integrity
 from desktop.core.store import db as store_db
-from desktop.core.store.models import Case, Person
+from desktop.core.store.models import Case, FilledForm, Person, PrintedDocument
 
 # Syllables a Ukrainian name is made of, with the letters whose spelling differs most between systems.
 _ONSETS = "б в г ґ д ж з к л м н п р с т ф х ц ч ш щ зг дж шк ст хв ль".split()
@@ -100,6 +100,8 @@ def _ids(text: str, limit: int = 50) -> list[str]:
         "12.3.85",
         "+49 151 23456789",
         "0151 2345",
+        "+49 (0)151 23456789",
+        "0049 (0) 151 234",
         "96301BG0012345",
         "123D456789",
         "ABH-4711/2024",
@@ -110,6 +112,12 @@ def _ids(text: str, limit: int = 50) -> list[str]:
 )
 def test_one_person_is_found_by_every_spelling_and_identifier(olena: Person, typed: str) -> None:
     assert _ids(typed) == [olena.id], typed
+
+
+def test_a_number_stored_with_the_trunk_zero_in_brackets_is_found(store: store_db.Store) -> None:
+    person = people.create_person({"family_name": "Melnyk", "phone": "+49 (0)172 5550123"})
+    for typed in ("0172 5550123", "+49 172 555", "004917255", "+49 (0)172 5550123"):
+        assert _ids(typed) == [person.id], typed
 
 
 def test_a_different_birth_date_or_name_does_not_match(olena: Person) -> None:
@@ -185,10 +193,14 @@ def test_merging_moves_everything_and_travels_in_the_change_log(store: store_db.
     keep = _person("KOVALENKO", "OLENA", phone="+49 151 1111111")
     drop = _person("Kowalenko", "Jelena", phone="+49 151 2222222", iban="DE89370400440532013000")
     case = cases.create_case({"person": drop.id, "case_type": "anmeldung"})
+    draft = changelog.create(FilledForm, {"person": drop.id, "case": case.id, "template_id": "vollmacht"})
+    printed = changelog.create(PrintedDocument, {"person": drop.id, "template_id": "vollmacht", "how": "pdf"})
     duplicates.merge_people(keep.id, drop.id)
     kept, dropped = Person.get_by_id(keep.id), Person.get_by_id(drop.id)
     assert kept.iban == "DE89370400440532013000" and kept.phone == "+49 151 1111111"
-    assert "+49 151 2222222" in kept.notes
+    assert "Phone: +49 151 2222222" in kept.notes  # the field as the user knows it, not its column name
+    assert FilledForm.get_by_id(draft.id).person_id == keep.id
+    assert PrintedDocument.get_by_id(printed.id).person_id == keep.id
     assert dropped.deleted and dropped.merged_into == keep.id
     assert Case.get_by_id(case.id).person_id == keep.id
     logged = {(c.field, json.loads(c.value)) for c in changelog.history(drop.id)}

@@ -37,8 +37,8 @@ def case_types() -> list[dict[str, str]]:
     return list(_case_data()["types"])
 
 
-def _label(entry: Mapping[str, str]) -> str:
-    return entry.get(current_language()) or entry["de"]
+def _label(entry: Mapping[str, str], lang: str | None = None) -> str:
+    return entry.get(lang or current_language()) or entry["de"]
 
 
 def case_type_label(key: str) -> str:
@@ -48,10 +48,11 @@ def case_type_label(key: str) -> str:
     return key
 
 
-def authority_label(key: str) -> str:
+def authority_label(key: str, lang: str | None = None) -> str:
+    """The authority's name in ``lang`` (default: the UI language); German letters pass "de"."""
     for entry in _case_data()["authorities"]:
         if entry["key"] == key:
-            return _label(entry)
+            return _label(entry, lang)
     return key
 
 

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from desktop import i18n
 from desktop.core import people
 from desktop.core.errors import UserError
 from desktop.core.people import PersonRow
@@ -363,7 +364,7 @@ def parse_birth_date(cell: Cell) -> dt.date:
     if found := _GERMAN_DATE.match(text):
         day, month, year = (int(part) for part in found.groups())
         if len(found.group(3)) == 2:
-            year += 2000 if year <= dt.date.today().year % 100 else 1900
+            year = i18n.full_year(year, past=True)
     elif found := _ISO_DATE.match(text):
         year, month, day = (int(part) for part in found.groups())
     else:

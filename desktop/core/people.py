@@ -12,7 +12,40 @@ from desktop.core.errors import ValidationError
 from desktop.core.search.translit import has_cyrillic, kmu55
 from desktop.core.store import changelog
 from desktop.core.store.models import Person
-from desktop.i18n import _
+from desktop.i18n import N_, _
+
+#: A person's fields as a user knows them, each understandable on its own (messages, merge notes).
+FIELD_LABELS: dict[str, str] = {
+    "family_name_cyr": N_("Family name (Cyrillic)"),
+    "given_name_cyr": N_("Given name (Cyrillic)"),
+    "patronymic": N_("Patronymic"),
+    "family_name": N_("Family name (passport)"),
+    "given_name": N_("Given name (passport)"),
+    "birth_date": N_("Date of birth"),
+    "birth_place": N_("Place of birth"),
+    "nationality": N_("Nationality"),
+    "languages": N_("Languages"),
+    "phone": N_("Phone"),
+    "telegram": N_("Telegram"),
+    "email": N_("E-mail"),
+    "street": N_("Street and number"),
+    "postcode": N_("Postcode"),
+    "city": N_("City"),
+    "notes": N_("Notes"),
+    "jobcenter_customer_no": N_("Jobcenter customer number"),
+    "bg_number": N_("BG number"),
+    "abh_file_no": N_("Immigration office file number"),
+    "tax_id": N_("Tax ID"),
+    "pension_no": N_("Pension insurance number"),
+    "health_insurer": N_("Health insurer"),
+    "insurance_no": N_("Health insurance number"),
+    "iban": N_("IBAN"),
+}
+
+
+def field_label(name: str) -> str:
+    """The translated label of a person's field (the field's name if it has none)."""
+    return _(FIELD_LABELS[name]) if name in FIELD_LABELS else name
 
 
 def sort_key(row: Mapping[str, Any]) -> str:

@@ -11,7 +11,7 @@ import datetime as dt
 import re
 from collections.abc import Callable
 
-from desktop.i18n import _, fmt_date, fmt_date_german
+from desktop.i18n import _, fmt_date, fmt_date_german, full_year
 
 _WHITESPACE = re.compile(r"\s+")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -212,16 +212,9 @@ class DateInputError(ValueError):
     """A typed date that cannot be read; the message (in the UI language) names the problem."""
 
 
-def _full_year(year: int, digits: int) -> int:
-    if digits == 4:
-        return year
-    # Two-digit years as in desktop.i18n.parse_date: birth dates are in the past, appointments near the present.
-    pivot = dt.date.today().year % 100 + 10
-    return year + (2000 if year <= pivot else 1900)
-
-
-def parse_german_date(text: str) -> dt.date | None:
-    """A date typed as 12.03.1985, 12.3.85 or 1985-03-12; None for empty text.
+def parse_german_date(text: str, *, past: bool = False) -> dt.date | None:
+    """A date typed as 12.03.1985, 12.3.85 or 1985-03-12; None for empty text. ``past``: a date that cannot
+    lie in the future (a birth date), which decides a two-digit year.
 
     Raises DateInputError whose message names the problem ('February 1979 has only 28 days.').
     """
@@ -232,7 +225,7 @@ def parse_german_date(text: str) -> dt.date | None:
     iso = _DATE_ISO.match(text)
     if german:
         day, month = int(german[1]), int(german[2])
-        year = _full_year(int(german[3]), len(german[3]))
+        year = int(german[3]) if len(german[3]) == 4 else full_year(int(german[3]), past=past)
     elif iso:
         year, month, day = int(iso[1]), int(iso[2]), int(iso[3])
     else:
@@ -251,10 +244,12 @@ def parse_german_date(text: str) -> dt.date | None:
     return dt.date(year, month, day)
 
 
-def validate_date(text: str) -> str | None:
-    """None when ``text`` is empty or a readable date, else what is wrong with it."""
+def validate_date(text: str, *, past: bool = False) -> str | None:
+    """None when ``text`` is empty or a readable date (not in the future, if ``past``), else what is wrong."""
     try:
-        parse_german_date(text)
+        day = parse_german_date(text, past=past)
+        if past and day is not None and day > dt.date.today():
+            return _("This date lies in the future.")
     except DateInputError as exc:
         return str(exc)
     return None

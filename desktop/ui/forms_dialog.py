@@ -4,16 +4,17 @@ draft, preview the PDF from memory, print it or save it as PDF (every output is 
 from __future__ import annotations
 
 import datetime as dt
+from html import escape
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QObject, QSize, Qt
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QObject, QSize, Qt, Signal
 from PySide6.QtGui import QPainter
 from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPdfWidgets import QPdfView
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import (
-    QCheckBox,
+    QButtonGroup,
     QComboBox,
     QDialog,
     QDialogButtonBox,
@@ -28,6 +29,7 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QPlainTextEdit,
     QPushButton,
+    QRadioButton,
     QScrollArea,
     QVBoxLayout,
     QWidget,
@@ -44,8 +46,42 @@ from desktop.core.store.models import FilledForm
 from desktop.i18n import _
 from desktop.ui.common import GuardedEditor, Retranslatable, error_label, show_error
 
-#: A yes box of a bilingual form is labelled in both languages, like the form's labels.
-YES_DE_UK = "ja / так"
+#: The answers of a yes/no question, in both languages like the form's labels.
+YES_DE_UK = "ja · так"
+NO_DE_UK = "nein · ні"
+#: Choice boxes show this many characters and elide the rest; their list opens as wide as it needs.
+CHOICE_CHARS = 28
+
+
+class YesNo(QWidget):
+    """A yes/no question: nothing chosen until the user answers (an unanswered question is not "no")."""
+
+    changed = Signal()
+
+    def __init__(self, value: bool | None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.yes, self.no = QRadioButton(YES_DE_UK), QRadioButton(NO_DE_UK)
+        self.group = QButtonGroup(self)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        for button in (self.yes, self.no):
+            self.group.addButton(button)
+            layout.addWidget(button)
+        layout.addStretch(1)
+        if value is not None:
+            (self.yes if value else self.no).setChecked(True)
+        self.group.buttonToggled.connect(lambda _button, on: on and self.changed.emit())
+        self.setFocusProxy(self.yes)
+
+    def value(self) -> bool | None:
+        if self.yes.isChecked():
+            return True
+        return False if self.no.isChecked() else None
+
+    def setAccessibleName(self, name: str) -> None:
+        super().setAccessibleName(name)
+        self.yes.setAccessibleName(f"{name}: {YES_DE_UK}")
+        self.no.setAccessibleName(f"{name}: {NO_DE_UK}")
 
 
 class TemplatePicker(Retranslatable, QDialog):
@@ -167,8 +203,11 @@ class FormEditor(GuardedEditor, Retranslatable, QDialog):
         form.setContentsMargins(6, 6, 14, 6)
         lang = i18n.current_language()
         for section in template.sections:
-            box = QGroupBox(f"{section.title.de} · {section.title.uk or section.title.de}")
+            box = QGroupBox()  # the title is a wrapping label: a long bilingual title must not widen the form
             grid = QGridLayout(box)
+            title = QLabel(f"<b>{escape(section.title.de)}</b> · {escape(section.title.uk or section.title.de)}")
+            title.setWordWrap(True)
+            grid.addWidget(title, 0, 0, 1, 3)
             grid.setColumnStretch(0, 2)
             grid.setColumnStretch(1, 2)
             grid.setColumnStretch(2, 3)
@@ -187,15 +226,15 @@ class FormEditor(GuardedEditor, Retranslatable, QDialog):
                     widget.setToolTip(f"{f.help.de}\n{f.help.uk or f.help.de}")
                 de.setBuddy(widget)
                 error = error_label()
-                grid.addWidget(de, row * 2, 0)
-                grid.addWidget(uk, row * 2, 1)
-                grid.addWidget(widget, row * 2, 2)
-                grid.addWidget(error, row * 2 + 1, 2)
+                grid.addWidget(de, row * 2 + 1, 0)
+                grid.addWidget(uk, row * 2 + 1, 1)
+                grid.addWidget(widget, row * 2 + 1, 2)
+                grid.addWidget(error, row * 2 + 2, 2)
                 self.rows[f.key] = [de, uk, widget, error]
                 self.errors[f.key] = error
             form.addWidget(box)
         form.addStretch(1)
-        scroll = QScrollArea()
+        self.scroll = scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)  # the fields shrink instead
         scroll.setWidget(body)
@@ -242,17 +281,26 @@ class FormEditor(GuardedEditor, Retranslatable, QDialog):
         value = self.values.get(f.key)
         widget: QWidget
         if f.type == "bool":
-            box = QCheckBox(YES_DE_UK)
-            box.setChecked(bool(value))
-            box.toggled.connect(lambda _v, key=f.key: self._changed(key))
-            widget = box
+            answer = YesNo(value if isinstance(value, bool) else None)
+            answer.changed.connect(lambda key=f.key: self._changed(key))
+            widget = answer
         elif f.type == "choice":
             combo = QComboBox()
             combo.addItem("", None)
             for choice in f.choices:
-                combo.addItem(f"{choice.label.de} · {choice.label.uk or choice.label.de}", choice.value)
+                text = f"{choice.label.de} · {choice.label.uk or choice.label.de}"
+                combo.addItem(text, choice.value)
+                combo.setItemData(combo.count() - 1, text, Qt.ItemDataRole.ToolTipRole)
+            # Long bilingual choices must not widen the form beyond the window: the box elides them and
+            # its list opens as wide as the longest (up to the screen), with the whole text as tooltip.
+            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            combo.setMinimumContentsLength(CHOICE_CHARS)
+            combo.view().setMinimumWidth(min(combo.view().sizeHintForColumn(0) + 24, 900))
             combo.setCurrentIndex(max(0, combo.findData(value)))
-            combo.currentIndexChanged.connect(lambda _i, key=f.key: self._changed(key))
+            combo.setToolTip(combo.currentText())
+            combo.currentIndexChanged.connect(
+                lambda _i, key=f.key, box=combo: (box.setToolTip(box.currentText()), self._changed(key))
+            )
             widget = combo
         elif f.type == "multiline":
             edit = QPlainTextEdit(show_value(f, value))
@@ -275,8 +323,8 @@ class FormEditor(GuardedEditor, Retranslatable, QDialog):
         out: dict[str, Any] = {}
         for f in self.template.fields():
             widget = self.inputs[f.key]
-            if isinstance(widget, QCheckBox):
-                out[f.key] = widget.isChecked()
+            if isinstance(widget, YesNo):
+                out[f.key] = widget.value()
             elif isinstance(widget, QComboBox):
                 out[f.key] = widget.currentData()
             elif isinstance(widget, QPlainTextEdit):
@@ -320,8 +368,9 @@ class FormEditor(GuardedEditor, Retranslatable, QDialog):
             show_error(label, problems.get(key, ""))
         if problems:
             show_error(self.message, _("Please correct the marked fields first."))
-            first = next(iter(problems))
-            self.inputs[first].setFocus()
+            first = self.inputs[next(iter(problems))]
+            self.scroll.ensureWidgetVisible(first)
+            first.setFocus()
             return None
         show_error(self.message, "")
         return values

@@ -266,7 +266,7 @@ class PersonEditor(GuardedEditor, Retranslatable, QDialog):
         """The entered values; raises ValidationError for a date that cannot be read."""
         out: dict[str, Any] = {key: edit.text().strip() for key, edit in self.edits.items()}
         try:
-            out["birth_date"] = i18n.parse_date(out["birth_date"])
+            out["birth_date"] = i18n.parse_date(out["birth_date"], past=True)
         except ValueError:
             raise ValidationError(_("This is not a valid date (DD.MM.YYYY)."), "birth_date") from None
         out["notes"] = self.notes.toPlainText().strip()
@@ -283,7 +283,7 @@ class PersonEditor(GuardedEditor, Retranslatable, QDialog):
         """Validate one field as soon as the user leaves it; the message is in the UI language."""
         text = self.edits[key].text()
         if key == "birth_date":
-            problem = validation.validate_date(text) if text.strip() else None
+            problem = validation.validate_date(text, past=True) if text.strip() else None
         else:
             problem = validation.validate_field(key, text)
         show_error(self.errors[key], problem or "")

@@ -179,7 +179,7 @@ def _read_context(subject: Subject) -> dict[str, Any]:
     office = _office(case, p)
     out["case.reference"] = case.reference if case else ""
     out["case.title"] = case.title if case else ""
-    out["case.authority"] = (office or {}).get("name") or (cases.authority_label(case.authority) if case else "")
+    out["case.authority"] = (office or {}).get("name") or (cases.authority_label(case.authority, "de") if case else "")
     office = office or {}
     town = " ".join(x for x in (office.get("postcode", ""), office.get("city", "")) if x)
     out["case.authority_address"] = ", ".join(x for x in (office.get("address", ""), town) if x)
@@ -220,5 +220,5 @@ def prefill(template: Template, subject: Subject, draft: dict[str, Any] | None =
         elif f.bind:
             values[f.key] = ctx.get(f.bind)
         else:
-            values[f.key] = False if f.type == "bool" else None
+            values[f.key] = None  # a yes/no question nobody answered is not "no"
     return values

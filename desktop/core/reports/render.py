@@ -40,6 +40,10 @@ SIGNATURE_LABELS = {
 }
 
 
+#: A yes/no question not answered yet, on a worksheet.
+UNANSWERED = "☐ ja · так   ☐ nein · ні"
+
+
 def german(field: Field, value: Any, latin: bool = False) -> str:
     """A value as a German form shows it; with ``latin`` Cyrillic text is written in KMU-55 Latin letters
     (official forms and letters to offices take Latin letters only)."""
@@ -202,6 +206,8 @@ def worksheet(template: Template, values: dict[str, Any], subject: Subject, ui_l
             value = german(f, values.get(f.key))
             if has_cyrillic(value) and not (f.bind or "").endswith("_cyr"):
                 value = f"{kmu55(value)} ({value})"  # to copy into the German form in Latin letters
+            if f.type == "bool" and not value:
+                value = UNANSWERED  # boxes to tick with the client, never a "nein" nobody said
             hint = ukrainian_hint(f, values.get(f.key))
             if hint:
                 text = escape(value) + f" <font size=8 color='#1f4e79'>({escape(hint)})</font>"
@@ -219,6 +225,7 @@ def worksheet(template: Template, values: dict[str, Any], subject: Subject, ui_l
             Paragraph("Поле (українською)", st["label_uk"]),
             Paragraph("Angabe · Відповідь", st["label"]),
         ]
+        story.append(CondPageBreak(30 * mm))  # a heading never stays alone at the foot of a page
         story.append(Paragraph(heading, st["heading"]))
         table = grid([header, *rows], widths)
         table.setStyle(
@@ -253,8 +260,9 @@ def letter(template: Template, values: dict[str, Any], subject: Subject, ui_lang
     story: list[Any] = [Paragraph(escape("\n".join(sender)), st["body"]), Spacer(1, 10 * mm)]
     to = template.letter.get("to", "authority")
     if to == "authority":
-        recipient = "\n".join(x for x in (ctx["case.authority"], *str(ctx["case.authority_address"]).split(", ")) if x)
-        story.append(Paragraph(escape(recipient or BLANK), st["body"]))
+        # An office the directory does not know keeps lines for its address, to be written by hand.
+        address = [x for x in str(ctx["case.authority_address"]).split(", ") if x] or [BLANK, BLANK]
+        story.append(Paragraph(escape("\n".join([ctx["case.authority"] or BLANK, *address])), st["body"]))
     elif to != "none" and template.field(str(to)):
         story.append(Paragraph(escape(german(template.field(str(to)), values.get(str(to))) or BLANK), st["body"]))
     place = p.city or ""

@@ -21,6 +21,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from desktop import i18n
 from desktop.core import people
 from desktop.core.errors import UserError
 from desktop.core.people import PersonRow
@@ -32,9 +33,11 @@ from desktop.core.store.models import (
     Appointment,
     Case,
     DistinctPair,
+    FilledForm,
     HouseholdMember,
     Note,
     Person,
+    PrintedDocument,
     ResidenceDocument,
     Task,
 )
@@ -172,7 +175,8 @@ def _empty(value: Any) -> bool:
     return value is None or value == ""
 
 
-_REFERENCES: tuple[type, ...] = (Case, ResidenceDocument, Appointment, Task, Note)
+#: Every record that belongs to a person and moves with a merge.
+_REFERENCES: tuple[type, ...] = (Case, ResidenceDocument, Appointment, Task, Note, FilledForm, PrintedDocument)
 
 
 #: Which role a person keeps when both records were members of one household.
@@ -209,7 +213,8 @@ def merge_people(keep_id: str, drop_id: str) -> None:
             if _empty(mine):
                 fill[f.name] = theirs
             elif not _same(mine, theirs):
-                differing.append(f"{f.name}: {theirs}")
+                shown = i18n.fmt_date(theirs) if isinstance(theirs, dt.date) else theirs
+                differing.append(f"{people.field_label(f.name)}: {shown}")
         notes = [keep.notes] if keep.notes else []
         if drop.notes and drop.notes != keep.notes:
             notes.append(drop.notes)

@@ -58,9 +58,17 @@ def group_doc(given: str | None, given_cyr: str | None, birth_place: str | None)
     return _join(tokens)
 
 
+_TRUNK_ZERO = re.compile(r"(?<=\d)\s*\(\s*0\s*\)")  # after the country code: +49 (0)151
+
+
+def phone_plain(phone: str) -> str:
+    """The digits of a phone number; the national trunk 0 written in brackets (+49 (0)151 …) is dropped."""
+    return re.sub(r"\D", "", _TRUNK_ZERO.sub("", phone))
+
+
 def phone_digits(phone: str) -> list[str]:
     """The digit strings a phone number is found by: as written, international, and national with 0."""
-    digits = re.sub(r"\D", "", phone)
+    digits = phone_plain(phone)
     if not digits:
         return []
     out = [digits]
@@ -211,7 +219,7 @@ def index_new(db: Any, record_type: str, rows: list[Mapping[str, Any]]) -> None:
 
 #: Raise when keys.py or the documents change: every profile's index is then rebuilt when it opens.
 #: (A change of resources/name_variants.json is noticed by itself: its hash is part of the version.)
-KEYS_VERSION = 3
+KEYS_VERSION = 4
 
 
 def index_version() -> str:

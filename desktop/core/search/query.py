@@ -112,7 +112,7 @@ def number_terms(text: str) -> list[str]:
         year, month, day = m.groups()
         return [f"{year}{int(month):02d}" + (f"{int(day):02d}" if day else "")]
     if _NUMBER_ONLY.match(compact):
-        digits = re.sub(r"\D", "", compact)
+        digits = index.phone_plain(compact)
         if compact.startswith("+") or digits.startswith("00"):
             digits = digits[2:] if digits.startswith("00") else digits
         return [digits] if digits else []
