@@ -4,21 +4,23 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import errno
 import getpass
 import json
 import locale
 import logging
 import os
 import platform
+import re
 import sys
 import time
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NoReturn
 
 from desktop import __version__, i18n, paths
 from desktop.core import logs, profile
-from desktop.core.errors import ProfileExists, ProfileMissing, UserError, WrongPassphrase
+from desktop.core.errors import ProfileExists, ProfileMissing, UserError, ValidationError, WrongPassphrase, os_reason
 from desktop.core.search.translit import SYSTEMS
 
 if TYPE_CHECKING:
@@ -36,11 +38,106 @@ EXIT_PASSPHRASE = 3
 EXIT_ERROR = 4
 
 
+class UsageError(UserError):
+    """The command line asks for something that cannot be (exit 2, like argparse's own usage errors)."""
+
+
+class _Translated(argparse.ArgumentError):
+    """An argparse error whose message is already in the user's language and names the argument itself."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(None, message)
+
+
+def _argument_name(action: argparse.Action) -> str:
+    return "/".join(action.option_strings) or str(action.metavar or action.dest)
+
+
+#: argparse (Python 3.11) reports these inside its parsing loop, where no method can be overridden.
+_REQUIRED = re.compile(r"the following arguments are required: (?P<names>.+)")
+_ONE_OF = re.compile(r"one of the arguments (?P<names>.+) is required")
+_NOT_WITH = re.compile(r"argument (?P<option>\S+): not allowed with argument (?P<other>\S+)")
+_NO_VALUE = re.compile(r"argument (?P<option>\S+): ignored explicit argument (?P<value>.+)")
+_AMBIGUOUS = re.compile(r"ambiguous option: (?P<option>\S+) could match (?P<matches>.+)")
+
+
 class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # type: ignore[override]
-        self.print_usage(sys.stderr)
-        print(f"begleiter-cli: {message}", file=sys.stderr)
+    """argparse whose usage errors are one line in the user's language (``--help`` stays English)."""
+
+    def parse_args(  # type: ignore[override]
+        self, args: Sequence[str] | None = None, namespace: None = None
+    ) -> argparse.Namespace:
+        parsed, extras = self.parse_known_args(args, namespace)
+        if extras:
+            self.error(_("Unknown arguments: {arguments}.").format(arguments=" ".join(extras)))
+        return parsed
+
+    def _check_value(self, action: argparse.Action, value: object) -> None:
+        if action.choices is None or value in action.choices:
+            return
+        choices = ", ".join(str(c) for c in action.choices)
+        if isinstance(action, argparse._SubParsersAction):
+            raise _Translated(
+                _("Unknown command “{command}”; the commands are: {commands}.").format(command=value, commands=choices)
+            )
+        raise _Translated(_choice_problem(_argument_name(action), str(value), choices))
+
+    def _get_value(self, action: argparse.Action, arg_string: str) -> object:
+        try:
+            return super()._get_value(action, arg_string)
+        except argparse.ArgumentError as exc:
+            if action.type is int:
+                message = _("{option}: “{value}” is not a whole number.")
+            else:
+                message = _("{option}: “{value}” is not valid.")
+            raise _Translated(message.format(option=_argument_name(action), value=arg_string)) from exc
+
+    def _match_argument(self, action: argparse.Action, arg_strings_pattern: str) -> int:
+        try:
+            return super()._match_argument(action, arg_strings_pattern)
+        except argparse.ArgumentError as exc:
+            option = _argument_name(action)
+            if isinstance(action.nargs, int):
+                message = i18n.ngettext("{option} needs {n} value.", "{option} needs {n} values.", action.nargs)
+                raise _Translated(message.format(option=option, n=action.nargs)) from exc
+            if action.nargs is None:
+                raise _Translated(_("{option} needs a value.").format(option=option)) from exc
+            if action.nargs == argparse.ONE_OR_MORE:
+                raise _Translated(_("{option} needs at least one value.").format(option=option)) from exc
+            raise
+
+    def _usage_message(self, message: str) -> str:
+        """``message`` in the user's language: ours already are; argparse's own are recognised and rewritten."""
+        if found := _REQUIRED.fullmatch(message):
+            names = found["names"].split(", ")
+            for action in self._actions:
+                if isinstance(action, argparse._SubParsersAction) and _argument_name(action) in names:
+                    return _("A command is missing; the commands are: {commands}.").format(
+                        commands=", ".join(action.choices or ())
+                    )
+            return _("Required but missing: {arguments}.").format(arguments=", ".join(names))
+        if found := _ONE_OF.fullmatch(message):
+            return _("One of {options} is required.").format(options=", ".join(found["names"].split()))
+        if found := _NOT_WITH.fullmatch(message):
+            return _("{option} cannot be used together with {other}.").format(
+                option=found["option"], other=found["other"]
+            )
+        if found := _NO_VALUE.fullmatch(message):
+            return _("{option} takes no value.").format(option=found["option"])
+        if found := _AMBIGUOUS.fullmatch(message):
+            return _("{option} is ambiguous: it could mean {matches}.").format(
+                option=found["option"], matches=found["matches"]
+            )
+        return message
+
+    def error(self, message: str) -> NoReturn:
+        hint = _("See '{command} --help'.").format(command=self.prog)
+        print(f"begleiter-cli: {self._usage_message(message)} {hint}", file=sys.stderr)
         raise SystemExit(EXIT_USAGE)
+
+
+def _choice_problem(option: str, value: str, choices: str) -> str:
+    return _("{option}: “{value}” is not one of {choices}.").format(option=option, value=value, choices=choices)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -129,7 +226,7 @@ def _passphrase(args: argparse.Namespace, *, confirm: bool = False) -> str:
         try:
             text = Path(args.passphrase_file).read_text(encoding="utf-8")
         except OSError as exc:
-            raise UserError(_("Cannot read the passphrase file: {reason}").format(reason=exc.strerror)) from exc
+            raise UserError(_("Cannot read the passphrase file: {reason}").format(reason=os_reason(exc.errno))) from exc
         return text.rstrip("\r\n")
     env = os.environ.get(ENV_PASSPHRASE)
     if env:
@@ -172,7 +269,7 @@ def _cmd_init(args: argparse.Namespace) -> int:
 
 def _cmd_demo(args: argparse.Namespace) -> int:
     if args.people < 1:
-        raise UserError(_("--people must be at least 1."))
+        raise UsageError(_("--people must be at least 1."))
     _open(args)
     started = time.monotonic()
     from desktop.core import demo
@@ -224,21 +321,23 @@ def _date_arg(text: str, option: str) -> dt.date:
     except ValueError:
         day = None
     if day is None:
-        raise UserError(_("{option}: not a valid date: {value}").format(option=option, value=text))
+        raise UsageError(_("{option}: not a valid date: {value}").format(option=option, value=text))
     return day
 
 
 def _cmd_deadline(args: argparse.Namespace) -> int:
     from desktop.core import deadlines
 
+    state = args.state.strip().upper()
+    if state not in deadlines.federal_states():
+        raise UsageError(_choice_problem("--state", args.state, ", ".join(sorted(deadlines.federal_states()))))
+    notified = _date_arg(args.notified, "--notified") if args.notified else None
+    letter_date = _date_arg(args.letter_date, "--letter-date") if args.letter_date else None
     try:
-        result = deadlines.widerspruch(
-            notified=_date_arg(args.notified, "--notified") if args.notified else None,
-            letter_date=_date_arg(args.letter_date, "--letter-date") if args.letter_date else None,
-            state=args.state.upper(),
-        )
-    except ValueError as exc:
-        raise UserError(str(exc)) from exc
+        result = deadlines.widerspruch(notified=notified, letter_date=letter_date, state=state)
+    except (ValueError, OverflowError) as exc:  # a day so near the end of the calendar that the deadline is beyond it
+        option, value = ("--notified", args.notified) if args.notified else ("--letter-date", args.letter_date)
+        raise UsageError(_("{option}: not a valid date: {value}").format(option=option, value=value)) from exc
     if args.json:
         print(json.dumps(deadlines.to_json(result), ensure_ascii=False))
     else:
@@ -254,7 +353,7 @@ def _cmd_permit_validity(args: argparse.Namespace) -> int:
     try:
         result = residence.effective_validity(printed, args.kind)
     except ValueError as exc:
-        raise UserError(_("Unknown document kind: {kind}").format(kind=args.kind)) from exc
+        raise UsageError(_("Unknown document kind: {kind}").format(kind=args.kind)) from exc
     if args.json:
         print(json.dumps(residence.to_json(result), ensure_ascii=False))
     else:
@@ -288,25 +387,39 @@ def _cmd_import_csv(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _cmd_edit(args: argparse.Namespace) -> int:
-    from desktop.core.store.models import Person
-
-    _open(args)
-    values: dict[str, object] = {}
-    fields = {f.name: f for f in Person.data_fields()}
-    for assignment in args.assignments:
-        name, sep, value = assignment.partition("=")
-        if not sep or name not in fields or name == "deleted":
-            raise UserError(_("Unknown field or missing '=': {item}").format(item=assignment))
-        if name == "birth_date":
-            values[name] = _date_arg(value, name) if value else None
-        else:
-            values[name] = value
-    if Person.get_or_none(Person.id == args.id) is None:
-        raise UserError(_("There is no person with the id {id}.").format(id=args.id))
+def _field_problem(name: str, problem: str) -> ValidationError:
     from desktop.core import people
 
-    changed = people.update_person(args.id, values)
+    return ValidationError(_("{field}: {problem}").format(field=people.field_label(name), problem=problem), name)
+
+
+def _cmd_edit(args: argparse.Namespace) -> int:
+    from desktop.core import people, validation
+    from desktop.core.store.models import Person
+
+    fields = {f.name for f in Person.data_fields()} - {"deleted"}
+    assignments = [assignment.partition("=") for assignment in args.assignments]
+    for assignment, (name, sep, _value) in zip(args.assignments, assignments, strict=True):
+        if not sep or name not in fields:
+            raise UsageError(_("Unknown field or missing '=': {item}").format(item=assignment))
+    values: dict[str, object] = {}
+    for name, _sep, value in assignments:
+        if name == "birth_date":
+            try:
+                values[name] = validation.parse_german_date(value, past=True)
+            except validation.DateInputError as exc:
+                raise _field_problem(name, str(exc)) from exc
+        else:
+            values[name] = value
+    _open(args)
+    if Person.get_or_none(Person.id == args.id) is None:
+        raise UserError(_("There is no person with the id {id}.").format(id=args.id))
+    try:
+        changed = people.update_person(args.id, values)
+    except ValidationError as exc:
+        if not exc.field:
+            raise
+        raise _field_problem(exc.field, str(exc)) from exc
     print(i18n.ngettext("{n} field changed.", "{n} fields changed.", len(changed)).format(n=len(changed)))
     return EXIT_OK
 
@@ -342,7 +455,7 @@ def _cmd_search(args: argparse.Namespace) -> int:
     from desktop.core.search import query
 
     if args.limit < 1:
-        raise UserError(_("--limit must be at least 1."))
+        raise UsageError(_("--limit must be at least 1."))
     _open(args)
     results = query.search(args.query, limit=args.limit)
     if args.json:
@@ -411,7 +524,7 @@ def _cmd_templates(args: argparse.Namespace) -> int:
 
 
 def _cmd_render(args: argparse.Namespace) -> int:
-    from desktop.core.atomic import atomic_write_bytes
+    from desktop.core import atomic
     from desktop.core.forms import binding, service
     from desktop.core.forms.templates import TemplateError
 
@@ -419,19 +532,37 @@ def _cmd_render(args: argparse.Namespace) -> int:
         template = service.template(args.template)
     except TemplateError as exc:
         raise UserError(str(exc)) from exc
+    out = Path(args.out)
+    if not out.parent.is_dir():  # a mistyped path: refuse before asking for the passphrase, create no folders
+        raise UserError(_("The folder {folder} does not exist.").format(folder=str(out.parent)))
+    if out.is_dir():
+        raise UserError(_("Cannot write {file}: {reason}").format(file=str(out), reason=os_reason(errno.EISDIR)))
     blank = None
     if args.blank:
         try:
             blank = Path(args.blank).read_bytes()
         except OSError as exc:
-            raise UserError(_("Cannot read the blank form: {reason}").format(reason=exc.strerror)) from exc
+            raise UserError(_("Cannot read the blank form: {reason}").format(reason=os_reason(exc.errno))) from exc
+    elif template.kind == "acroform":
+        from desktop.core.reports import acroform
+
+        if not acroform.stored_blank(template).exists():
+            form = template.acroform.get("form", {})
+            raise UserError(
+                _(
+                    "The official form “{name}” (edition {edition}) needs its blank: add --blank FILE.pdf, "
+                    "the blank PDF downloaded from the office."
+                ).format(name=form.get("name", template.title.de), edition=form.get("edition", ""))
+            )
     _open(args)
     try:
-        subject = binding.subject_for(person_id=args.person, case_id=args.case)
+        subject = binding.subject_for(person_id=args.person, case_id=args.case, template=template)
     except LookupError as exc:
         raise UserError(_("There is no person or case with the id {id}.").format(id=exc.args[0])) from exc
     if template.needs == "case" and subject.case is None:
-        raise UserError(_("This template needs a case, and the person has no open case."))
+        raise UserError(
+            _("This template needs a case, and the person has no open case it is for: choose one with --case.")
+        )
     values = service.values_for(template, subject)
     if template.kind == "acroform":
         filled = service.official(template, values, blank)
@@ -447,7 +578,12 @@ def _cmd_render(args: argparse.Namespace) -> int:
         pdf = filled.pdf
     else:
         pdf = service.output(template, values, subject, args.language or i18n.current_language())
-    atomic_write_bytes(Path(args.out), pdf)
+    try:
+        atomic.atomic_write_bytes(out, pdf)
+    except OSError as exc:
+        raise UserError(
+            _("Cannot write {file}: {reason}").format(file=str(out), reason=os_reason(exc.errno, writing=True))
+        ) from exc
     service.record_print(template, subject, pdf, "pdf")
     problems = service.check(template, values)
     for key, message in problems.items():
@@ -475,18 +611,47 @@ _COMMANDS = {
 }
 
 
+def _data_dir_option(argv: Sequence[str]) -> str | None:
+    """--data-dir DIR or --data-dir=DIR before argparse has run (so that its errors use the profile's language)."""
+    found = None
+    for i, item in enumerate(argv):
+        if item == "--":
+            break
+        if item == "--data-dir" and i + 1 < len(argv):
+            found = argv[i + 1]
+        elif item.startswith("--data-dir="):
+            found = item.partition("=")[2]
+    return found
+
+
+def _use_profile_language(folder: Path) -> None:
+    try:
+        language = profile.profile_language(folder)
+    except OSError:
+        language = None
+    i18n.set_language(language or _system_language())
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one command; returns the exit code."""
     logging.getLogger().addHandler(logging.NullHandler())  # nothing reaches stderr before unlock
+    argv = list(sys.argv[1:] if argv is None else argv)
+    early = _data_dir_option(argv)
+    folder = Path(early).expanduser().resolve() if early else paths.profile_dir()
+    _use_profile_language(folder)
     args = build_parser().parse_args(argv)
     if args.data_dir:
         paths.set_profile_dir(args.data_dir)
-    i18n.set_language(profile.profile_language(paths.profile_dir()) or _system_language())
+    if paths.profile_dir() != folder:
+        _use_profile_language(paths.profile_dir())
     try:
         return _COMMANDS[args.command](args)
     except WrongPassphrase as exc:
         print(f"begleiter-cli: {exc}", file=sys.stderr)
         return EXIT_PASSPHRASE
+    except UsageError as exc:
+        print(f"begleiter-cli: {exc}", file=sys.stderr)
+        return EXIT_USAGE
     except UserError as exc:
         print(f"begleiter-cli: {exc}", file=sys.stderr)
         return EXIT_ERROR

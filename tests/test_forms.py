@@ -229,7 +229,8 @@ def test_cli_templates_and_render(tmp_path: Path) -> None:
         from desktop.core.store.models import Case
 
         profile.unlock(tmp_path / "p", "correct horse battery staple")
-        with_case = Case.select().where(Case.person.is_null(False) & (Case.status != "closed")).first().person_id
+        open_jobcenter = Case.person.is_null(False) & (Case.status != "closed") & (Case.authority == "jobcenter")
+        with_case = Case.select().where(open_jobcenter).first().person_id  # Anlage KI goes to the Jobcenter
         store_db.close_store()
         template_id = next(t["id"] for t in listed if t["kind"] == "acroform" and "anlage-ki" in t["id"])
         filled = tmp_path / "ki.pdf"
@@ -402,6 +403,20 @@ def test_an_unanswered_yes_no_question_is_never_printed_as_no(demo_case: Case) -
     values = service.values_for(power, subject)
     text = pdf_text(service.output(power, values, subject, "uk"))
     assert "Jobcenter: nein" not in text and "Jobcenter: ____" in text
+
+
+def test_a_form_for_a_person_uses_the_open_case_it_is_for(store: store_db.Store) -> None:
+    person = people.create_person({"family_name": "Melnyk", "given_name": "Iryna", "city": "Leipzig"})
+    objection = service.template("widerspruch")
+    older = cases.create_case({"person": person.id, "case_type": "widerspruch", "opened_on": dt.date(2026, 1, 5)})
+    newer = cases.create_case({"person": person.id, "case_type": "anmeldung", "opened_on": dt.date(2026, 3, 1)})
+    assert binding.subject_for(person_id=person.id).case.id == newer.id  # no template: the most recent
+    assert binding.subject_for(person_id=person.id, template=objection).case.id == older.id
+    assert binding.subject_for(person_id=person.id, template=service.template("vollmacht")).case.id == older.id
+    cases.update_case(older.id, {"status": "closed"})
+    # no open Jobcenter case: no case at all rather than the Bürgeramt's (the letter would go there)
+    assert binding.subject_for(person_id=person.id, template=objection).case is None
+    assert binding.subject_for(person_id=person.id, template=service.template("terminverlegung")).case.id == newer.id
 
 
 def test_a_very_long_multiline_value_flows_over_pages(demo_case: Case) -> None:

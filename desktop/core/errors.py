@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import errno
+
+from desktop.i18n import _
+
 
 class UserError(Exception):
     """An expected failure with a translated, one-line message for the user."""
@@ -25,3 +29,16 @@ class ValidationError(UserError):
     def __init__(self, message: str, field: str | None = None) -> None:
         super().__init__(message)
         self.field = field
+
+
+def os_reason(code: int | None, *, writing: bool = False) -> str:
+    """Why a file could not be read or written, in the user's words (never the system's English ``strerror``)."""
+    if code == errno.EISDIR:
+        return _("it is a folder, not a file")
+    if code in (errno.EACCES, errno.EPERM):
+        return _("permission denied")
+    if writing:
+        return _("the disk is full") if code == errno.ENOSPC else _("the file cannot be written there")
+    if code in (errno.ENOENT, errno.ENOTDIR):
+        return _("the file does not exist")
+    return _("the file cannot be read")

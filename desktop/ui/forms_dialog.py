@@ -37,7 +37,7 @@ from PySide6.QtWidgets import (
 
 from desktop import i18n
 from desktop.core.atomic import atomic_write_bytes
-from desktop.core.errors import UserError
+from desktop.core.errors import UserError, os_reason
 from desktop.core.forms import binding, service
 from desktop.core.forms.binding import Subject
 from desktop.core.forms.templates import Field, Template
@@ -110,13 +110,19 @@ class TemplatePicker(Retranslatable, QDialog):
         self._fill()
         self.retranslate_ui()
 
+    def _has_case_for(self, template: Template) -> bool:
+        """Opened from a case: that case; opened from a person: an open case of theirs the template is for."""
+        if self.subject.case_chosen:
+            return self.subject.case is not None
+        return binding.fitting_case(self.subject.person.id, template) is not None
+
     def _fill(self) -> None:
         lang = i18n.current_language()
         case_type = self.subject.case.case_type if self.subject.case else ""
         listed = service.templates()
         listed.sort(key=lambda t: (not t.valid, case_type not in t.case_types, t.title.get(lang).casefold()))
         for t in listed:
-            if t.valid and t.needs == "case" and self.subject.case is None:
+            if t.valid and t.needs == "case" and not self._has_case_for(t):
                 continue
             item = QListWidgetItem(f"{t.title.get(lang)}  ·  {t.title.de}" if lang != "de" else t.title.de)
             item.setData(Qt.ItemDataRole.UserRole, t.id)
@@ -422,7 +428,10 @@ class FormEditor(GuardedEditor, Retranslatable, QDialog):
         try:
             atomic_write_bytes(Path(name), pdf)
         except OSError as exc:
-            show_error(self.message, _("The file could not be written: {reason}").format(reason=exc.strerror))
+            show_error(
+                self.message,
+                _("The file could not be written: {reason}").format(reason=os_reason(exc.errno, writing=True)),
+            )
             return
         self._record(pdf, "pdf")
 
@@ -540,6 +549,8 @@ def open_forms(subject: Subject, parent: QWidget | None = None) -> None:
         return
     if picker.chosen_draft is not None and picker.chosen_draft.case_id:
         subject = binding.subject_for(case_id=picker.chosen_draft.case_id)
+    elif not subject.case_chosen:  # opened from the person: the case this template is for
+        subject = binding.subject_for(person_id=subject.person.id, template=template)
     FormEditor(template, subject, picker.chosen_draft, parent).exec()
 
 

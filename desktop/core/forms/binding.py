@@ -39,6 +39,8 @@ class Subject:
     today: dt.date = field(default_factory=dt.date.today)
     appointment: Appointment | None = None  # the appointment a checklist is printed for (else the next one)
     bound: dict[str, Any] | None = field(default=None, repr=False, compare=False)  # context(), once read
+    #: The case was chosen by the user (opened from a case), not looked up for the person.
+    case_chosen: bool = False
 
 
 def subject_for_appointment(appointment_id: str) -> Subject:
@@ -53,8 +55,28 @@ def subject_for_appointment(appointment_id: str) -> Subject:
     return subject
 
 
-def subject_for(person_id: str | None = None, case_id: str | None = None) -> Subject:
-    """The person and case a form is for; with only a person, their most recent open case (if any)."""
+def fitting_case(person_id: str, template: Template | None = None) -> Case | None:
+    """The person's most recent open case a template is for: one of the template's case types, else one
+    with the template's authority; a template for no particular case or office takes the most recent
+    open case. None when no open case fits: a Widerspruch to the Jobcenter is never addressed to the office
+    of some other case."""
+    open_cases = (
+        Case.select()
+        .where((Case.person == person_id) & ~Case.deleted & (Case.status != "closed"))
+        .order_by(Case.opened_on.desc(), Case.id.desc())
+    )
+    if template is None or (not template.case_types and template.authority in ("", "other")):
+        return open_cases.first()
+    if template.case_types:
+        found = open_cases.where(Case.case_type.in_(template.case_types)).first()
+        if found is not None or template.authority in ("", "other"):
+            return found
+    return open_cases.where(Case.authority == template.authority).first()
+
+
+def subject_for(person_id: str | None = None, case_id: str | None = None, template: Template | None = None) -> Subject:
+    """The person and case a form is for; with only a person, their open case the template fits (the most
+    recent open case without a template)."""
     case = Case.get_or_none((Case.id == case_id) & ~Case.deleted) if case_id else None
     if case_id and case is None:
         raise LookupError(case_id)
@@ -65,17 +87,12 @@ def subject_for(person_id: str | None = None, case_id: str | None = None) -> Sub
         if person is None:
             raise LookupError(person_id or case_id or "")
         if case is None:
-            case = (
-                Case.select()
-                .where((Case.person == person.id) & ~Case.deleted & (Case.status != "closed"))
-                .order_by(Case.opened_on.desc(), Case.id.desc())
-                .first()
-            )
+            case = fitting_case(person.id, template)
     volunteer_id = store_db.current().volunteer_id if store_db.is_open() else None
     if case is not None and case.lead_volunteer_id:
         volunteer_id = case.lead_volunteer_id
     volunteer = Volunteer.get_or_none(Volunteer.id == volunteer_id) if volunteer_id else None
-    return Subject(person, case, volunteer)
+    return Subject(person, case, volunteer, case_chosen=bool(case_id))
 
 
 #: Nationalities as German forms write them ("Staatsangehörigkeit: ukrainisch"); others stay as entered.
