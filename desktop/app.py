@@ -12,7 +12,7 @@ import tempfile
 from pathlib import Path
 
 from desktop import APP_NAME, __version__, i18n, paths
-from desktop.core import demo, logs, profile
+from desktop.core import logs, profile
 from desktop.core.errors import UserError
 from desktop.core.search.translit import transliterate
 from desktop.core.store import db as store_db
@@ -132,6 +132,8 @@ def smoke_test(args: argparse.Namespace) -> int:
                 device_name="smoke-test",
                 volunteer_name="Smoke Test",
             )
+            from desktop.core import demo  # only the smoke test's temporary profile
+
             demo.generate(30, seed=1)
         apply_language(initial_language(profile_dir))
         window = MainWindow()

@@ -78,6 +78,14 @@ def test_next_working_day(day: dt.date, state: str, expected: dt.date) -> None:
     assert next_working_day(day, state) == expected
 
 
+def test_the_federal_states_are_those_the_holidays_package_knows() -> None:
+    import holidays
+
+    from desktop.core.deadlines import federal_states
+
+    assert sorted(federal_states()) == sorted(c for c in holidays.Germany.subdivisions if len(c) == 2)
+
+
 def test_unknown_state_is_refused() -> None:
     with pytest.raises(ValueError, match="XX"):
         next_working_day(D(2025, 1, 1), "XX")

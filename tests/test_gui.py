@@ -101,9 +101,13 @@ def test_main_window_shows_people_and_cases(qtbot, store) -> None:
     assert window.stack.currentWidget() is window.today  # the week starts with what is due
     assert window.people.model.rowCount() == 30
     assert "30 people" in window.people.count_label.text()
+    # hidden lists fit their columns when first shown, not at start
+    assert window.cases.table.property("fit_pending") is True
+    narrow = window.cases.table.columnWidth(0)
     window.act_cases.trigger()
     assert window.stack.currentWidget() is window.cases
     assert window.cases.model.rowCount() == Case.select().count()
+    assert window.cases.table.property("fit_pending") is False and window.cases.table.columnWidth(0) != narrow
     assert "Test Volunteer" in window.who.text() and "test-laptop" in window.who.text()
     assert not window.act_demo.isEnabled()  # the profile is not empty any more
 

@@ -20,8 +20,6 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-import holidays
-
 from desktop.i18n import _, current_language, fmt_date
 
 #: The federal state whose holidays count when none is given (Saxony).
@@ -41,9 +39,13 @@ class DeadlineResult:
     explanation: str
 
 
+#: The 16 federal states (ISO 3166-2:DE), as the holidays package names them (a test keeps them in step).
+_STATES = ("BB", "BE", "BW", "BY", "HB", "HE", "HH", "MV", "NI", "NW", "RP", "SH", "SL", "SN", "ST", "TH")
+
+
 def federal_states() -> tuple[str, ...]:
     """The codes of the 16 federal states ("BE", "SN", ...)."""
-    return tuple(code for code in holidays.Germany.subdivisions if len(code) == 2)
+    return _STATES
 
 
 def _checked_state(state: str) -> str:
@@ -56,6 +58,8 @@ def _checked_state(state: str) -> str:
 @lru_cache(maxsize=256)
 def _holidays(state: str, year: int, language: str) -> dict[dt.date, str]:
     """Public holidays of one federal state and year, with names in ``language``."""
+    import holidays  # 90 ms to import: only when a deadline is computed, not at every start
+
     table = holidays.Germany(subdiv=state, years=year, language=_HOLIDAY_LANGUAGES.get(language, "de"))
     return dict(table.items())
 

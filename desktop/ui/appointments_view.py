@@ -22,7 +22,15 @@ from desktop.core.store import db as store_db
 from desktop.core.store.models import Appointment, Volunteer
 from desktop.i18n import N_, _
 from desktop.ui.appointment_editor import AppointmentEditor
-from desktop.ui.common import Retranslatable, area_title, filter_combo, header_row, list_table, retranslate_filter
+from desktop.ui.common import (
+    Retranslatable,
+    area_title,
+    filter_combo,
+    fit_columns,
+    header_row,
+    list_table,
+    retranslate_filter,
+)
 from desktop.ui.lazy_model import Column, LazyTableModel
 from desktop.ui.search_widgets import PeopleFilter
 
@@ -164,7 +172,7 @@ class AppointmentsView(PeopleFilter, Retranslatable, QWidget):
     def refresh(self) -> None:
         self.update_filter()
         self.model.set_upcoming(self.current_filter() == "upcoming")
-        self.table.resizeColumnsToContents()
+        fit_columns(self.table)
         self._update_count()
         if self.model.rowCount():
             self.table.selectRow(0)

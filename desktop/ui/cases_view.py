@@ -16,7 +16,7 @@ from desktop.core.cases import CaseRow
 from desktop.core.store.models import Case
 from desktop.i18n import N_, _
 from desktop.ui.case_editor import CaseEditor
-from desktop.ui.common import Retranslatable, area_title, header_row, list_table
+from desktop.ui.common import Retranslatable, area_title, fit_columns, header_row, list_table
 from desktop.ui.lazy_model import Column, LazyTableModel
 from desktop.ui.search_widgets import PeopleFilter
 
@@ -75,7 +75,7 @@ class CasesView(PeopleFilter, Retranslatable, QWidget):
     def refresh(self) -> None:
         self.update_filter()
         self.model.reload()
-        self.table.resizeColumnsToContents()
+        fit_columns(self.table)
         self._update_count()
         if self.model.rowCount():
             self.table.selectRow(0)

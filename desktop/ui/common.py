@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent
+from PySide6.QtCore import QEvent, QObject
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -80,6 +80,27 @@ def retranslate_filter(label: QLabel, combo: QComboBox, labels) -> None:
     label.setText(_("&Show:"))
     for i in range(combo.count()):
         combo.setItemText(i, _(labels[combo.itemData(i)]))
+
+
+class _FitWhenShown(QObject):
+    """Fits a table's columns to its rows when it is next shown (see fit_columns)."""
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Show and isinstance(watched, QTableView) and watched.property("fit_pending"):
+            watched.setProperty("fit_pending", False)
+            watched.resizeColumnsToContents()
+        return False
+
+
+def fit_columns(table: QTableView) -> None:
+    """Fit the columns to the loaded rows: now if the table is on screen, else when it is first shown (the
+    main window builds four lists at start and shows one; sizing hidden ones cost a tenth of the start)."""
+    if table.isVisible():
+        table.resizeColumnsToContents()
+        return
+    if table.property("fit_pending") is None:
+        table.installEventFilter(_FitWhenShown(table))
+    table.setProperty("fit_pending", True)
 
 
 def list_table(model, on_activated) -> QTableView:

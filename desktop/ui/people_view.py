@@ -13,7 +13,7 @@ from PySide6.QtWidgets import (
 from desktop.core import people
 from desktop.core.store.models import Person
 from desktop.i18n import _
-from desktop.ui.common import Retranslatable, area_title, header_row, list_table
+from desktop.ui.common import Retranslatable, area_title, fit_columns, header_row, list_table
 from desktop.ui.person_editor import PersonEditor
 from desktop.ui.search_widgets import FOUND_AS_COLUMN, PeopleSearchModel, SearchField
 
@@ -60,7 +60,7 @@ class PeopleView(Retranslatable, QWidget):
     def refresh(self) -> None:
         self.model.reload()
         self.table.setColumnHidden(FOUND_AS_COLUMN, not self.model.searching())
-        self.table.resizeColumnsToContents()
+        fit_columns(self.table)
         self._update_count()
         if self.model.rowCount():
             self.table.selectRow(0)
@@ -71,7 +71,7 @@ class PeopleView(Retranslatable, QWidget):
         self.model.set_query(text)
         self.table.setColumnHidden(FOUND_AS_COLUMN, not self.model.searching())
         if self.model.searching() != was_searching:  # once per search, not per keystroke: the columns fit
-            self.table.resizeColumnsToContents()  # the rows found (a phone column sized on none is cut)
+            fit_columns(self.table)  # the rows found (a phone column sized on none is cut)
         self._update_count()
         if self.model.rowCount():
             self.table.selectRow(0)

@@ -20,7 +20,15 @@ from desktop.core import appointments, cases, tasks
 from desktop.core.store.models import Case, Task, Volunteer
 from desktop.core.tasks import TaskRow
 from desktop.i18n import N_, _
-from desktop.ui.common import Retranslatable, area_title, filter_combo, header_row, list_table, retranslate_filter
+from desktop.ui.common import (
+    Retranslatable,
+    area_title,
+    filter_combo,
+    fit_columns,
+    header_row,
+    list_table,
+    retranslate_filter,
+)
 from desktop.ui.lazy_model import Column, LazyTableModel
 from desktop.ui.search_widgets import PeopleFilter
 from desktop.ui.task_editor import KIND_LABELS, TaskEditor
@@ -199,7 +207,7 @@ class TasksView(PeopleFilter, Retranslatable, QWidget):
     def refresh(self) -> None:
         self.update_filter()
         self.model.set_status(self.current_filter())
-        self.table.resizeColumnsToContents()
+        fit_columns(self.table)
         self._update_count()
         if self.model.rowCount():
             self.table.selectRow(0)
