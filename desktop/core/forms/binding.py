@@ -200,6 +200,8 @@ def _read_context(subject: Subject) -> dict[str, Any]:
     office = office or {}
     town = " ".join(x for x in (office.get("postcode", ""), office.get("city", "")) if x)
     out["case.authority_address"] = ", ".join(x for x in (office.get("address", ""), town) if x)
+    out["case.authority_street"] = office.get("address", "")
+    out["case.authority_town"] = town
     for name in ("letter_date", "period_end", "move_in", "opened_on"):
         out[f"case.{name}"] = getattr(case, name) if case else None
     items = []

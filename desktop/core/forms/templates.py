@@ -59,6 +59,8 @@ BINDINGS = (
     "case.title",
     "case.authority",
     "case.authority_address",
+    "case.authority_street",
+    "case.authority_town",
     "case.letter_date",
     "case.period_end",
     "case.move_in",

@@ -260,9 +260,12 @@ def letter(template: Template, values: dict[str, Any], subject: Subject, ui_lang
     story: list[Any] = [Paragraph(escape("\n".join(sender)), st["body"]), Spacer(1, 10 * mm)]
     to = template.letter.get("to", "authority")
     if to == "authority":
-        # An office the directory does not know keeps lines for its address, to be written by hand.
-        address = [x for x in str(ctx["case.authority_address"]).split(", ") if x] or [BLANK, BLANK]
-        story.append(Paragraph(escape("\n".join([ctx["case.authority"] or BLANK, *address])), st["body"]))
+        # What the office directory does not know stays a line to write by hand (street, postcode).
+        street, town = ctx["case.authority_street"], ctx["case.authority_town"]
+        if town and not town[:1].isdigit():
+            town = f"{BLANK} {town}"
+        lines = [ctx["case.authority"] or BLANK, street or BLANK, town or BLANK]
+        story.append(Paragraph(escape("\n".join(lines)), st["body"]))
     elif to != "none" and template.field(str(to)):
         story.append(Paragraph(escape(german(template.field(str(to)), values.get(str(to))) or BLANK), st["body"]))
     place = p.city or ""
