@@ -422,3 +422,17 @@ def test_start_up_reports_a_hard_crash_of_the_previous_run(qtbot, store, profile
     assert len(reported) == 1 and "Segmentation fault" in reported[0]
     app._after_unlock(profile_dir)  # reported once only
     assert len(reported) == 1
+
+
+def test_the_phone_column_fits_a_number_even_when_the_first_rows_have_none(qtbot, store) -> None:
+    from desktop.ui.people_view import PeopleView
+    from desktop.ui.search_widgets import PEOPLE_COLUMNS
+
+    for i in range(30):
+        people.create_person({"family_name": f"Aaron{i:02d}"})  # the first page: nobody with a phone
+    people.create_person({"family_name": "Zyma", "phone": "+380 67 765 43 21"})
+    view = PeopleView()
+    qtbot.addWidget(view)
+    view.show()
+    phone = next(i for i, c in enumerate(PEOPLE_COLUMNS) if c.title == "Phone")
+    assert view.table.columnWidth(phone) > view.table.fontMetrics().horizontalAdvance("+380 67 765 43 21")

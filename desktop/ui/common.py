@@ -88,15 +88,25 @@ class _FitWhenShown(QObject):
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() == QEvent.Type.Show and isinstance(watched, QTableView) and watched.property("fit_pending"):
             watched.setProperty("fit_pending", False)
-            watched.resizeColumnsToContents()
+            _fit(watched)
         return False
 
 
+def _fit(table: QTableView) -> None:
+    table.resizeColumnsToContents()
+    samples = getattr(table.model(), "column_samples", list)()
+    for column, sample in enumerate(samples):
+        wanted = table.fontMetrics().horizontalAdvance(sample) + 16 if sample else 0
+        if table.columnWidth(column) < wanted:
+            table.setColumnWidth(column, wanted)
+
+
 def fit_columns(table: QTableView) -> None:
-    """Fit the columns to the loaded rows: now if the table is on screen, else when it is first shown (the
-    main window builds four lists at start and shows one; sizing hidden ones cost a tenth of the start)."""
+    """Fit the columns to the loaded rows, never narrower than a column's typical value (a phone column
+    fitted to rows without phones would cut the numbers a search finds): now if the table is on screen, else
+    when it is first shown (the main window builds four lists at start and shows one)."""
     if table.isVisible():
-        table.resizeColumnsToContents()
+        _fit(table)
         return
     if table.property("fit_pending") is None:
         table.installEventFilter(_FitWhenShown(table))

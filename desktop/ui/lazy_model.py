@@ -16,10 +16,18 @@ Index = QModelIndex | QPersistentModelIndex
 class Column(Generic[Row]):
     """One column: an untranslated title (N_ marker) and how to show a row in it."""
 
-    def __init__(self, title: str, display: Callable[[Row], str], align_right: bool = False) -> None:
+    def __init__(
+        self,
+        title: str,
+        display: Callable[[Row], str],
+        align_right: bool = False,
+        sample: Callable[[], str] | None = None,
+    ) -> None:
         self.title = title
         self.display = display
         self.align_right = align_right
+        #: A long typical value: the column is never narrower, even when fitted to rows that leave it empty.
+        self.sample = sample
 
 
 class LazyTableModel(QAbstractTableModel, Generic[Row]):
@@ -51,6 +59,10 @@ class LazyTableModel(QAbstractTableModel, Generic[Row]):
         self.total = 0
         #: The people the list's search field found; the fetch and count functions keep only their rows.
         self.people: list[str] | None = None
+
+    def column_samples(self) -> list[str]:
+        """Per column, the typical long value it must fit ("" where any width will do)."""
+        return [c.sample() if c.sample else "" for c in self._columns]
 
     # --- loading --------------------------------------------------------------------------------
     def reload(self) -> None:

@@ -67,11 +67,8 @@ class PeopleView(Retranslatable, QWidget):
 
     def search(self, text: str) -> None:
         """Show the people matching ``text`` (everyone when it is empty), best match first."""
-        was_searching = not self.table.isColumnHidden(FOUND_AS_COLUMN)
         self.model.set_query(text)
         self.table.setColumnHidden(FOUND_AS_COLUMN, not self.model.searching())
-        if self.model.searching() != was_searching:  # once per search, not per keystroke: the columns fit
-            fit_columns(self.table)  # the rows found (a phone column sized on none is cut)
         self._update_count()
         if self.model.rowCount():
             self.table.selectRow(0)

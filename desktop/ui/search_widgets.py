@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from PySide6.QtCore import Qt
@@ -28,9 +29,14 @@ PEOPLE_COLUMNS: list[Column[Hit]] = [
     Column(N_("Family name"), lambda h: h.row.family_name),
     Column(N_("Given name"), lambda h: h.row.given_name),
     Column(N_("In Cyrillic"), _cyrillic),
-    Column(N_("Date of birth"), lambda h: i18n.fmt_date(h.row.birth_date), align_right=True),
+    Column(
+        N_("Date of birth"),
+        lambda h: i18n.fmt_date(h.row.birth_date),
+        align_right=True,
+        sample=lambda: i18n.fmt_date(dt.date(1988, 12, 28)),
+    ),
     Column(N_("City"), lambda h: h.row.city),
-    Column(N_("Phone"), lambda h: h.row.phone),
+    Column(N_("Phone"), lambda h: h.row.phone, sample=lambda: "+380 67 123 45 67"),
     Column(N_("Found as"), lambda h: h.matched),
 ]
 FOUND_AS_COLUMN = len(PEOPLE_COLUMNS) - 1
