@@ -419,6 +419,25 @@ def test_a_form_for_a_person_uses_the_open_case_it_is_for(store: store_db.Store)
     assert binding.subject_for(person_id=person.id, template=service.template("terminverlegung")).case.id == newer.id
 
 
+def test_a_power_of_attorney_must_name_at_least_one_office(demo_case: Case, tmp_path: Path) -> None:
+    subject = binding.subject_for(case_id=demo_case.id)
+    power = service.template("vollmacht")
+    values = service.values_for(power, subject)
+    assert service.check(power, values).get("scope_jobcenter") == "Answer “yes” to at least one of these."
+    values["scope_familienkasse"] = False
+    assert "scope_jobcenter" in service.check(power, values)  # "no" everywhere authorises nothing either
+    values["scope_krankenkasse"] = True
+    assert "scope_jobcenter" not in service.check(power, values)
+    broken = tmp_path / "broken.yaml"
+    broken.write_text(
+        "id: broken\nversion: 1\nkind: worksheet\nneeds: person\n"
+        "title: {de: T, uk: T, en: T}\nsections:\n  - key: s\n    title: {de: S, uk: S, en: S}\n"
+        "    one_yes_required: true\n    fields:\n      - {key: a, type: text, label: {de: A, uk: A, en: A}}\n",
+        encoding="utf-8",
+    )
+    assert any("one_yes_required" in e for e in load_file(broken).errors)
+
+
 def test_a_very_long_multiline_value_flows_over_pages(demo_case: Case) -> None:
     template = load_file(FIXTURES / "fixture-worksheet.yaml")
     subject = binding.subject_for(case_id=demo_case.id)

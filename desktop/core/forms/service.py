@@ -106,6 +106,11 @@ def check(template: Template, values: dict[str, Any]) -> dict[str, str]:
                 message = _("This date cannot be in the past.")
         if message:
             problems[f.key] = message
+    shown = {f.key for f in render.relevant(template, values)}
+    for section in template.sections:
+        questions = [f for f in section.fields if f.type == "bool" and f.key in shown]
+        if section.one_yes_required and questions and not any(values.get(f.key) is True for f in questions):
+            problems.setdefault(questions[0].key, _("Answer “yes” to at least one of these."))
     return problems
 
 

@@ -152,6 +152,8 @@ class Section:
     key: str
     title: Text
     fields: list[Field]
+    #: At least one of the section's yes/no questions must be answered "yes" (a Vollmacht's scope).
+    one_yes_required: bool = False
 
 
 @dataclass
@@ -327,8 +329,15 @@ def parse(data: Any, path: Path, bundled: bool = True) -> Template:
             errors.append(_("{where}: not a section").format(where=where))
             continue
         fields = [f for i, r in enumerate(raw.get("fields") or []) if (f := _field(r, f"{where}/{i + 1}", errors))]
+        if raw.get("one_yes_required") and not any(f.type == "bool" for f in fields):
+            errors.append(_("{where}: one_yes_required needs yes/no fields").format(where=where))
         sections.append(
-            Section(str(raw.get("key", f"s{n + 1}")), _text(raw.get("title"), where, errors) or Text(""), fields)
+            Section(
+                str(raw.get("key", f"s{n + 1}")),
+                _text(raw.get("title"), where, errors) or Text(""),
+                fields,
+                one_yes_required=bool(raw.get("one_yes_required", False)),
+            )
         )
     signatures = [str(s) for s in data.get("signatures") or []]
     for signer in signatures:
