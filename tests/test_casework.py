@@ -8,9 +8,9 @@ import pytest
 
 from desktop.core import appointments, cases, dashboard, documents, households, ids, people, tasks, timeline
 from desktop.core.errors import ValidationError
-from desktop.core.store import changelog
+from desktop.core.store import changelog, integrity
 from desktop.core.store import db as store_db
-from desktop.core.store.models import Appointment, Task, Volunteer
+from desktop.core.store.models import Appointment, Case, Task, Volunteer
 
 TODAY = dt.date.today()
 
@@ -129,6 +129,16 @@ def test_task_filters_and_dashboard(store: store_db.Store) -> None:
     assert [e[2] for e in board.expiring] == [TODAY + dt.timedelta(days=9)]  # the §24 permit is extended
 
 
+def test_today_lists_a_permit_issued_after_the_cut_off_as_running_out(store: store_db.Store) -> None:
+    person = _person("Shevchuk")
+    documents.create_document(
+        {"person": person.id, "kind": "24", "issued_on": dt.date(2026, 2, 10), "printed_until": dt.date(2026, 12, 1)}
+    )
+    expiring = dashboard.expiring_documents(dt.date(2026, 11, 21), dt.date(2026, 12, 5))
+    # issued after 1.2.2026, the continuation ordinance does not extend it: it really ends on 1.12.2026
+    assert [(e[0], e[3], e[4]) for e in expiring] == [(person.id, dt.date(2026, 12, 1), "24")]
+
+
 def test_timeline_of_a_person_is_chronological(store: store_db.Store) -> None:
     person = _person("Savchuk")
     case = cases.create_case(
@@ -146,3 +156,60 @@ def test_timeline_of_a_person_is_chronological(store: store_db.Store) -> None:
     with pytest.raises(ValidationError):
         timeline.add_note("   ", case_id=case.id)
     assert Appointment.get().person_id == person.id  # an appointment of a case belongs to its person
+
+
+def test_what_hangs_on_a_case_follows_its_person_type_dates_and_status(store: store_db.Store) -> None:
+    wrong, right = _person("Wrong"), _person("Right")
+    case = cases.create_case(
+        {
+            "person": wrong.id,
+            "case_type": "widerspruch",
+            "opened_on": TODAY - dt.timedelta(days=20),
+            "letter_date": TODAY - dt.timedelta(days=10),
+        }
+    )
+    at = dt.datetime.combine(TODAY + dt.timedelta(days=2), dt.time(10, 0))
+    visit = appointments.create_appointment(
+        {"starts_at": at, "office": "Jobcenter", "person": wrong.id, "case": case.id}
+    )
+    deadline = Task.get((Task.case == case.id) & (Task.step_key == "widerspruchsfrist") & ~Task.deleted)
+    timeline_tasks = (Task.case == case.id) & (Task.step_key != "") & ~Task.deleted
+    steps = Task.select().where(timeline_tasks).count()
+    # 1. given to another person: tasks and appointments go along
+    cases.update_case(case.id, {"person": right.id})
+    assert Task.get_by_id(deadline.id).person_id == right.id
+    assert Appointment.get_by_id(visit.id).person_id == right.id
+    # 2. the letter date was typed by mistake: the deadline computed from it goes
+    cases.update_case(case.id, {"letter_date": None})
+    assert Task.get_by_id(deadline.id).deleted
+    cases.update_case(case.id, {"letter_date": TODAY - dt.timedelta(days=10)})
+    renewed = Task.get((Task.case == case.id) & (Task.step_key == "widerspruchsfrist") & ~Task.deleted)
+    # 3. closed: its open timeline tasks leave Today; reopened: they come back and the closing date goes
+    cases.update_case(case.id, {"status": "closed"})
+    assert Task.get_by_id(renewed.id).deleted and Case.get_by_id(case.id).closed_on == TODAY
+    assert Task.select().where(timeline_tasks).count() == 0
+    assert case.id not in {t.case_id for t in dashboard.build().due + dashboard.build().overdue}
+    cases.update_case(case.id, {"status": "open"})
+    assert Case.get_by_id(case.id).closed_on is None
+    assert Task.select().where(timeline_tasks).count() == steps
+    # 4. another case type: its timeline, checklist and office; done history keeps its name
+    done = Task.get(timeline_tasks)
+    tasks.set_done(done.id, True)
+    ticked = cases.checklist(case.id)[0]
+    cases.update_checklist_item(ticked.id, {"have": True})
+    old_keys = {i.item_key for i in cases.checklist(case.id)}
+    cases.update_case(case.id, {"case_type": "anmeldung", "move_in": TODAY})
+    changed = Case.get_by_id(case.id)
+    assert changed.authority == cases.default_authority("anmeldung")
+    kept = Task.get_by_id(done.id)
+    assert kept.step_key == "" and kept.title and not kept.deleted
+    assert all(
+        t.step_key in {s["key"] for s in cases.case_type("anmeldung")["timeline"]} or t.step_key == ""
+        for t in Task.select().where((Task.case == case.id) & ~Task.deleted)
+    )
+    keys = {i.item_key for i in cases.checklist(case.id)}
+    assert {e["key"] for e in cases.case_type("anmeldung")["checklist"]} <= keys
+    assert ticked.item_key in keys and not (old_keys - {ticked.item_key}) & keys - {
+        e["key"] for e in cases.case_type("anmeldung")["checklist"]
+    }
+    assert integrity.check() == []

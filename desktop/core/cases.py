@@ -157,32 +157,47 @@ def step_due(case: Case, step: Mapping[str, Any], state: str = "SN") -> dt.date 
     return day
 
 
-def sync_timeline(case_id: str) -> None:
-    """Create the tasks of the case type's timeline whose dates are known; move open ones whose anchor
-    date changed. Done tasks are left as they are."""
+def sync_timeline(case_id: str, old_type: str | None = None) -> None:
+    """Keep the case type's timeline tasks in step with the case: create those whose dates are known, move
+    open ones whose anchor date changed, and remove open ones that no longer apply (their anchor date was
+    cleared, the case was closed, or the case type changed). Done tasks stay as they were; a done task of a
+    former case type keeps its step's label as its title."""
     case = Case.get_by_id(case_id)
     state = _state()
     existing = {
         t.step_key: t for t in Task.select().where((Task.case == case_id) & ~Task.deleted & (Task.step_key != ""))
     }
-    for step in case_type(case.case_type).get("timeline", []):
-        due = step_due(case, step, state)
-        task = existing.get(step["key"])
+    steps = {step["key"]: step for step in case_type(case.case_type).get("timeline", [])}
+    former = {step["key"]: step for step in case_type(old_type).get("timeline", [])} if old_type else {}
+    for key, task in existing.items():
+        if key in steps:
+            continue
+        if task.done:  # history: it keeps the name it had
+            title = task.title or (label(former[key]) if key in former else key)
+            changelog.update(Task, task.id, {"title": title, "step_key": ""})
+        else:
+            changelog.delete(Task, task.id)
+    for key, step in steps.items():
+        due = None if case.status == "closed" else step_due(case, step, state)
+        task = existing.get(key)
         if task is None and due is not None:
             changelog.create(
                 Task,
                 {
                     "case": case.id,
                     "person": case.person_id,
-                    "step_key": step["key"],
+                    "step_key": key,
                     "due_date": due,
                     "kind": "deadline" if step.get("kind") == "deadline" else "task",
                     "basis": str(step.get("basis", "")),
                     "volunteer": case.lead_volunteer_id,
                 },
             )
-        elif task is not None and not task.done and due is not None and task.due_date != due:
-            changelog.update(Task, task.id, due_date=due)
+        elif task is not None and not task.done:
+            if due is None:
+                changelog.delete(Task, task.id)  # a deadline from a date that is no longer there is no deadline
+            elif task.due_date != due:
+                changelog.update(Task, task.id, due_date=due)
 
 
 def _state() -> str:
@@ -228,6 +243,9 @@ def helpers(case_id: str) -> list[str]:
 
 
 def update_case(case_id: str, values: Mapping[str, Any]) -> list[str]:
+    """Change a case; what hangs on it follows in the same transaction: its tasks, appointments and forms
+    move to a new person, its timeline and checklist to a new case type, its timeline tasks are removed
+    when it is closed (and come back when it is reopened)."""
     case = Case.get_by_id(case_id)
     merged = {
         "person": case.person_id,
@@ -238,15 +256,55 @@ def update_case(case_id: str, values: Mapping[str, Any]) -> list[str]:
         "closed_on": case.closed_on,
     }
     merged.update(values)
+    values = dict(values)
     if merged.get("status") == "closed" and not merged.get("closed_on"):
-        values = {**values, "closed_on": dt.date.today()}
-        merged["closed_on"] = values["closed_on"]
+        values["closed_on"] = merged["closed_on"] = dt.date.today()
+    elif case.status == "closed" and merged.get("status") != "closed" and case.closed_on:
+        values["closed_on"] = merged["closed_on"] = None  # reopened: not closed on that day any more
+    new_type = merged.get("case_type") != case.case_type
+    if new_type and "authority" not in values and case.authority == default_authority(case.case_type):
+        values["authority"] = default_authority(str(merged["case_type"]))  # the user had not chosen another
     _check(merged)
     with Case._meta.database.atomic("IMMEDIATE"):
         changed = changelog.update(Case, case_id, values)
-        if set(changed) & set(ANCHORS.values()) | ({"case_type"} & set(changed)):
-            sync_timeline(case_id)
+        if "person" in changed:
+            _move_to_person(case_id, case.person_id, merged.get("person"))
+        if "case_type" in changed:
+            _replace_checklist(case_id, case.case_type, str(merged["case_type"]))
+        if set(changed) & (set(ANCHORS.values()) | {"case_type", "status"}):
+            sync_timeline(case_id, old_type=case.case_type if "case_type" in changed else None)
     return changed
+
+
+def _move_to_person(case_id: str, old_person: str | None, new_person: Any) -> None:
+    """A case given to another person takes its tasks, appointments, notes and forms along."""
+    from desktop.core.store.models import Appointment, FilledForm, Note, PrintedDocument
+
+    for model in (Task, Appointment, Note, FilledForm, PrintedDocument):
+        records = model.select(model.id).where((model.case == case_id) & ~model.deleted)
+        if old_person:
+            records = records.where((model.person == old_person) | model.person.is_null())
+        for record in records:
+            changelog.update(model, record.id, person=new_person)
+
+
+def _replace_checklist(case_id: str, old_type: str, new_type: str) -> None:
+    """The new case type's documents are added; the former type's documents nobody has touched are
+    removed (ticked, submitted or typed-in entries stay)."""
+    wanted = {entry["key"] for entry in case_type(new_type).get("checklist", [])}
+    present = checklist(case_id)
+    keys = {item.item_key for item in present}
+    for item in present:
+        untouched = not (
+            item.have or item.copied or item.submitted_on or item.submitted_how or item.receipt or item.notes
+        )
+        if item.item_key and item.item_key not in wanted and untouched:
+            changelog.delete(ChecklistItem, item.id)
+    position = len(present)
+    for entry in case_type(new_type).get("checklist", []):
+        if entry["key"] not in keys:
+            changelog.create(ChecklistItem, {"case": case_id, "item_key": entry["key"], "position": position})
+            position += 1
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,8 @@ class Dashboard:
     overdue: list[tasks.TaskRow] = field(default_factory=list)
     due: list[tasks.TaskRow] = field(default_factory=list)
     # person id, name, printed until, effective until
-    expiring: list[tuple[str, str, dt.date, dt.date]] = field(default_factory=list)
+    #: (person id, name, printed until, effectively valid until, document kind)
+    expiring: list[tuple[str, str, dt.date, dt.date, str]] = field(default_factory=list)
     overdue_total: int = 0
     due_total: int = 0
     appointments_total: int = 0
@@ -44,7 +45,7 @@ def build(today: dt.date | None = None, days: int = DAYS_AHEAD) -> Dashboard:
     return board
 
 
-def expiring_documents(today: dt.date, end: dt.date) -> list[tuple[str, str, dt.date, dt.date]]:
+def expiring_documents(today: dt.date, end: dt.date) -> list[tuple[str, str, dt.date, dt.date, str]]:
     """Residence documents whose effective validity ends in the window (after continuation rules)."""
     from desktop.core import residence
 
@@ -60,7 +61,10 @@ def expiring_documents(today: dt.date, end: dt.date) -> list[tuple[str, str, dt.
     )
     out = []
     for doc in docs:
-        effective = residence.effective_validity(doc.printed_until, doc.kind, today=today).effective_until
+        # issued_on too: a permit issued after an ordinance's cut-off is not extended by it (as its tab says)
+        effective = residence.effective_validity(
+            doc.printed_until, doc.kind, today=today, issued_on=doc.issued_on
+        ).effective_until
         if today <= effective <= end:
-            out.append((doc.person.id, doc.person.display_name(), doc.printed_until, effective))
+            out.append((doc.person.id, doc.person.display_name(), doc.printed_until, effective, doc.kind))
     return sorted(out, key=lambda e: e[3])

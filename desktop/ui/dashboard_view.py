@@ -9,7 +9,7 @@ from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import QHeaderView, QLabel, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget
 
 from desktop import i18n
-from desktop.core import cases, dashboard, tasks
+from desktop.core import cases, dashboard, residence, tasks
 from desktop.core.store import db as store_db
 from desktop.i18n import _
 from desktop.ui.common import Retranslatable, area_title
@@ -127,11 +127,13 @@ class DashboardView(Retranslatable, QWidget):
                 item.setForeground(column, QBrush(OVERDUE))
         return item
 
-    def _document_item(self, person_id: str, name: str, printed: dt.date, effective: dt.date) -> QTreeWidgetItem:
+    def _document_item(
+        self, person_id: str, name: str, printed: dt.date, effective: dt.date, kind: str
+    ) -> QTreeWidgetItem:
         details = _("printed until {printed}, valid until {effective}").format(
             printed=i18n.fmt_date(printed), effective=i18n.fmt_date(effective)
         )
-        item = QTreeWidgetItem([i18n.fmt_date(effective), _("Residence document"), name, details])
+        item = QTreeWidgetItem([i18n.fmt_date(effective), residence.kind_label(kind), name, details])
         item.setData(0, Qt.ItemDataRole.UserRole, ("person", person_id))
         return item
 
