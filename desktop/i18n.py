@@ -154,27 +154,46 @@ def fmt_date_german(value: dt.date | None) -> str:
 
 
 def full_year(year: int, *, past: bool = False) -> int:
-    """The four-digit year of a two-digit one: a date in the past (a birth date) is never in a later year
-    than this one; other dates (appointments, deadlines, documents) reach up to ten years ahead."""
+    """The four-digit year of a two-digit one: a date in the past is never in a later year than this one (to
+    the day: see ``past_year``); other dates (appointments, deadlines, documents) reach up to ten years ahead."""
     if past:
         return 2000 + year if 2000 + year <= dt.date.today().year else 1900 + year
     return year + (2000 if year <= dt.date.today().year % 100 + 10 else 1900)
 
 
+def past_year(day: int, month: int, year: int, *, today: dt.date | None = None) -> int:
+    """The four-digit year of a date written with a two-digit ``year`` that cannot lie in the future (a birth
+    date), decided to the day: on 21.11.2026, "21.11.26" is 2026 but "30.12.26" is 1926.
+
+    Works on the numbers alone, so an impossible day (31.02.) still gets a year for the error message.
+    """
+    today = today or dt.date.today()
+    return 2000 + year if (2000 + year, month, day) <= (today.year, today.month, today.day) else 1900 + year
+
+
+def past_date(day: int, month: int, year: int, *, today: dt.date | None = None) -> dt.date:
+    """The date in the past written with a two-digit ``year`` ("30.12.26" on 21.11.2026 is 1926-12-30).
+
+    Raises ValueError when there is no such day.
+    """
+    return dt.date(past_year(day, month, year, today=today), month, day)
+
+
 def parse_date(text: str, *, past: bool = False) -> dt.date | None:
     """Parse a date typed by a user: 12.03.1985, 12.3.85, 1985-03-12. Raises ValueError when invalid.
 
-    ``past``: the date cannot lie in the future (a birth date), which decides a two-digit year.
+    Only a year written with two digits is a two-digit year ("01.01.0001" is the year 1); a year has two or
+    four digits. ``past``: the date cannot lie in the future (a birth date), which decides a two-digit year.
     """
     text = text.strip()
     if not text:
         return None
     if "-" in text:
         return dt.date.fromisoformat(text)
-    parts = text.replace("/", ".").split(".")
-    if len(parts) != 3 or not all(p.strip().isdigit() for p in parts):
+    parts = [p.strip() for p in text.replace("/", ".").split(".")]
+    if len(parts) != 3 or not all(p.isdigit() for p in parts) or len(parts[2]) not in (2, 4):
         raise ValueError(text)
     day, month, year = (int(p) for p in parts)
-    if year < 100:
-        year = full_year(year, past=past)
+    if len(parts[2]) == 2:
+        return past_date(day, month, year) if past else dt.date(full_year(year), month, day)
     return dt.date(year, month, day)

@@ -43,9 +43,35 @@ class DeadlineResult:
 _STATES = ("BB", "BE", "BW", "BY", "HB", "HE", "HH", "MV", "NI", "NW", "RP", "SH", "SL", "SN", "ST", "TH")
 
 
+#: The states' names: proper names, shown in German in every UI language (as on letters and forms).
+_STATE_NAMES: dict[str, str] = {
+    "BB": "Brandenburg",
+    "BE": "Berlin",
+    "BW": "Baden-Württemberg",
+    "BY": "Bayern",
+    "HB": "Bremen",
+    "HE": "Hessen",
+    "HH": "Hamburg",
+    "MV": "Mecklenburg-Vorpommern",
+    "NI": "Niedersachsen",
+    "NW": "Nordrhein-Westfalen",
+    "RP": "Rheinland-Pfalz",
+    "SH": "Schleswig-Holstein",
+    "SL": "Saarland",
+    "SN": "Sachsen",
+    "ST": "Sachsen-Anhalt",
+    "TH": "Thüringen",
+}
+
+
 def federal_states() -> tuple[str, ...]:
     """The codes of the 16 federal states ("BE", "SN", ...)."""
     return _STATES
+
+
+def state_name(state: str) -> str:
+    """The German name of a federal state ("SN" -> "Sachsen"); raises ValueError for an unknown code."""
+    return _STATE_NAMES[_checked_state(state)]
 
 
 def _checked_state(state: str) -> str:

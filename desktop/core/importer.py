@@ -242,8 +242,34 @@ def _table(grid: list[tuple[int, list[Cell]]], name: str) -> Table:
     raise ImportFailed(_("The file {name} has no header row naming the columns.").format(name=name))
 
 
+#: A run of letters (a word) in any script.
+_WORD = re.compile(r"[^\W\d_]+")
+
+
+def _reads_as_cyrillic(text: str) -> bool:
+    """Whether bytes decoded as Windows-1251 (``text``) hold Cyrillic words rather than Latin words with accents.
+
+    Windows-1252 decodes any byte, so it never fails, and the two code pages put their letters on the same byte
+    values (0xC0-0xFF: А-я there, À-ÿ here). What tells them apart is how those letters stand in words: a
+    Cyrillic word is written in Cyrillic letters only ("Коваль"; read as 1252 it becomes the soup "Êîâàëü"),
+    while a German or French word has its umlauts and accents among plain ASCII letters ("Müller", "Straße",
+    "café"; read as 1251 they become "Mьller", "StraЯe", "cafй"). So in the 1251 reading, letters above ASCII
+    in words of such letters only speak for 1251, those in words that mix them with ASCII letters for 1252.
+    """
+    alone = mixed = 0
+    for word in _WORD.findall(text):
+        high = sum(1 for ch in word if ord(ch) > 0x7F)
+        if high == len(word):
+            alone += high
+        else:
+            mixed += high
+    return alone > mixed
+
+
 def _decode(data: bytes) -> str:
-    """The text of a CSV file: UTF-16 with a byte-order mark, UTF-8 (with or without BOM), else Windows-1252."""
+    """The text of a CSV file: UTF-16 with a byte-order mark, UTF-8 (with or without BOM), else the Windows
+    code page its letters fit: 1251 (Cyrillic; Excel's "CSV" on a Ukrainian or Russian Windows) or 1252
+    (Western European, German umlauts)."""
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return data.decode("utf-16")
     try:
@@ -251,9 +277,18 @@ def _decode(data: bytes) -> str:
     except UnicodeDecodeError:
         pass
     try:
-        return data.decode("cp1252")
-    except UnicodeDecodeError:
-        raise ImportFailed(_("The text encoding of the file is not recognised; save it as “CSV UTF-8”.")) from None
+        cyrillic: str | None = data.decode("cp1251")
+    except UnicodeDecodeError:  # 0x98 is the only byte 1251 leaves undefined
+        cyrillic = None
+    try:
+        western: str | None = data.decode("cp1252")
+    except UnicodeDecodeError:  # 0x81, 0x8D, 0x8F, 0x90, 0x9D are undefined in 1252, not in 1251
+        western = None
+    if cyrillic is not None and (western is None or _reads_as_cyrillic(cyrillic)):
+        return cyrillic
+    if western is not None:
+        return western
+    raise ImportFailed(_("The text encoding of the file is not recognised; save it as “CSV UTF-8”."))
 
 
 def _count_unquoted(line: str, char: str) -> int:
@@ -354,7 +389,8 @@ _MIDNIGHT = re.compile(r"[ T]0?0:00(:00)?$")
 def parse_birth_date(cell: Cell) -> dt.date:
     """A birth date from a date cell or text (12.03.1985, 12.3.1985, 12.03.85, 1985-03-12).
 
-    Raises ValueError with the translated reason. Two-digit years up to this year's are 20xx, else 19xx.
+    Raises ValueError with the translated reason. A two-digit year is 20xx when that date is not in the future,
+    else 19xx (on 21.11.2026, 30.12.26 is 1926-12-30).
     """
     if isinstance(cell, dt.date):
         return cell
@@ -364,7 +400,7 @@ def parse_birth_date(cell: Cell) -> dt.date:
     if found := _GERMAN_DATE.match(text):
         day, month, year = (int(part) for part in found.groups())
         if len(found.group(3)) == 2:
-            year = i18n.full_year(year, past=True)
+            year = i18n.past_year(day, month, year)
     elif found := _ISO_DATE.match(text):
         year, month, day = (int(part) for part in found.groups())
     else:

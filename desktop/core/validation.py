@@ -11,7 +11,7 @@ import datetime as dt
 import re
 from collections.abc import Callable
 
-from desktop.i18n import _, fmt_date, fmt_date_german, full_year
+from desktop.i18n import _, fmt_date, fmt_date_german, full_year, past_year
 
 _WHITESPACE = re.compile(r"\s+")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -214,7 +214,7 @@ class DateInputError(ValueError):
 
 def parse_german_date(text: str, *, past: bool = False) -> dt.date | None:
     """A date typed as 12.03.1985, 12.3.85 or 1985-03-12; None for empty text. ``past``: a date that cannot
-    lie in the future (a birth date), which decides a two-digit year.
+    lie in the future (a birth date), which decides a two-digit year to the day (i18n.past_year).
 
     Raises DateInputError whose message names the problem ('February 1979 has only 28 days.').
     """
@@ -225,7 +225,9 @@ def parse_german_date(text: str, *, past: bool = False) -> dt.date | None:
     iso = _DATE_ISO.match(text)
     if german:
         day, month = int(german[1]), int(german[2])
-        year = int(german[3]) if len(german[3]) == 4 else full_year(int(german[3]), past=past)
+        year = int(german[3])
+        if len(german[3]) == 2:  # only a year written with two digits is a two-digit year
+            year = past_year(day, month, year) if past else full_year(year)
     elif iso:
         year, month, day = int(iso[1]), int(iso[2]), int(iso[3])
     else:

@@ -160,6 +160,7 @@ class AppointmentsView(PeopleFilter, Retranslatable, QWidget):
         self.clash_label.setAccessibleName(_("Double bookings"))
         self._update_count()
         self.model.retranslate()
+        fit_columns(self.table)  # the headings changed: a longer one must not be cut
         self._selection_changed()  # clash messages are in the UI language too
 
     # --- the list -------------------------------------------------------------------------------------

@@ -25,6 +25,7 @@ from desktop.core import cases
 from desktop.core.errors import ValidationError
 from desktop.core.store import db as store_db
 from desktop.core.store.models import Case
+from desktop.core.validation import DateInputError, parse_german_date
 from desktop.i18n import N_, _
 from desktop.ui.common import Retranslatable, error_label, show_error
 
@@ -122,10 +123,13 @@ class ChecklistWidget(Retranslatable, QWidget):
         if cell.column() in CHECKS:
             self._save(item_id, {CHECKS[cell.column()]: cell.checkState() == Qt.CheckState.Checked})
         elif cell.column() == 3:
+            text = cell.text().strip()
             try:
-                day = i18n.parse_date(cell.text())
-            except ValueError:
-                show_error(self.error, _("This is not a valid date (DD.MM.YYYY)."))
+                day = parse_german_date(text)
+            except DateInputError as exc:
+                # The cell goes back to what is stored, so that nobody reads a date that was not recorded.
+                show_error(self.error, _("“{text}” was not saved: {reason}").format(text=text, reason=str(exc)))
+                self.reload()
                 return
             self._save(item_id, {"submitted_on": day})
 
@@ -134,6 +138,7 @@ class ChecklistWidget(Retranslatable, QWidget):
             cases.update_checklist_item(item_id, values)
         except ValidationError as exc:
             show_error(self.error, str(exc))
+            self.reload()  # the table shows what is stored, not the change that was refused
             return
         show_error(self.error, "")
         self.reload()

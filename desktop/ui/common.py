@@ -54,13 +54,23 @@ def area_title() -> QLabel:
     return title
 
 
+#: The narrowest a list area's search field gets, so that its header fits a 1280-pixel screen in every language.
+SEARCH_MIN_WIDTH = 200
+
+
 def header_row(title: QLabel, search: QWidget, *widgets: QWidget) -> QHBoxLayout:
-    """A list area's top row: its title, the search field taking the free width, then the rest."""
+    """A list area's top row: its title, the search field taking the free width (its placeholder elided
+    when narrow, never overlapped), a gap, then the rest; a label without a buddy (a count such as "… of
+    the first 2,000 people found …") wraps instead of widening the window."""
     row = QHBoxLayout()
     row.addWidget(title)
     row.addSpacing(12)
+    search.setMinimumWidth(SEARCH_MIN_WIDTH)
     row.addWidget(search, 1)
+    row.addSpacing(12)
     for widget in widgets:
+        if isinstance(widget, QLabel) and widget.buddy() is None:
+            widget.setWordWrap(True)
         row.addWidget(widget)
     return row
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -31,7 +32,7 @@ class ImportDialog(Retranslatable, QDialog):
 
     def __init__(self, parent: QWidget | None = None, path: str | None = None) -> None:
         super().__init__(parent)
-        self.setMinimumSize(720, 520)
+        self.setMinimumSize(760, 560)
         self.path = QLineEdit()
         self.path.setReadOnly(True)
         self.browse = QPushButton()
@@ -47,14 +48,17 @@ class ImportDialog(Retranslatable, QDialog):
         self.problems = QTreeWidget()
         self.problems.setRootIsDecorated(False)
         self.problems.setColumnCount(3)
+        self.problems.setWordWrap(True)  # a long reason wraps in its column instead of running off
         self.duplicate_label = QLabel()
+        self.duplicate_label.setWordWrap(True)
         self.duplicate_choice = QComboBox()
+        self.duplicate_choice.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         for key in importer.DUPLICATE_CHOICES:
             self.duplicate_choice.addItem("", key)
         self.duplicate_label.setBuddy(self.duplicate_choice)
-        duplicate_row = QHBoxLayout()
+        duplicate_row = QVBoxLayout()  # the question above its answers: both are long in Ukrainian
         duplicate_row.addWidget(self.duplicate_label)
-        duplicate_row.addWidget(self.duplicate_choice, 1)
+        duplicate_row.addWidget(self.duplicate_choice, 0, Qt.AlignmentFlag.AlignLeft)
         self.error = error_label()
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
         self.import_button = self.buttons.addButton("", QDialogButtonBox.ButtonRole.AcceptRole)
@@ -81,6 +85,7 @@ class ImportDialog(Retranslatable, QDialog):
         self.browse.setText(_("Choose file…"))
         self.columns.setHeaderLabels([_("Column in the sheet"), _("Goes into")])
         self.problems.setHeaderLabels([_("Line"), _("Column"), _("Problem")])
+        self._fit_columns()
         self.problems.setAccessibleName(_("Problems"))
         self.import_button.setText(_("Import"))
         self.duplicate_label.setText(_("Rows that may be someone already here or an earlier row:"))
@@ -162,8 +167,14 @@ class ImportDialog(Retranslatable, QDialog):
                 ).format(n=rows)
             )
         self.import_button.setEnabled(not bad and rows > 0)
-        self.problems.resizeColumnToContents(0)
-        self.problems.resizeColumnToContents(1)
+        self._fit_columns()
+
+    def _fit_columns(self) -> None:
+        """Every column but the last as wide as its heading and its cells (the sheet's headings, the line
+        numbers); the last one takes the rest, and a long problem wraps in it."""
+        for tree, fitted in ((self.columns, 1), (self.problems, 2)):
+            for column in range(fitted):
+                tree.resizeColumnToContents(column)
 
     def _import(self) -> None:
         if self.plan is None:

@@ -27,13 +27,14 @@ from desktop.core.errors import ValidationError
 from desktop.core.store import db as store_db
 from desktop.core.store.models import Person, ResidenceDocument
 from desktop.i18n import N_, _
-from desktop.ui.common import LabelledForm, Retranslatable, error_label, show_error
+from desktop.ui.common import GuardedEditor, LabelledForm, Retranslatable, error_label, show_error
 
 EXPIRED = QColor("#b00020")
 
 
-class DocumentDialog(Retranslatable, QDialog):
-    """Add or edit one residence document; shows printed and effective validity as you type."""
+class DocumentDialog(GuardedEditor, Retranslatable, QDialog):
+    """Add or edit one residence document; shows printed and effective validity as you type; asks before
+    Escape or Cancel throws typed changes away."""
 
     def __init__(self, person_id: str, document: ResidenceDocument | None = None, parent: QWidget | None = None):
         super().__init__(parent)
@@ -71,7 +72,17 @@ class DocumentDialog(Retranslatable, QDialog):
             self.authority.setText(document.authority)
         for signal in (self.until.textChanged, self.issued.textChanged, self.kind.currentIndexChanged):
             signal.connect(self._preview)
+        self.mark_clean()
         self.retranslate_ui()
+
+    def snapshot(self) -> dict[str, object]:
+        return {
+            "kind": self.kind.currentData(),
+            "number": self.number.text().strip(),
+            "issued_on": self.issued.text().strip(),
+            "printed_until": self.until.text().strip(),
+            "authority": self.authority.text().strip(),
+        }
 
     def retranslate_ui(self) -> None:
         self.setWindowTitle(_("Residence document"))
@@ -118,6 +129,7 @@ class DocumentDialog(Retranslatable, QDialog):
         except ValidationError as exc:
             show_error(self.error, str(exc))
             return
+        self.mark_clean()
         self.accept()
 
 

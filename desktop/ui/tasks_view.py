@@ -196,6 +196,7 @@ class TasksView(PeopleFilter, Retranslatable, QWidget):
         self._update_count()
         self._selection_changed()
         self.model.retranslate()
+        fit_columns(self.table)  # the headings changed: a longer one must not be cut
 
     # --- the list -------------------------------------------------------------------------------------
     def current_filter(self) -> str:
