@@ -10,7 +10,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from pypdf import PdfReader
+from pypdf import PdfReader, PdfWriter
 
 from desktop import paths
 from desktop.core import cases, demo, people
@@ -172,6 +172,30 @@ def test_official_forms_are_filled_and_read_back(demo_case: Case, part: str) -> 
     assert "/XFA" not in form and form.get("/NeedAppearances")
     other = acroform.fill(template, values, blank + b"\n%")  # the same form, not the same file
     assert other.other_edition
+    # nothing but this person's values: the office's sample entries ("Dummy", "Schummler") and whatever a
+    # used blank holds in fields the template does not map are emptied
+    mapped = set(template.acroform["fields"]) | set(template.acroform.get("checks") or {})
+    mapped |= set(template.acroform.get("radios") or {})
+    leftovers = {k: v for k, v in back.items() if k not in mapped and v not in (None, "", "/Off")}
+    assert leftovers == {}, leftovers
+
+
+def test_a_used_blank_leaves_no_one_elses_data(demo_case: Case, tmp_path: Path) -> None:
+    template = next(t for t in bundled() if t.kind == "acroform" and "hauptantrag" in t.id)
+    reader = PdfReader(OFFICIAL / BLANKS["hauptantrag"])
+    writer = PdfWriter(clone_from=reader)
+    unmapped = [n for n in (reader.get_fields() or {}) if n not in template.acroform["fields"]]
+    text_fields = [n for n in unmapped if (reader.get_fields()[n].get("/FT")) == "/Tx"]
+    for page in writer.pages:
+        writer.update_page_form_field_values(page, {text_fields[0]: "PREVPERSON Zzyzxowa"}, auto_regenerate=False)
+    used = tmp_path / "used.pdf"
+    with used.open("wb") as fp:
+        writer.write(fp)
+    subject = binding.subject_for(case_id=demo_case.id)
+    filled = acroform.fill(template, service.values_for(template, subject), used.read_bytes())
+    assert b"Zzyzxowa" not in filled.pdf and "PREVPERSON" not in str(acroform.read_values(filled.pdf))
+    kept, known = acroform.remember_blank(template, used)
+    assert not known and b"Zzyzxowa" not in kept.read_bytes()
 
 
 def test_drafts_travel_and_prints_are_filed(demo_case: Case) -> None:

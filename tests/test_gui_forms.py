@@ -204,3 +204,25 @@ def test_a_yes_no_question_stays_unanswered_until_answered(qtbot, subject) -> No
     assert editor.current_values()["able_to_work"] is False
     question.yes.click()
     assert editor.current_values()["able_to_work"] is True
+
+
+def test_file_dialogs_leave_no_folder_history_outside_the_profile(qtbot, monkeypatch, tmp_path) -> None:
+    from PySide6.QtCore import QSettings
+
+    from desktop.ui import common
+
+    seen: dict[str, object] = {}
+
+    def dialog(*args, **kwargs):
+        seen.update(kwargs)
+        settings = QSettings(QSettings.Scope.UserScope, "QtProject")  # what Qt's dialog writes on closing
+        settings.setValue("FileDialog/history", ["file:///home/anna/Klienten/Zzyzxowa_Oleksandra"])
+        settings.setValue("FileDialog/lastVisited", "file:///home/anna/Klienten/Zzyzxowa_Oleksandra")
+        settings.sync()
+        return str(tmp_path / "x.pdf"), ""
+
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(dialog))
+    assert common.ask_save_file(None, "Save", str(tmp_path), "PDF (*.pdf)") == str(tmp_path / "x.pdf")
+    assert seen["options"] == QFileDialog.Option.DontUseNativeDialog  # the system dialogs keep recent files
+    settings = QSettings(QSettings.Scope.UserScope, "QtProject")
+    assert settings.value("FileDialog/history") is None and settings.value("FileDialog/lastVisited") is None

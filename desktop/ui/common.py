@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QObject
+from PySide6.QtCore import QEvent, QObject, QSettings
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
+    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QHeaderView,
@@ -121,6 +122,37 @@ def fit_columns(table: QTableView) -> None:
     if table.property("fit_pending") is None:
         table.installEventFilter(_FitWhenShown(table))
     table.setProperty("fit_pending", True)
+
+
+#: Qt's own file dialog: the system ones remember the files chosen (Windows' recent-files lists, GTK's
+#: recently-used.xbel), and a folder or file name can be a client's name.
+_FILE_DIALOG = QFileDialog.Option.DontUseNativeDialog
+
+
+def _forget_file_dialog_history() -> None:
+    """Qt's file dialog keeps its recent folders in QtProject.conf outside the profile: removed each time."""
+    settings = QSettings(QSettings.Scope.UserScope, "QtProject")
+    for key in ("FileDialog/history", "FileDialog/lastVisited"):
+        settings.remove(key)
+    settings.sync()
+
+
+def ask_open_file(parent: QWidget | None, title: str, folder: str, filter_text: str) -> str:
+    """A file to open ("" when cancelled), leaving no trace of it outside the profile."""
+    try:
+        name, _chosen = QFileDialog.getOpenFileName(parent, title, folder, filter_text, options=_FILE_DIALOG)
+    finally:
+        _forget_file_dialog_history()
+    return name
+
+
+def ask_save_file(parent: QWidget | None, title: str, suggested: str, filter_text: str) -> str:
+    """Where to save ("" when cancelled), leaving no trace of it outside the profile."""
+    try:
+        name, _chosen = QFileDialog.getSaveFileName(parent, title, suggested, filter_text, options=_FILE_DIALOG)
+    finally:
+        _forget_file_dialog_history()
+    return name
 
 
 def list_table(model, on_activated) -> QTableView:

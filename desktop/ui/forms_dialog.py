@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QGridLayout,
     QGroupBox,
     QHBoxLayout,
@@ -44,7 +43,7 @@ from desktop.core.forms.templates import Field, Template
 from desktop.core.reports import acroform
 from desktop.core.store.models import FilledForm
 from desktop.i18n import _
-from desktop.ui.common import GuardedEditor, Retranslatable, error_label, show_error
+from desktop.ui.common import GuardedEditor, Retranslatable, ask_open_file, ask_save_file, error_label, show_error
 
 #: The answers of a yes/no question, in both languages like the form's labels.
 YES_DE_UK = "ja · так"
@@ -422,7 +421,7 @@ class FormEditor(GuardedEditor, Retranslatable, QDialog):
         if pdf is None:
             return
         suggested = str(Path.home() / f"{self.template.id}-{dt.date.today():%Y-%m-%d}.pdf")
-        name, _filter = QFileDialog.getSaveFileName(self, _("Save as PDF"), suggested, _("PDF documents (*.pdf)"))
+        name = ask_save_file(self, _("Save as PDF"), suggested, _("PDF documents (*.pdf)"))
         if not name:
             return
         try:
@@ -445,7 +444,7 @@ class FormEditor(GuardedEditor, Retranslatable, QDialog):
 
     def choose_blank(self) -> None:
         form = self.template.acroform.get("form", {})
-        name, _filter = QFileDialog.getOpenFileName(
+        name = ask_open_file(
             self,
             _("Blank form “{name}” (edition {edition})").format(
                 name=form.get("name", ""), edition=form.get("edition", "")

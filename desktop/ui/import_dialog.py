@@ -9,7 +9,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -24,7 +23,7 @@ from desktop import i18n
 from desktop.core import importer
 from desktop.core.errors import UserError
 from desktop.i18n import _
-from desktop.ui.common import Retranslatable, error_label, show_error
+from desktop.ui.common import Retranslatable, ask_open_file, error_label, show_error
 
 
 class ImportDialog(Retranslatable, QDialog):
@@ -108,9 +107,7 @@ class ImportDialog(Retranslatable, QDialog):
             self._show()
 
     def _browse(self) -> None:
-        name, _filter = QFileDialog.getOpenFileName(
-            self, _("Choose a spreadsheet"), str(Path.home()), _("Spreadsheets (*.csv *.xlsx *.txt)")
-        )
+        name = ask_open_file(self, _("Choose a spreadsheet"), str(Path.home()), _("Spreadsheets (*.csv *.xlsx *.txt)"))
         if name:
             self.load(name)
 

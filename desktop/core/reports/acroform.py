@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import hashlib
 import io
-import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -20,6 +19,7 @@ from pypdf import PdfReader, PdfWriter
 from pypdf.generic import BooleanObject, NameObject, TextStringObject
 
 from desktop import paths
+from desktop.core.atomic import atomic_write_bytes
 from desktop.core.errors import UserError
 from desktop.core.forms.templates import Condition, Template, as_text
 from desktop.core.reports.render import german
@@ -48,16 +48,56 @@ def stored_blank(template: Template, profile: Path | None = None) -> Path:
 
 
 def remember_blank(template: Template, source: Path) -> tuple[Path, bool]:
-    """Copy the blank the user chose into the profile; returns the copy and whether it is the known edition."""
+    """Keep the blank the user chose in the profile; returns the copy and whether it is the known edition.
+
+    The office's own download is kept as it is. Any other file may be a form someone already filled in:
+    it is kept with every value removed, so no one's data lies in the profile folder unencrypted."""
     data = source.read_bytes()
     try:
-        PdfReader(io.BytesIO(data))
+        reader = PdfReader(io.BytesIO(data))
     except Exception as exc:  # pypdf raises several kinds for a file that is no PDF
         raise BlankFormError(_("The file is not a readable PDF form.")) from exc
+    known = sha256(data) == template.acroform.get("form", {}).get("sha256")
+    if not known:
+        writer = PdfWriter(clone_from=reader)
+        _clear_values(writer)
+        data = _written(writer)
     target = stored_blank(template)
     target.parent.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(source, target)
-    return target, sha256(data) == template.acroform.get("form", {}).get("sha256")
+    atomic_write_bytes(target, data)
+    return target, known
+
+
+def _written(writer: PdfWriter) -> bytes:
+    """The PDF without the objects nothing refers to any more (a cleared field's old appearance, drawing
+    the old text, would otherwise still be in the file)."""
+    writer.compress_identical_objects(remove_duplicates=False, remove_unreferenced=True)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def _clear_values(writer: PdfWriter) -> None:
+    """Empty every field of the form, mapped or not: a blank that was filled in before (or the samples an
+    office leaves in its download) must not carry anyone's data into this person's form."""
+    root = writer._root_object
+    if "/AcroForm" not in root:
+        return
+
+    def clear(node: Any, kind: Any) -> None:
+        kind = node.get("/FT", kind)
+        if "/V" in node:
+            node[NameObject("/V")] = NameObject("/Off") if kind == "/Btn" else TextStringObject("")
+        if node.get("/Subtype") == "/Widget":
+            if "/AS" in node:
+                node[NameObject("/AS")] = NameObject("/Off")
+            if kind in ("/Tx", "/Ch") and "/AP" in node:
+                del node["/AP"]  # the old text is drawn in it; viewers draw the empty value anew
+        for kid in node.get("/Kids", []) or []:
+            clear(kid.get_object(), kind)
+
+    for top in root["/AcroForm"].get_object().get("/Fields", []) or []:
+        clear(top.get_object(), None)
 
 
 def _on_state(widget: Any) -> NameObject:
@@ -88,6 +128,7 @@ def fill(template: Template, values: dict[str, Any], blank: bytes) -> Filled:
         writer = PdfWriter(clone_from=reader)
     except Exception as exc:
         raise BlankFormError(_("The blank form cannot be read as a PDF.")) from exc
+    _clear_values(writer)
     acro = template.acroform
     text_values: dict[str, str] = {}
     for pdf_name, key in (acro.get("fields") or {}).items():
@@ -141,12 +182,11 @@ def fill(template: Template, values: dict[str, Any], blank: bytes) -> Filled:
                 writer.update_page_form_field_values(page, fields_here, auto_regenerate=False)
             except Exception:
                 pass
-    out = io.BytesIO()
     writer.add_metadata({"/Title": f"{template.title.de} – {template.title.uk}", "/Creator": "Begleiter"})
-    writer.write(out)
+    pdf = _written(writer)
     wanted = set(text_values) | set(checks) | set(radios)
     return Filled(
-        out.getvalue(),
+        pdf,
         other_edition=sha256(blank) != acro.get("form", {}).get("sha256"),
         missing_fields=sorted(wanted - present),
     )
