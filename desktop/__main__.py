@@ -1,4 +1,8 @@
-"""Entry points: argument parsing only, then the GUI (desktop.app) or the CLI (desktop.cli)."""
+"""Entry points: argument parsing only, then the GUI (desktop.app) or the CLI (desktop.cli).
+
+Both first make every file the process creates private to the user (umask 077 on POSIX: the profile,
+backups, logs, and files Qt writes such as a PDF printed to a file).
+"""
 
 from __future__ import annotations
 
@@ -25,6 +29,10 @@ def parse_gui_args(argv: Sequence[str]) -> argparse.Namespace:
 
 
 def gui_entry(argv: Sequence[str] | None = None) -> int:
+    from desktop.core import storage
+
+    storage.private_umask()
+    storage.exit_on_termination()  # until desktop.app hands the signals to the Qt event loop
     args = parse_gui_args(sys.argv[1:] if argv is None else argv)
     from desktop import app
 
@@ -32,6 +40,10 @@ def gui_entry(argv: Sequence[str] | None = None) -> int:
 
 
 def cli_entry(argv: Sequence[str] | None = None) -> int:
+    from desktop.core import storage
+
+    storage.private_umask()
+    storage.exit_on_termination()  # SIGTERM/SIGHUP: SystemExit, so clean-up (temp files, database) runs
     from desktop import cli
 
     return cli.main(argv)

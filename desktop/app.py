@@ -12,7 +12,7 @@ import tempfile
 from pathlib import Path
 
 from desktop import APP_NAME, __version__, i18n, paths
-from desktop.core import logs, profile
+from desktop.core import logs, profile, storage
 from desktop.core.errors import UserError
 from desktop.core.search.translit import transliterate
 from desktop.core.store import db as store_db
@@ -169,6 +169,32 @@ def smoke_test(args: argparse.Namespace) -> int:
             shutil.rmtree(temp, ignore_errors=True)
 
 
+class Termination:
+    """SIGTERM/SIGHUP (a logout, ``kill``) end every running event loop – the main window's and a dialog's –
+    with 128 + the signal, so main()'s clean-up runs: background jobs finish, the WAL is folded in and the
+    database is closed (a half-written temporary file never stays behind).
+
+    Python runs a signal handler only when the interpreter runs, not while Qt waits in C++ for events, so
+    a timer lets some Python run twice a second."""
+
+    INTERVAL_MS = 500
+
+    def __init__(self, app) -> None:
+        from PySide6.QtCore import QTimer
+
+        self.app = app
+        self.code = 0
+        self.timer = QTimer(app)
+        self.timer.timeout.connect(lambda: None)
+        self.timer.start(self.INTERVAL_MS)
+        storage.exit_on_termination(self._handle)
+
+    def _handle(self, signum: int, _frame: object) -> None:
+        self.code = 128 + signum
+        log.info("ending on signal %d", signum)
+        self.app.exit(self.code)
+
+
 def main(args: argparse.Namespace) -> int:
     """Run the GUI until the main window closes; returns the exit code."""
     logging.getLogger().addHandler(logging.NullHandler())  # nothing is written before unlock
@@ -176,6 +202,7 @@ def main(args: argparse.Namespace) -> int:
         paths.set_profile_dir(args.data_dir)
     profile_dir = paths.profile_dir()
     app = create_application(sys.argv[:1])
+    termination = Termination(app)
 
     from desktop.ui.crash import CrashHandler
     from desktop.ui.qt_i18n import apply_language
@@ -185,24 +212,27 @@ def main(args: argparse.Namespace) -> int:
         return smoke_test(args)
     crash_handler = CrashHandler()
     crash_handler.install()
-    opened, wants_demo = unlock_interactively(profile_dir)
-    if not opened:
-        return 0
-    _after_unlock(profile_dir)
-    from desktop.ui.main_window import MainWindow
-
-    window = MainWindow()
-    window.show()
-    if wants_demo:
-        window.start_demo(200)
-    else:
-        window.start_backup_if_due()
     try:
+        opened, wants_demo = unlock_interactively(profile_dir)
+        if termination.code or not opened:
+            return termination.code
+        _after_unlock(profile_dir)
+        from desktop.ui.main_window import MainWindow
+
+        window = MainWindow()
+        window.show()
+        if wants_demo:
+            window.start_demo(200)
+        else:
+            window.start_backup_if_due()
+        if termination.code:  # the signal came before the main loop ran (which would clear the request)
+            return termination.code
         return int(app.exec())
     finally:
         from desktop.ui.worker import wait_all
 
         wait_all()
-        store_db.checkpoint()
-        store_db.close_store()
-        log.info("closed")
+        if store_db.is_open():
+            store_db.checkpoint()
+            store_db.close_store()
+            log.info("closed")

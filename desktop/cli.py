@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
 from desktop import __version__, i18n, paths
-from desktop.core import logs, profile
+from desktop.core import logs, profile, storage
 from desktop.core.errors import ProfileExists, ProfileMissing, UserError, ValidationError, WrongPassphrase, os_reason
 from desktop.core.search.translit import SYSTEMS
 
@@ -253,6 +253,8 @@ def _cmd_init(args: argparse.Namespace) -> int:
     language = args.language or i18n.current_language()
     if store_db.profile_exists(folder):
         raise ProfileExists(_("A profile already exists in {folder}.").format(folder=str(folder)))
+    storage.check_profile_location(folder)  # before the passphrase is asked for
+    _warn_about_location(folder)
     passphrase = _passphrase(args, confirm=True)
     profile.check_new_passphrase(passphrase, passphrase, [args.volunteer, args.device_name])
     i18n.set_language(language)
@@ -632,6 +634,16 @@ def _use_profile_language(folder: Path) -> None:
     i18n.set_language(language or _system_language())
 
 
+#: Commands that never open the profile (init checks the folder itself).
+_WITHOUT_PROFILE = frozenset({"init", "deadline", "permit-validity", "translit", "templates"})
+
+
+def _warn_about_location(folder: Path) -> None:
+    warning = storage.profile_location_warning(folder)
+    if warning:
+        print(f"begleiter-cli: {warning}", file=sys.stderr)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one command; returns the exit code."""
     logging.getLogger().addHandler(logging.NullHandler())  # nothing reaches stderr before unlock
@@ -645,6 +657,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     if paths.profile_dir() != folder:
         _use_profile_language(paths.profile_dir())
     try:
+        if args.command not in _WITHOUT_PROFILE and store_db.profile_exists(paths.profile_dir()):
+            storage.check_profile_location(paths.profile_dir())  # before the passphrase is asked for
+            _warn_about_location(paths.profile_dir())
         return _COMMANDS[args.command](args)
     except WrongPassphrase as exc:
         print(f"begleiter-cli: {exc}", file=sys.stderr)

@@ -43,7 +43,9 @@ def profile_dir() -> Path:
     env = os.environ.get(ENV_HOME)
     if env:
         return Path(env).expanduser().resolve()
-    return Path(platformdirs.user_data_dir("Begleiter", appauthor=False, roaming=True))
+    # Windows: %LOCALAPPDATA%, not the roaming %APPDATA% that domain machines copy to a server at logoff
+    # (the same folder elsewhere). No migration from the roaming folder: there were no Windows users yet.
+    return Path(platformdirs.user_data_dir("Begleiter", appauthor=False, roaming=False))
 
 
 def database_path(profile: Path | None = None) -> Path:

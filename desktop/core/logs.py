@@ -11,12 +11,15 @@ import faulthandler
 import hashlib
 import logging
 import logging.handlers
+import os
+import re
 import traceback
 from pathlib import Path
 from types import TracebackType
 from typing import IO
 
 from desktop import paths
+from desktop.core.atomic import atomic_write_text
 
 LOG_NAME = "begleiter.log"
 _crash_fp: IO[str] | None = None
@@ -41,7 +44,7 @@ class _NoMessageFormatter(logging.Formatter):
 def setup_logging(profile: Path, level: int = logging.INFO) -> Path:
     """Send log records to ``logs/begleiter.log`` in the profile (5 files of 1 MiB)."""
     folder = paths.logs_dir(profile)
-    folder.mkdir(parents=True, exist_ok=True)
+    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
     log_file = folder / LOG_NAME
     root = logging.getLogger()
     for handler in list(root.handlers):
@@ -49,6 +52,8 @@ def setup_logging(profile: Path, level: int = logging.INFO) -> Path:
             root.removeHandler(handler)
             handler.close()
     handler = logging.handlers.RotatingFileHandler(log_file, maxBytes=1 << 20, backupCount=4, encoding="utf-8")
+    if os.name == "posix":  # the entry points' umask covers rotated files; this one may predate it
+        log_file.chmod(0o600)
     handler.setFormatter(_NoMessageFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     handler._begleiter = True  # type: ignore[attr-defined]
     root.addHandler(handler)
@@ -85,15 +90,27 @@ def enable_crash_file(profile: Path) -> None:
     """Let faulthandler write hard crashes (segfaults, aborts) to logs/crash.txt in the profile."""
     global _crash_fp
     crash = paths.crash_file(profile)
-    crash.parent.mkdir(parents=True, exist_ok=True)
+    crash.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     if _crash_fp is not None:
         _crash_fp.close()
     _crash_fp = crash.open("a", encoding="utf-8")
+    if os.name == "posix":
+        crash.chmod(0o600)
     faulthandler.enable(_crash_fp, all_threads=True)
 
 
+#: A frame in faulthandler's output: ``  File "/home/<user>/…/desktop/app.py", line 12 in main``.
+_FAULT_FRAME = re.compile(r'(?m)^(\s*File ")([^"\n]*)(")')
+
+
+def shorten_crash_paths(text: str) -> str:
+    """faulthandler's report with the file paths cut as in safe_traceback (a home folder can carry a name)."""
+    return _FAULT_FRAME.sub(lambda m: f"{m[1]}{_short(m[2])}{m[3]}", text)
+
+
 def take_crash_report(profile: Path) -> str | None:
-    """The report of a crash in the previous run, if there was one; the file is emptied afterwards."""
+    """The report of a crash in the previous run, if there was one, its paths shortened; it is kept as
+    crash-previous.txt (shortened too) and crash.txt is removed."""
     crash = paths.crash_file(profile)
     try:
         text = crash.read_text(encoding="utf-8", errors="replace").strip()
@@ -101,6 +118,7 @@ def take_crash_report(profile: Path) -> str | None:
         return None
     if not text:
         return None
-    archive = crash.with_name("crash-previous.txt")
-    crash.replace(archive)
+    text = shorten_crash_paths(text)
+    atomic_write_text(crash.with_name("crash-previous.txt"), text + "\n")
+    crash.unlink(missing_ok=True)
     return text

@@ -74,6 +74,11 @@ def unlock(profile: Path, passphrase: str) -> store_db.Store:
     return store
 
 
+def passphrase_matches(passphrase: str) -> bool:
+    """Whether ``passphrase`` opens the profile that is open now (the screen lock asks for it)."""
+    return store_db.passphrase_matches(passphrase)
+
+
 def after_unlock(store: store_db.Store) -> None:
     """What may only happen once the profile is open: logging to its folder, crash file."""
     logs.setup_logging(store.path)

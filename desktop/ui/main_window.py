@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
+    QApplication,
     QHBoxLayout,
     QInputDialog,
     QLabel,
@@ -29,6 +30,7 @@ from desktop.ui.common import Retranslatable
 from desktop.ui.dashboard_view import DashboardView
 from desktop.ui.duplicates_ui import DuplicatesDialog
 from desktop.ui.import_dialog import ImportDialog
+from desktop.ui.lock import ScreenLock, lock_minutes
 from desktop.ui.people_view import PeopleView
 from desktop.ui.qt_i18n import apply_language
 from desktop.ui.tasks_view import TasksView
@@ -73,6 +75,7 @@ class MainWindow(Retranslatable, QMainWindow):
 
         self.who = QLabel()
         self.statusBar().addPermanentWidget(self.who)
+        self.screen_lock = ScreenLock(QApplication.instance(), lock_minutes(), self)
         self._build_actions()
         self._build_menus()
         self.nav.blockSignals(True)  # the dashboard was just built; switching to it would build it again
@@ -98,6 +101,7 @@ class MainWindow(Retranslatable, QMainWindow):
         self.act_new_appointment = self._action("Ctrl+Shift+A", self._new_appointment)
         self.act_new_task = self._action("Ctrl+Shift+T", self._new_task)
         self.act_import = self._action("Ctrl+I", self.import_spreadsheet)
+        self.act_lock = self._action("Ctrl+L", self.screen_lock.lock)
         self.act_quit = self._action(QKeySequence.StandardKey.Quit, self.close)
         self.act_today = self._action("Ctrl+1", lambda: self.show_area(TODAY))
         self.act_people = self._action("Ctrl+2", lambda: self.show_area(PEOPLE))
@@ -129,6 +133,7 @@ class MainWindow(Retranslatable, QMainWindow):
         self.menu_file.addAction(self.act_import)
         self.menu_file.addAction(self.act_print_checklist)
         self.menu_file.addSeparator()
+        self.menu_file.addAction(self.act_lock)
         self.menu_file.addAction(self.act_quit)
         self.menu_view = bar.addMenu("")
         self.menu_view.addActions(
@@ -159,6 +164,13 @@ class MainWindow(Retranslatable, QMainWindow):
         self.act_new_appointment.setText(_("New &appointment…"))
         self.act_new_task.setText(_("New &task…"))
         self.act_import.setText(_("&Import people from spreadsheet…"))
+        self.act_lock.setText(_("&Lock"))
+        self.act_lock.setToolTip(
+            _(
+                "Hide everything until the passphrase is entered (Begleiter also locks itself "
+                "after some minutes without input)"
+            )
+        )
         self.act_quit.setText(_("&Quit"))
         self.act_today.setText(_("&Today"))
         self.act_people.setText(_("&People"))

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop import i18n
-from desktop.core import profile
+from desktop.core import profile, storage
 from desktop.core.errors import UserError, ValidationError, WrongPassphrase
 from desktop.i18n import N_, _
 from desktop.ui.common import LabelledForm, Retranslatable, error_label, show_error
@@ -36,6 +36,24 @@ def _language_combo(parent: QWidget) -> QComboBox:
     combo.setCurrentIndex(list(i18n.LANGUAGES).index(i18n.current_language()))
     combo.currentIndexChanged.connect(lambda _i: apply_language(combo.currentData()))
     return combo
+
+
+WARNING_STYLE = "background: #fff4e5; border: 1px solid #e0a040; padding: 6px;"
+
+
+def _location_label() -> QLabel:
+    label = QLabel()
+    label.setWordWrap(True)
+    label.setStyleSheet(WARNING_STYLE)
+    label.setVisible(False)
+    return label
+
+
+def _show_location(label: QLabel, folder: Path) -> None:
+    """Warn (in the UI language) when the profile folder is one a sync service copies to other computers."""
+    warning = storage.profile_location_warning(folder)
+    label.setText(warning or "")
+    label.setVisible(bool(warning))
 
 
 class WelcomeDialog(Retranslatable, QDialog):
@@ -60,7 +78,8 @@ class WelcomeDialog(Retranslatable, QDialog):
         self.strength_text.setWordWrap(True)
         self.warning = QLabel()
         self.warning.setWordWrap(True)
-        self.warning.setStyleSheet("background: #fff4e5; border: 1px solid #e0a040; padding: 6px;")
+        self.warning.setStyleSheet(WARNING_STYLE)
+        self.location = _location_label()
         self.device = QLineEdit(platform.node())
         self.volunteer = QLineEdit()
         self.demo = QCheckBox()
@@ -83,6 +102,7 @@ class WelcomeDialog(Retranslatable, QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(self.intro)
         layout.addLayout(self.form)
+        layout.addWidget(self.location)
         layout.addWidget(self.warning)
         layout.addWidget(self.demo)
         layout.addWidget(self.error)
@@ -110,6 +130,7 @@ class WelcomeDialog(Retranslatable, QDialog):
         )
         self.demo.setText(_("Load demo data to try Begleiter out (fictional families)"))
         self.ok_button.setText(_("Create profile"))
+        _show_location(self.location, self.profile_dir)
         self._update_strength()
 
     def _update_strength(self) -> None:
@@ -156,6 +177,7 @@ class UnlockDialog(Retranslatable, QDialog):
         self.setMinimumWidth(440)
         self.intro = QLabel()
         self.intro.setWordWrap(True)
+        self.location = _location_label()
         self.language = _language_combo(self)
         self.passphrase = QLineEdit()
         self.passphrase.setEchoMode(QLineEdit.EchoMode.Password)
@@ -171,6 +193,7 @@ class UnlockDialog(Retranslatable, QDialog):
         self.form.add(N_("Passphrase"), self.passphrase)
         layout = QVBoxLayout(self)
         layout.addWidget(self.intro)
+        layout.addWidget(self.location)
         layout.addLayout(self.form)
         layout.addWidget(self.error)
         layout.addWidget(self.buttons)
@@ -183,6 +206,7 @@ class UnlockDialog(Retranslatable, QDialog):
         self.intro.setText(_("Enter the passphrase of your profile."))
         self.form.retranslate(_)
         self.ok_button.setText(_("Unlock"))
+        _show_location(self.location, self.profile_dir)
         if self.error.isVisible() and self.attempts:
             show_error(self.error, self._wrong_text())
 

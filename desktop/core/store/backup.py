@@ -3,6 +3,11 @@
 ``VACUUM INTO`` writes a compact copy under the same key and salt (so the profile passphrase opens it);
 the copy is checked (page MACs and structure) before it replaces anything, and only the newest
 ``KEEP`` backups are kept.
+
+A backup is written as ``.begleiter-<stamp>.partial`` first. One cut short (the process killed, the
+machine off) would stay behind as a full copy outside the rotation – with data deleted since – so every
+backup first and last removes the partial files no other process is writing: writers hold a lock on the
+backups folder (POSIX ``flock``; on Windows a file another process has open cannot be deleted anyway).
 """
 
 from __future__ import annotations
@@ -10,6 +15,9 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import os
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from desktop import paths
@@ -20,6 +28,10 @@ log = logging.getLogger(__name__)
 KEEP = 7
 PREFIX = "begleiter-"
 SUFFIX = ".db"
+PARTIAL_GLOB = f".{PREFIX}*.partial*"
+#: SQLite's companions of a database file (a verification may leave them beside a backup).
+COMPANIONS = ("-journal", "-wal", "-shm")
+LOCK_TIMEOUT = 120.0
 
 
 class BackupError(RuntimeError):
@@ -47,26 +59,68 @@ def verify(path: Path) -> None:
         raise BackupError("backup failed verification")
 
 
+@contextmanager
+def _writer_lock(folder: Path) -> Iterator[None]:
+    """Only one backup at a time is written into ``folder`` (across processes: the GUI and the CLI)."""
+    if os.name != "posix":
+        yield
+        return
+    import fcntl
+
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        deadline = time.monotonic() + LOCK_TIMEOUT
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() > deadline:
+                    raise BackupError("another backup is being written") from None
+                time.sleep(0.2)
+        yield
+    finally:
+        os.close(fd)  # releases the lock
+
+
+def remove_partials(folder: Path) -> int:
+    """Delete the remains of backups cut short (the caller holds the writer lock); returns how many."""
+    removed = 0
+    for stale in folder.glob(PARTIAL_GLOB):
+        try:
+            stale.unlink()
+            removed += 1
+        except FileNotFoundError:
+            pass
+        except OSError:  # Windows: another process still has it open
+            log.warning("an unfinished backup could not be removed")
+    return removed
+
+
 def make_backup(now: dt.datetime | None = None) -> Path:
     """Write, verify and keep a new backup; returns its path."""
     store = store_db.current()
     folder = paths.backups_dir(store.path)
-    folder.mkdir(parents=True, exist_ok=True)
+    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
     stamp = (now or dt.datetime.now()).strftime("%Y%m%d-%H%M%S")
     target = folder / f"{PREFIX}{stamp}{SUFFIX}"
     partial = folder / f".{PREFIX}{stamp}.partial"
-    partial.unlink(missing_ok=True)
-    try:
-        store.db.execute_sql("VACUUM INTO ?", (str(partial),))
-        with partial.open("rb") as fp:
-            os.fsync(fp.fileno())
-        verify(partial)
-        os.replace(partial, target)
-    except BaseException:
-        partial.unlink(missing_ok=True)
-        raise
-    for old in backups(store.path)[:-KEEP]:
-        old.unlink(missing_ok=True)
+    with _writer_lock(folder):
+        if remove_partials(folder):
+            log.info("removed the remains of an unfinished backup")
+        try:
+            store.db.execute_sql("VACUUM INTO ?", (str(partial),))
+            if os.name == "posix":
+                os.chmod(partial, 0o600)
+            with partial.open("rb") as fp:
+                os.fsync(fp.fileno())
+            verify(partial)
+            os.replace(partial, target)
+        finally:
+            remove_partials(folder)
+        for old in backups(store.path)[:-KEEP]:
+            for path in (old, *(old.with_name(old.name + c) for c in COMPANIONS)):
+                path.unlink(missing_ok=True)
     log.info("backup written and verified")
     return target
 

@@ -8,6 +8,7 @@ repeat the derivation. Only the derived key is kept, in memory; the passphrase i
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 import logging
 import secrets
@@ -24,7 +25,7 @@ from playhouse.sqlcipher_ext import SqlCipherDatabase
 from sqlcipher3 import dbapi2 as sqlcipher
 
 from desktop import paths
-from desktop.core import ids
+from desktop.core import ids, storage
 from desktop.core.atomic import atomic_write_text
 from desktop.core.errors import ProfileExists, ProfileMissing, WrongPassphrase
 from desktop.core.search import index as search_index
@@ -218,6 +219,8 @@ def _bind(profile: Path, key: bytes, salt: bytes) -> Store:
     global _current
     database = ProfileDatabase(str(paths.database_path(profile)), key, salt)
     database.connect()
+    # The database (new or made by an older version), its WAL and everything beside it: this user's only.
+    storage.make_private(profile)
     try:
         migrations.migrate(database)
         search_index.flush_queue(database)  # records a migration queued for the search index
@@ -259,10 +262,11 @@ def create_profile(
         raise ProfileExists(_("A profile already exists in {folder}.").format(folder=str(profile)))
     if not passphrase:
         raise WrongPassphrase(_("The passphrase must not be empty."))
+    storage.check_profile_location(profile)
     profile.mkdir(parents=True, exist_ok=True, mode=0o700)
     profile.chmod(0o700)  # also when the folder existed: the profile is for this user only
     for sub in (paths.logs_dir(profile), paths.backups_dir(profile), paths.cache_dir(profile)):
-        sub.mkdir(exist_ok=True)
+        sub.mkdir(exist_ok=True, mode=0o700)
     salt = secrets.token_bytes(SALT_BYTES)
     key = derive_key(passphrase, salt, kdf_iterations)
     write_profile_meta(
@@ -282,11 +286,20 @@ def open_store(profile: Path, passphrase: str) -> Store:
     db_file = paths.database_path(profile)
     if not db_file.is_file():
         raise ProfileMissing(_("There is no profile in {folder}.").format(folder=str(profile)))
+    storage.check_profile_location(profile)
     meta = read_profile_meta(profile)
     iterations = int(meta.get("kdf_iterations", DEFAULT_KDF_ITERATIONS))
     salt = _read_salt(db_file)
     key = derive_key(passphrase, salt, iterations)
     return open_with_key(profile, key, salt)
+
+
+def passphrase_matches(passphrase: str) -> bool:
+    """Whether ``passphrase`` is the open profile's (for the screen lock; nothing is opened or written)."""
+    store = current()
+    key, salt = store.db._key_material
+    iterations = int(read_profile_meta(store.path).get("kdf_iterations", DEFAULT_KDF_ITERATIONS))
+    return hmac.compare_digest(derive_key(passphrase, salt, iterations), key)
 
 
 def open_with_key(profile: Path, key: bytes, salt: bytes) -> Store:

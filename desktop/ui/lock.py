@@ -1,0 +1,191 @@
+"""The screen lock: after some minutes without input (or on File › Lock, Ctrl+L) every window of the app is
+covered and the passphrase is asked before anything shows again.
+
+Windows are covered, not hidden: hiding an editor that runs its own event loop would end it and lose what
+was typed. The lock prompt is application-modal, so nothing underneath takes input while locked.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import (
+    QApplication,
+    QDialog,
+    QDialogButtonBox,
+    QLabel,
+    QLineEdit,
+    QToolTip,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.core import profile
+from desktop.core.store import db as store_db
+from desktop.i18n import _
+from desktop.ui.common import Retranslatable, error_label, show_error
+
+#: Minutes without keyboard or mouse input before the app locks (DESIGN.md §4); a profile may set its own
+#: ("lock_minutes" in its settings; 0 never locks by itself).
+IDLE_MINUTES = 10
+
+
+def lock_minutes() -> float:
+    """The open profile's idle time before locking, in minutes."""
+    raw = store_db.current().get_setting("lock_minutes", "") if store_db.is_open() else ""
+    try:
+        return max(0.0, float(raw)) if raw else IDLE_MINUTES
+    except ValueError:
+        return IDLE_MINUTES
+
+
+_INPUT = {
+    QEvent.Type.KeyPress,
+    QEvent.Type.MouseButtonPress,
+    QEvent.Type.MouseMove,
+    QEvent.Type.Wheel,
+    QEvent.Type.TouchBegin,
+}
+
+
+class _Cover(QWidget):
+    """An opaque sheet over one window's content that keeps its size."""
+
+    def __init__(self, window: QWidget) -> None:
+        super().__init__(window)
+        self.setAutoFillBackground(True)
+        self.label = QLabel(self)
+        self.label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.label)
+        self.setGeometry(window.rect())
+        window.installEventFilter(self)
+        self.raise_()
+        self.show()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.parent() and event.type() in (QEvent.Type.Resize, QEvent.Type.LayoutRequest):
+            self.setGeometry(self.parentWidget().rect())
+            self.raise_()
+        return False
+
+
+class LockPrompt(Retranslatable, QDialog):
+    """Asks for the profile's passphrase; only the right one unlocks (there is no cancel)."""
+
+    unlocked = Signal()
+
+    def __init__(self) -> None:
+        super().__init__(None, Qt.WindowType.Dialog | Qt.WindowType.CustomizeWindowHint | Qt.WindowType.WindowTitleHint)
+        self.setWindowModality(Qt.WindowModality.ApplicationModal)
+        self.setMinimumWidth(420)
+        self.intro = QLabel()
+        self.intro.setWordWrap(True)
+        self.passphrase = QLineEdit()
+        self.passphrase.setEchoMode(QLineEdit.EchoMode.Password)
+        self.error = error_label()
+        self.buttons = QDialogButtonBox()
+        self.ok_button = self.buttons.addButton("", QDialogButtonBox.ButtonRole.AcceptRole)
+        self.ok_button.setDefault(True)
+        self.buttons.accepted.connect(self._check)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.intro)
+        layout.addWidget(self.passphrase)
+        layout.addWidget(self.error)
+        layout.addWidget(self.buttons)
+        self.attempts = 0
+        self.retranslate_ui()
+
+    def retranslate_ui(self) -> None:
+        self.setWindowTitle(_("Begleiter is locked"))
+        self.intro.setText(_("Begleiter was locked to protect the data. Enter the passphrase to continue."))
+        self.passphrase.setAccessibleName(_("Passphrase"))
+        self.ok_button.setText(_("Unlock"))
+
+    def reject(self) -> None:  # Esc and the window's close button do not unlock
+        self.passphrase.setFocus()
+
+    def _check(self) -> None:
+        QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        try:
+            right = profile.passphrase_matches(self.passphrase.text())
+        finally:
+            QGuiApplication.restoreOverrideCursor()
+        self.passphrase.clear()
+        if not right:
+            self.attempts += 1
+            show_error(
+                self.error,
+                _("The passphrase is not correct. Please try again (attempt {count}).").format(count=self.attempts),
+            )
+            self.passphrase.setFocus()
+            return
+        self.hide()
+        self.unlocked.emit()
+
+
+class ScreenLock(QObject):
+    """Watches the app's input; locks after ``minutes`` without any (0: never), or when asked."""
+
+    locked_changed = Signal(bool)
+
+    def __init__(self, app: QApplication, minutes: float = IDLE_MINUTES, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.app = app
+        self.timer = QTimer(self)
+        self.timer.setSingleShot(True)
+        self.timer.timeout.connect(self.lock)
+        self.covers: list[_Cover] = []
+        self.prompt: LockPrompt | None = None
+        self.set_minutes(minutes)
+        app.installEventFilter(self)
+
+    def set_minutes(self, minutes: float) -> None:
+        self.minutes = minutes
+        if minutes > 0:
+            self.timer.start(int(minutes * 60_000))
+        else:
+            self.timer.stop()
+
+    @property
+    def locked(self) -> bool:
+        return self.prompt is not None
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() in _INPUT and not self.locked and self.minutes > 0:
+            self.timer.start()
+        return False
+
+    def lock(self) -> None:
+        """Cover every window and ask for the passphrase."""
+        if self.locked:
+            return
+        self.timer.stop()
+        QToolTip.hideText()
+        while (popup := QApplication.activePopupWidget()) is not None:
+            popup.close()
+        for window in QApplication.topLevelWidgets():
+            if window.isVisible() and window.isWindow():
+                cover = _Cover(window)
+                cover.label.setText(_("Locked"))
+                self.covers.append(cover)
+        self.prompt = LockPrompt()
+        self.prompt.unlocked.connect(self.unlock)
+        self.prompt.show()
+        self.prompt.raise_()
+        self.prompt.activateWindow()
+        self.prompt.passphrase.setFocus()
+        self.locked_changed.emit(True)
+
+    def unlock(self) -> None:
+        for cover in self.covers:
+            parent = cover.parentWidget()
+            if parent is not None:
+                parent.removeEventFilter(cover)
+            cover.deleteLater()
+        self.covers = []
+        if self.prompt is not None:
+            self.prompt.deleteLater()
+            self.prompt = None
+        self.set_minutes(self.minutes)
+        self.locked_changed.emit(False)
