@@ -78,9 +78,10 @@ class LockPrompt(Retranslatable, QDialog):
     def __init__(self) -> None:
         super().__init__(None, Qt.WindowType.Dialog | Qt.WindowType.CustomizeWindowHint | Qt.WindowType.WindowTitleHint)
         self.setWindowModality(Qt.WindowModality.ApplicationModal)
-        self.setMinimumWidth(420)
+        self.setMinimumWidth(440)
         self.intro = QLabel()
         self.intro.setWordWrap(True)
+        self.intro.setMinimumWidth(400)
         self.passphrase = QLineEdit()
         self.passphrase.setEchoMode(QLineEdit.EchoMode.Password)
         self.error = error_label()
@@ -118,6 +119,7 @@ class LockPrompt(Retranslatable, QDialog):
                 self.error,
                 _("The passphrase is not correct. Please try again (attempt {count}).").format(count=self.attempts),
             )
+            self.adjustSize()  # room for the message
             self.passphrase.setFocus()
             return
         self.hide()
@@ -171,6 +173,7 @@ class ScreenLock(QObject):
                 self.covers.append(cover)
         self.prompt = LockPrompt()
         self.prompt.unlocked.connect(self.unlock)
+        self.prompt.adjustSize()  # the wrapped text gets its height
         self.prompt.show()
         self.prompt.raise_()
         self.prompt.activateWindow()
