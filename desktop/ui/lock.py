@@ -155,7 +155,7 @@ class ScreenLock(QObject):
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() in _INPUT and not self.locked and self.minutes > 0:
-            self.timer.start()
+            self.timer.start(int(self.minutes * 60_000))
         return False
 
     def lock(self) -> None:
