@@ -436,3 +436,23 @@ def test_the_phone_column_fits_a_number_even_when_the_first_rows_have_none(qtbot
     view.show()
     phone = next(i for i, c in enumerate(PEOPLE_COLUMNS) if c.title == "Phone")
     assert view.table.columnWidth(phone) > view.table.fontMetrics().horizontalAdvance("+380 67 765 43 21")
+
+
+@pytest.mark.parametrize("lang", ["de", "uk", "en"])
+def test_every_menu_has_distinct_mnemonics_in_every_language(qtbot, store, lang) -> None:
+    import re
+
+    window = MainWindow()
+    qtbot.addWidget(window)
+    window.show()
+    window.language_actions[lang].trigger()
+    try:
+        qtbot.wait(10)  # LanguageChange comes through the event loop
+        titles = [a.text() for a in window.menuBar().actions()]
+        assert titles[0] == {"de": "&Datei", "uk": "&Файл", "en": "&File"}[lang]
+        menus = [action.menu() for action in window.menuBar().actions()]
+        for texts in [titles] + [[a.text() for a in m.actions() if not a.isSeparator()] for m in menus]:
+            keys = [found.group(1).casefold() for t in texts if (found := re.search(r"&(\w)", t))]
+            assert len(keys) == len(set(keys)), (lang, texts)
+    finally:
+        apply_language("en")

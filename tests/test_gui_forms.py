@@ -226,3 +226,30 @@ def test_file_dialogs_leave_no_folder_history_outside_the_profile(qtbot, monkeyp
     assert seen["options"] == QFileDialog.Option.DontUseNativeDialog  # the system dialogs keep recent files
     settings = QSettings(QSettings.Scope.UserScope, "QtProject")
     assert settings.value("FileDialog/history") is None and settings.value("FileDialog/lastVisited") is None
+
+
+def test_the_form_editor_follows_a_language_switch(qtbot, subject) -> None:
+    from desktop.ui.qt_i18n import apply_language
+
+    template = service.template("arbeitsblatt-hauptantrag")
+    editor = FormEditor(template, subject)
+    qtbot.addWidget(editor)
+    editor.show()
+    assert "\nFamily name" in editor.second_labels["family_name"].text()  # English UI: a third line
+    editor.inputs["family_name"].clear()
+    editor.preview_button.click()  # problems shown
+    assert editor.errors["family_name"].text() == "Please fill in this field."
+    try:
+        apply_language("de")
+        qtbot.wait(10)
+        assert editor.second_labels["family_name"].text() == "Прізвище"  # no English line in a German UI
+        assert editor.errors["family_name"].text() == "Bitte füllen Sie dieses Feld aus."
+        assert editor.message.text() != "Please correct the marked fields first."
+        assert editor.inputs["birth_date"].placeholderText() == "TT.MM.JJJJ"
+        editor.inputs["family_name"].setText("Kovalenko")
+        editor.save_button.click()
+        apply_language("uk")
+        qtbot.wait(10)
+        assert editor.message.text() not in ("Draft saved.", "Entwurf gespeichert.") and editor.message.isVisible()
+    finally:
+        apply_language("en")

@@ -42,12 +42,22 @@ from desktop.core.forms.binding import Subject
 from desktop.core.forms.templates import Field, Template
 from desktop.core.reports import acroform
 from desktop.core.store.models import FilledForm
-from desktop.i18n import _
-from desktop.ui.common import GuardedEditor, Retranslatable, ask_open_file, ask_save_file, error_label, show_error
+from desktop.i18n import N_, _
+from desktop.ui.common import (
+    ERROR_STYLE,
+    GuardedEditor,
+    Retranslatable,
+    ask_open_file,
+    ask_save_file,
+    error_label,
+    show_error,
+)
 
 #: The answers of a yes/no question, in both languages like the form's labels.
 YES_DE_UK = "ja · так"
 NO_DE_UK = "nein · ні"
+DRAFT_SAVED = N_("Draft saved.")
+FILED = N_("Filed on the case as printed today.")
 #: Choice boxes show this many characters and elide the rest; their list opens as wide as it needs.
 CHOICE_CHARS = 28
 
@@ -203,10 +213,11 @@ class FormEditor(GuardedEditor, Retranslatable, QDialog):
         self.inputs: dict[str, QWidget] = {}
         self.rows: dict[str, list[QWidget]] = {}
         self.errors: dict[str, QLabel] = {}
+        self.second_labels: dict[str, QLabel] = {}  # Ukrainian (and English in an English UI)
+        self._notice: str | None = None  # the untranslated text of a green notice shown, if any
         body = QWidget()
         form = QVBoxLayout(body)
         form.setContentsMargins(6, 6, 14, 6)
-        lang = i18n.current_language()
         for section in template.sections:
             box = QGroupBox()  # the title is a wrapping label: a long bilingual title must not widen the form
             grid = QGridLayout(box)
@@ -218,11 +229,9 @@ class FormEditor(GuardedEditor, Retranslatable, QDialog):
             grid.setColumnStretch(2, 3)
             for row, f in enumerate(section.fields):
                 de = QLabel(f.label.de + (" *" if f.required else ""))
-                uk_text = f.label.uk or f"{f.label.de} (DE)"  # a missing Ukrainian label shows the German one, marked
-                if lang == "en":
-                    uk_text += f"\n{f.label.en or f.label.de}"
-                uk = QLabel(uk_text)
+                uk = QLabel()  # its text follows the UI language (retranslate_ui)
                 uk.setStyleSheet("color: #1f4e79;")
+                self.second_labels[f.key] = uk
                 for label in (de, uk):
                     label.setWordWrap(True)
                     label.setMinimumWidth(150)
@@ -315,8 +324,6 @@ class FormEditor(GuardedEditor, Retranslatable, QDialog):
             widget = edit
         else:
             line = QLineEdit(show_value(f, value))
-            if f.type == "date":
-                line.setPlaceholderText(_("DD.MM.YYYY"))
             line.editingFinished.connect(lambda key=f.key: self._changed(key))
             line.textEdited.connect(lambda _t, key=f.key: self._changed(key, check=False))
             widget = line
@@ -356,8 +363,23 @@ class FormEditor(GuardedEditor, Retranslatable, QDialog):
             if not visible:
                 show_error(self.errors[f.key], "")
 
+    @staticmethod
+    def second_label(f: Field) -> str:
+        """The Ukrainian label (the German one, marked, when it is missing), and the English one in an English UI."""
+        text = f.label.uk or f"{f.label.de} (DE)"
+        return f"{text}\n{f.label.en or f.label.de}" if i18n.current_language() == "en" else text
+
     def retranslate_ui(self) -> None:
         self.setWindowTitle(_("Form: {title}").format(title=self.template.title.get(i18n.current_language())))
+        for f in self.template.fields():
+            self.second_labels[f.key].setText(self.second_label(f))
+            widget = self.inputs[f.key]
+            if f.type == "date" and isinstance(widget, QLineEdit):
+                widget.setPlaceholderText(_("DD.MM.YYYY"))
+        if self._notice:
+            self.message.setText(_(self._notice))
+        elif any(not label.isHidden() for label in self.errors.values()):
+            self._checked_values()  # the problems shown again, in the new language
         self.save_button.setText(_("&Save draft"))
         self.preview_button.setText(_("Pre&view"))
         self.print_button.setText(_("&Print…"))
@@ -367,12 +389,13 @@ class FormEditor(GuardedEditor, Retranslatable, QDialog):
 
     # --- actions --------------------------------------------------------------------------------------
     def _checked_values(self) -> dict[str, Any] | None:
+        self._notice = None
         values = self.current_values()
         problems = service.check(self.template, values)
         for key, label in self.errors.items():
             show_error(label, problems.get(key, ""))
         if problems:
-            show_error(self.message, _("Please correct the marked fields first."))
+            self._show_problem(_("Please correct the marked fields first."))
             first = self.inputs[next(iter(problems))]
             self.scroll.ensureWidgetVisible(first)
             first.setFocus()
@@ -385,9 +408,7 @@ class FormEditor(GuardedEditor, Retranslatable, QDialog):
         self.draft = service.save_draft(self.template, self.subject, values, self.draft.id if self.draft else None)
         self.mark_clean()
         show_error(self.message, "")
-        self.message.setStyleSheet("color: #2e7d32;")
-        self.message.setText(_("Draft saved."))
-        self.message.setVisible(True)
+        self._show_notice(DRAFT_SAVED)
         return True
 
     def pdf_bytes(self) -> bytes | None:
@@ -397,7 +418,7 @@ class FormEditor(GuardedEditor, Retranslatable, QDialog):
         try:
             return service.output(self.template, values, self.subject, i18n.current_language())
         except (UserError, acroform.BlankFormError) as exc:
-            show_error(self.message, str(exc))
+            self._show_problem(str(exc))
             return None
 
     def preview(self) -> None:
@@ -438,8 +459,17 @@ class FormEditor(GuardedEditor, Retranslatable, QDialog):
         if self.changed_keys():
             self.save_draft()
         service.record_print(self.template, self.subject, pdf, how)
+        self._show_notice(FILED)
+
+    def _show_problem(self, text: str) -> None:
+        self._notice = None
+        self.message.setStyleSheet(ERROR_STYLE)
+        show_error(self.message, text)
+
+    def _show_notice(self, text: str) -> None:
+        self._notice = text
         self.message.setStyleSheet("color: #2e7d32;")
-        self.message.setText(_("Filed on the case as printed today."))
+        self.message.setText(_(text))
         self.message.setVisible(True)
 
     def choose_blank(self) -> None:
@@ -457,7 +487,7 @@ class FormEditor(GuardedEditor, Retranslatable, QDialog):
         try:
             _path, known = acroform.remember_blank(self.template, Path(name))
         except (OSError, acroform.BlankFormError) as exc:
-            show_error(self.message, str(exc))
+            self._show_problem(str(exc))
             return
         if not known:
             QMessageBox.warning(

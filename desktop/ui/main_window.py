@@ -179,7 +179,7 @@ class MainWindow(Retranslatable, QMainWindow):
         self.act_tasks.setText(_("Tas&ks"))
         self.act_refresh.setText(_("&Refresh"))
         self.act_find.setText(_("&Find a person…"))
-        self.act_print_checklist.setText(_("&Print the appointment's checklist…"))
+        self.act_print_checklist.setText(_("Print the appointment's chec&klist…"))
         self.act_duplicates.setText(_("Find d&uplicates…"))
         self.act_deadline.setText(_("&Objection deadline…"))
         self.act_permit.setText(_("Residence &permit valid until…"))
