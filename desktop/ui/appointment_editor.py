@@ -166,6 +166,9 @@ class AppointmentEditor(GuardedEditor, Retranslatable, QDialog):
         self._load(case)
         self.mark_clean()
         self.retranslate_ui()
+        # The first field that needs input: the person only while nobody is chosen (rather than "Choose…").
+        needs_person = self.person_id is None and self.case_id is None
+        (self.person_button if needs_person else self.date).setFocus(Qt.FocusReason.OtherFocusReason)
 
     # --- choices --------------------------------------------------------------------------------------
     def _fill_offices(self) -> None:
@@ -231,6 +234,7 @@ class AppointmentEditor(GuardedEditor, Retranslatable, QDialog):
         self.interpreter.setText(_("An interpreter is needed"))
         self.purpose.setPlaceholderText(_("e.g. hand in the application, collect the residence permit"))
         self._show_context()
+        self.error.retranslate()  # a message on screen follows the language
 
     def _show_context(self) -> None:
         self.case_label.setText(case_text(self._case) if self._case else "")
@@ -268,19 +272,20 @@ class AppointmentEditor(GuardedEditor, Retranslatable, QDialog):
         try:
             day = i18n.parse_date(self.date.text())
         except ValueError:
-            return self._invalid(self.date, _("This is not a valid date (DD.MM.YYYY)."))
+            return self._invalid(self.date, N_("This is not a valid date (DD.MM.YYYY)."))
         if day is None:
-            return self._invalid(self.date, _("Enter the date and time of the appointment."))
+            return self._invalid(self.date, N_("Enter the date and time of the appointment."))
         try:
             time = parse_time(self.time.text())
         except ValueError:
-            return self._invalid(self.time, _("This is not a valid time (HH:MM)."))
+            return self._invalid(self.time, N_("This is not a valid time (HH:MM)."))
         if time is None:
-            return self._invalid(self.time, _("Enter the date and time of the appointment."))
+            return self._invalid(self.time, N_("Enter the date and time of the appointment."))
         return dt.datetime.combine(day, time)
 
     def _invalid(self, field: QWidget, message: str) -> None:
-        show_error(self.error, message)
+        """Say what is wrong (``message`` untranslated, so that it follows a language switch)."""
+        show_error(self.error, lambda: _(message))
         field.setFocus(Qt.FocusReason.OtherFocusReason)
         return None
 
@@ -309,7 +314,8 @@ class AppointmentEditor(GuardedEditor, Retranslatable, QDialog):
                 appointments.update_appointment(self.appointment.id, {k: v for k, v in values.items() if k in changed})
                 self.appointment = Appointment.get_by_id(self.appointment.id)
         except ValidationError as exc:
-            show_error(self.error, str(exc))
+            field, message = exc.field or "", str(exc)
+            show_error(self.error, lambda: appointments.validate(values).get(field) or message)
             return
         show_error(self.error, "")
         self.mark_clean()

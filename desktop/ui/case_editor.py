@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -30,10 +31,18 @@ from desktop.core import cases
 from desktop.core import tasks as task_service
 from desktop.core.errors import ValidationError
 from desktop.core.store import db as store_db
-from desktop.core.store.models import Case, Person, Volunteer
+from desktop.core.store.models import Case, Person, Task, Volunteer
 from desktop.i18n import N_, _
 from desktop.ui.checklist_widget import ChecklistWidget
-from desktop.ui.common import GuardedEditor, LabelledForm, Retranslatable, error_label, show_error
+from desktop.ui.common import (
+    GuardedEditor,
+    LabelledForm,
+    Retranslatable,
+    enter_activates,
+    error_label,
+    fit_tabs,
+    show_error,
+)
 from desktop.ui.timeline_widget import TimelineWidget
 
 
@@ -52,6 +61,8 @@ class PersonPicker(Retranslatable, QDialog):
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().setVisible(False)
+        self.table.setTabKeyNavigation(False)
+        enter_activates(self.table)
         self.table.activated.connect(lambda _i: self.accept())
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         self.buttons.accepted.connect(self.accept)
@@ -71,6 +82,7 @@ class PersonPicker(Retranslatable, QDialog):
 
     def retranslate_ui(self) -> None:
         self.setWindowTitle(_("Choose a person"))
+        self.table.setAccessibleName(_("People"))
         self.model.retranslate()
 
     def chosen_id(self) -> str | None:
@@ -88,15 +100,21 @@ DATE_FIELDS = (
 )
 
 
+#: The case editor's narrowest width (wider when its tab titles need it).
+MIN_WIDTH = 680
+
+
 class CaseEditor(GuardedEditor, Retranslatable, QDialog):
     """A case: details (type, authority, status, person, volunteers, dates) and, once saved, its
-    checklist, deadlines and timeline in tabs."""
+    checklist, deadlines and timeline in tabs. The tabs save at once: ``changed_inside`` tells that they
+    changed something, even when the editor itself is then cancelled."""
 
     def __init__(self, case: Case | None = None, person_id: str | None = None, parent: QWidget | None = None):
         super().__init__(parent)
         self.case = case
         self.person_id = case.person_id if case else person_id
-        self.setMinimumSize(680, 560)
+        self.changed_inside = False
+        self.setMinimumSize(MIN_WIDTH, 560)
         self.person_label = QLabel()
         self.person_button = QPushButton()
         self.person_button.clicked.connect(self._choose_person)
@@ -113,6 +131,7 @@ class CaseEditor(GuardedEditor, Retranslatable, QDialog):
         self.dates = {key: QLineEdit() for key, _label in DATE_FIELDS}
         self.opened = self.dates["opened_on"]
         self.notes = QPlainTextEdit()
+        self.notes.setTabChangesFocus(True)
         self.notes.setMaximumHeight(90)
         self.error = error_label()
         self.form = LabelledForm()
@@ -137,8 +156,15 @@ class CaseEditor(GuardedEditor, Retranslatable, QDialog):
             self.tabs.addTab(self.checklist, "")
             self.tasks.setRootIsDecorated(False)
             self.tasks.setColumnCount(4)
+            enter_activates(self.tasks)
+            self.tasks.itemActivated.connect(self._open_task)  # Enter or a double click
+            self.done_shortcut = QShortcut(QKeySequence(Qt.Key.Key_Space), self.tasks)
+            self.done_shortcut.setContext(Qt.ShortcutContext.WidgetShortcut)
+            self.done_shortcut.activated.connect(self._toggle_task)
             self.tabs.addTab(self.tasks, "")
             self.tabs.addTab(self.timeline, "")
+            self.checklist.changed.connect(self._inside_changed)
+            self.timeline.changed.connect(self._inside_changed)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
         self.buttons.accepted.connect(self.save)
         self.buttons.rejected.connect(self.reject)
@@ -154,6 +180,11 @@ class CaseEditor(GuardedEditor, Retranslatable, QDialog):
         self._load()
         self.mark_clean()
         self.retranslate_ui()
+        # The first field that needs input (rather than the tab bar).
+        (self.case_type if self.person_id else self.person_button).setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def _inside_changed(self) -> None:
+        self.changed_inside = True
 
     def snapshot(self) -> dict[str, object]:
         state: dict[str, object] = {
@@ -167,6 +198,8 @@ class CaseEditor(GuardedEditor, Retranslatable, QDialog):
             "notes": self.notes.toPlainText(),
         }
         state.update({key: edit.text() for key, edit in self.dates.items()})
+        if self.timeline is not None:  # a note typed but not yet added is asked about too
+            state["timeline_note"] = self.timeline.note.text().strip()
         return state
 
     def _checked_helpers(self) -> list[str]:
@@ -221,30 +254,67 @@ class CaseEditor(GuardedEditor, Retranslatable, QDialog):
             self.tabs.setTabText(1, _("Checklist"))
             self.tabs.setTabText(2, _("Deadlines and tasks"))
             self.tabs.setTabText(3, _("Timeline"))
+            self.tasks.setAccessibleName(_("Deadlines and tasks"))
+            self.tasks.setToolTip(_("Enter opens the selected task; Space ticks it off or opens it again."))
             self._fill_tasks()
+        fit_tabs(self, self.tabs, MIN_WIDTH)
         self._fill_choices()
         self._show_person()
+        self.error.retranslate()  # a message on screen follows the language
 
-    def _fill_tasks(self) -> None:
+    def _fill_tasks(self, current_id: str | None = None) -> None:
+        """The case's tasks; the line of ``current_id`` (else the current one) stays current."""
         if not store_db.is_open():
             return  # the window outlived the profile (closing down)
         if self.tasks is None or self.case is None:
             return
+        if current_id is None:
+            current_id = self._current_task()[0]
         self.tasks.setHeaderLabels([_("Due"), _("What"), _("Basis"), _("Done")])
         self.tasks.clear()
         for row in task_service.tasks_of(case_id=self.case.id):
-            self.tasks.addTopLevelItem(
-                QTreeWidgetItem(
-                    [
-                        i18n.fmt_date(row.due_date),
-                        task_service.title(row),
-                        row.basis,
-                        _("yes") if row.done else "",
-                    ]
-                )
+            item = QTreeWidgetItem(
+                [
+                    i18n.fmt_date(row.due_date),
+                    task_service.title(row),
+                    row.basis,
+                    _("yes") if row.done else "",
+                ]
             )
+            item.setData(0, Qt.ItemDataRole.UserRole, row.id)
+            item.setData(3, Qt.ItemDataRole.UserRole, row.done)
+            self.tasks.addTopLevelItem(item)
+            if row.id == current_id:
+                self.tasks.setCurrentItem(item)
         self.tasks.resizeColumnToContents(0)
         self.tasks.resizeColumnToContents(1)
+
+    def _current_task(self) -> tuple[str | None, bool]:
+        item = self.tasks.currentItem() if self.tasks is not None else None
+        if item is None:
+            return None, False
+        return item.data(0, Qt.ItemDataRole.UserRole), bool(item.data(3, Qt.ItemDataRole.UserRole))
+
+    def _open_task(self, item: QTreeWidgetItem, _column: int = 0) -> None:
+        """Open the task in the task editor; the list and the timeline show what was saved."""
+        from desktop.ui.task_editor import TaskEditor
+
+        task = Task.get_or_none(Task.id == item.data(0, Qt.ItemDataRole.UserRole))
+        if task is not None and TaskEditor(task, parent=self).exec():
+            self._task_changed(task.id)
+
+    def _toggle_task(self) -> None:
+        """Tick the current task off, or open it again (Space)."""
+        task_id, done = self._current_task()
+        if task_id is not None:
+            task_service.set_done(task_id, not done)
+            self._task_changed(task_id)
+
+    def _task_changed(self, task_id: str) -> None:
+        self.changed_inside = True
+        self._fill_tasks(task_id)
+        if self.timeline is not None:
+            self.timeline.reload()
 
     def _show_person(self) -> None:
         person = Person.get_or_none(Person.id == self.person_id) if self.person_id else None
@@ -289,7 +359,10 @@ class CaseEditor(GuardedEditor, Retranslatable, QDialog):
             try:
                 values[key] = i18n.parse_date(self.dates[key].text())
             except ValueError:
-                show_error(self.error, _("{field}: this is not a valid date (DD.MM.YYYY).").format(field=_(title)))
+                show_error(
+                    self.error,
+                    lambda title=title: _("{field}: this is not a valid date (DD.MM.YYYY).").format(field=_(title)),
+                )
                 self.tabs.setCurrentIndex(0)
                 self.dates[key].setFocus()
                 return
@@ -315,7 +388,8 @@ class CaseEditor(GuardedEditor, Retranslatable, QDialog):
             if self.case is not None and "helpers" in changed:
                 cases.set_helpers(self.case.id, self._checked_helpers())
         except ValidationError as exc:
-            show_error(self.error, str(exc))
+            field, message = exc.field or "", str(exc)
+            show_error(self.error, lambda: cases.validate(values).get(field) or message)
             return
         self.mark_clean()
         self.accept()

@@ -98,8 +98,11 @@ class CasesView(PeopleFilter, Retranslatable, QWidget):
             self.open_case(row.id)
 
     def open_case(self, case_id: str) -> None:
-        if CaseEditor(Case.get_by_id(case_id), parent=self).exec():
+        editor = CaseEditor(Case.get_by_id(case_id), parent=self)
+        saved = editor.exec()
+        if saved:
             self.show_saved(case_id, new=False)
+        if saved or editor.changed_inside:  # ticks, tasks and notes are saved at once, even when cancelled
             self.changed.emit()
 
     def new_case(self, person_id: str | None = None) -> None:

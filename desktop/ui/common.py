@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QObject, QSettings
+from collections.abc import Callable
+
+from PySide6.QtCore import QEvent, QObject, QSettings, Qt
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -13,6 +16,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLayout,
     QTableView,
+    QTabWidget,
     QWidget,
 )
 
@@ -167,22 +171,89 @@ def list_table(model, on_activated) -> QTableView:
     table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
     table.horizontalHeader().setStretchLastSection(True)
     table.horizontalHeader().setResizeContentsPrecision(50)  # fit columns to the first rows, not all loaded
+    table.setTabKeyNavigation(False)  # Tab leaves the list (the arrow keys move between its rows)
     table.activated.connect(on_activated)
     return table
 
 
-def error_label(parent: QWidget | None = None) -> QLabel:
+_ENTER_KEYS = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+
+
+def is_plain_enter(event: QEvent) -> bool:
+    """Return or Enter without a modifier (the keypad's own flag allowed): the key a dialog takes for its
+    default button."""
+    if event.type() != QEvent.Type.KeyPress or not isinstance(event, QKeyEvent) or event.key() not in _ENTER_KEYS:
+        return False
+    return not (event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier)
+
+
+class _EnterStopsHere(QObject):
+    """See enter_activates."""
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if not is_plain_enter(event) or not isinstance(watched, QAbstractItemView):
+            return False
+        if watched.state() != QAbstractItemView.State.EditingState:
+            index = watched.currentIndex()
+            if index.isValid():
+                watched.activated.emit(index)  # what the view itself does on Enter (itemActivated follows)
+        # An editor in a cell (a date being typed) passes its Enter on to the view: it ends there too.
+        return True
+
+
+def enter_activates(view: QAbstractItemView) -> QAbstractItemView:
+    """A list or table inside a dialog: Enter activates (opens) its current line and stops there. Qt's views
+    pass the key on, so the dialog would also press its default button (Save) and close."""
+    view.installEventFilter(_EnterStopsHere(view))
+    return view
+
+
+def fit_tabs(dialog: QWidget, tabs: QTabWidget, narrowest: int) -> None:
+    """Widen ``dialog`` (never below ``narrowest``) so that every tab title shows: with long titles (Ukrainian)
+    the tab bar would hide its last tabs behind scroll arrows. Call after setting the titles."""
+    layout = dialog.layout()
+    margins = layout.contentsMargins() if layout is not None else None
+    frame = (margins.left() + margins.right()) if margins is not None else 0
+    dialog.setMinimumWidth(max(narrowest, tabs.tabBar().sizeHint().width() + frame + 8))
+
+
+class ErrorLabel(QLabel):
+    """An inline error message, hidden while empty. A message given as a function (see show_error) is
+    written again in the new language by retranslate()."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setStyleSheet(ERROR_STYLE)
+        self.setWordWrap(True)
+        self.setVisible(False)
+        self._render: Callable[[], str] | None = None
+
+    def show_message(self, message: str | Callable[[], str]) -> None:
+        self._render = message if callable(message) else None
+        text = message() if callable(message) else message
+        self.setText(text)
+        self.setVisible(bool(text))
+
+    def retranslate(self) -> None:
+        """The shown message in the UI language (a message given as plain text stays as it is)."""
+        if self._render is not None and not self.isHidden():
+            self.setText(self._render())
+
+
+def error_label(parent: QWidget | None = None) -> ErrorLabel:
     """A label for an inline error message, hidden while empty."""
-    label = QLabel(parent)
-    label.setStyleSheet(ERROR_STYLE)
-    label.setWordWrap(True)
-    label.setVisible(False)
-    return label
+    return ErrorLabel(parent)
 
 
-def show_error(label: QLabel, message: str) -> None:
-    label.setText(message)
-    label.setVisible(bool(message))
+def show_error(label: QLabel, message: str | Callable[[], str]) -> None:
+    """Show ``message`` (hide the label when it is empty). A function giving the message, rather than the
+    text, lets an ErrorLabel show it again in another language after a language switch."""
+    if isinstance(label, ErrorLabel):
+        label.show_message(message)
+        return
+    text = message() if callable(message) else message
+    label.setText(text)
+    label.setVisible(bool(text))
 
 
 class LabelledForm(QFormLayout):

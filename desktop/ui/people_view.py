@@ -97,8 +97,10 @@ class PeopleView(Retranslatable, QWidget):
 
     def open_person(self, person_id: str) -> None:
         editor = PersonEditor(Person.get_by_id(person_id), self)
-        if editor.exec():
+        saved = editor.exec()
+        if saved:
             self.show_saved(person_id, new=False)
+        if saved or editor.tabs_changed:  # a case, document or household saved from a tab, even when cancelled
             self.changed.emit()
 
     def new_person(self) -> None:

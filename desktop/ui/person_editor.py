@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -29,8 +30,11 @@ from desktop.core.search.translit import SYSTEMS, transliterate
 from desktop.core.store import db as store_db
 from desktop.core.store.models import Person
 from desktop.i18n import N_, _
-from desktop.ui.common import GuardedEditor, Retranslatable, error_label, show_error
+from desktop.ui.common import ErrorLabel, GuardedEditor, Retranslatable, error_label, fit_tabs, show_error
 from desktop.ui.duplicates_ui import CANCEL, MERGE, NEW, OPEN, ask_about_duplicates
+
+if TYPE_CHECKING:
+    from desktop.ui.timeline_widget import TimelineWidget
 
 # (group title, [(field, label)]) in the order shown.
 LAYOUT: list[tuple[str, list[tuple[str, str]]]] = [
@@ -96,17 +100,26 @@ SYSTEM_LABELS = {
 }
 
 
+#: The person editor's narrowest width (wider when its tab titles need it).
+MIN_WIDTH = 620
+
+
 class PersonEditor(GuardedEditor, Retranslatable, QDialog):
-    """Create or edit one person; saving goes through the change log."""
+    """Create or edit one person; saving goes through the change log. The further tabs (documents,
+    household, cases, timeline) save at once: ``tabs_changed`` tells that they changed something, even when
+    the editor itself is then cancelled."""
 
     def __init__(self, person: Person | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.person = person
         #: Set when the user chose to open an existing record instead of creating a duplicate.
         self.open_instead: str | None = None
-        self.setMinimumSize(620, 560)
+        self.tabs_changed = False
+        self._fields_marked = False
+        self.timeline: TimelineWidget | None = None
+        self.setMinimumSize(MIN_WIDTH, 560)
         self.edits: dict[str, QLineEdit] = {}
-        self.errors: dict[str, QLabel] = {}
+        self.errors: dict[str, ErrorLabel] = {}
         self.labels: list[tuple[QLabel, str]] = []
         self.groups: list[tuple[QGroupBox, str]] = []
         self._latin_touched = {"family_name": False, "given_name": False}
@@ -144,6 +157,7 @@ class PersonEditor(GuardedEditor, Retranslatable, QDialog):
         translit_row.addStretch(1)
         self.groups[1][0].layout().addRow(translit_row)  # type: ignore[union-attr]
         self.notes = QPlainTextEdit()
+        self.notes.setTabChangesFocus(True)
         self.notes.setMaximumHeight(90)
         self.notes_group = QGroupBox()
         QVBoxLayout(self.notes_group).addWidget(self.notes)
@@ -167,14 +181,16 @@ class PersonEditor(GuardedEditor, Retranslatable, QDialog):
             from desktop.ui.person_tabs import CasesTab, DocumentsTab, HouseholdTab
             from desktop.ui.timeline_widget import TimelineWidget
 
+            self.timeline = TimelineWidget(person_id=person.id)
             self.extra_tabs = [
                 (DocumentsTab(person.id), N_("Residence documents")),
                 (HouseholdTab(person.id), N_("Household")),
                 (CasesTab(person.id), N_("Cases")),
-                (TimelineWidget(person_id=person.id), N_("Timeline")),
+                (self.timeline, N_("Timeline")),
             ]
             for widget, _title in self.extra_tabs:
                 self.tabs.addTab(widget, "")
+                widget.changed.connect(lambda source=widget: self._tab_changed(source))
         layout.addWidget(self.tabs)
         layout.addWidget(self.error)
         layout.addWidget(self.buttons)
@@ -185,13 +201,26 @@ class PersonEditor(GuardedEditor, Retranslatable, QDialog):
             self.edits[key].editingFinished.connect(lambda k=key: self._check_field(k))
         for key in ("family_name", "given_name"):
             self.edits[key].textEdited.connect(lambda _t, k=key: self._latin_touched.__setitem__(k, True))
+        # The spelling buttons belong to the Latin names: right after them, not after the IBAN.
+        QWidget.setTabOrder(self.edits["given_name"], self.translit_button)
+        QWidget.setTabOrder(self.translit_button, self.spellings_button)
+        QWidget.setTabOrder(self.spellings_button, self.edits["birth_date"])
         self._load()
         self.mark_clean()
         self.retranslate_ui()
+        self.edits["family_name_cyr"].setFocus(Qt.FocusReason.OtherFocusReason)  # not the tab bar
+
+    def _tab_changed(self, source: QWidget) -> None:
+        """A tab saved something: the timeline shows it (a new case, document or note)."""
+        self.tabs_changed = True
+        if self.timeline is not None and source is not self.timeline:
+            self.timeline.reload()
 
     def snapshot(self) -> dict[str, object]:
         state: dict[str, object] = {key: edit.text() for key, edit in self.edits.items()}
         state["notes"] = self.notes.toPlainText()
+        if self.timeline is not None:  # a note typed but not yet added is asked about too
+            state["timeline_note"] = self.timeline.note.text().strip()
         return state
 
     def open_forms(self) -> None:
@@ -207,13 +236,16 @@ class PersonEditor(GuardedEditor, Retranslatable, QDialog):
         self.setWindowTitle(_("Edit person") if self.person else _("New person"))
         for label, text in self.labels:
             label.setText(_(text))
-            label.buddy().setAccessibleName(_(text))
+            # "Family name (Cyrillic)" and "Family name (passport)": the two rows' labels are alike.
+            label.buddy().setAccessibleName(people.field_label(label.buddy().objectName()))
+        self.notes.setAccessibleName(people.field_label("notes"))
         for group, title in self.groups:
             group.setTitle(_(title))
         self.notes_group.setTitle(_("Notes"))
         self.tabs.setTabText(0, _("Details"))
         for index, (_widget, title) in enumerate(self.extra_tabs, start=1):
             self.tabs.setTabText(index, _(title))
+        fit_tabs(self, self.tabs, MIN_WIDTH)
         self.translit_button.setText(_("Propose passport spelling from the Cyrillic"))
         self.spellings_button.setText(_("Other spellings…"))
         self.spellings_button.setToolTip(
@@ -221,8 +253,11 @@ class PersonEditor(GuardedEditor, Retranslatable, QDialog):
         )
         self.edits["birth_date"].setPlaceholderText(_("DD.MM.YYYY"))
         self.edits["postcode"].setPlaceholderText("04109")
-        if not self.error.isHidden():  # messages on screen follow the language too
-            self._show_errors(self._problems())
+        # Messages on screen follow the language too.
+        for label in self.errors.values():
+            label.retranslate()
+        if not self.error.isHidden() and self._fields_marked:
+            self._show_errors(self._problems(), focus=False)
 
     def _load(self) -> None:
         if self.person is None:
@@ -272,21 +307,28 @@ class PersonEditor(GuardedEditor, Retranslatable, QDialog):
         out["notes"] = self.notes.toPlainText().strip()
         return out
 
-    def _show_errors(self, errors: dict[str, str]) -> None:
+    def _show_errors(self, errors: dict[str, str], focus: bool = True) -> None:
         for key, label in self.errors.items():
             show_error(label, errors.get(key, ""))
-        show_error(self.error, _("Please correct the marked fields.") if errors else "")
-        if errors:
-            self.edits[next(iter(errors))].setFocus()
+        marked = [key for key in errors if key in self.edits]
+        self._fields_marked = bool(marked)
+        # A problem of no one field (a refused merge) is said as it is.
+        general = errors.get("", "") or (_("Please correct the marked fields.") if marked else "")
+        show_error(self.error, general)
+        if marked and focus:
+            self.edits[marked[0]].setFocus()
+
+    @staticmethod
+    def _field_problem(key: str, text: str) -> str:
+        if key == "birth_date":
+            return (validation.validate_date(text, past=True) if text.strip() else None) or ""
+        return validation.validate_field(key, text) or ""
 
     def _check_field(self, key: str) -> None:
-        """Validate one field as soon as the user leaves it; the message is in the UI language."""
+        """Validate one field as soon as the user leaves it; the message is in the UI language (also after
+        a language switch)."""
         text = self.edits[key].text()
-        if key == "birth_date":
-            problem = validation.validate_date(text, past=True) if text.strip() else None
-        else:
-            problem = validation.validate_field(key, text)
-        show_error(self.errors[key], problem or "")
+        show_error(self.errors[key], lambda: self._field_problem(key, text))
 
     def _problems(self) -> dict[str, str]:
         try:

@@ -27,7 +27,14 @@ from desktop.core.errors import ValidationError
 from desktop.core.store import db as store_db
 from desktop.core.store.models import Person, ResidenceDocument
 from desktop.i18n import N_, _
-from desktop.ui.common import GuardedEditor, LabelledForm, Retranslatable, error_label, show_error
+from desktop.ui.common import (
+    GuardedEditor,
+    LabelledForm,
+    Retranslatable,
+    enter_activates,
+    error_label,
+    show_error,
+)
 
 EXPIRED = QColor("#b00020")
 
@@ -92,6 +99,7 @@ class DocumentDialog(GuardedEditor, Retranslatable, QDialog):
         for edit in (self.issued, self.until):
             edit.setPlaceholderText(_("DD.MM.YYYY"))
         self._preview()
+        self.error.retranslate()  # a message on screen follows the language
 
     def _dates(self) -> tuple[dt.date | None, dt.date | None]:
         return i18n.parse_date(self.issued.text()), i18n.parse_date(self.until.text())
@@ -112,7 +120,7 @@ class DocumentDialog(GuardedEditor, Retranslatable, QDialog):
         try:
             issued, until = self._dates()
         except ValueError:
-            show_error(self.error, _("This is not a valid date (DD.MM.YYYY)."))
+            show_error(self.error, lambda: _("This is not a valid date (DD.MM.YYYY)."))
             return
         values = {
             "kind": self.kind.currentData(),
@@ -127,7 +135,8 @@ class DocumentDialog(GuardedEditor, Retranslatable, QDialog):
             else:
                 documents.update_document(self.document.id, values)
         except ValidationError as exc:
-            show_error(self.error, str(exc))
+            field, message = exc.field or "", str(exc)
+            show_error(self.error, lambda: documents.validate(values).get(field) or message)
             return
         self.mark_clean()
         self.accept()
@@ -144,6 +153,7 @@ class DocumentsTab(Retranslatable, QWidget):
         self.tree = QTreeWidget()
         self.tree.setRootIsDecorated(False)
         self.tree.setColumnCount(4)
+        enter_activates(self.tree)
         self.tree.itemActivated.connect(lambda item, _c: self._edit(item.data(0, Qt.ItemDataRole.UserRole)))
         self.why = QLabel()
         self.why.setWordWrap(True)
@@ -213,6 +223,8 @@ class DocumentsTab(Retranslatable, QWidget):
 class HouseholdTab(Retranslatable, QWidget):
     """The person's Bedarfsgemeinschaft: members, roles and the Jobcenter attachment each needs."""
 
+    changed = Signal()
+
     def __init__(self, person_id: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.person_id = person_id
@@ -221,6 +233,7 @@ class HouseholdTab(Retranslatable, QWidget):
         self.tree = QTreeWidget()
         self.tree.setRootIsDecorated(False)
         self.tree.setColumnCount(4)
+        enter_activates(self.tree)
         self.create_button = QPushButton()
         self.create_button.clicked.connect(self._create)
         self.add_button = QPushButton()
@@ -289,6 +302,7 @@ class HouseholdTab(Retranslatable, QWidget):
             show_error(self.error, str(exc))
             return
         self.reload()
+        self.changed.emit()
 
     def _add(self) -> None:
         from desktop.ui.case_editor import PersonPicker
@@ -306,6 +320,7 @@ class HouseholdTab(Retranslatable, QWidget):
             return
         show_error(self.error, "")
         self.reload()
+        self.changed.emit()
 
     def _selected_member(self) -> str | None:
         item = self.tree.currentItem()
@@ -321,16 +336,21 @@ class HouseholdTab(Retranslatable, QWidget):
                 show_error(self.error, str(exc))
                 return
             self.reload()
+            self.changed.emit()
 
     def _remove(self) -> None:
         member = self._selected_member()
         if member:
             households.remove_member(member)
             self.reload()
+            self.changed.emit()
 
 
 class CasesTab(Retranslatable, QWidget):
-    """The person's cases; Enter opens one, a button opens a new one."""
+    """The person's cases; Enter opens one, a button opens a new one; ``changed`` after anything was saved
+    (a case, or its checklist, tasks or notes even when the case editor was then cancelled)."""
+
+    changed = Signal()
 
     def __init__(self, person_id: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -338,6 +358,7 @@ class CasesTab(Retranslatable, QWidget):
         self.tree = QTreeWidget()
         self.tree.setRootIsDecorated(False)
         self.tree.setColumnCount(4)
+        enter_activates(self.tree)
         self.tree.itemActivated.connect(self._open)
         self.new_button = QPushButton()
         self.new_button.clicked.connect(self._new)
@@ -377,11 +398,14 @@ class CasesTab(Retranslatable, QWidget):
         from desktop.core.store.models import Case
         from desktop.ui.case_editor import CaseEditor
 
-        if CaseEditor(Case.get_by_id(item.data(0, Qt.ItemDataRole.UserRole)), parent=self).exec():
-            self.reload()
+        self._run(CaseEditor(Case.get_by_id(item.data(0, Qt.ItemDataRole.UserRole)), parent=self))
 
     def _new(self) -> None:
         from desktop.ui.case_editor import CaseEditor
 
-        if CaseEditor(None, person_id=self.person_id, parent=self).exec():
+        self._run(CaseEditor(None, person_id=self.person_id, parent=self))
+
+    def _run(self, editor) -> None:
+        if editor.exec() or editor.changed_inside:
             self.reload()
+            self.changed.emit()

@@ -125,6 +125,14 @@ class TaskEditor(GuardedEditor, Retranslatable, QDialog):
         self._load()
         self.mark_clean()
         self.retranslate_ui()
+        self._first_field().setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def _first_field(self) -> QWidget:
+        """The first field that needs input: the person only while nobody is chosen (rather than "Choose…"),
+        then the title (a timeline step has its own), else the due date."""
+        if self.person_id is None and self.case_id is None:
+            return self.person_button
+        return self.due if self.step_key else self.title
 
     def snapshot(self) -> dict[str, object]:
         return {
@@ -155,6 +163,7 @@ class TaskEditor(GuardedEditor, Retranslatable, QDialog):
         self.title.setPlaceholderText(_("What is to be done?"))
         self.step_label.setText(self._step_title())
         self._show_context()
+        self.error.retranslate()  # a message on screen follows the language
 
     def _step_title(self) -> str:
         """The timeline step's title in the UI language (the typed title if the step is unknown)."""
@@ -195,11 +204,11 @@ class TaskEditor(GuardedEditor, Retranslatable, QDialog):
         try:
             due = i18n.parse_date(self.due.text())
         except ValueError:
-            show_error(self.error, _("This is not a valid date (DD.MM.YYYY)."))
+            show_error(self.error, lambda: _("This is not a valid date (DD.MM.YYYY)."))
             self.due.setFocus(Qt.FocusReason.OtherFocusReason)
             return
         if not self.step_key and not self.title.text().strip():
-            show_error(self.error, _("Enter what is to be done."))
+            show_error(self.error, lambda: _("Enter what is to be done."))
             self.title.setFocus(Qt.FocusReason.OtherFocusReason)
             return
         done = self.done_check.isChecked()
@@ -227,7 +236,9 @@ class TaskEditor(GuardedEditor, Retranslatable, QDialog):
                     tasks.update_task(self.task.id, update)
                 self.task = Task.get_by_id(self.task.id)
         except ValidationError as exc:
-            show_error(self.error, str(exc))
+            field, message = exc.field or "", str(exc)
+            # The core's only refusal is an empty title (tasks.create_task): said again in a new language.
+            show_error(self.error, lambda: _("Enter what is to be done.") if field == "title" else message)
             return
         show_error(self.error, "")
         self.mark_clean()

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+from PySide6.QtCore import Signal
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QHBoxLayout, QLineEdit, QPushButton, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget
 
 from desktop import i18n
@@ -11,7 +13,7 @@ from desktop.core import timeline
 from desktop.core.errors import ValidationError
 from desktop.core.store import db as store_db
 from desktop.i18n import N_, _
-from desktop.ui.common import Retranslatable, error_label, show_error
+from desktop.ui.common import Retranslatable, enter_activates, error_label, is_plain_enter, show_error
 
 KINDS = {
     "note": N_("Note"),
@@ -23,8 +25,20 @@ KINDS = {
 }
 
 
+class NoteField(QLineEdit):
+    """The new note: Enter adds it (returnPressed) and goes no further, so the editor around the timeline
+    does not take it for its Save button."""
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        super().keyPressEvent(event)
+        if is_plain_enter(event):
+            event.accept()
+
+
 class TimelineWidget(Retranslatable, QWidget):
-    """Timeline of a case (``case_id``) or of a person (``person_id``)."""
+    """Timeline of a case (``case_id``) or of a person (``person_id``); ``changed`` after a note was added."""
+
+    changed = Signal()
 
     def __init__(
         self, *, case_id: str | None = None, person_id: str | None = None, parent: QWidget | None = None
@@ -35,7 +49,8 @@ class TimelineWidget(Retranslatable, QWidget):
         self.tree.setColumnCount(3)
         self.tree.setRootIsDecorated(False)
         self.tree.setAlternatingRowColors(True)
-        self.note = QLineEdit()
+        enter_activates(self.tree)  # Enter on a line does nothing, rather than closing the editor around
+        self.note = NoteField()
         self.note.returnPressed.connect(self._add_note)
         self.add_button = QPushButton()
         self.add_button.clicked.connect(self._add_note)
@@ -94,3 +109,4 @@ class TimelineWidget(Retranslatable, QWidget):
         show_error(self.error, "")
         self.note.clear()
         self.reload()
+        self.changed.emit()
