@@ -141,22 +141,24 @@ def _forget_file_dialog_history() -> None:
     settings.sync()
 
 
-def ask_open_file(parent: QWidget | None, title: str, folder: str, filter_text: str) -> str:
-    """A file to open ("" when cancelled), leaving no trace of it outside the profile."""
+def _ask_file(saving: bool, parent: QWidget | None, title: str, start: str, filter_text: str) -> str:
+    """Qt's file dialog for opening or saving ("" when cancelled), leaving no trace outside the profile."""
+    ask = QFileDialog.getSaveFileName if saving else QFileDialog.getOpenFileName
     try:
-        name, _chosen = QFileDialog.getOpenFileName(parent, title, folder, filter_text, options=_FILE_DIALOG)
+        name, _chosen = ask(parent, title, start, filter_text, options=_FILE_DIALOG)
     finally:
         _forget_file_dialog_history()
     return name
+
+
+def ask_open_file(parent: QWidget | None, title: str, folder: str, filter_text: str) -> str:
+    """A file to open, chosen in ``folder`` first."""
+    return _ask_file(False, parent, title, folder, filter_text)
 
 
 def ask_save_file(parent: QWidget | None, title: str, suggested: str, filter_text: str) -> str:
-    """Where to save ("" when cancelled), leaving no trace of it outside the profile."""
-    try:
-        name, _chosen = QFileDialog.getSaveFileName(parent, title, suggested, filter_text, options=_FILE_DIALOG)
-    finally:
-        _forget_file_dialog_history()
-    return name
+    """Where to save, ``suggested`` proposed."""
+    return _ask_file(True, parent, title, suggested, filter_text)
 
 
 def list_table(model, on_activated) -> QTableView:
