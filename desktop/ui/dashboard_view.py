@@ -90,17 +90,31 @@ class DashboardView(Retranslatable, QWidget):
             self.tree.setCurrentItem(first.child(0))
 
     def _size_columns(self) -> None:
-        """When fits its text; What and Who share the rest with Details, which takes what is left."""
+        """When fits its text; What and Who fit theirs, up to 40 % and 33 % of the rest; Details takes what
+        is left."""
         header = self.tree.header()
         header.setStretchLastSection(True)
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        # When: the widest date of a line (the group titles span the whole row and do not count)
+        metrics = self.tree.fontMetrics()
+        dates = [
+            metrics.horizontalAdvance(group.child(i).text(0))
+            for group in (self.tree.topLevelItem(g) for g in range(self.tree.topLevelItemCount()))
+            for i in range(group.childCount())
+        ]
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)
+        self.tree.setColumnWidth(0, max([header.sectionSizeHint(0), *dates]) + 2 * self.tree.indentation() + 12)
         rest = max(self.tree.viewport().width() - header.sectionSize(0), 400)
-        self.tree.setColumnWidth(1, int(rest * 0.40))
-        self.tree.setColumnWidth(2, int(rest * 0.33))
+        for column, share in ((1, 0.40), (2, 0.33)):
+            wanted = max(self.tree.sizeHintForColumn(column), header.sectionSizeHint(column)) + 12
+            self.tree.setColumnWidth(column, min(wanted, int(rest * share)))
 
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
         self._size_columns()
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        self._size_columns()  # the viewport has its real width only now
 
     def _appointment_item(self, a) -> QTreeWidgetItem:
         when = i18n.fmt_datetime(a.starts_at, "short")
