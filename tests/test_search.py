@@ -293,6 +293,22 @@ def test_spellings_from_real_documents_find_the_person_first(store: store_db.Sto
             assert hits and (hits[0].row.family_name_cyr, hits[0].row.given_name_cyr) == (family, given_name), text
 
 
+def test_among_similar_spellings_the_closest_person_comes_first(store: store_db.Store) -> None:
+    """Russian forms of Ukrainian names (Олейник for Олійник, Kovalev for Ковальов) are similar spellings;
+    among those, the person both typed names fit comes before one who only shares a patronymic or a
+    shorter family name."""
+    wanted = people.create_person({"family_name_cyr": "Олійник", "given_name_cyr": "Євген"})
+    for given, patronymic in (("Анастасія", "Євгенівна"), ("Ірина", "Євгенівна"), ("Олег", "")):
+        people.create_person({"family_name_cyr": "Олійник", "given_name_cyr": given, "patronymic": patronymic})
+    serhii = people.create_person({"family_name_cyr": "Ковальов", "given_name_cyr": "Сергій"})
+    for family in ("Коваль", "Ковальчук"):
+        people.create_person({"family_name_cyr": family, "given_name_cyr": "Сергій"})
+    for typed in ("Oleinik Evgenij", "Олейник Евгений", "Olejnik Jewgeni"):
+        assert _ids(typed)[0] == wanted.id, typed
+    for typed in ("Kovalev Sergey", "Ковалев Сергей"):
+        assert _ids(typed)[0] == serhii.id, typed
+
+
 def test_an_index_built_by_other_key_rules_is_rebuilt_when_the_profile_opens(
     store: store_db.Store, profile_dir, monkeypatch: pytest.MonkeyPatch
 ) -> None:

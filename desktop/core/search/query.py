@@ -21,7 +21,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from rapidfuzz import process
+from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Levenshtein
 
 from desktop import i18n
@@ -29,6 +29,7 @@ from desktop.core import people
 from desktop.core.people import PersonRow
 from desktop.core.search import index, variants
 from desktop.core.search.keys import has_cyrillic, plain, word_keys, words
+from desktop.core.search.translit import kmu55
 from desktop.core.store import db as store_db
 
 EXACT, SPELLING, PREFIX, FUZZY = range(4)
@@ -278,6 +279,8 @@ def search(text: str, limit: int = 200) -> Results:
 
     def take(rows: list[tuple[Any, ...]], tier: int) -> bool:
         """Add rows as hits; False once the limit is reached."""
+        if tier == FUZZY and len(rows) <= CLOSENESS_READ:
+            rows = sorted(rows, key=lambda r: -_closeness(query, r))  # the closest similar spelling first
         for r in rows:
             if r[0] in seen:
                 continue
@@ -343,6 +346,35 @@ def search(text: str, limit: int = 200) -> Results:
         if len(docs) >= cap:  # more matches than read: a selection, sorted; the caller says "type more"
             return Results(hits, False)
     return Results(hits, complete)
+
+
+#: At most this many similar-spelling rows are ordered by closeness (more are left alphabetical).
+CLOSENESS_READ = 2000
+#: A word found in the patronymic or the birth place counts less than one found in a name.
+_SIDE_WEIGHT = 0.6
+
+
+def _latin(text: str) -> str:
+    return kmu55(text).casefold() if has_cyrillic(text) else text.casefold()
+
+
+def _closeness(query: Query, r: tuple[Any, ...]) -> float:
+    """How close a similar-spelling hit is to what was typed: per typed word, the best of its likeness to
+    the person's name words (1 for a name of the same curated group, e.g. Evgenij – Євген), side fields
+    weighted less. Oleinik Evgenij puts Олійник Євген above Олійник Анастасія Євгенівна."""
+    names = [w for value in (r[2], r[3], r[4], r[5]) if value for w in words(value)]
+    sides = [w for value in (r[9], r[10]) if value for w in words(value)]
+    given = {g for value in (r[3], r[5]) if value for g in variants.given_groups(value)}
+    total = 0.0
+    for word in query.words:
+        if word.groups and word.groups & given:
+            total += 1.0
+            continue
+        typed = _latin(word.text)
+        best = max((fuzz.ratio(typed, _latin(w)) / 100 for w in names), default=0.0)
+        side = max((fuzz.ratio(typed, _latin(w)) / 100 * _SIDE_WEIGHT for w in sides), default=0.0)
+        total += max(best, side)
+    return total
 
 
 def _word_matches(word: Word, stored: str, tier: int, fuzzy_terms: dict[str, list[str]]) -> bool:
