@@ -168,10 +168,16 @@ def build_parser() -> argparse.ArgumentParser:
     when.add_argument("--notified", metavar="DATE", help="day the letter was received/notified")
     when.add_argument("--letter-date", metavar="DATE", help="date of the letter (posted by ordinary mail)")
     wid.add_argument("--state", default="SN", help="federal state for public holidays (default SN, Saxony)")
+    wid.add_argument(
+        "--no-instructions",
+        action="store_true",
+        help="the Bescheid has no or wrong instructions on legal remedies: a year instead of a month (§66(2) SGG)",
+    )
     wid.add_argument("--json", action="store_true")
     pv = sub.add_parser("permit-validity", help="effective validity of a residence permit (no profile needed)")
     pv.add_argument("--printed-until", required=True, metavar="DATE")
     pv.add_argument("--kind", default="24", help="24 (§24 AufenthG, default), fiktion, passport or other")
+    pv.add_argument("--issued-on", metavar="DATE", help="day the permit was issued (ordinances have cut-off dates)")
     pv.add_argument("--json", action="store_true")
     imp = sub.add_parser("import-csv", help="import people from a CSV or XLSX spreadsheet (all or nothing)")
     imp.add_argument("file", metavar="FILE")
@@ -336,7 +342,9 @@ def _cmd_deadline(args: argparse.Namespace) -> int:
     notified = _date_arg(args.notified, "--notified") if args.notified else None
     letter_date = _date_arg(args.letter_date, "--letter-date") if args.letter_date else None
     try:
-        result = deadlines.widerspruch(notified=notified, letter_date=letter_date, state=state)
+        result = deadlines.widerspruch(
+            notified=notified, letter_date=letter_date, state=state, missing_instructions=args.no_instructions
+        )
     except (ValueError, OverflowError) as exc:  # a day so near the end of the calendar that the deadline is beyond it
         option, value = ("--notified", args.notified) if args.notified else ("--letter-date", args.letter_date)
         raise UsageError(_("{option}: not a valid date: {value}").format(option=option, value=value)) from exc
@@ -352,8 +360,9 @@ def _cmd_permit_validity(args: argparse.Namespace) -> int:
     from desktop.core import residence
 
     printed = _date_arg(args.printed_until, "--printed-until")
+    issued = _date_arg(args.issued_on, "--issued-on") if args.issued_on else None
     try:
-        result = residence.effective_validity(printed, args.kind)
+        result = residence.effective_validity(printed, args.kind, issued_on=issued)
     except ValueError as exc:
         raise UsageError(_("Unknown document kind: {kind}").format(kind=args.kind)) from exc
     if args.json:

@@ -199,3 +199,25 @@ def test_invalid_json_file_is_refused(tmp_path: Path) -> None:
     path.write_text("{not json", encoding="utf-8")
     with pytest.raises(OrdinanceDataError, match="not valid JSON"):
         residence.load_ordinances(path)
+
+
+def test_the_issue_date_is_asked_for_where_it_decides_and_the_tools_take_it(qtbot, capsys) -> None:
+    from desktop import cli
+    from desktop.ui.tools_dialogs import PermitDialog
+
+    assumed = residence.effective_validity(dt.date(2026, 12, 1), "24", today=dt.date(2026, 11, 21))
+    assert assumed.effective_until > dt.date(2026, 12, 1) and "enter the issue date" in assumed.explanation
+    later = residence.effective_validity(
+        dt.date(2026, 12, 1), "24", today=dt.date(2026, 11, 21), issued_on=dt.date(2026, 2, 10)
+    )
+    assert later.effective_until == dt.date(2026, 12, 1) and "enter the issue date" not in later.explanation
+    dialog = PermitDialog()
+    qtbot.addWidget(dialog)
+    dialog.printed.setText("01.12.2026")
+    assert "1 Dec 2026" not in dialog.result.text().split("</b>")[0]
+    dialog.issued.setText("10.02.2026")
+    assert "1 Dec 2026" in dialog.result.text().split("</b>")[0]
+    assert cli.main(["permit-validity", "--printed-until", "01.12.2026", "--issued-on", "10.02.2026"]) == 0
+    assert capsys.readouterr().out.startswith("01.12.2026")
+    assert cli.main(["deadline", "widerspruch", "--letter-date", "03.11.2026", "--no-instructions", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["due"] == "2027-11-08"  # a year, to the next working day

@@ -186,6 +186,11 @@ def effective_validity(
             steps.append(rule)
     expired = today > effective
     explanation = _explain(printed_until, effective, steps, applicable, expired)
+    if steps and issued_on is None:
+        explanation += " " + _(
+            "This assumes the document was issued on or before {cutoff}; one issued later is not extended – "
+            "enter the issue date to be sure."
+        ).format(cutoff=fmt_date(steps[0].valid_on))
     return ValidityResult(printed_until, effective, tuple(steps), explanation, expired)
 
 

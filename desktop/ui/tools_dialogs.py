@@ -129,11 +129,13 @@ class PermitDialog(Retranslatable, QDialog):
         for kind in residence.KINDS:
             self.kind.addItem("", kind)
         self.printed = QLineEdit()
+        self.issued = QLineEdit()  # an ordinance extends only permits issued before its cut-off
         self.result = QLabel()
         self.result.setWordWrap(True)
         self.form = LabelledForm()
         self.form.add(N_("Kind"), self.kind)
         self.form.add(N_("Printed valid until"), self.printed)
+        self.form.add(N_("Issued on (if known)"), self.issued)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
@@ -141,6 +143,7 @@ class PermitDialog(Retranslatable, QDialog):
         layout.addWidget(self.result)
         layout.addWidget(buttons)
         self.printed.textChanged.connect(self._compute)
+        self.issued.textChanged.connect(self._compute)
         self.kind.currentIndexChanged.connect(self._compute)
         self.retranslate_ui()
 
@@ -150,11 +153,13 @@ class PermitDialog(Retranslatable, QDialog):
         for i in range(self.kind.count()):
             self.kind.setItemText(i, residence.kind_label(self.kind.itemData(i)))
         self.printed.setPlaceholderText(_("DD.MM.YYYY"))
+        self.issued.setPlaceholderText(_("DD.MM.YYYY"))
         self._compute()
 
     def _compute(self) -> None:
         try:
             day = i18n.parse_date(self.printed.text())
+            issued = i18n.parse_date(self.issued.text(), past=True)
         except ValueError:
             self.result.setText(_("This is not a valid date (DD.MM.YYYY)."))
             return
@@ -162,7 +167,7 @@ class PermitDialog(Retranslatable, QDialog):
             self.result.setText("")
             return
         try:
-            result = residence.effective_validity(day, self.kind.currentData())
+            result = residence.effective_validity(day, self.kind.currentData(), issued_on=issued)
         except (ValueError, OverflowError):  # a date at the very end of the calendar
             self.result.setText(_("This is not a valid date (DD.MM.YYYY)."))
             return
