@@ -38,6 +38,19 @@ def test_household_roles_and_attachments(store: store_db.Store) -> None:
     with pytest.raises(ValidationError):
         households.add_member(household.id, _person("Other").id, "applicant")  # one applicant only
     assert households.household_of(daughter.id).id == household.id
+    # Hauptantrag 04/2020, 3.2: a grandmother only lives there (Anlage HG), a son of 26 applies himself
+    grandmother = _person("Melnyk", dt.date(1950, 1, 1))
+    elder = _person("Melnyk", TODAY.replace(year=TODAY.year - 26))
+    households.add_member(household.id, grandmother.id, "other")
+    households.add_member(household.id, elder.id, "child_15_24")
+    forms = {m.person_id: m.attachment for m in households.members(household.id)}
+    assert forms[grandmother.id] == "HG" and forms[elder.id] == ""
+    from desktop.core.forms import binding
+
+    ctx = binding.context(binding.subject_for(person_id=mother.id))
+    assert ctx["household.size"] == 3  # mother, son, daughter
+    children = ctx["household.children"].splitlines()
+    assert len(children) == 2 and all("Melnyk" in c or "MELNYK" in c.upper() for c in children)
 
 
 def test_case_brings_its_checklist_and_timeline(store: store_db.Store) -> None:
@@ -213,3 +226,16 @@ def test_what_hangs_on_a_case_follows_its_person_type_dates_and_status(store: st
         e["key"] for e in cases.case_type("anmeldung")["checklist"]
     }
     assert integrity.check() == []
+
+
+def test_a_decision_received_puts_the_objection_deadline_on_the_case(store: store_db.Store) -> None:
+    person = _person("Hnatiuk")
+    for case_type, step in (("buergergeld_erstantrag", "widerspruchsfrist"), ("kindergeld", "einspruchsfrist")):
+        case = cases.create_case({"person": person.id, "case_type": case_type, "opened_on": dt.date(2026, 9, 1)})
+        assert not Task.select().where((Task.case == case.id) & (Task.step_key == step)).exists()
+        cases.update_case(case.id, {"decision_on": dt.date(2026, 10, 30)})
+        deadline = Task.get((Task.case == case.id) & (Task.step_key == step) & ~Task.deleted)
+        # one month from the day received: 30.11.2026 is a Monday
+        assert deadline.kind == "deadline" and deadline.due_date == dt.date(2026, 11, 30)
+    wba = cases.case_type("weiterbewilligung")
+    assert next(s for s in wba["timeline"] if s["key"] == "einreichen")["kind"] == "reminder"  # no legal deadline

@@ -436,7 +436,9 @@ def test_a_form_for_a_person_uses_the_open_case_it_is_for(store: store_db.Store)
     newer = cases.create_case({"person": person.id, "case_type": "anmeldung", "opened_on": dt.date(2026, 3, 1)})
     assert binding.subject_for(person_id=person.id).case.id == newer.id  # no template: the most recent
     assert binding.subject_for(person_id=person.id, template=objection).case.id == older.id
-    assert binding.subject_for(person_id=person.id, template=service.template("vollmacht")).case.id == older.id
+    # no case of its types (Bürgergeld application): the case with its office (the Jobcenter's Widerspruch)
+    sheet = service.template("arbeitsblatt-hauptantrag")
+    assert binding.subject_for(person_id=person.id, template=sheet).case.id == older.id
     cases.update_case(older.id, {"status": "closed"})
     # no open Jobcenter case: no case at all rather than the Bürgeramt's (the letter would go there)
     assert binding.subject_for(person_id=person.id, template=objection).case is None
@@ -475,3 +477,18 @@ def test_a_broken_profile_copy_does_not_hide_the_bundled_template(store: store_d
     _write(paths.templates_dir(), "vollmacht.yaml", "id: vollmacht\nversion: 1\nkind: letter\n")
     assert service.template("vollmacht").bundled
     assert any(t.id == "vollmacht" and not t.valid and not t.bundled for t in service.templates())
+
+
+def test_forms_name_the_residence_title_never_the_passport(store: store_db.Store) -> None:
+    from desktop.core import documents
+
+    person = people.create_person({"family_name": "Savchuk", "given_name": "Iryna"})
+    documents.create_document(
+        {"person": person.id, "kind": "passport", "number": "FX123456", "printed_until": dt.date(2032, 1, 1)}
+    )
+    documents.create_document(
+        {"person": person.id, "kind": "24", "number": "Y1234567", "printed_until": dt.date(2027, 3, 4)}
+    )
+    ctx = binding.context(binding.subject_for(person_id=person.id))
+    assert ctx["person.residence_document"] == "Aufenthaltserlaubnis nach § 24 AufenthG Y1234567"
+    assert ctx["person.residence_valid_until"] == dt.date(2027, 3, 4)

@@ -193,11 +193,13 @@ def test_widerspruch_has_the_calculator_rule_step() -> None:
     assert steps[0]["anchor"] == "letter_date"
 
 
-def test_rule_steps_only_where_the_calculator_applies() -> None:
+def test_rule_steps_are_objection_deadlines_from_a_letter_or_a_decision_received() -> None:
     for entry in types():
         for step in entry["timeline"]:
             if "rule" in step:
-                assert entry["key"] == "widerspruch", (entry["key"], step["key"])
+                assert step["rule"] == "widerspruch" and step["kind"] == "deadline", (entry["key"], step["key"])
+                assert step["anchor"] == ("letter_date" if entry["key"] == "widerspruch" else "decision")
+                assert ("84 SGG" in step["basis"]) != ("355 AO" in step["basis"]), (entry["key"], step["key"])
 
 
 def test_anmeldung_deadline_is_two_weeks_after_moving_in() -> None:
@@ -208,9 +210,9 @@ def test_anmeldung_deadline_is_two_weeks_after_moving_in() -> None:
 
 def test_weiterbewilligung_is_anchored_before_the_period_ends() -> None:
     steps = type_by_key("weiterbewilligung")["timeline"]
-    deadline = next(s for s in steps if s["kind"] == "deadline")
-    assert deadline["anchor"] == "period_end"
-    assert deadline.get("offset_months", 0) < 0 or deadline.get("offset_weeks", 0) < 0
+    submit = next(s for s in steps if s["key"] == "einreichen")  # a reminder: § 37 SGB II sets no such deadline
+    assert submit["anchor"] == "period_end" and submit["kind"] == "reminder" and "basis" not in submit
+    assert submit.get("offset_months", 0) < 0 or submit.get("offset_weeks", 0) < 0
 
 
 def test_the_app_still_reads_the_case_types() -> None:

@@ -298,8 +298,8 @@ def test_among_similar_spellings_the_closest_person_comes_first(store: store_db.
     among those, the person both typed names fit comes before one who only shares a patronymic or a
     shorter family name."""
     wanted = people.create_person({"family_name_cyr": "Олійник", "given_name_cyr": "Євген"})
-    for given, patronymic in (("Анастасія", "Євгенівна"), ("Ірина", "Євгенівна"), ("Олег", "")):
-        people.create_person({"family_name_cyr": "Олійник", "given_name_cyr": given, "patronymic": patronymic})
+    for first_name, patronymic in (("Анастасія", "Євгенівна"), ("Ірина", "Євгенівна"), ("Олег", "")):
+        people.create_person({"family_name_cyr": "Олійник", "given_name_cyr": first_name, "patronymic": patronymic})
     serhii = people.create_person({"family_name_cyr": "Ковальов", "given_name_cyr": "Сергій"})
     for family in ("Коваль", "Ковальчук"):
         people.create_person({"family_name_cyr": family, "given_name_cyr": "Сергій"})

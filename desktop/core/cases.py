@@ -145,7 +145,10 @@ def step_due(case: Case, step: Mapping[str, Any], state: str = "SN") -> dt.date 
     """When a timeline step falls due for this case, or None while its anchor date is unknown."""
     from desktop.core import deadlines
 
-    if step.get("rule") == "widerspruch":
+    if step.get("rule") == "widerspruch":  # one month from notification: the letter's date, or the day received
+        if step.get("anchor") == "decision":
+            received = case.decision_on
+            return deadlines.widerspruch(notified=received, state=state).due if received else None
         return deadlines.widerspruch(letter_date=case.letter_date, state=state).due if case.letter_date else None
     anchor = getattr(case, ANCHORS.get(str(step.get("anchor")), ""), None)
     if anchor is None:

@@ -44,17 +44,38 @@ class MemberInfo:
     reason: str
 
 
+#: From this age a child is no longer in the parents' Bedarfsgemeinschaft (§ 7 Abs. 3 Nr. 4 SGB II).
+OWN_BG_AGE = 25
+
+
+def in_bedarfsgemeinschaft(role: str, age: int | None) -> bool:
+    """Whether a household member belongs to the applicant's Bedarfsgemeinschaft (others only live there)."""
+    if role == "other":
+        return False
+    return not (role.startswith("child") and age is not None and age >= OWN_BG_AGE)
+
+
 def attachment_for(role: str, age: int | None) -> tuple[str, str]:
-    """Which Jobcenter attachment a member needs: WEP for everyone 15 and older besides the applicant,
-    KI for children under 15. The age decides over the role when they disagree."""
+    """Which Jobcenter form a member needs (Hauptantrag 04/2020, section 3.2): the applicant the main form;
+    in the Bedarfsgemeinschaft KI for children under 15 and WEP for everyone else; a relative or flatmate
+    who only lives there Anlage HG (or VE); a child of 25 or over an application of their own. The age
+    decides over the role when they disagree."""
     if role == "applicant":
         return "", _("fills in the main application (Hauptantrag)")
+    if role == "other":
+        return "HG", _(
+            "Anlage HG for a relative living in the household (Anlage VE for others): not in the Bedarfsgemeinschaft"
+        )
     if age is None:
         if role == "child_u15":
             return "KI", _("Anlage KI: child under 15 (date of birth missing)")
         return "WEP", _("Anlage WEP: further person aged 15 or over (date of birth missing)")
     if age < 15:
         return "KI", _("Anlage KI: child under 15 ({age} years)").format(age=age)
+    if role.startswith("child") and age >= OWN_BG_AGE:
+        return "", _(
+            "own application: a child of 25 or over is not in the parents' Bedarfsgemeinschaft ({age} years)"
+        ).format(age=age)
     return "WEP", _("Anlage WEP: further person aged 15 or over ({age} years)").format(age=age)
 
 

@@ -162,14 +162,23 @@ def context(subject: Subject) -> dict[str, Any]:
     return subject.bound
 
 
+#: Residence titles as German forms name them (a passport is no residence title).
+RESIDENCE_TITLES = {
+    "24": "Aufenthaltserlaubnis nach § 24 AufenthG",
+    "fiktion": "Fiktionsbescheinigung (§ 81 Abs. 5 AufenthG)",
+}
+
+
 def _read_context(subject: Subject) -> dict[str, Any]:
     p, case = subject.person, subject.case
     out: dict[str, Any] = {name: getattr(p, name.split(".", 1)[1]) for name in _PERSON_COLUMNS}
     out["person.address"] = _address(p)
     out["person.nationality"] = german_nationality(p.nationality)
-    docs = documents.documents_of(p.id, subject.today)
-    newest = docs[0] if docs else None
-    out["person.residence_document"] = f"{newest.kind} {newest.number}".strip() if newest else ""
+    # The residence title, never the passport: the § 24 permit or Fiktionsbescheinigung valid longest.
+    titles = [d for d in documents.documents_of(p.id, subject.today) if d.kind in RESIDENCE_TITLES]
+    titles.sort(key=lambda d: d.effective_until or dt.date.min, reverse=True)
+    newest = titles[0] if titles else None
+    out["person.residence_document"] = f"{RESIDENCE_TITLES[newest.kind]} {newest.number}".strip() if newest else ""
     out["person.residence_valid_until"] = newest.effective_until if newest else None
     household = households.household_of(p.id)
     members = households.members(household.id, subject.today) if household else []
@@ -188,11 +197,13 @@ def _read_context(subject: Subject) -> dict[str, Any]:
             if x
         )
         lines.append(line)
-        if m.age is not None and m.age < 18:
+        # the applicant's children up to 24 (Kindergeld runs to 25 for a child in school or training)
+        if m.role.startswith("child") and (m.age is None or m.age < households.OWN_BG_AGE):
             children.append(line)
     out["household.members"] = "\n".join(lines)
     out["household.children"] = "\n".join(children)
-    out["household.size"] = len(members) or 1
+    # the Bedarfsgemeinschaft, not everyone under the roof (a grandmother or a flatmate is not in it)
+    out["household.size"] = sum(households.in_bedarfsgemeinschaft(m.role, m.age) for m in members) or 1
     office = _office(case, p)
     out["case.reference"] = case.reference if case else ""
     out["case.title"] = case.title if case else ""
