@@ -239,3 +239,18 @@ def test_a_decision_received_puts_the_objection_deadline_on_the_case(store: stor
         assert deadline.kind == "deadline" and deadline.due_date == dt.date(2026, 11, 30)
     wba = cases.case_type("weiterbewilligung")
     assert next(s for s in wba["timeline"] if s["key"] == "einreichen")["kind"] == "reminder"  # no legal deadline
+
+
+def test_removing_the_last_member_removes_the_household(store: store_db.Store) -> None:
+    from desktop.core.store.models import Household
+
+    alone = _person("Lysenko")
+    household = households.create_household("BG Lysenko", [(alone.id, "applicant")])
+    only = households.members(household.id)[0]
+    households.remove_member(only.member_id)
+    assert Household.get_by_id(household.id).deleted and households.household_of(alone.id) is None
+    kept = households.create_household("BG Lysenko", [(alone.id, "applicant")])
+    cases.create_case({"person": alone.id, "household": kept.id, "case_type": "buergergeld_erstantrag"})
+    households.remove_member(households.members(kept.id)[0].member_id)
+    assert not Household.get_by_id(kept.id).deleted  # a case still refers to it
+    assert integrity.check() == []

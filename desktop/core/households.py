@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from desktop.core.errors import ValidationError
 from desktop.core.store import changelog
-from desktop.core.store.models import Household, HouseholdMember, Person
+from desktop.core.store.models import Case, Household, HouseholdMember, Person
 from desktop.i18n import N_, _
 
 ROLE_LABELS: dict[str, str] = {
@@ -138,4 +138,15 @@ def set_role(member_id: str, role: str) -> None:
 
 
 def remove_member(member_id: str) -> None:
-    changelog.delete(HouseholdMember, member_id)
+    """Take a member out; a household left without members (and without cases) is deleted too."""
+    member = HouseholdMember.get_by_id(member_id)
+    with HouseholdMember._meta.database.atomic("IMMEDIATE"):
+        changelog.delete(HouseholdMember, member_id)
+        left = HouseholdMember.select().where(
+            (HouseholdMember.household == member.household_id) & ~HouseholdMember.deleted
+        )
+        if (
+            not left.exists()
+            and not Case.select().where((Case.household == member.household_id) & ~Case.deleted).exists()
+        ):
+            changelog.delete(Household, member.household_id)
