@@ -251,6 +251,7 @@ def _open(args: argparse.Namespace) -> store_db.Store:
         raise ProfileMissing(
             _("There is no profile in {folder}. Create one with 'begleiter-cli init'.").format(folder=str(folder))
         )
+    _check_location(folder)
     return profile.unlock(folder, _passphrase(args))
 
 
@@ -259,8 +260,7 @@ def _cmd_init(args: argparse.Namespace) -> int:
     language = args.language or i18n.current_language()
     if store_db.profile_exists(folder):
         raise ProfileExists(_("A profile already exists in {folder}.").format(folder=str(folder)))
-    storage.check_profile_location(folder)  # before the passphrase is asked for
-    _warn_about_location(folder)
+    _check_location(folder)
     passphrase = _passphrase(args, confirm=True)
     profile.check_new_passphrase(passphrase, passphrase, [args.volunteer, args.device_name])
     i18n.set_language(language)
@@ -643,11 +643,9 @@ def _use_profile_language(folder: Path) -> None:
     i18n.set_language(language or _system_language())
 
 
-#: Commands that never open the profile (init checks the folder itself).
-_WITHOUT_PROFILE = frozenset({"init", "deadline", "permit-validity", "translit", "templates"})
-
-
-def _warn_about_location(folder: Path) -> None:
+def _check_location(folder: Path) -> None:
+    """Refuse a profile on a network share and warn about a synced folder, before the passphrase is asked."""
+    storage.check_profile_location(folder)
     warning = storage.profile_location_warning(folder)
     if warning:
         print(f"begleiter-cli: {warning}", file=sys.stderr)
@@ -666,9 +664,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     if paths.profile_dir() != folder:
         _use_profile_language(paths.profile_dir())
     try:
-        if args.command not in _WITHOUT_PROFILE and store_db.profile_exists(paths.profile_dir()):
-            storage.check_profile_location(paths.profile_dir())  # before the passphrase is asked for
-            _warn_about_location(paths.profile_dir())
         return _COMMANDS[args.command](args)
     except WrongPassphrase as exc:
         print(f"begleiter-cli: {exc}", file=sys.stderr)

@@ -153,11 +153,9 @@ def fmt_date_german(value: dt.date | None) -> str:
     return value.strftime("%d.%m.%Y") if value else ""
 
 
-def full_year(year: int, *, past: bool = False) -> int:
-    """The four-digit year of a two-digit one: a date in the past is never in a later year than this one (to
-    the day: see ``past_year``); other dates (appointments, deadlines, documents) reach up to ten years ahead."""
-    if past:
-        return 2000 + year if 2000 + year <= dt.date.today().year else 1900 + year
+def full_year(year: int) -> int:
+    """The four-digit year of a two-digit one for dates that may lie ahead (appointments, deadlines,
+    documents): up to ten years ahead. A date that cannot lie in the future takes ``past_year``."""
     return year + (2000 if year <= dt.date.today().year % 100 + 10 else 1900)
 
 

@@ -62,20 +62,21 @@ def attachment_for(role: str, age: int | None) -> tuple[str, str]:
     decides over the role when they disagree."""
     if role == "applicant":
         return "", _("fills in the main application (Hauptantrag)")
-    if role == "other":
-        return "HG", _(
-            "Anlage HG for a relative living in the household (Anlage VE for others): not in the Bedarfsgemeinschaft"
-        )
+    if not in_bedarfsgemeinschaft(role, age):
+        if role == "other":
+            return "HG", _(
+                "Anlage HG for a relative living in the household (Anlage VE for others): "
+                "not in the Bedarfsgemeinschaft"
+            )
+        return "", _(
+            "own application: a child of 25 or over is not in the parents' Bedarfsgemeinschaft ({age} years)"
+        ).format(age=age)
     if age is None:
         if role == "child_u15":
             return "KI", _("Anlage KI: child under 15 (date of birth missing)")
         return "WEP", _("Anlage WEP: further person aged 15 or over (date of birth missing)")
     if age < 15:
         return "KI", _("Anlage KI: child under 15 ({age} years)").format(age=age)
-    if role.startswith("child") and age >= OWN_BG_AGE:
-        return "", _(
-            "own application: a child of 25 or over is not in the parents' Bedarfsgemeinschaft ({age} years)"
-        ).format(age=age)
     return "WEP", _("Anlage WEP: further person aged 15 or over ({age} years)").format(age=age)
 
 

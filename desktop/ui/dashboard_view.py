@@ -26,6 +26,7 @@ class DashboardView(Retranslatable, QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self._wanted: list[int] = []  # the widths the lines want (When, What, Who), measured when filled
         self.title = area_title()
         self.summary = QLabel()
         self.tree = QTreeWidget()
@@ -84,29 +85,39 @@ class DashboardView(Retranslatable, QWidget):
             self.tree.addTopLevelItem(group)
             group.addChildren(items)
             group.setExpanded(True)
+        self._measure()
         self._size_columns()
         first = self.tree.topLevelItem(0)
         if first is not None and first.childCount():
             self.tree.setCurrentItem(first.child(0))
 
-    def _size_columns(self) -> None:
-        """When fits its text; What and Who fit theirs, up to 40 % and 33 % of the rest; Details takes what
-        is left."""
+    def _measure(self) -> None:
+        """The widths the lines want (once per fill, not on every resize): When by its dates – the group
+        titles span the whole row and do not count – What and Who by their text."""
         header = self.tree.header()
-        header.setStretchLastSection(True)
-        # When: the widest date of a line (the group titles span the whole row and do not count)
         metrics = self.tree.fontMetrics()
         dates = [
             metrics.horizontalAdvance(group.child(i).text(0))
             for group in (self.tree.topLevelItem(g) for g in range(self.tree.topLevelItemCount()))
             for i in range(group.childCount())
         ]
+        when = max([header.sectionSizeHint(0), *dates]) + 2 * self.tree.indentation() + 12
+        self._wanted = [when] + [
+            max(self.tree.sizeHintForColumn(column), header.sectionSizeHint(column)) + 12 for column in (1, 2)
+        ]
+
+    def _size_columns(self) -> None:
+        """When fits its dates; What and Who fit theirs, up to 40 % and 33 % of the rest; Details takes what
+        is left."""
+        if not self._wanted:
+            return
+        header = self.tree.header()
+        header.setStretchLastSection(True)
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)
-        self.tree.setColumnWidth(0, max([header.sectionSizeHint(0), *dates]) + 2 * self.tree.indentation() + 12)
-        rest = max(self.tree.viewport().width() - header.sectionSize(0), 400)
+        self.tree.setColumnWidth(0, self._wanted[0])
+        rest = max(self.tree.viewport().width() - self._wanted[0], 400)
         for column, share in ((1, 0.40), (2, 0.33)):
-            wanted = max(self.tree.sizeHintForColumn(column), header.sectionSizeHint(column)) + 12
-            self.tree.setColumnWidth(column, min(wanted, int(rest * share)))
+            self.tree.setColumnWidth(column, min(self._wanted[column], int(rest * share)))
 
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)

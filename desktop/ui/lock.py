@@ -24,6 +24,7 @@ from desktop.core import profile
 from desktop.core.store import db as store_db
 from desktop.i18n import _
 from desktop.ui.common import Retranslatable, error_label, show_error
+from desktop.ui.profile_dialogs import wrong_passphrase
 
 #: Minutes without keyboard or mouse input before the app locks (DESIGN.md §4); a profile may set its own
 #: ("lock_minutes" in its settings; 0 never locks by itself).
@@ -115,10 +116,7 @@ class LockPrompt(Retranslatable, QDialog):
         self.passphrase.clear()
         if not right:
             self.attempts += 1
-            show_error(
-                self.error,
-                _("The passphrase is not correct. Please try again (attempt {count}).").format(count=self.attempts),
-            )
+            show_error(self.error, wrong_passphrase(self.attempts))
             self.adjustSize()  # room for the message
             self.passphrase.setFocus()
             return

@@ -56,6 +56,11 @@ def _show_location(label: QLabel, folder: Path) -> None:
     label.setVisible(bool(warning))
 
 
+def wrong_passphrase(attempts: int) -> str:
+    """What the unlock and lock dialogs say after a wrong passphrase."""
+    return _("The passphrase is not correct. Please try again (attempt {count}).").format(count=attempts)
+
+
 class WelcomeDialog(Retranslatable, QDialog):
     """Creates a new profile: language, passphrase (twice, with strength), laptop and volunteer names."""
 
@@ -211,7 +216,7 @@ class UnlockDialog(Retranslatable, QDialog):
             show_error(self.error, self._wrong_text())
 
     def _wrong_text(self) -> str:
-        return _("The passphrase is not correct. Please try again (attempt {count}).").format(count=self.attempts)
+        return wrong_passphrase(self.attempts)
 
     def _unlock(self) -> None:
         QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)

@@ -68,16 +68,6 @@ def _typed(template: Template, values: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-_VALIDATORS = {
-    "iban": validation.validate_iban,
-    "tax_id": validation.validate_tax_id,
-    "pension_no": validation.validate_pension_no,
-    "postcode": validation.validate_postcode,
-    "phone": validation.validate_phone,
-    "email": validation.validate_email,
-}
-
-
 def check(template: Template, values: dict[str, Any]) -> dict[str, str]:
     """Problems of the values that apply (required, dates, identifiers): field key -> message."""
     problems: dict[str, str] = {}
@@ -96,8 +86,8 @@ def check(template: Template, values: dict[str, Any]) -> dict[str, str]:
             message = _("Please write a whole number.")
         elif f.type == "money" and render.parse_money(value) is None:
             message = _("Please write an amount such as 1.200,50.")
-        elif f.check in _VALIDATORS and text:
-            message = _VALIDATORS[f.check](text)
+        elif f.check in validation.FIELD_VALIDATORS and text:
+            message = validation.FIELD_VALIDATORS[f.check](text)
         elif f.check in ("date_past", "date_future") and isinstance(value, dt.date):
             today = dt.date.today()
             if f.check == "date_past" and value > today:
