@@ -210,6 +210,11 @@ def main(args: argparse.Namespace) -> int:
     apply_language(initial_language(profile_dir))
     if args.smoke_test:
         return smoke_test(args)
+    if store_db.profile_exists(profile_dir):  # an error while unlocking is logged where the message says
+        try:
+            logs.setup_logging(profile_dir)
+        except OSError:
+            log.warning("the profile's log cannot be written")
     crash_handler = CrashHandler()
     crash_handler.install()
     try:

@@ -20,7 +20,15 @@ from typing import TYPE_CHECKING, NoReturn
 
 from desktop import __version__, i18n, paths
 from desktop.core import logs, profile, storage
-from desktop.core.errors import ProfileExists, ProfileMissing, UserError, ValidationError, WrongPassphrase, os_reason
+from desktop.core.errors import (
+    ProfileDamaged,
+    ProfileExists,
+    ProfileMissing,
+    UserError,
+    ValidationError,
+    WrongPassphrase,
+    os_reason,
+)
 from desktop.core.search.translit import SYSTEMS
 
 if TYPE_CHECKING:
@@ -36,6 +44,7 @@ EXIT_PROBLEMS = 1
 EXIT_USAGE = 2
 EXIT_PASSPHRASE = 3
 EXIT_ERROR = 4
+EXIT_DAMAGED = 5
 
 
 class UsageError(UserError):
@@ -161,6 +170,11 @@ def build_parser() -> argparse.ArgumentParser:
     dg = sub.add_parser("digest", help="hash of the current state of all travelling records")
     dg.add_argument("--json", action="store_true")
     sub.add_parser("backup", help="write a verified, encrypted backup into the profile's backups folder")
+    rs = sub.add_parser(
+        "restore",
+        help="put a backup in place of the profile's database (the current one is kept in damaged/)",
+    )
+    rs.add_argument("backup", nargs="?", metavar="BACKUP", help="a file in backups/ (default: the newest good one)")
     dl = sub.add_parser("deadline", help="German deadline calculator (no profile needed)")
     dl_kind = dl.add_subparsers(dest="deadline_kind", required=True, parser_class=_Parser)
     wid = dl_kind.add_parser("widerspruch", help="objection deadline (§84 SGG) for a Bescheid")
@@ -321,6 +335,53 @@ def _cmd_backup(args: argparse.Namespace) -> int:
     path = backup.make_backup()
     print(_("Backup written and verified: {file}").format(file=str(path)))
     return EXIT_OK
+
+
+def _cmd_restore(args: argparse.Namespace) -> int:
+    folder = paths.profile_dir()
+    if not store_db.profile_exists(folder):
+        raise ProfileMissing(_("There is no profile in {folder}.").format(folder=str(folder)))
+    _check_location(folder)
+    try:
+        key_material = store_db.unlock_key(folder, _passphrase(args))
+    except ProfileDamaged as exc:  # an older profile whose database does not open: its backups vouched
+        if exc.key_material is None:
+            raise
+        key_material = exc.key_material
+    if args.backup:
+        source = Path(args.backup).expanduser()
+        if not source.is_file():
+            raise UsageError(_("There is no backup {file}.").format(file=str(source)))
+    else:
+        found = backup.newest_good(folder, key_material)
+        if found is None:
+            raise UserError(_("No backup of this profile passes its check."))
+        source = found
+    try:
+        aside = backup.restore(folder, source, key_material)
+    except backup.BackupError as exc:
+        raise UserError(_("The backup {file} does not pass its check; nothing was changed.").format(
+            file=str(source))) from exc
+    print(
+        _("Restored the backup of {time}. The previous database was kept in {folder}.").format(
+            time=i18n.fmt_datetime(backup.backup_time(source)), folder=str(aside)
+        )
+    )
+    return EXIT_OK
+
+
+def _damage_report(exc: ProfileDamaged) -> str:
+    """The damage, and the newest good backup to restore (found under the key when the passphrase was right)."""
+    found = backup.newest_good(paths.profile_dir(), exc.key_material) if exc.key_material else None
+    if found is None:
+        return str(exc) + " " + _("No backup of this profile passes its check.")
+    return (
+        str(exc)
+        + " "
+        + _("The newest good backup is {file} ({time}); 'begleiter-cli restore' puts it in place.").format(
+            file=str(found), time=i18n.fmt_datetime(backup.backup_time(found))
+        )
+    )
 
 
 def _date_arg(text: str, option: str) -> dt.date:
@@ -610,6 +671,7 @@ _COMMANDS = {
     "check": _cmd_check,
     "digest": _cmd_digest,
     "backup": _cmd_backup,
+    "restore": _cmd_restore,
     "deadline": _cmd_deadline,
     "permit-validity": _cmd_permit_validity,
     "import-csv": _cmd_import_csv,
@@ -651,6 +713,26 @@ def _check_location(folder: Path) -> None:
         print(f"begleiter-cli: {warning}", file=sys.stderr)
 
 
+def _start_logging(folder: Path) -> Path | None:
+    """Log into the profile's log from the start, before unlock (log lines carry no personal data), so an
+    error before or during unlocking is where the message says; None when there is no profile folder."""
+    if not store_db.profile_exists(folder):
+        return None
+    try:
+        return logs.setup_logging(folder)
+    except OSError:
+        return None
+
+
+def _announce_wait(waiting: bool) -> None:
+    if waiting:
+        print(
+            "begleiter-cli: " + _("Another program is writing to the profile; waiting until it has finished…"),
+            file=sys.stderr,
+            flush=True,
+        )
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one command; returns the exit code."""
     logging.getLogger().addHandler(logging.NullHandler())  # nothing reaches stderr before unlock
@@ -663,11 +745,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         paths.set_profile_dir(args.data_dir)
     if paths.profile_dir() != folder:
         _use_profile_language(paths.profile_dir())
+    log_file = _start_logging(paths.profile_dir())
+    store_db.set_wait_notice(_announce_wait)
     try:
         return _COMMANDS[args.command](args)
     except WrongPassphrase as exc:
         print(f"begleiter-cli: {exc}", file=sys.stderr)
         return EXIT_PASSPHRASE
+    except ProfileDamaged as exc:
+        print(f"begleiter-cli: {_damage_report(exc)}", file=sys.stderr)
+        return EXIT_DAMAGED
     except UsageError as exc:
         print(f"begleiter-cli: {exc}", file=sys.stderr)
         return EXIT_USAGE
@@ -677,14 +764,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         return 130
     except Exception as exc:  # anything unexpected: one line for the user, the stack for the log
-        logging.getLogger("desktop.cli").error(
-            "command failed\n%s", logs.safe_traceback(type(exc), exc, exc.__traceback__)
-        )
-        print(
-            "begleiter-cli: "
-            + _("Unexpected error ({kind}); details are in the profile's log.").format(kind=type(exc).__name__),
-            file=sys.stderr,
-        )
+        stack = logs.safe_traceback(type(exc), exc, exc.__traceback__)
+        log_file = log_file or _start_logging(paths.profile_dir())
+        if log_file is not None:
+            logging.getLogger("desktop.cli").error("command failed\n%s", stack)
+            message = _("Unexpected error ({kind}); details are in the log {file}.").format(
+                kind=type(exc).__name__, file=str(log_file)
+            )
+        else:  # no profile folder to log into: the details (stack and type, no message) go to stderr
+            message = _("Unexpected error ({kind}); details follow.").format(kind=type(exc).__name__) + "\n" + stack
+        print("begleiter-cli: " + message, file=sys.stderr)
         return EXIT_ERROR
     finally:
+        store_db.set_wait_notice(None)
         store_db.close_store()

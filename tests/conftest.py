@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# Test profiles derive their key cheaply (TEST_KDF); outside the tests such a profile is refused.
+os.environ["BEGLEITER_TEST_WEAK_KDF"] = "1"
 
 from collections.abc import Iterator
 from pathlib import Path

@@ -23,6 +23,23 @@ class ProfileExists(UserError):
     """A profile already exists where a new one was to be created."""
 
 
+class ProfileDamaged(UserError):
+    """The database failed a check (page authentication, structure, size); nothing is written to it.
+
+    ``reason`` is one of store.meta.DAMAGE_REASONS; ``key_material`` (key, salt) is set when the
+    passphrase was right, so a caller can look for a good backup under the same key.
+    """
+
+    def __init__(self, message: str, reason: str, key_material: tuple[bytes, bytes] | None = None) -> None:
+        super().__init__(message)
+        self.reason = reason
+        self.key_material = key_material
+
+
+class ProfileBusy(UserError):
+    """Another program kept the profile's write lock for longer than a user waits."""
+
+
 class ValidationError(UserError):
     """A value a user entered does not fit; ``field`` names it where known."""
 

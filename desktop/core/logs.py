@@ -61,6 +61,14 @@ def setup_logging(profile: Path, level: int = logging.INFO) -> Path:
     return log_file
 
 
+def active_log_file() -> Path | None:
+    """The profile log records go to now, or None (before a profile exists)."""
+    for handler in logging.getLogger().handlers:
+        if getattr(handler, "_begleiter", False):
+            return Path(handler.baseFilename)  # type: ignore[attr-defined]
+    return None
+
+
 def safe_traceback(exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> str:
     """The stack and exception type, without the exception message."""
     frames = traceback.extract_tb(tb)

@@ -43,13 +43,20 @@ class CrashHandler(QObject):
             return
         self.seen.add(crash_id)
         self.shown.append(crash_id)
+        if logs.active_log_file() is not None:
+            text = _(
+                "Something went wrong. Your saved data is safe; the last action may not have "
+                "completed. The details were written to the log (without personal data)."
+            )
+        else:  # before a profile exists there is no log to write to
+            text = _(
+                "Something went wrong. Your saved data is safe; the last action may not have "
+                "completed. There is no profile log yet: the details below are all there is."
+            )
         box = QMessageBox(
             QMessageBox.Icon.Critical,
             _("Unexpected error"),
-            _(
-                "Something went wrong. Your saved data is safe; the last action may not have "
-                "completed. The details were written to the log (without personal data)."
-            ),
+            text,
             QMessageBox.StandardButton.Ok,
             QApplication.activeWindow(),
         )

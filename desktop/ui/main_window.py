@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 
 from desktop import i18n, paths
 from desktop.core import demo, people, profile
-from desktop.core.errors import UserError
+from desktop.core.errors import ProfileDamaged, UserError
 from desktop.core.store import backup
 from desktop.core.store import db as store_db
 from desktop.i18n import N_, _
@@ -84,6 +84,17 @@ class MainWindow(Retranslatable, QMainWindow):
         self.stack.setCurrentIndex(TODAY)
         self._restore_geometry()
         self.retranslate_ui()
+        store_db.set_wait_notice(self._write_waits)
+
+    def _write_waits(self, waiting: bool) -> None:
+        """A save waits for another program's write (an import from begleiter-cli): say so while it waits."""
+        if waiting:
+            QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+            self.statusBar().showMessage(_("Another program is writing to the profile; waiting until it has finished…"))
+            self.statusBar().repaint()  # painted now: no events are processed in the middle of a save
+        else:
+            QApplication.restoreOverrideCursor()
+            self.statusBar().clearMessage()
 
     # --- actions and menus ------------------------------------------------------------------------
     def _action(self, shortcut: QKeySequence | str | None, slot, checkable: bool = False) -> QAction:
@@ -355,12 +366,12 @@ class MainWindow(Retranslatable, QMainWindow):
             if path is not None:
                 self.statusBar().showMessage(_("Backup saved."), 5000)
 
-        def failed(_exc: Exception) -> None:
-            QMessageBox.warning(
-                self,
-                _("Backup"),
-                _("The automatic backup failed. Your data is unchanged; please check the free disk space."),
-            )
+        def failed(exc: Exception) -> None:
+            if isinstance(exc, ProfileDamaged):  # reading every page for the copy found the damage
+                message = str(exc) + " " + _("Close Begleiter and open it again to restore the newest good backup.")
+            else:
+                message = _("The automatic backup failed. Your data is unchanged; please check the free disk space.")
+            QMessageBox.warning(self, _("Backup"), message)
 
         self.backup_job = run_in_background(backup.backup_if_due, done, failed, self)
 

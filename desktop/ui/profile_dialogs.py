@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QProgressBar,
     QVBoxLayout,
     QWidget,
@@ -21,7 +22,8 @@ from PySide6.QtWidgets import (
 
 from desktop import i18n
 from desktop.core import profile, storage
-from desktop.core.errors import UserError, ValidationError, WrongPassphrase
+from desktop.core.errors import ProfileDamaged, UserError, ValidationError, WrongPassphrase
+from desktop.core.store import backup
 from desktop.i18n import N_, _
 from desktop.ui.common import LabelledForm, Retranslatable, error_label, show_error
 from desktop.ui.qt_i18n import apply_language
@@ -228,10 +230,58 @@ class UnlockDialog(Retranslatable, QDialog):
             self.passphrase.selectAll()
             self.passphrase.setFocus()
             return
+        except ProfileDamaged as exc:
+            damaged = exc
         except UserError as exc:
             show_error(self.error, str(exc))
             return
+        else:
+            damaged = None
         finally:
             QGuiApplication.restoreOverrideCursor()
+        if damaged is not None:
+            if self._offer_backup(damaged):
+                self._unlock()
+            return
         profile.set_language(self.profile_dir, i18n.current_language())
         self.accept()
+
+    def _offer_backup(self, exc: ProfileDamaged) -> bool:
+        """Say that the database is damaged and offer the newest good backup; True once it is restored."""
+        QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        try:
+            found = backup.newest_good(self.profile_dir, exc.key_material) if exc.key_material else None
+        finally:
+            QGuiApplication.restoreOverrideCursor()
+        if found is None:
+            show_error(
+                self.error,
+                str(exc)
+                + " "
+                + _("No backup of this profile passes its check. The file is kept as it is: ask your coordinator."),
+            )
+            return False
+        when = i18n.fmt_datetime(backup.backup_time(found))
+        if not self._ask_restore(str(exc), when):
+            show_error(self.error, str(exc))
+            return False
+        try:
+            backup.restore(self.profile_dir, found, exc.key_material)  # type: ignore[arg-type]
+        except (OSError, backup.BackupError):
+            show_error(self.error, _("The backup could not be put in place; nothing was changed."))
+            return False
+        return True
+
+    def _ask_restore(self, damage: str, when: str) -> bool:
+        box = QMessageBox(QMessageBox.Icon.Warning, _("The profile is damaged"), damage, parent=self)
+        box.setInformativeText(
+            _(
+                "The newest good backup is from {time}. Restore it? What was entered after it is not in it. "
+                "The damaged database is not deleted: it is kept in the profile's folder 'damaged'."
+            ).format(time=when)
+        )
+        restore = box.addButton(_("Restore the backup"), QMessageBox.ButtonRole.AcceptRole)
+        box.addButton(QMessageBox.StandardButton.Cancel)
+        box.setDefaultButton(restore)
+        box.exec()
+        return box.clickedButton() is restore

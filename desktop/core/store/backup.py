@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import os
+import shutil
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -22,6 +23,7 @@ from pathlib import Path
 
 from desktop import paths
 from desktop.core.store import db as store_db
+from desktop.core.store import meta
 
 log = logging.getLogger(__name__)
 
@@ -44,9 +46,13 @@ def backups(profile: Path) -> list[Path]:
     return sorted(folder.glob(f"{PREFIX}*{SUFFIX}")) if folder.is_dir() else []
 
 
-def verify(path: Path) -> None:
-    """Open a backup under the profile's key and check every page's MAC and the structure."""
-    copy = store_db.current().db.sibling(str(path))
+def verify(path: Path, key_material: tuple[bytes, bytes] | None = None) -> None:
+    """Open a backup under the profile's key (the open profile's, or ``key_material``) and check every
+    page's MAC and the structure."""
+    if key_material is None:
+        copy = store_db.current().db.sibling(str(path))
+    else:
+        copy = store_db.ProfileDatabase(str(path), *key_material)
     try:
         copy.connect()
         bad = copy.execute_sql("PRAGMA cipher_integrity_check").fetchall()
@@ -123,6 +129,58 @@ def make_backup(now: dt.datetime | None = None) -> Path:
                 path.unlink(missing_ok=True)
     log.info("backup written and verified")
     return target
+
+
+def newest_good(profile: Path, key_material: tuple[bytes, bytes]) -> Path | None:
+    """The newest backup that opens under the key and passes the full check (a damaged profile's way
+    back), or None."""
+    for candidate in reversed(backups(profile)):
+        try:
+            verify(candidate, key_material)
+        except BackupError:
+            log.warning("a backup did not verify")
+            continue
+        return candidate
+    return None
+
+
+def backup_time(path: Path) -> dt.datetime:
+    """When a backup was written (from its name; its modification time for a name we did not give)."""
+    try:
+        return dt.datetime.strptime(path.stem[len(PREFIX) :], "%Y%m%d-%H%M%S")
+    except ValueError:
+        return dt.datetime.fromtimestamp(path.stat().st_mtime)
+
+
+def restore(profile: Path, source: Path, key_material: tuple[bytes, bytes]) -> Path:
+    """Put the verified backup ``source`` in place of the profile's database. The current database (with
+    its WAL) is never overwritten or deleted: it is moved into ``damaged/<time>/`` in the profile first.
+    Returns that folder. The profile must be closed."""
+    verify(source, key_material)
+    database = paths.database_path(profile)
+    aside = profile / "damaged" / dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+    aside.mkdir(parents=True, exist_ok=False, mode=0o700)
+    staged = database.with_name(f".{database.name}.restoring")
+    shutil.copyfile(source, staged)
+    with staged.open("rb") as fp:
+        os.fsync(fp.fileno())
+    for path in (database, *(database.with_name(database.name + c) for c in COMPANIONS)):
+        if path.exists():
+            os.replace(path, aside / path.name)
+    os.replace(staged, database)
+    _fsync_folder(profile)
+    meta.clear_damage(profile)
+    log.info("database restored from a backup; the previous one was kept aside")
+    return aside
+
+
+def _fsync_folder(folder: Path) -> None:
+    if os.name == "posix":
+        fd = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
 
 
 def backup_if_due(max_age: dt.timedelta = dt.timedelta(hours=24)) -> Path | None:

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import json
 import logging
 import secrets
 import threading
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,10 +26,9 @@ from sqlcipher3 import dbapi2 as sqlcipher
 
 from desktop import paths
 from desktop.core import ids, storage
-from desktop.core.atomic import atomic_write_text
-from desktop.core.errors import ProfileExists, ProfileMissing, WrongPassphrase
+from desktop.core.errors import ProfileBusy, ProfileDamaged, ProfileExists, ProfileMissing, WrongPassphrase
 from desktop.core.search import index as search_index
-from desktop.core.store import migrations
+from desktop.core.store import meta, migrations
 from desktop.core.store.hlc import HybridClock
 from desktop.core.store.models import db as db_proxy
 from desktop.i18n import _
@@ -37,10 +36,9 @@ from desktop.i18n import _
 log = logging.getLogger(__name__)
 
 #: SQLCipher 4's default and our floor for real profiles.
-DEFAULT_KDF_ITERATIONS = 256_000
+DEFAULT_KDF_ITERATIONS = meta.DEFAULT_KDF_ITERATIONS
 KEY_BYTES = 32
-SALT_BYTES = 16
-PROFILE_FORMAT = 1
+SALT_BYTES = meta.SALT_BYTES
 
 _guard = threading.local()
 
@@ -82,54 +80,100 @@ def bulk_cache(rows: int) -> Iterator[None]:
         db.execute_sql(f"PRAGMA cache_size = -{CACHE_KIB}")
 
 
-class ProfileDatabase(SqlCipherDatabase):
-    """SQLCipher database keyed with a raw key; verifies the key before any pragma that could write."""
+#: How long a writer waits for another program's write transaction (an import, begleiter-cli) before it
+#: gives up with a message: as long as a user would wait, not SQLite's few seconds.
+WRITE_WAIT_SECONDS = 60.0
+#: SQLite's own wait per attempt to take the write lock; after the first one the wait is announced.
+BUSY_STEP_MS = 2000
 
-    def __init__(self, database: str, raw_key: bytes, salt: bytes, **kwargs: Any) -> None:
+_wait_notice: Callable[[bool], None] | None = None
+
+
+def set_wait_notice(callback: Callable[[bool], None] | None) -> None:
+    """``callback(True)`` when a write starts waiting for another program, ``callback(False)`` when the
+    wait is over (the CLI prints a line, the GUI shows a wait cursor and a status message)."""
+    global _wait_notice
+    _wait_notice = callback
+
+
+def _notify_wait(waiting: bool) -> None:
+    if _wait_notice is not None:
+        try:
+            _wait_notice(waiting)
+        except Exception:  # a notice must never fail the write it announces
+            log.exception("wait notice failed")
+
+
+def is_busy(exc: BaseException) -> bool:
+    text = str(exc)
+    return "database is locked" in text or "database is busy" in text
+
+
+def is_damage(exc: BaseException) -> bool:
+    """SQLITE_NOTADB (SQLCipher's answer to a page whose MAC fails, once the key is known to be right)
+    or SQLITE_CORRUPT."""
+    text = str(exc)
+    return "file is not a database" in text or "malformed" in text or "database corrupt" in text
+
+
+def damage_text(reason: str) -> str:
+    """What is wrong with a damaged database, in the user's language."""
+    texts = {
+        "page": _("a part of the file fails its authentication check"),
+        "structure": _("its inner structure is broken"),
+        "truncated": _("the file is shorter than its content"),
+    }
+    return texts.get(reason, _("it cannot be read"))
+
+
+def damaged_error(reason: str, key_material: tuple[bytes, bytes] | None = None) -> ProfileDamaged:
+    return ProfileDamaged(
+        _("The profile database is damaged: {what}. Begleiter does not write to it.").format(
+            what=damage_text(reason)
+        ),
+        reason,
+        key_material,
+    )
+
+
+class ProfileDatabase(SqlCipherDatabase):
+    """SQLCipher database keyed with a raw key that has been checked before (meta.key_check).
+
+    A file that then does not read is damaged: it is recorded in profile.json (``profile`` given) and no
+    further transaction is begun on it. A write that finds another program's write lock waits for it.
+    """
+
+    def __init__(self, database: str, raw_key: bytes, salt: bytes, *, profile: Path | None = None, **kwargs: Any):
         self._raw_key_hex = (raw_key + salt).hex()
         self._key_material = (raw_key, salt)
+        self.profile = profile
+        self.damaged: str | None = None
         super().__init__(database, **kwargs)
 
     def sibling(self, database: str) -> ProfileDatabase:
         """Another database file under the same key (a backup of this one)."""
         return ProfileDatabase(database, *self._key_material)
 
-    def _verify_key_read_only(self) -> None:
-        """Check the key on a read-only, immutable view of the file, before anything can write.
-
-        A read-write connection would replay and fold a WAL left by a crashed session into the
-        database when it closes, even when the key turns out to be wrong.
-        """
-        path = Path(self.database)
-        if not path.is_file() or path.stat().st_size == 0:
-            return  # a new profile: there is nothing to protect yet
-        uri = f"file:{quote(str(path.resolve()))}?mode=ro&immutable=1"
-        probe = sqlcipher.connect(uri, uri=True, isolation_level=None, check_same_thread=False)
-        try:
-            probe.execute("PRAGMA cipher_log_level = NONE")
-            probe.execute(f"PRAGMA key = \"x'{self._raw_key_hex}'\"")
-            probe.execute("SELECT count(*) FROM sqlite_master").fetchone()
-        except sqlcipher.DatabaseError as exc:
-            raise WrongPassphrase(_("The passphrase is not correct.")) from exc
-        finally:
-            probe.close()
-        self._key_verified = True
+    def found_damage(self, reason: str) -> ProfileDamaged:
+        """Record that the file failed (no more writes, remembered for every program); returns the error."""
+        self.damaged = reason
+        if self.profile is not None:
+            meta.mark_damaged(self.profile, reason)
+        return damaged_error(reason, self._key_material)
 
     def _connect(self) -> Any:
-        if not getattr(self, "_key_verified", False):
-            self._verify_key_read_only()
         conn = sqlcipher.connect(self.database, isolation_level=None, check_same_thread=False)
         try:
-            conn.execute("PRAGMA cipher_log_level = NONE")  # a wrong key is reported by us, once
+            conn.execute("PRAGMA cipher_log_level = NONE")  # failures are reported by us, once
             conn.execute(f"PRAGMA key = \"x'{self._raw_key_hex}'\"")
             try:
                 conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
             except sqlcipher.DatabaseError as exc:
-                raise WrongPassphrase(_("The passphrase is not correct.")) from exc
+                raise self.found_damage("page" if "not a database" in str(exc) else "structure") from exc
             conn.execute("PRAGMA foreign_keys = ON")
             conn.execute("PRAGMA journal_mode = WAL")
             conn.execute("PRAGMA synchronous = FULL")
-            conn.execute("PRAGMA busy_timeout = 5000")
+            conn.execute(f"PRAGMA busy_timeout = {BUSY_STEP_MS}")
             conn.execute("PRAGMA temp_store = MEMORY")  # no plaintext temp files
             conn.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
             conn.create_function("bg_changelog_open", 0, lambda: int(changelog_open()))
@@ -142,6 +186,43 @@ class ProfileDatabase(SqlCipherDatabase):
             conn.close()
             raise
         return conn
+
+    def begin(self, lock_type: str | None = None) -> None:
+        """Begin a transaction; never on a damaged file. A write transaction that finds another program
+        writing waits up to WRITE_WAIT_SECONDS (announced), then fails with ProfileBusy."""
+        if self.damaged:
+            raise damaged_error(self.damaged, self._key_material)
+        deadline: float | None = None
+        try:
+            while True:
+                try:
+                    super().begin(lock_type)
+                    return
+                except pw.OperationalError as exc:
+                    if not is_busy(exc):
+                        raise
+                    now = time.monotonic()
+                    if deadline is None:
+                        deadline = now + WRITE_WAIT_SECONDS
+                        _notify_wait(True)
+                    if now >= deadline:
+                        raise ProfileBusy(
+                            _(
+                                "Another program has been writing to the profile for more than {seconds} seconds "
+                                "(an import or begleiter-cli). Nothing was changed: try again when it has finished."
+                            ).format(seconds=int(WRITE_WAIT_SECONDS))
+                        ) from exc
+        finally:
+            if deadline is not None:
+                _notify_wait(False)
+
+    def execute_sql(self, sql: str, params: Any = None) -> Any:
+        try:
+            return super().execute_sql(sql, params)
+        except pw.DatabaseError as exc:
+            if is_damage(exc):
+                raise self.found_damage("page" if "not a database" in str(exc) else "structure") from exc
+            raise
 
 
 @dataclass
@@ -181,21 +262,13 @@ def is_open() -> bool:
 
 
 def read_profile_meta(profile: Path) -> dict[str, Any]:
-    meta_path = paths.profile_meta_path(profile)
-    if not meta_path.is_file():
-        return {}
-    try:
-        return dict(json.loads(meta_path.read_text(encoding="utf-8")))
-    except (OSError, ValueError):
-        log.warning("profile.json unreadable; using defaults")
-        return {}
+    """profile.json, leniently ({} when missing or not what the app wrote); see meta.key_settings()."""
+    return meta.read(profile)
 
 
 def write_profile_meta(profile: Path, **changes: Any) -> None:
     """Update the plain profile description (no personal data: format, key derivation, UI language)."""
-    meta = read_profile_meta(profile)
-    meta.update(changes)
-    atomic_write_text(paths.profile_meta_path(profile), json.dumps(meta, indent=2, sort_keys=True))
+    meta.write(profile, **changes)
 
 
 def profile_exists(profile: Path) -> bool:
@@ -207,17 +280,18 @@ def derive_key(passphrase: str, salt: bytes, iterations: int) -> bytes:
     return hashlib.pbkdf2_hmac("sha512", passphrase.encode("utf-8"), salt, iterations, KEY_BYTES)
 
 
-def _read_salt(db_file: Path) -> bytes:
+def _read_salt(db_file: Path) -> bytes | None:
+    """The salt SQLCipher keeps in the first bytes of the file (None when the file is shorter)."""
     with db_file.open("rb") as fp:
         salt = fp.read(SALT_BYTES)
-    if len(salt) != SALT_BYTES:
-        raise WrongPassphrase(_("The profile database is damaged or not a Begleiter profile."))
-    return salt
+    return salt if len(salt) == SALT_BYTES else None
 
 
 def _bind(profile: Path, key: bytes, salt: bytes) -> Store:
+    """Open the profile's database for work. Nothing here takes the write lock unless there is something
+    to write (a migration, an index to rebuild, a first device id), so opening never waits for a writer."""
     global _current
-    database = ProfileDatabase(str(paths.database_path(profile)), key, salt)
+    database = ProfileDatabase(str(paths.database_path(profile)), key, salt, profile=profile)
     database.connect()
     # The database (new or made by an older version), its WAL and everything beside it: this user's only.
     storage.make_private(profile)
@@ -226,25 +300,34 @@ def _bind(profile: Path, key: bytes, salt: bytes) -> Store:
         search_index.flush_queue(database)  # records a migration queued for the search index
         if search_index.ensure_current(database):
             log.info("search index rebuilt for the current key rules and name table")
-    except Exception:
+        db_proxy.initialize(database)
+        device_id = _device_id(database)
+        # The newest stamp, kept by the change-log writer in the same transaction as its changes (scanning
+        # the change log for max(hlc) takes 0.6 s with 2.3 million entries); older profiles scan once.
+        row = database.execute_sql("SELECT value FROM setting WHERE key = 'clock_high'").fetchone()
+        last = int(row[0]) if row else database.execute_sql("SELECT max(hlc) FROM change").fetchone()[0] or 0
+    except BaseException:
         database.close()
         raise
-    db_proxy.initialize(database)
-    with database.atomic("IMMEDIATE"):
-        row = database.execute_sql("SELECT value FROM setting WHERE key = 'device_id'").fetchone()
-        if row:
-            device_id = row[0]
-        else:  # a new profile (or one whose first start was cut short): this laptop gets its id now
-            device_id = ids.new_id()
-            database.execute_sql("INSERT INTO setting (key, value) VALUES ('device_id', ?)", (device_id,))
-    # The newest stamp, kept by the change-log writer in the same transaction as its changes (scanning
-    # the change log for max(hlc) takes 0.6 s with 2.3 million entries); older profiles scan once.
-    row = database.execute_sql("SELECT value FROM setting WHERE key = 'clock_high'").fetchone()
-    last = int(row[0]) if row else database.execute_sql("SELECT max(hlc) FROM change").fetchone()[0] or 0
     store = Store(path=profile, db=database, device_id=device_id, clock=HybridClock(last))
     store.volunteer_id = store.get_setting("volunteer_id") or None
     _current = store
     return store
+
+
+def _device_id(database: ProfileDatabase) -> str:
+    """This laptop's id; a new profile (or one whose first start was cut short) gets one now."""
+    query = "SELECT value FROM setting WHERE key = 'device_id'"
+    row = database.execute_sql(query).fetchone()
+    if row:
+        return str(row[0])
+    with database.atomic("IMMEDIATE"):
+        row = database.execute_sql(query).fetchone()  # another program may have given it meanwhile
+        if row:
+            return str(row[0])
+        device_id = ids.new_id()
+        database.execute_sql("INSERT INTO setting (key, value) VALUES ('device_id', ?)", (device_id,))
+    return device_id
 
 
 def create_profile(
@@ -256,12 +339,15 @@ def create_profile(
 ) -> Store:
     """Create a new encrypted profile in ``profile`` and open it.
 
-    ``kdf_iterations`` below the default is for test profiles only; the app and CLI never pass it.
+    ``kdf_iterations`` below the default is for test profiles only (meta.ENV_WEAK_KDF); the app and CLI
+    never pass it.
     """
     if profile_exists(profile):
         raise ProfileExists(_("A profile already exists in {folder}.").format(folder=str(profile)))
     if not passphrase:
         raise WrongPassphrase(_("The passphrase must not be empty."))
+    if kdf_iterations < DEFAULT_KDF_ITERATIONS and not meta.weak_kdf_allowed():
+        raise ValueError("a key derivation below the floor is for test profiles only")
     storage.check_profile_location(profile)
     profile.mkdir(parents=True, exist_ok=True, mode=0o700)
     profile.chmod(0o700)  # also when the folder existed: the profile is for this user only
@@ -269,28 +355,119 @@ def create_profile(
         sub.mkdir(exist_ok=True, mode=0o700)
     salt = secrets.token_bytes(SALT_BYTES)
     key = derive_key(passphrase, salt, kdf_iterations)
-    write_profile_meta(
-        profile,
-        format=PROFILE_FORMAT,
-        kdf="pbkdf2-hmac-sha512",
-        kdf_iterations=kdf_iterations,
-        language=language,
-    )
+    meta.write(profile, language=language, damaged=None)
+    meta.record_key(profile, kdf_iterations, salt, key)
     store = _bind(profile, key, salt)
     log.info("new profile created (schema %d)", migrations.LATEST)
     return store
 
 
-def open_store(profile: Path, passphrase: str) -> Store:
-    """Unlock an existing profile. A wrong passphrase raises WrongPassphrase and writes nothing."""
+def _probe(db_file: Path, key: bytes, salt: bytes, *, honour_wal: bool) -> bool:
+    """Whether ``key`` opens ``db_file``, read-only. ``honour_wal=False`` reads the main file alone
+    (immutable: nothing beside it is touched); True reads through its WAL without folding it in."""
+    mode = "ro" if honour_wal else "ro&immutable=1"
+    uri = f"file:{quote(str(db_file.resolve()))}?mode={mode}"
+    try:
+        probe = sqlcipher.connect(uri, uri=True, isolation_level=None, check_same_thread=False)
+    except sqlcipher.Error:
+        return False
+    try:
+        probe.execute("PRAGMA cipher_log_level = NONE")
+        probe.execute(f"PRAGMA key = \"x'{(key + salt).hex()}'\"")
+        probe.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        return True
+    except sqlcipher.Error:
+        return False
+    finally:
+        probe.close()
+
+
+def _verify_without_key_check(profile: Path, db_file: Path, key: bytes, salt: bytes) -> None:
+    """A profile made before the key check: the database itself (read-only) says whether the key is
+    right; when it does not open, a backup that opens under the same key shows that the passphrase was
+    right and the database is damaged."""
+    wal = db_file.with_name(db_file.name + "-wal")
+    if _probe(db_file, key, salt, honour_wal=False):
+        return
+    if wal.exists() and _probe(db_file, key, salt, honour_wal=True):
+        return  # the main file alone was caught in the middle of a checkpoint; with its WAL it is whole
+    from desktop.core.store import backup  # backup imports this module
+
+    for copy in reversed(backup.backups(profile)):
+        if _probe(copy, key, salt, honour_wal=False):
+            meta.mark_damaged(profile, "unreadable")
+            raise damaged_error("unreadable", (key, salt))
+    raise WrongPassphrase(_("The passphrase is not correct."))
+
+
+def _check_file(db_file: Path, key: bytes, salt: bytes) -> str | None:
+    """A quick look at the database before anything can write to it, read-only and through its WAL:
+    the schema reads, and the file is as long as its content. Returns the damage reason or None.
+
+    (Every page's MAC and the whole structure are verified by the integrity check, every backup and, in
+    the GUI, in the background after unlocking: at 600 MB they take seconds.)"""
+    uri = f"file:{quote(str(db_file.resolve()))}?mode=ro"
+    try:
+        conn = sqlcipher.connect(uri, uri=True, isolation_level=None, check_same_thread=False)
+    except sqlcipher.Error:
+        return "unreadable"
+    try:
+        conn.execute("PRAGMA cipher_log_level = NONE")
+        conn.execute(f"PRAGMA key = \"x'{(key + salt).hex()}'\"")
+        conn.execute(f"PRAGMA busy_timeout = {BUSY_STEP_MS}")
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        page_size = int(conn.execute("PRAGMA page_size").fetchone()[0])
+        page_count = int(conn.execute("PRAGMA page_count").fetchone()[0])
+    except sqlcipher.Error as exc:
+        return "page" if "not a database" in str(exc) else "structure"
+    finally:
+        conn.close()
+    size = db_file.stat().st_size
+    wal = db_file.with_name(db_file.name + "-wal")
+    wal_frames = max(0, wal.stat().st_size - 32) // (24 + page_size) if wal.exists() else 0
+    if size % page_size or size // page_size + wal_frames < page_count:
+        return "truncated"
+    return None
+
+
+def unlock_key(profile: Path, passphrase: str) -> tuple[bytes, bytes]:
+    """The database key and salt for ``passphrase``, checked against profile.json's key check without
+    reading the database; WrongPassphrase when it is not the profile's. (A profile made before the key
+    check is checked read-only against the database, or its backups: see _verify_without_key_check.)"""
     db_file = paths.database_path(profile)
     if not db_file.is_file():
         raise ProfileMissing(_("There is no profile in {folder}.").format(folder=str(profile)))
     storage.check_profile_location(profile)
-    meta = read_profile_meta(profile)
-    iterations = int(meta.get("kdf_iterations", DEFAULT_KDF_ITERATIONS))
-    salt = _read_salt(db_file)
-    key = derive_key(passphrase, salt, iterations)
+    settings = meta.key_settings(profile)
+    salt = settings.salt or _read_salt(db_file)
+    if salt is None:  # an older profile without its salt in profile.json, and a file cut before the salt
+        raise damaged_error("truncated")
+    key = derive_key(passphrase, salt, settings.iterations)
+    if settings.check is not None:
+        if not meta.key_matches(key, settings.check):
+            raise WrongPassphrase(_("The passphrase is not correct."))
+    else:
+        _verify_without_key_check(profile, db_file, key, salt)
+        meta.record_key(profile, settings.iterations, salt, key)
+        log.info("key check added to an older profile")
+    return key, salt
+
+
+def open_store(profile: Path, passphrase: str) -> Store:
+    """Unlock an existing profile.
+
+    A wrong passphrase raises WrongPassphrase and reads and writes nothing of the database (the key check
+    in profile.json). With the right one, a database that fails its quick check raises ProfileDamaged,
+    is recorded as damaged and is never written to; a WAL left by a crash is recovered by opening.
+    """
+    key, salt = unlock_key(profile, passphrase)
+    reason = meta.damage(profile)
+    if reason is None:
+        reason = _check_file(paths.database_path(profile), key, salt)
+        if reason is not None:
+            meta.mark_damaged(profile, reason)
+    if reason is not None:
+        raise damaged_error(reason, (key, salt))
     return open_with_key(profile, key, salt)
 
 
@@ -298,7 +475,7 @@ def passphrase_matches(passphrase: str) -> bool:
     """Whether ``passphrase`` is the open profile's (for the screen lock; nothing is opened or written)."""
     store = current()
     key, salt = store.db._key_material
-    iterations = int(read_profile_meta(store.path).get("kdf_iterations", DEFAULT_KDF_ITERATIONS))
+    iterations = meta.key_settings(store.path).iterations
     return hmac.compare_digest(derive_key(passphrase, salt, iterations), key)
 
 

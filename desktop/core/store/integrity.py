@@ -18,6 +18,7 @@ import peewee as pw
 from sqlcipher3 import dbapi2 as sqlcipher
 
 from desktop.core import ids
+from desktop.core.errors import ProfileDamaged
 from desktop.core.search import index as search_index
 from desktop.core.store import db as store_db
 from desktop.core.store.changelog import default_of, to_json
@@ -105,10 +106,11 @@ def check(progress: Callable[[str], None] | None = None) -> list[Problem]:
         result = [r[0] for r in db.execute_sql("PRAGMA integrity_check").fetchall()]
         if result != ["ok"]:
             problems.extend(Problem("database", r) for r in result)
-    except (pw.DatabaseError, sqlcipher.DatabaseError) as exc:  # rows are read outside peewee's wrapper
+    except (pw.DatabaseError, sqlcipher.DatabaseError, ProfileDamaged) as exc:  # rows are read outside peewee
         problems.append(Problem("database", f"cannot be read: {type(exc).__name__}"))
-    if problems:
-        return problems  # damaged pages: the record-level checks below would only fail on them
+    if problems:  # damaged pages: the record-level checks below would only fail on them
+        db.found_damage("page" if any("authentication" in p.what for p in problems) else "structure")
+        return problems
     for table, rowid, parent, _fk in db.execute_sql("PRAGMA foreign_key_check").fetchall():
         problems.append(Problem(f"{table} row {rowid}", f"refers to a missing {parent}"))
     for model in Travelling.registry:

@@ -1,0 +1,203 @@
+"""``profile.json``: the plain description of a profile, read before it is unlocked.
+
+It holds nothing personal: the file format, the key derivation (algorithm, iterations, salt), a **key
+check**, the UI language and, when the database failed a check, that it is damaged.
+
+The key check is HMAC-SHA256 of a fixed label under the derived database key. It tells a wrong passphrase
+from a damaged database without reading a single page of the database: a wrong passphrase fails the check
+and nothing is opened; a right one passes it, so a database that then does not open is damaged, never
+"a wrong passphrase". It gives an attacker nothing the database file does not: testing a guess against it
+costs the same PBKDF2 derivation as testing it against the first page.
+
+Profiles made before the key check have none; it is written the first time such a profile is unlocked.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import hmac
+import json
+import logging
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from desktop import paths
+from desktop.core.atomic import atomic_write_text
+from desktop.core.errors import UserError
+from desktop.i18n import _
+
+log = logging.getLogger(__name__)
+
+FORMAT = 1
+KDF = "pbkdf2-hmac-sha512"
+#: SQLCipher 4's default and our floor for real profiles.
+DEFAULT_KDF_ITERATIONS = 256_000
+#: Above this a derivation takes minutes on an old laptop: not a value the app writes.
+MAX_KDF_ITERATIONS = 10_000_000
+#: Tests (and the benchmarks' test profiles) set this to allow a cheaper key derivation; the app never does.
+ENV_WEAK_KDF = "BEGLEITER_TEST_WEAK_KDF"
+SALT_BYTES = 16
+_CHECK_LABEL = b"Begleiter profile key check v1"
+_CHECK_BYTES = 32
+
+
+class ProfileSettingsBroken(UserError):
+    """profile.json is not what Begleiter wrote; the message says what is wrong and what to do."""
+
+
+@dataclass(frozen=True)
+class KeySettings:
+    """How the database key is derived and checked; ``salt``/``check`` are None in an older profile."""
+
+    iterations: int
+    salt: bytes | None
+    check: bytes | None
+
+
+def weak_kdf_allowed() -> bool:
+    return os.environ.get(ENV_WEAK_KDF) == "1"
+
+
+def read(profile: Path) -> dict[str, Any]:
+    """profile.json as written, {} when it is missing or unreadable (for what may fall back to defaults,
+    such as the UI language; the key settings are read strictly by :func:`key_settings`)."""
+    try:
+        return _load(profile)
+    except ProfileSettingsBroken:
+        log.warning("profile.json unreadable; using defaults")
+        return {}
+
+
+def _load(profile: Path) -> dict[str, Any]:
+    meta_path = paths.profile_meta_path(profile)
+    try:
+        with meta_path.open("rb") as fp:
+            raw = fp.read(65_537)
+    except FileNotFoundError:
+        return {}
+    except OSError as exc:
+        raise _broken(profile, _("it cannot be read")) from exc
+    if len(raw) > 65_536:
+        raise _broken(profile, _("it is far larger than Begleiter writes it"))
+    try:
+        value = json.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError) as exc:
+        raise _broken(profile, _("it is not valid JSON")) from exc
+    if not isinstance(value, dict):
+        raise _broken(profile, _("it does not hold the profile's settings"))
+    return value
+
+
+def write(profile: Path, **changes: Any) -> None:
+    """Update profile.json atomically; a value of None removes the key."""
+    meta = read(profile)
+    meta.update(changes)
+    meta = {k: v for k, v in meta.items() if v is not None}
+    atomic_write_text(paths.profile_meta_path(profile), json.dumps(meta, indent=2, sort_keys=True))
+
+
+def _broken(profile: Path, what: str) -> ProfileSettingsBroken:
+    return ProfileSettingsBroken(
+        _(
+            "The profile's settings file {file} is damaged: {what}. Nothing was opened or changed. Put back a "
+            "copy of the file, or remove it: Begleiter then unlocks with its standard settings."
+        ).format(file=str(paths.profile_meta_path(profile)), what=what)
+    )
+
+
+def _hex_bytes(meta: dict[str, Any], key: str, size: int, profile: Path) -> bytes | None:
+    value = meta.get(key)
+    if value is None:
+        return None
+    try:
+        data = bytes.fromhex(value) if isinstance(value, str) else None
+    except ValueError:
+        data = None
+    if data is None or len(data) != size:
+        raise _broken(profile, _("the value of {key} is not valid").format(key=key))
+    return data
+
+
+def key_settings(profile: Path) -> KeySettings:
+    """The key derivation and check of ``profile``, validated; ProfileSettingsBroken for anything the
+    app did not write (a list, a string or null for the iterations, 10^9 iterations …)."""
+    meta = _load(profile)
+    fmt = meta.get("format", FORMAT)
+    if not isinstance(fmt, int) or isinstance(fmt, bool) or fmt < 1:
+        raise _broken(profile, _("the value of {key} is not valid").format(key="format"))
+    if fmt > FORMAT:
+        raise ProfileSettingsBroken(_("This profile was written by a newer version of Begleiter. Please update."))
+    if meta.get("kdf", KDF) != KDF:
+        raise _broken(profile, _("the value of {key} is not valid").format(key="kdf"))
+    iterations = meta.get("kdf_iterations", DEFAULT_KDF_ITERATIONS)
+    if not isinstance(iterations, int) or isinstance(iterations, bool) or iterations < 1:
+        raise _broken(profile, _("the value of {key} is not valid").format(key="kdf_iterations"))
+    if iterations > MAX_KDF_ITERATIONS:
+        raise _broken(
+            profile,
+            _("its key derivation asks for {count} rounds, more than {most}").format(
+                count=iterations, most=MAX_KDF_ITERATIONS
+            ),
+        )
+    if iterations < DEFAULT_KDF_ITERATIONS and not weak_kdf_allowed():
+        raise ProfileSettingsBroken(
+            _(
+                "This profile's key derivation ({count} rounds) is weaker than Begleiter's minimum of {least}: "
+                "it is a test profile or its settings file was changed. It is not opened."
+            ).format(count=iterations, least=DEFAULT_KDF_ITERATIONS)
+        )
+    salt = _hex_bytes(meta, "kdf_salt", SALT_BYTES, profile)
+    check = _hex_bytes(meta, "key_check", _CHECK_BYTES, profile)
+    return KeySettings(iterations=iterations, salt=salt, check=check)
+
+
+def key_check(key: bytes) -> bytes:
+    return hmac.new(key, _CHECK_LABEL, hashlib.sha256).digest()
+
+
+def key_matches(key: bytes, check: bytes) -> bool:
+    return hmac.compare_digest(key_check(key), check)
+
+
+def record_key(profile: Path, iterations: int, salt: bytes, key: bytes) -> None:
+    """Write the key derivation and its check (a new profile, or an older one on its first unlock)."""
+    write(
+        profile,
+        format=FORMAT,
+        kdf=KDF,
+        kdf_iterations=iterations,
+        kdf_salt=salt.hex(),
+        key_check=key_check(key).hex(),
+    )
+
+
+# --- damage ---------------------------------------------------------------------------------------------
+
+#: Why a database counts as damaged (codes kept in profile.json; the texts are in db.damage_text()).
+DAMAGE_REASONS = ("page", "structure", "truncated", "unreadable")
+
+
+def damage(profile: Path) -> str | None:
+    """The recorded reason the database is damaged, or None."""
+    entry = read(profile).get("damaged")
+    if isinstance(entry, dict):
+        reason = entry.get("reason")
+        return reason if reason in DAMAGE_REASONS else "unreadable"
+    return None if entry is None else "unreadable"
+
+
+def mark_damaged(profile: Path, reason: str) -> None:
+    """Remember that the database failed a check: no program writes to it until it is restored or passes
+    a full check again."""
+    if damage(profile) == reason:
+        return
+    log.error("the profile database failed a check (%s); it is not written to any more", reason)
+    write(profile, damaged={"reason": reason, "since": dt.datetime.now(dt.UTC).isoformat(timespec="seconds")})
+
+
+def clear_damage(profile: Path) -> None:
+    if damage(profile) is not None:
+        write(profile, damaged=None)
