@@ -415,18 +415,19 @@ def _check_file(db_file: Path, key: bytes, salt: bytes) -> str | None:
         conn.execute("PRAGMA cipher_log_level = NONE")
         conn.execute(f"PRAGMA key = \"x'{(key + salt).hex()}'\"")
         conn.execute(f"PRAGMA busy_timeout = {BUSY_STEP_MS}")
-        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
         page_size = int(conn.execute("PRAGMA page_size").fetchone()[0])
-        page_count = int(conn.execute("PRAGMA page_count").fetchone()[0])
+        size = db_file.stat().st_size
+        if size % page_size:
+            return "truncated"
+        page_count = int(conn.execute("PRAGMA page_count").fetchone()[0])  # reads the schema
+        wal = db_file.with_name(db_file.name + "-wal")
+        wal_frames = max(0, wal.stat().st_size - 32) // (24 + page_size) if wal.exists() else 0
+        if size // page_size + wal_frames < page_count:
+            return "truncated"
     except sqlcipher.Error as exc:
         return "page" if "not a database" in str(exc) else "structure"
     finally:
         conn.close()
-    size = db_file.stat().st_size
-    wal = db_file.with_name(db_file.name + "-wal")
-    wal_frames = max(0, wal.stat().st_size - 32) // (24 + page_size) if wal.exists() else 0
-    if size % page_size or size // page_size + wal_frames < page_count:
-        return "truncated"
     return None
 
 
