@@ -46,6 +46,9 @@ EXIT_PASSPHRASE = 3
 EXIT_ERROR = 4
 EXIT_DAMAGED = 5
 
+#: Most people ``search`` lists (the GUI narrows its lists to 2,000 found; a terminal needs fewer).
+MAX_SEARCH_LIMIT = 1000
+
 
 class UsageError(UserError):
     """The command line asks for something that cannot be (exit 2, like argparse's own usage errors)."""
@@ -213,7 +216,13 @@ def build_parser() -> argparse.ArgumentParser:
     se = sub.add_parser("search", help="find people by name in any spelling, birth date, phone or number")
     se.add_argument("query", nargs="?", default="", metavar="QUERY")
     se.add_argument("--json", action="store_true")
-    se.add_argument("--limit", type=int, default=50, metavar="N")
+    se.add_argument(
+        "--limit",
+        type=int,
+        default=50,
+        metavar="N",
+        help=f"list at most N people (default 50, 1 to {MAX_SEARCH_LIMIT})",
+    )
     tp = sub.add_parser("templates", help="list the form templates (bundled and the profile's own) with problems")
     tp.add_argument("--json", action="store_true")
     rd = sub.add_parser("render", help="fill a form template for a person or case and write a PDF")
@@ -526,8 +535,8 @@ def _person_line(row: PersonRow) -> str:
 def _cmd_search(args: argparse.Namespace) -> int:
     from desktop.core.search import query
 
-    if args.limit < 1:
-        raise UsageError(_("--limit must be at least 1."))
+    if not 1 <= args.limit <= MAX_SEARCH_LIMIT:
+        raise UsageError(_("--limit must be from 1 to {highest}.").format(highest=MAX_SEARCH_LIMIT))
     _open(args)
     results = query.search(args.query, limit=args.limit)
     if args.json:
@@ -733,6 +742,19 @@ def _announce_wait(waiting: bool) -> None:
         )
 
 
+def _data_dir_problem(value: str) -> str | None:
+    """Why ``--data-dir VALUE`` cannot be a profile folder: empty (which would silently mean the default
+    folder), or a file where the folder or one of its parents should be."""
+    if not value.strip():
+        return _("--data-dir needs a folder; it was empty.")
+    for path in (folder := Path(value).expanduser().resolve(), *folder.parents):
+        if path.exists():
+            if not path.is_dir():
+                return _("--data-dir: {path} is a file, not a folder.").format(path=str(path))
+            break
+    return None
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one command; returns the exit code."""
     logging.getLogger().addHandler(logging.NullHandler())  # nothing reaches stderr before unlock
@@ -740,7 +762,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     early = _data_dir_option(argv)
     folder = Path(early).expanduser().resolve() if early else paths.profile_dir()
     _use_profile_language(folder)
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.data_dir is not None and (problem := _data_dir_problem(args.data_dir)):
+        parser.error(problem)
     if args.data_dir:
         paths.set_profile_dir(args.data_dir)
     if paths.profile_dir() != folder:

@@ -12,10 +12,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from desktop.core import ids
-from desktop.core.store import changelog, integrity
+from desktop.core.store import changelog, integrity, migrations
 from desktop.core.store import db as store_db
 from desktop.core.store.hlc import HybridClock
-from desktop.core.store.models import Change, Travelling
+from desktop.core.store.models import Change, Peer, Person, Travelling
 
 _counter = itertools.count(1)
 
@@ -111,6 +111,18 @@ def test_every_model_writes_only_through_the_change_log(store: store_db.Store, m
         instance.save()
     with pytest.raises(pw.IntegrityError, match="change log"):
         instance.delete_instance()
+    # ... and so is writing its change log past the writer: a forged entry, raw or through peewee.
+    device = store.db.execute_sql("SELECT id FROM peer WHERE uuid = ?", (store.device_id,)).fetchone()[0]
+    forged = (ids.new_id_bytes(), model.record_type, ids.to_bytes(record.id), "deleted", "false", 1, device)
+    with pytest.raises(pw.IntegrityError, match="change log is written only by its writer"):
+        store.db.execute_sql(
+            "INSERT INTO change (change_id, record_type, record_id, field, value, hlc, device) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?)",
+            forged,
+        )
+    with pytest.raises(pw.IntegrityError, match="change log is written only by its writer"):
+        columns = ("change_id", "record_type", "record_id", "field", "value", "hlc", "device")
+        Change.create(**dict(zip(columns, forged, strict=True)))
     assert integrity.check() == []
 
 
@@ -129,6 +141,84 @@ def test_the_change_log_is_append_only(store: store_db.Store) -> None:
         store.db.execute_sql("UPDATE change SET value = '\"x\"'")
     with pytest.raises(pw.IntegrityError, match="append-only"):
         store.db.execute_sql("DELETE FROM change")
+
+
+def test_peers_are_append_only_and_added_only_by_the_writer(store: store_db.Store) -> None:
+    changelog.create(Travelling.registry[0], name="Anna")
+    (device,) = store.db.execute_sql("SELECT id FROM peer WHERE uuid = ?", (store.device_id,)).fetchone()
+    for sql in (
+        "UPDATE peer SET uuid = 'another-device'",
+        f"UPDATE peer SET uuid = 'another-device' WHERE id = {device}",
+        "DELETE FROM peer",
+    ):
+        with pytest.raises(pw.IntegrityError, match="append-only"):
+            store.db.execute_sql(sql)
+    with store_db.guard_open():  # not even the writer's door rewrites a peer
+        with pytest.raises(pw.IntegrityError, match="append-only"):
+            Peer.update(uuid="another-device").where(Peer.id == device).execute()
+        with pytest.raises(pw.IntegrityError, match="append-only"):
+            Peer.delete().execute()
+    with pytest.raises(pw.IntegrityError, match="written only by its writer"):
+        store.db.execute_sql("INSERT INTO peer (uuid) VALUES ('another-device')")
+    with pytest.raises(pw.IntegrityError, match="written only by its writer"):
+        Peer.create(uuid="another-device")
+    # The writer adds (sealed) peers: another volunteer at this laptop is a new author.
+    store.volunteer_id = ids.new_id()
+    person = changelog.create(Person, family_name="Melnyk")
+    assert {e.author.uuid for e in changelog.history(person.id)} == {store.volunteer_id}
+    assert integrity.check() == []
+
+
+def _drop_guards(store: store_db.Store) -> None:
+    """What someone with the passphrase could do in the sqlcipher shell."""
+    for (name,) in store.db.execute_sql("SELECT name FROM sqlite_master WHERE type = 'trigger'").fetchall():
+        if name.startswith(("peer_", "change_")):
+            store.db.execute_sql(f'DROP TRIGGER "{name}"')
+
+
+def test_check_finds_a_peer_rewritten_with_the_triggers_dropped(store: store_db.Store) -> None:
+    from desktop.core.people import create_person
+
+    create_person({"family_name": "Melnyk", "given_name": "Iryna"})
+    assert integrity.check() == []
+    _drop_guards(store)
+    other = ids.new_id()
+    store.db.execute_sql("UPDATE peer SET uuid = ? WHERE uuid = ?", (other, store.device_id))
+    found = [str(p) for p in integrity.check()]
+    assert any(p.startswith("peer ") and "differs from its seal" in p for p in found), found
+    assert any("was created by another device than its change log says" in p for p in found), found
+    assert "database: the guard trigger peer_no_update is missing" in found
+    # Sealed again as well (a rewrite made before schema version 8 sealed the peers): the records
+    # created by that device still name it.
+    (number,) = store.db.execute_sql("SELECT id FROM peer WHERE uuid = ?", (other,)).fetchone()
+    store.db.execute_sql("UPDATE peer SET seal = ? WHERE id = ?", (migrations.peer_seal(number, other), number))
+    found = [str(p) for p in integrity.check()]
+    assert not any("seal" in p for p in found)
+    assert any("was created by another device than its change log says" in p for p in found), found
+
+
+def test_check_finds_entries_added_past_the_writer(store: store_db.Store) -> None:
+    from desktop.core.people import create_person
+
+    person = create_person({"family_name": "Melnyk", "given_name": "Iryna"})
+    assert integrity.check() == []
+    _drop_guards(store)
+    (device,) = store.db.execute_sql("SELECT id FROM peer WHERE uuid = ?", (store.device_id,)).fetchone()
+    insert = (
+        "INSERT INTO change (change_id, record_type, record_id, field, value, hlc, device, base) "
+        "VALUES (randomblob(16), ?, ?, ?, ?, ?, ?, ?)"
+    )
+    record = ids.to_bytes(person.id)
+    old = changelog.history(person.id)[0].hlc - 1  # older than the head: the current state stays the same
+    store.db.execute_sql(insert, ("person", record, "shoe_size", "42", old, device, None))
+    store.db.execute_sql(insert, ("pet", ids.new_id_bytes(), "name", '"Rex"', old, device, None))
+    store.db.execute_sql(insert, ("person", record, "given_name", '"Oksana"', old, device, ids.new_id_bytes()))
+    store.db.execute_sql(insert, ("person", record, "city", '"Leipzig"', store.clock.now() + 10**9, device, None))
+    found = [str(p) for p in integrity.check()]
+    assert f"person {person.id}: the change log sets an unknown field shoe_size" in found
+    assert "change log: entries of an unknown record type 'pet'" in found
+    assert f"person {person.id}: a change of field given_name names a base not in the log" in found
+    assert "change log: 1 entries are stamped later than the clock has seen" in found
 
 
 def test_check_finds_a_change_that_bypassed_the_log(store: store_db.Store) -> None:

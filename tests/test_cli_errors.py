@@ -288,3 +288,59 @@ def test_a_bad_field_value_names_the_field_as_the_user_knows_it(
     assert _run(profile_dir, "edit", "person", person_id, "--set", "phone=abc") == cli.EXIT_ERROR
     line = _one_line(capsys.readouterr().err)
     assert line.startswith("begleiter-cli: Phone: ")
+
+
+# --- 8: limits and the profile folder ------------------------------------------------------------------------
+
+
+def test_search_limit_beyond_the_maximum_is_a_usage_error(
+    person_id: str, profile_dir: Path, uk_folder: Path, tagged: None, capsys: pytest.CaptureFixture[str]
+) -> None:
+    for limit in ("100000000", str(cli.MAX_SEARCH_LIMIT + 1)):
+        assert cli.main(["--data-dir", str(uk_folder), "search", "x", "--limit", limit]) == cli.EXIT_USAGE
+        line = _one_line(capsys.readouterr().err)
+        assert line.startswith("begleiter-cli: [uk] --limit") and str(cli.MAX_SEARCH_LIMIT) in line, line
+    i18n.set_language("en")
+    assert _run(profile_dir, "search", "", "--limit", str(cli.MAX_SEARCH_LIMIT), "--json") == cli.EXIT_OK
+    assert json.loads(capsys.readouterr().out)[0]["id"] == person_id
+    with pytest.raises(SystemExit):
+        cli.main(["search", "--help"])
+    assert f"1 to {cli.MAX_SEARCH_LIMIT}" in " ".join(capsys.readouterr().out.split())
+
+
+def test_an_empty_data_dir_is_a_usage_error_not_the_default_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, tagged: None, capsys: pytest.CaptureFixture[str]
+) -> None:
+    default = tmp_path / "default-profile"
+    monkeypatch.setenv("BEGLEITER_HOME", str(default))
+    monkeypatch.setenv("BEGLEITER_PASSPHRASE", PASSPHRASE)
+    for argv in (["--data-dir", "", "init"], ["--data-dir=", "check"], ["--data-dir", "  ", "init"]):
+        line = _usage_error(argv, capsys)
+        assert line.startswith("begleiter-cli: [") and "--data-dir" in line and "--help" in line, line
+    assert not default.exists()
+
+
+def test_a_data_dir_that_is_a_file_is_a_usage_error(
+    uk_folder: Path, monkeypatch: pytest.MonkeyPatch, tagged: None, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("BEGLEITER_PASSPHRASE", PASSPHRASE)
+    a_file = uk_folder / "notes.txt"
+    a_file.write_text("not a profile", encoding="utf-8")
+    for folder in (a_file, a_file / "profile"):
+        line = _usage_error(["--data-dir", str(folder), "init", "--language", "de"], capsys)
+        assert line.startswith("begleiter-cli: [") and str(a_file) in line and "--help" in line, line
+    assert a_file.read_text(encoding="utf-8") == "not a profile"
+
+
+def test_usage_errors_of_the_profile_folder_in_a_child_process(tmp_path: Path, uk_folder: Path) -> None:
+    a_file = uk_folder / "notes.txt"
+    a_file.write_text("x", encoding="utf-8")
+    env = {"BEGLEITER_HOME": str(uk_folder), "BEGLEITER_PASSPHRASE": PASSPHRASE}
+    for argv in (("--data-dir", str(a_file), "init"), ("--data-dir", "", "init")):
+        result = run_cli(*argv, env=env)
+        assert result.returncode == cli.EXIT_USAGE, result.stderr
+        line = _one_line(result.stderr)
+        assert "--data-dir" in line and not any(fragment in line for fragment in ENGLISH), line
+    # An empty --data-dir leaves the default folder, whose profile says Ukrainian.
+    assert "was empty" not in line and "--help" in line, line
+    assert a_file.read_text(encoding="utf-8") == "x" and not (uk_folder / "begleiter.db").exists()

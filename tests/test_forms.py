@@ -492,3 +492,44 @@ def test_forms_name_the_residence_title_never_the_passport(store: store_db.Store
     ctx = binding.context(binding.subject_for(person_id=person.id))
     assert ctx["person.residence_document"] == "Aufenthaltserlaubnis nach § 24 AufenthG Y1234567"
     assert ctx["person.residence_valid_until"] == dt.date(2027, 3, 4)
+
+
+def test_a_version_of_thousands_of_digits_breaks_only_its_own_template(
+    store: store_db.Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from desktop import cli
+    from tests.conftest import PASSPHRASE
+
+    person = people.create_person({"family_name": "Kovalenko", "given_name": "Olena"})
+    folder = paths.templates_dir()
+    shutil.copy(FIXTURES / "fixture-worksheet.yaml", folder.mkdir(parents=True) or folder)
+    base = (FIXTURES / "fixture-worksheet.yaml").read_text(encoding="utf-8")
+    huge = base.replace("id: fixture-worksheet", "id: huge-version").replace("version: 1", "version: " + "9" * 5000)
+    assert huge != base and "9" * 5000 in huge
+    _write(folder, "huge.yaml", huge)
+    listed = {t.id: t for t in service.templates()}
+    assert listed["fixture-worksheet"].valid
+    assert listed["huge-version"].errors == ["the version must be a whole number from 1 to 999999"]
+    store_db.close_store()
+    monkeypatch.setenv("BEGLEITER_PASSPHRASE", PASSPHRASE)
+    assert cli.main(["templates"]) == cli.EXIT_PROBLEMS
+    out = capsys.readouterr().out
+    assert "huge-version" in out and "fixture-worksheet" in out
+    pdf = tmp_path / "ws.pdf"
+    assert cli.main(["render", "fixture-worksheet", "--person", person.id, "--out", str(pdf)]) == cli.EXIT_OK
+    assert "Kovalenko" in pdf_text(pdf.read_bytes())
+
+
+def test_unknown_keys_are_problems_with_a_hint(tmp_path: Path) -> None:
+    base = (FIXTURES / "fixture-worksheet.yaml").read_text(encoding="utf-8")
+    text = base.replace("version: 1", "version: 1\nauthorty: jobcenter", 1)
+    text = text.replace("    fields:", "    titel: x\n    fields:", 1)
+    text = text.replace("type: text", "type: text, requried: true, bnid: person.city, shoe: 1", 1)
+    template = load_file(_write(tmp_path, "keys.yaml", text))
+    assert not template.valid
+    errors = " | ".join(template.errors)
+    assert "unknown key authorty (did you mean authority?)" in errors
+    assert "section 1: unknown key titel (did you mean title?)" in errors
+    assert "unknown key requried (did you mean required?)" in errors
+    assert "unknown key bnid (did you mean bind?)" in errors
+    assert "unknown key shoe" in errors and "shoe (did you mean" not in errors

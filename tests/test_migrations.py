@@ -15,13 +15,13 @@ from desktop.core.store.db import ProfileDatabase
 PERSON = "01900000-0000-7000-8000-000000000001"
 
 
-def _make_v1(folder: Path) -> tuple[bytes, bytes]:
-    """A profile database at schema version 1 with one person written as version 1 knew it."""
+def _make_v1(folder: Path, version: int = 1) -> tuple[bytes, bytes]:
+    """A profile database at schema ``version`` with one person written as version 1 knew it."""
     folder.mkdir()
     key, salt = secrets.token_bytes(32), secrets.token_bytes(16)
     database = ProfileDatabase(str(folder / "begleiter.db"), key, salt)
     database.connect()
-    assert migrations.migrate(database, target=1) == 1
+    assert migrations.migrate(database, target=version) == version
     with store_db.guard_open():
         database.execute_sql("INSERT INTO peer (uuid) VALUES ('device-1')")
         database.execute_sql(
@@ -101,3 +101,40 @@ def test_demo_profile_is_consistent(store: store_db.Store) -> None:
     counts = demo.generate(60, seed=3)
     assert counts["person"] == 60
     assert integrity.check() == []
+
+
+@pytest.mark.parametrize("version", range(1, 8))
+def test_every_earlier_version_gets_the_change_log_guards(tmp_path: Path, version: int) -> None:
+    """Schema 8: entries only through the writer; peers append-only and sealed."""
+    import peewee as pw
+
+    folder = tmp_path / f"v{version}"
+    key, salt = _make_v1(folder, version)
+    store = store_db.open_with_key(folder, key, salt)
+    assert migrations.current_version(store.db) == migrations.LATEST >= 8
+    ((number, seal),) = store.db.execute_sql("SELECT id, seal FROM peer").fetchall()
+    assert seal == migrations.peer_seal(number, "device-1")
+    with pytest.raises(pw.IntegrityError, match="append-only"):
+        store.db.execute_sql("UPDATE peer SET uuid = 'device-2'")
+    with pytest.raises(pw.IntegrityError, match="written only by its writer"):
+        store.db.execute_sql(
+            "INSERT INTO change (change_id, record_type, record_id, field, value, hlc, device) "
+            "VALUES (randomblob(16), 'person', ?, 'city', '\"Leipzig\"', 2, 1)",
+            (ids.to_bytes(PERSON),),
+        )
+    people.update_person(PERSON, {"city": "Leipzig"})  # the writer adds this laptop's volunteer-less entry
+    assert integrity.check() == []
+
+
+def test_a_peer_rewritten_before_the_upgrade_is_found(tmp_path: Path) -> None:
+    folder = tmp_path / "v7"
+    key, salt = _make_v1(folder, 7)
+    database = ProfileDatabase(str(folder / "begleiter.db"), key, salt)
+    database.connect()
+    database.execute_sql("UPDATE peer SET uuid = 'device-9'")  # nothing refused this before version 8
+    database.close()
+    store = store_db.open_with_key(folder, key, salt)
+    assert store.db.execute_sql("SELECT uuid FROM peer").fetchall() == [("device-9",)]
+    assert [str(p) for p in integrity.check()] == [
+        f"person {PERSON}: was created by another device than its change log says"
+    ]

@@ -8,6 +8,7 @@ listed with its problems and can be neither filled nor printed; it never stops t
 
 from __future__ import annotations
 
+import difflib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -73,6 +74,43 @@ BINDINGS = (
     "volunteer.email",
     "today",
 )
+
+#: The keys each part of a template may have; anything else is a problem (a misspelt "requried:" would
+#: otherwise be ignored in silence).
+TEMPLATE_KEYS = (
+    "id",
+    "version",
+    "edition",
+    "source",
+    "kind",
+    "authority",
+    "needs",
+    "case_types",
+    "title",
+    "help",
+    "signatures",
+    "sections",
+    "letter",
+    "checklist",
+    "acroform",
+)
+SECTION_KEYS = ("key", "title", "one_yes_required", "fields")
+FIELD_KEYS = ("key", "type", "label", "help", "required", "bind", "check", "choices", "relevant", "lines")
+CHOICE_KEYS = ("value", "label")
+CONDITION_KEYS = ("field", "equals", "in", "not_empty")
+LETTER_KEYS = ("to", "subject", "body", "explanation")
+CHECKLIST_KEYS = ("from_case", "items")
+ACROFORM_KEYS = ("form", "pdf_fields", "fields", "checks", "radios")
+FORM_KEYS = ("name", "edition", "sha256", "file")
+RADIO_KEYS = ("field", "states")
+
+#: Versions are stored with drafts and prints (an SQLite integer); far more than any template reaches.
+MAX_VERSION = 999_999
+#: Height of a multiline field, in lines.
+MAX_LINES = 40
+#: Longest whole number a template may hold (YAML integers longer than this are kept as their text, so a
+#: number of thousands of digits is a problem of its template, not an error of Python's int conversion).
+_MAX_DIGITS = 18
 
 _ID = re.compile(r"^[a-z0-9][a-z0-9-]{1,63}$")
 _KEY = re.compile(r"^[a-z][a-z0-9_]{0,47}$")
@@ -199,6 +237,8 @@ def _text(raw: Any, where: str, errors: list[str], *, required: bool = True) -> 
     if isinstance(raw, str):
         errors.append(_("{where}: needs German, Ukrainian and English (de, uk, en)").format(where=where))
         return Text(raw)
+    if isinstance(raw, dict):
+        _unknown_keys(raw, LANGS, where, errors)
     if not isinstance(raw, dict) or not raw.get("de"):
         errors.append(_("{where}: the German text (de) is missing").format(where=where))
         return Text(str(raw.get("uk", "")) if isinstance(raw, dict) else "")
@@ -208,12 +248,40 @@ def _text(raw: Any, where: str, errors: list[str], *, required: bool = True) -> 
     return Text(str(raw["de"]), str(raw.get("uk") or ""), str(raw.get("en") or ""))
 
 
+def _unknown_keys(raw: dict[Any, Any], known: tuple[str, ...], where: str | None, errors: list[str]) -> None:
+    """A problem for every key of ``raw`` that is not one of ``known``, naming a close known key if any."""
+    for key in raw:
+        name = str(key)
+        if name in known:
+            continue
+        close = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
+        if close and where:
+            message = _("{where}: unknown key {key} (did you mean {known}?)")
+        elif close:
+            message = _("unknown key {key} (did you mean {known}?)")
+        elif where:
+            message = _("{where}: unknown key {key}")
+        else:
+            message = _("unknown key {key}")
+        errors.append(message.format(where=where, key=name, known=close[0] if close else ""))
+
+
+def _whole_number(raw: Any, lowest: int, highest: int) -> int | None:
+    """``raw`` as a whole number from ``lowest`` to ``highest`` (digits in quotes too), else None."""
+    if isinstance(raw, str) and raw.strip().isdigit() and len(raw.strip()) <= _MAX_DIGITS:
+        raw = int(raw)
+    if isinstance(raw, bool) or not isinstance(raw, int) or not lowest <= raw <= highest:
+        return None
+    return raw
+
+
 def _condition(raw: Any, where: str, errors: list[str]) -> Condition | None:
     if raw is None:
         return None
     if not isinstance(raw, dict) or "field" not in raw:
         errors.append(_("{where}: a condition needs 'field'").format(where=where))
         return None
+    _unknown_keys(raw, CONDITION_KEYS, where, errors)
     within = raw.get("in")
     if within is not None and not isinstance(within, list):
         errors.append(_("{where}: 'in' must be a list").format(where=where))
@@ -229,6 +297,7 @@ def _field(raw: Any, where: str, errors: list[str]) -> Field | None:
     where = f"{where} {key}" if key else where
     if not _KEY.match(key):
         errors.append(_("{where}: the key must be lower case letters, digits and _").format(where=where))
+    _unknown_keys(raw, FIELD_KEYS, where, errors)
     kind = raw.get("type", "text")
     if kind not in FIELD_TYPES:
         errors.append(_("{where}: unknown type {type}").format(where=where, type=kind))
@@ -243,6 +312,7 @@ def _field(raw: Any, where: str, errors: list[str]) -> Field | None:
         if not isinstance(item, dict) or "value" not in item:
             errors.append(_("{where}: choice {n} needs a value and a label").format(where=where, n=n + 1))
             continue
+        _unknown_keys(item, CHOICE_KEYS, f"{where} [{item['value']}]", errors)
         label = _text(item.get("label"), f"{where} [{item['value']}]", errors) or Text(str(item["value"]))
         choices.append(Choice(as_text(item["value"]), label))
     if kind == "choice" and not choices:
@@ -251,6 +321,12 @@ def _field(raw: Any, where: str, errors: list[str]) -> Field | None:
     if len(values) != len(set(values)):
         errors.append(_("{where}: two choices have the same value").format(where=where))
     label = _text(raw.get("label"), where, errors) or Text(key)
+    lines = _whole_number(raw.get("lines", 3 if kind == "multiline" else 1), 1, MAX_LINES)
+    if lines is None:
+        errors.append(
+            _("{where}: lines must be a whole number from 1 to {highest}").format(where=where, highest=MAX_LINES)
+        )
+        lines = 1
     return Field(
         key=key,
         type=kind,
@@ -261,7 +337,7 @@ def _field(raw: Any, where: str, errors: list[str]) -> Field | None:
         check=check,
         choices=choices,
         relevant=_condition(raw.get("relevant"), where, errors),
-        lines=int(raw.get("lines", 3 if kind == "multiline" else 1)),
+        lines=lines,
     )
 
 
@@ -307,12 +383,11 @@ def parse(data: Any, path: Path, bundled: bool = True) -> Template:
     if not _ID.match(template_id):
         errors.append(_("the id must be lower case letters, digits and -"))
         template_id = template_id or path.stem
-    try:
-        version = int(data.get("version", 0))
-    except (TypeError, ValueError):
+    _unknown_keys(data, TEMPLATE_KEYS, None, errors)
+    version = _whole_number(data.get("version"), 1, MAX_VERSION)
+    if version is None:
+        errors.append(_("the version must be a whole number from 1 to {highest}").format(highest=MAX_VERSION))
         version = 0
-    if version < 1:
-        errors.append(_("the version must be a whole number from 1"))
     kind = data.get("kind")
     if kind not in KINDS:
         errors.append(_("the kind must be one of {kinds}").format(kinds=", ".join(KINDS)))
@@ -328,6 +403,7 @@ def parse(data: Any, path: Path, bundled: bool = True) -> Template:
         if not isinstance(raw, dict):
             errors.append(_("{where}: not a section").format(where=where))
             continue
+        _unknown_keys(raw, SECTION_KEYS, where, errors)
         fields = [f for i, r in enumerate(raw.get("fields") or []) if (f := _field(r, f"{where}/{i + 1}", errors))]
         if raw.get("one_yes_required") and not any(f.type == "bool" for f in fields):
             errors.append(_("{where}: one_yes_required needs yes/no fields").format(where=where))
@@ -362,6 +438,7 @@ def parse(data: Any, path: Path, bundled: bool = True) -> Template:
         acroform=dict(data.get("acroform") or {}),
         bundled=bundled,
     )
+    _check_parts(template, errors)
     if kind == "letter":
         for part in ("subject", "body"):  # the letter itself is German
             raw = template.letter.get(part)
@@ -377,6 +454,23 @@ def parse(data: Any, path: Path, bundled: bool = True) -> Template:
     _check_references(template, errors)
     template.errors = errors
     return template
+
+
+def _check_parts(template: Template, errors: list[str]) -> None:
+    """Unknown keys in the letter, checklist and official-form parts."""
+    _unknown_keys(template.letter, LETTER_KEYS, "letter", errors)
+    for part in ("subject", "body", "explanation"):
+        if isinstance(raw := template.letter.get(part), dict):
+            _unknown_keys(raw, LANGS, f"letter.{part}", errors)
+    _unknown_keys(template.checklist, CHECKLIST_KEYS, "checklist", errors)
+    _unknown_keys(template.acroform, ACROFORM_KEYS, "acroform", errors)
+    if isinstance(form := template.acroform.get("form"), dict):
+        _unknown_keys(form, FORM_KEYS, "acroform.form", errors)
+    for group, known in (("radios", RADIO_KEYS), ("checks", CONDITION_KEYS)):
+        entries = template.acroform.get(group)
+        for pdf_name, entry in entries.items() if isinstance(entries, dict) else ():
+            if isinstance(entry, dict):
+                _unknown_keys(entry, known, f"acroform.{group} {pdf_name}", errors)
 
 
 def _check_acroform(template: Template, errors: list[str]) -> None:
@@ -428,6 +522,18 @@ _Loader.add_implicit_resolver(
 )
 
 
+def _construct_int(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> int | str:
+    """A YAML integer; one too long for a template (thousands of digits) stays text, so that its check
+    reports it instead of Python refusing to convert it and the whole file failing to load."""
+    text = loader.construct_scalar(node)
+    if sum(c.isalnum() for c in str(text)) > _MAX_DIGITS:
+        return str(text)
+    return int(yaml.constructor.SafeConstructor.construct_yaml_int(loader, node))
+
+
+_Loader.add_constructor("tag:yaml.org,2002:int", _construct_int)
+
+
 def _broken(path: Path, bundled: bool, problem: str) -> Template:
     return Template(path.stem, 0, "worksheet", Text(path.stem), path, bundled=bundled, errors=[problem])
 
@@ -436,7 +542,7 @@ def load_file(path: Path, bundled: bool = True) -> Template:
     """One template file; whatever is wrong with it ends up in ``errors``, nothing is raised."""
     try:
         data = yaml.load(path.read_text(encoding="utf-8"), Loader=_Loader)
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+    except Exception as exc:  # whatever a file holds, it is this template's problem, never the others'
         reason = type(exc).__name__
         if isinstance(exc, yaml.MarkedYAMLError) and exc.problem_mark is not None:
             reason = _("line {line}: {problem}").format(line=exc.problem_mark.line + 1, problem=exc.problem or "")

@@ -20,6 +20,7 @@ import peewee as pw
 from desktop.core import ids
 from desktop.core.search import index as search_index
 from desktop.core.store import db as store_db
+from desktop.core.store import migrations
 from desktop.core.store.hlc import physical_ms
 from desktop.core.store.models import Change, Peer, Travelling
 
@@ -103,14 +104,21 @@ def _fast_db_value(field: pw.Field) -> Any:
 
 
 def peer_id(uuid: str | None) -> int | None:
-    """The local number of a device or volunteer UUID in the change log (created on first use)."""
+    """The local number of a device or volunteer UUID in the change log (created on first use, sealed).
+
+    Call inside the writer's transaction (``guard_open``): peers are append-only and added by it alone.
+    """
     if uuid is None:
         return None
     db = Peer._meta.database
     row = db.execute_sql("SELECT id FROM peer WHERE uuid = ?", (uuid,)).fetchone()
     if row:
         return int(row[0])
-    return int(db.execute_sql("INSERT INTO peer (uuid) VALUES (?)", (uuid,)).lastrowid)
+    number = int(db.execute_sql("SELECT coalesce(max(id), 0) + 1 FROM peer").fetchone()[0])
+    db.execute_sql(
+        "INSERT INTO peer (id, uuid, seal) VALUES (?, ?, ?)", (number, uuid, migrations.peer_seal(number, uuid))
+    )
+    return number
 
 
 def remember_clock(stamp: int) -> None:

@@ -1,7 +1,10 @@
 """Integrity check and state digest of a profile.
 
-``check`` verifies the encryption MACs of every page, SQLite's own structure, foreign keys, and that the
-current state of every travelling record is exactly what its change log says. ``digest`` hashes the
+``check`` verifies the encryption MACs of every page, SQLite's own structure, foreign keys, that the
+current state of every travelling record is exactly what its change log says (its creating device
+included), that the guard triggers are all there, and that the change log itself is what its writer
+wrote: peers match their seals, entries name known record types and fields, bases that are in the log,
+and stamps the clock has seen. ``digest`` hashes the
 canonical current state of all travelling records, so two laptops holding the same data print the same
 digest whatever order the changes reached them in.
 """
@@ -21,6 +24,7 @@ from desktop.core import ids
 from desktop.core.errors import ProfileDamaged
 from desktop.core.search import index as search_index
 from desktop.core.store import db as store_db
+from desktop.core.store import migrations
 from desktop.core.store.changelog import default_of, to_json
 from desktop.core.store.models import Travelling
 
@@ -79,18 +83,60 @@ class Problem:
         return f"{self.where}: {self.what}"
 
 
-def _log_heads(record_type: str) -> dict[str, dict[str, str]]:
-    """Per record id, per field, the JSON value of the winning change (highest stamp, then device)."""
+def _log_heads(record_type: str) -> tuple[dict[str, dict[str, str]], dict[str, str]]:
+    """Per record id, per field, the JSON value of the winning change (highest stamp, then device); and
+    per record id the device of its first change (the one that created it)."""
     db = store_db.current().db
     heads: dict[str, dict[str, str]] = {}
+    first: dict[str, tuple[int, str]] = {}
     cursor = db.execute_sql(
-        "SELECT c.record_id, c.field, c.value FROM change c JOIN peer p ON p.id = c.device "
+        "SELECT c.record_id, c.field, c.value, c.hlc, p.uuid FROM change c JOIN peer p ON p.id = c.device "
         "WHERE c.record_type = ? ORDER BY c.record_id, c.field, c.hlc, p.uuid",
         (record_type,),
     )
-    for raw_id, field, value in cursor:
-        heads.setdefault(ids.to_text(raw_id), {})[field] = value
-    return heads
+    for raw_id, field, value, stamp, device in cursor:
+        record_id = ids.to_text(raw_id)
+        heads.setdefault(record_id, {})[field] = value
+        earliest = first.get(record_id)
+        if earliest is None or (stamp, device) < earliest:
+            first[record_id] = (stamp, device)
+    return heads, {record_id: device for record_id, (_stamp, device) in first.items()}
+
+
+def _guard_problems(db: Any) -> list[Problem]:
+    """A missing guard trigger: writes outside the change-log writer would no longer be refused."""
+    present = {r[0] for r in db.execute_sql("SELECT name FROM sqlite_master WHERE type = 'trigger'")}
+    wanted = list(migrations.CHANGE_LOG_TRIGGERS)
+    for model in Travelling.registry:
+        wanted += [f"guard_{model._meta.table_name}_{event}" for event in ("insert", "update", "delete")]
+    return [Problem("database", f"the guard trigger {name} is missing") for name in wanted if name not in present]
+
+
+def _change_log_problems(db: Any) -> list[Problem]:
+    """The change log as only its writer leaves it: sealed peers, known record types, bases in the log,
+    stamps no later than the newest the clock remembers."""
+    problems = []
+    for number, uuid, seal in db.execute_sql("SELECT id, uuid, seal FROM peer ORDER BY id"):
+        if seal != migrations.peer_seal(number, uuid):
+            problems.append(Problem(f"peer {number}", "differs from its seal: it was rewritten after it was written"))
+    known = {m.record_type for m in Travelling.registry}
+    for (record_type,) in db.execute_sql("SELECT DISTINCT record_type FROM change"):
+        if record_type not in known:
+            problems.append(Problem("change log", f"entries of an unknown record type {record_type!r}"))
+    dangling = db.execute_sql(
+        "SELECT c.record_type, c.record_id, c.field FROM change c WHERE c.base IS NOT NULL AND NOT EXISTS "
+        "(SELECT 1 FROM change b WHERE b.record_id = c.record_id AND b.field = c.field AND b.change_id = c.base)"
+    )
+    for record_type, raw_id, field in dangling:
+        problems.append(
+            Problem(f"{record_type} {ids.to_text(raw_id)}", f"a change of field {field} names a base not in the log")
+        )
+    row = db.execute_sql("SELECT value FROM setting WHERE key = 'clock_high'").fetchone()
+    if row is not None:  # profiles from before the clock was kept have no such setting
+        (later,) = db.execute_sql("SELECT count(*) FROM change WHERE hlc > ?", (int(row[0]),)).fetchone()
+        if later:
+            problems.append(Problem("change log", f"{later} entries are stamped later than the clock has seen"))
+    return problems
 
 
 def check(progress: Callable[[str], None] | None = None) -> list[Problem]:
@@ -113,11 +159,15 @@ def check(progress: Callable[[str], None] | None = None) -> list[Problem]:
         return problems
     for table, rowid, parent, _fk in db.execute_sql("PRAGMA foreign_key_check").fetchall():
         problems.append(Problem(f"{table} row {rowid}", f"refers to a missing {parent}"))
+    report("change log")
+    problems.extend(_guard_problems(db))
+    problems.extend(_change_log_problems(db))
     for model in Travelling.registry:
         report(model.record_type)
-        heads = _log_heads(model.record_type)
+        heads, creators = _log_heads(model.record_type)
         fields = model.data_fields()
-        columns = ["id", *[f.column_name for f in fields]]
+        names = {f.name for f in fields}
+        columns = ["id", "created_by", *[f.column_name for f in fields]]
         for row in _rows(model, columns):
             record_id = row[0]
             logged = heads.pop(record_id, None)
@@ -125,11 +175,17 @@ def check(progress: Callable[[str], None] | None = None) -> list[Problem]:
             if logged is None:
                 problems.append(Problem(where, "has no change log entry"))
                 continue
-            for field, raw in zip(fields, row[1:], strict=True):
+            if row[1] != creators[record_id]:
+                # Every laptop takes created_by from the device of the first change: a difference means
+                # the record or the peer that names that device was rewritten.
+                problems.append(Problem(where, "was created by another device than its change log says"))
+            for field, raw in zip(fields, row[2:], strict=True):
                 current = to_json(field.python_value(raw))
                 expected = logged.get(field.name, to_json(default_of(field)))
                 if current != expected:
                     problems.append(Problem(where, f"field {field.name} differs from its change log"))
+            for name in sorted(logged.keys() - names):
+                problems.append(Problem(where, f"the change log sets an unknown field {name}"))
         for record_id in heads:
             problems.append(Problem(f"{model.record_type} {record_id}", "logged but missing from the table"))
     report("search index")

@@ -6,6 +6,7 @@ be upgraded however the models look today. Add a migration at the end; never edi
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from collections.abc import Callable
 
@@ -296,6 +297,50 @@ def _v7(db: pw.Database) -> None:
         db.execute_sql(sql)
 
 
+def peer_seal(peer_id: int, uuid: str) -> str:
+    """The seal of a ``peer`` row: binds its number to its UUID, so ``check`` sees a rewritten peer.
+
+    Frozen like the migrations: every profile's seals were made with it.
+    """
+    return hashlib.sha256(f"begleiter-peer:{peer_id}:{uuid}".encode()).hexdigest()
+
+
+def _v8(db: pw.Database) -> None:
+    """The change log's own tables guarded like the travelling ones.
+
+    Entries are added only by the change-log writer (``bg_changelog_open()``, which sync will open too).
+    ``peer`` rows, which name the device and author of every entry, are added only by the writer and are
+    append-only: rewriting a peer's UUID would rewrite the device of every change it made. Each peer
+    gets a seal of its number and UUID (:func:`peer_seal`), so ``check`` also finds a peer rewritten
+    where these triggers were dropped.
+    """
+    db.execute_sql("ALTER TABLE peer ADD COLUMN seal TEXT NOT NULL DEFAULT ''")
+    for peer_id, uuid in db.execute_sql("SELECT id, uuid FROM peer").fetchall():
+        db.execute_sql("UPDATE peer SET seal = ? WHERE id = ?", (peer_seal(peer_id, uuid), peer_id))
+    for sql in (
+        "CREATE TRIGGER change_guard_insert BEFORE INSERT ON change WHEN NOT bg_changelog_open() "
+        "BEGIN SELECT RAISE(ABORT, 'the change log is written only by its writer'); END",
+        "CREATE TRIGGER peer_guard_insert BEFORE INSERT ON peer WHEN NOT bg_changelog_open() "
+        "BEGIN SELECT RAISE(ABORT, 'the change log is written only by its writer'); END",
+        "CREATE TRIGGER peer_no_update BEFORE UPDATE ON peer "
+        "BEGIN SELECT RAISE(ABORT, 'the devices and authors of the change log are append-only'); END",
+        "CREATE TRIGGER peer_no_delete BEFORE DELETE ON peer "
+        "BEGIN SELECT RAISE(ABORT, 'the devices and authors of the change log are append-only'); END",
+    ):
+        db.execute_sql(sql)
+
+
+#: Triggers that guard the change log itself (the travelling tables' own are named by guard_triggers()).
+CHANGE_LOG_TRIGGERS = (
+    "change_no_update",
+    "change_no_delete",
+    "change_guard_insert",
+    "peer_guard_insert",
+    "peer_no_update",
+    "peer_no_delete",
+)
+
+
 #: Migration n brings the schema from version n-1 to version n.
 MIGRATIONS: dict[int, Callable[[pw.Database], None]] = {
     1: _v1,
@@ -305,6 +350,7 @@ MIGRATIONS: dict[int, Callable[[pw.Database], None]] = {
     5: _v5,
     6: _v6,
     7: _v7,
+    8: _v8,
 }
 LATEST = max(MIGRATIONS)
 

@@ -40,6 +40,7 @@ class Peer(BaseModel):
 
     id = pw.AutoField()
     uuid = pw.CharField(unique=True)
+    seal = pw.CharField(default="")  # migrations.peer_seal(id, uuid); check() compares (schema version 8)
 
 
 class Change(BaseModel):
