@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 LANGS := de uk en
 PYBABEL_KEYWORDS := --no-default-keywords -k _ -k N_ -k ngettext:1,2 -k pgettext:1c,2
 
-.PHONY: run test setup catalogs catalogs-update catalogs-check lint-imports lint smoke build frozen-smoke bench demo clean
+.PHONY: run test setup catalogs catalogs-update catalogs-check lint-imports lint smoke build frozen-smoke bench kill-test demo clean
 
 run: setup
 	$(BIN)/begleiter
@@ -51,6 +51,11 @@ smoke: setup
 
 bench: setup
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q -p no:cacheprovider tests/benchmarks -s
+
+# 240 writing processes killed with SIGKILL at random moments; each must leave a profile that unlocks,
+# holds every acknowledged change and passes its check (about 12 minutes).
+kill-test: setup
+	BEGLEITER_KILLS=240 QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q -p no:cacheprovider tests/test_kill.py -s
 
 build: setup
 	$(BIN)/python -m pip install --quiet -e ".[build]"

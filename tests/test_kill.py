@@ -1,0 +1,167 @@
+"""Kill test: processes writing to a profile (demo data, spreadsheet imports, edits, new records,
+backups) are killed with SIGKILL at random moments; after every kill the profile must unlock with the
+right passphrase, hold every change that was acknowledged, and pass the integrity check.
+
+`make test` runs a quick round (BEGLEITER_KILLS, default 12); `make kill-test` runs 240.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import signal
+import subprocess
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from desktop.core import people, profile
+from desktop.core.store import db as store_db
+from desktop.core.store import integrity
+from desktop.core.store.models import Person
+from tests.conftest import PASSPHRASE
+
+ROOT = Path(__file__).resolve().parent.parent
+KILLS = int(os.environ.get("BEGLEITER_KILLS", "12"))
+IMPORT_ROWS = 4000
+SEED = int(os.environ.get("BEGLEITER_KILL_SEED", "20261202"))
+
+pytestmark = pytest.mark.skipif(os.name != "posix", reason="SIGKILL")
+
+
+def _letters(number: int) -> str:
+    """A number in Cyrillic letters (a name must not mix scripts or hold digits)."""
+    return "".join("абвгдежзик"[int(d)] for d in str(number))
+
+
+def _cli(folder: Path, *args: str) -> str:
+    return (
+        "from desktop.__main__ import cli_entry\n"
+        f"raise SystemExit(cli_entry([{', '.join(repr(a) for a in ('--data-dir', str(folder), *args))}]))\n"
+    )
+
+
+def _session(folder: Path, body: str) -> str:
+    return (
+        "import sys\nfrom pathlib import Path\nfrom desktop.core import profile, people\n"
+        f"profile.unlock(Path({str(folder)!r}), {PASSPHRASE!r})\n" + body
+    )
+
+
+class Workloads:
+    """What the killed processes do, and what each acknowledged (printed after its commit)."""
+
+    def __init__(self, folder: Path, tmp: Path) -> None:
+        self.folder = folder
+        self.tmp = tmp
+        self.edited = people.create_person({"family_name": "Edited", "city": "C0"}).id
+        self.edit_value = 0  # the city's number as last seen
+        self.edit_start = 1
+        self.imports = 0
+
+    def demo(self) -> tuple[str, float]:
+        return _cli(self.folder, "demo", "--people", "4000"), 1.9
+
+    def import_csv(self) -> tuple[str, float]:
+        self.imports += 1
+        sheet = self.tmp / f"import{self.imports}.csv"
+        rows = [
+            f"Імпорт{_letters(self.imports)}{_letters(i)},Олена,{1 + i % 28:02d}.03.19{50 + i % 40}"
+            for i in range(IMPORT_ROWS)
+        ]
+        sheet.write_text("Прізвище,Ім'я,Geburtsdatum\n" + "\n".join(rows) + "\n", encoding="utf-8")
+        return _cli(self.folder, "import-csv", str(sheet)), 2.2
+
+    def edits(self) -> tuple[str, float]:
+        self.edit_start = self.edit_value + 1
+        body = (
+            f"for i in range({self.edit_start}, 10**9):\n"
+            f"    people.update_person({self.edited!r}, {{'city': f'C{{i}}'}})\n"
+            f"    print('edit', i, flush=True)\n"
+        )
+        return _session(self.folder, body), 2.0
+
+    def creates(self) -> tuple[str, float]:
+        body = (
+            "for i in range(100000):\n"
+            "    p = people.create_person({'family_name': f'Acked{i}', 'notes': 'n' * 200})\n"
+            "    print('created', p.id, flush=True)\n"
+        )
+        return _session(self.folder, body), 2.0
+
+    def backups(self) -> tuple[str, float]:
+        body = (
+            "from desktop.core.store import backup\n"
+            "for i in range(10**9):\n"
+            "    backup.make_backup()\n"
+            "    print('backup', i, flush=True)\n"
+        )
+        return _session(self.folder, body), 2.0
+
+    def all(self) -> list[str]:
+        return ["demo", "import_csv", "edits", "creates", "backups"]
+
+
+def _run_and_kill(script: str, after: float) -> tuple[list[str], int | None]:
+    child = subprocess.Popen(
+        [sys.executable, "-c", script],
+        cwd=ROOT,
+        env={**os.environ, "BEGLEITER_PASSPHRASE": PASSPHRASE},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
+    time.sleep(after)
+    finished = child.poll()
+    if finished is None:
+        child.send_signal(signal.SIGKILL)
+    out, _err = child.communicate(timeout=60)
+    return out.splitlines(), finished
+
+
+def test_sigkill_at_random_moments_loses_nothing_acknowledged_and_locks_no_one_out(store, profile_dir, tmp_path):
+    rng = random.Random(SEED)
+    work = Workloads(profile_dir, tmp_path)
+    store_db.close_store()
+    acked_ids: set[str] = set()
+    import_sizes: dict[int, int] = {}
+    lockouts: list[str] = []
+    killed = Counter()
+    for round_no in range(KILLS):
+        kind = rng.choice(work.all())
+        script, longest = getattr(work, kind)()
+        before_people = None
+        if kind == "import_csv":
+            profile.unlock(profile_dir, PASSPHRASE)
+            before_people = people.count_people()
+            store_db.close_store()
+        after = rng.uniform(0.5, longest)  # Python and the unlock take about half a second
+        lines, finished = _run_and_kill(script, after)
+        killed[kind] += finished is None
+        try:
+            profile.unlock(profile_dir, PASSPHRASE)
+        except Exception as exc:  # a lockout: the test's whole point
+            lockouts.append(f"round {round_no} ({kind}, killed after {after:.2f} s): {type(exc).__name__}: {exc}")
+            break
+        edits = [int(line.split()[1]) for line in lines if line.startswith("edit ")]
+        acked_edit = edits[-1] if edits else work.edit_value
+        # The newest acknowledged edit, or the one after it (committed, killed before it was printed).
+        unacked = edits[-1] + 1 if edits else (work.edit_start if kind == "edits" else acked_edit)
+        city = Person.get_by_id(work.edited).city
+        assert city in (f"C{acked_edit}", f"C{unacked}"), (round_no, city, acked_edit)
+        work.edit_value = int(city[1:])
+        present = {p.id for p in Person.select(Person.id).where(Person.id.in_(list(acked_ids)))} if acked_ids else set()
+        assert present == acked_ids, f"round {round_no}: {len(acked_ids - present)} acknowledged records lost"
+        if before_people is not None:
+            import_sizes[round_no] = people.count_people() - before_people
+            assert import_sizes[round_no] in (0, IMPORT_ROWS), f"round {round_no}: a partial import"
+        problems = integrity.check()
+        assert problems == [], f"round {round_no} ({kind}): {problems[:3]}"
+        store_db.close_store()
+    assert lockouts == []
+    assert sum(killed.values()) >= KILLS // 2, f"too few kills landed mid-work: {dict(killed)}"
+    print(f"\nkill test: {KILLS} rounds, {sum(killed.values())} SIGKILLs mid-work {dict(killed)}, 0 lockouts, "
+          f"{len(acked_ids)} acknowledged records and {work.edit_value} acknowledged edits all present")
