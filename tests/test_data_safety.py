@@ -138,7 +138,7 @@ def _filled(store: store_db.Store, count: int = 300) -> None:
 
 def _truncate(folder: Path) -> None:
     db_file = folder / "begleiter.db"
-    db_file.write_bytes(db_file.read_bytes()[: db_file.stat().st_size // 2])
+    db_file.write_bytes(db_file.read_bytes()[: db_file.stat().st_size // 2 // PAGE * PAGE + 100])
 
 
 def _cut_last_pages(folder: Path) -> None:
