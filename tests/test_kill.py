@@ -122,6 +122,7 @@ def _run_and_kill(script: str, after: float) -> tuple[list[str], int | None]:
     return out.splitlines(), finished
 
 
+@pytest.mark.timeout(60 + KILLS * 15)
 def test_sigkill_at_random_moments_loses_nothing_acknowledged_and_locks_no_one_out(store, profile_dir, tmp_path):
     rng = random.Random(SEED)
     work = Workloads(profile_dir, tmp_path)
