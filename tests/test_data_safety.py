@@ -493,3 +493,21 @@ def test_threads_share_the_damage_flag(store, profile_dir: Path) -> None:
     thread.start()
     thread.join()
     assert len(errors) == 1 and isinstance(errors[0], ProfileDamaged)
+
+
+def test_the_main_window_starts_while_another_program_writes(qtbot, write_lock_holder, profile_dir: Path) -> None:
+    from desktop.ui.main_window import MainWindow
+
+    profile.unlock(profile_dir, PASSPHRASE)
+    people.create_person({"family_name": "Kravchenko", "given_name": "Olena"})
+    store_db.close_store()
+    write_lock_holder(20)
+    started = time.monotonic()
+    profile.unlock(profile_dir, PASSPHRASE)
+    window = MainWindow()
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    window.people.search_field.setText("Kravchenko")
+    assert window.people.model.rowCount() == 1
+    assert time.monotonic() - started < 5
