@@ -362,24 +362,31 @@ def create_profile(
     return store
 
 
-def _probe(db_file: Path, key: bytes, salt: bytes, *, honour_wal: bool) -> bool:
-    """Whether ``key`` opens ``db_file``, read-only. ``honour_wal=False`` reads the main file alone
+@contextmanager
+def _read_only(db_file: Path, key: bytes, salt: bytes, *, honour_wal: bool = True) -> Iterator[Any]:
+    """A read-only connection keyed with ``key``. ``honour_wal=False`` reads the main file alone
     (immutable: nothing beside it is touched); True reads through its WAL without folding it in."""
     mode = "ro" if honour_wal else "ro&immutable=1"
-    uri = f"file:{quote(str(db_file.resolve()))}?mode={mode}"
+    conn = sqlcipher.connect(
+        f"file:{quote(str(db_file.resolve()))}?mode={mode}", uri=True, isolation_level=None, check_same_thread=False
+    )
     try:
-        probe = sqlcipher.connect(uri, uri=True, isolation_level=None, check_same_thread=False)
-    except sqlcipher.Error:
-        return False
+        conn.execute("PRAGMA cipher_log_level = NONE")
+        conn.execute(f"PRAGMA key = \"x'{(key + salt).hex()}'\"")
+        conn.execute(f"PRAGMA busy_timeout = {BUSY_STEP_MS}")
+        yield conn
+    finally:
+        conn.close()
+
+
+def _probe(db_file: Path, key: bytes, salt: bytes, *, honour_wal: bool) -> bool:
+    """Whether ``key`` opens ``db_file``, read-only."""
     try:
-        probe.execute("PRAGMA cipher_log_level = NONE")
-        probe.execute(f"PRAGMA key = \"x'{(key + salt).hex()}'\"")
-        probe.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        with _read_only(db_file, key, salt, honour_wal=honour_wal) as conn:
+            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
         return True
     except sqlcipher.Error:
         return False
-    finally:
-        probe.close()
 
 
 def _verify_without_key_check(profile: Path, db_file: Path, key: bytes, salt: bytes) -> None:
@@ -404,30 +411,21 @@ def _check_file(db_file: Path, key: bytes, salt: bytes) -> str | None:
     """A quick look at the database before anything can write to it, read-only and through its WAL:
     the schema reads, and the file is as long as its content. Returns the damage reason or None.
 
-    (Every page's MAC and the whole structure are verified by the integrity check, every backup and, in
-    the GUI, in the background after unlocking: at 600 MB they take seconds.)"""
-    uri = f"file:{quote(str(db_file.resolve()))}?mode=ro"
+    (Every page's MAC and the whole structure are verified by the integrity check and by every backup –
+    the GUI makes one a day: at 600 MB they take seconds, too long for every unlock.)"""
     try:
-        conn = sqlcipher.connect(uri, uri=True, isolation_level=None, check_same_thread=False)
-    except sqlcipher.Error:
-        return "unreadable"
-    try:
-        conn.execute("PRAGMA cipher_log_level = NONE")
-        conn.execute(f"PRAGMA key = \"x'{(key + salt).hex()}'\"")
-        conn.execute(f"PRAGMA busy_timeout = {BUSY_STEP_MS}")
-        page_size = int(conn.execute("PRAGMA page_size").fetchone()[0])
-        size = db_file.stat().st_size
-        if size % page_size:
-            return "truncated"
-        page_count = int(conn.execute("PRAGMA page_count").fetchone()[0])  # reads the schema
-        wal = db_file.with_name(db_file.name + "-wal")
-        wal_frames = max(0, wal.stat().st_size - 32) // (24 + page_size) if wal.exists() else 0
-        if size // page_size + wal_frames < page_count:
-            return "truncated"
+        with _read_only(db_file, key, salt) as conn:
+            page_size = int(conn.execute("PRAGMA page_size").fetchone()[0])
+            size = db_file.stat().st_size
+            if size % page_size:
+                return "truncated"
+            page_count = int(conn.execute("PRAGMA page_count").fetchone()[0])  # reads the schema
+            wal = db_file.with_name(db_file.name + "-wal")
+            wal_frames = max(0, wal.stat().st_size - 32) // (24 + page_size) if wal.exists() else 0
+            if size // page_size + wal_frames < page_count:
+                return "truncated"
     except sqlcipher.Error as exc:
         return "page" if "not a database" in str(exc) else "structure"
-    finally:
-        conn.close()
     return None
 
 
