@@ -13,6 +13,7 @@ import tempfile
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+os.environ["BEGLEITER_TEST_WEAK_KDF"] = "1"  # its throw-away demo profile derives its key cheaply
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from desktop import paths
