@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
 from desktop import __version__, i18n, paths
-from desktop.core import logs, profile, storage
+from desktop.core import input_files, logs, profile, storage
 from desktop.core.errors import (
     ProfileDamaged,
     ProfileExists,
@@ -252,11 +252,7 @@ def _system_language() -> str:
 
 def _passphrase(args: argparse.Namespace, *, confirm: bool = False) -> str:
     if args.passphrase_file:
-        try:
-            text = Path(args.passphrase_file).read_text(encoding="utf-8")
-        except OSError as exc:
-            raise UserError(_("Cannot read the passphrase file: {reason}").format(reason=os_reason(exc.errno))) from exc
-        return text.rstrip("\r\n")
+        return input_files.read_passphrase_file(args.passphrase_file)
     env = os.environ.get(ENV_PASSPHRASE)
     if env:
         return env
@@ -620,10 +616,7 @@ def _cmd_render(args: argparse.Namespace) -> int:
         raise UserError(_("Cannot write {file}: {reason}").format(file=str(out), reason=os_reason(errno.EISDIR)))
     blank = None
     if args.blank:
-        try:
-            blank = Path(args.blank).read_bytes()
-        except OSError as exc:
-            raise UserError(_("Cannot read the blank form: {reason}").format(reason=os_reason(exc.errno))) from exc
+        blank = input_files.read_input(args.blank, input_files.BLANK_PDF_BYTES)
     elif template.kind == "acroform":
         from desktop.core.reports import acroform
 

@@ -16,15 +16,18 @@ import datetime as dt
 import io
 import json
 import logging
+import os
 import re
 import unicodedata
-from collections.abc import Mapping
+import zipfile
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from desktop import i18n
-from desktop.core import people
+from desktop.core import input_files, people
 from desktop.core.errors import UserError
 from desktop.core.people import PersonRow
 from desktop.core.search import duplicates
@@ -32,7 +35,7 @@ from desktop.core.search.translit import APOSTROPHES, has_cyrillic
 from desktop.core.store import changelog
 from desktop.core.store import db as store_db
 from desktop.core.store.models import Person, person_name
-from desktop.i18n import _, fmt_date, fmt_date_german, ngettext
+from desktop.i18n import _, fmt_date, fmt_date_german, fmt_number, ngettext
 
 log = logging.getLogger(__name__)
 
@@ -207,30 +210,111 @@ def load_mapping(source: str | Path | Mapping[str, str | None] | None) -> dict[s
 
 # --- reading files ------------------------------------------------------------------------------------
 
+#: The limits of an import. A file beyond them is refused with a message naming the limit, before its rows are
+#: checked; each is far above a real list of people (the README states them).
+MAX_FILE_BYTES = 50 * 1024 * 1024
+#: What an XLSX workbook may unpack to (its XML): a zip file of a few MB can hold gigabytes.
+MAX_UNPACKED_BYTES = 250 * 1024 * 1024
+#: Rows below the header row (empty rows further down, which spreadsheet programs export, are passed over).
+MAX_ROWS = 100_000
+#: Columns (empty cells further right are passed over).
+MAX_COLUMNS = 100
+#: Characters in a cell that is imported.
+MAX_CELL_CHARS = 1_000
+#: The last row an Excel sheet can have; a workbook naming a later one is damaged or made up.
+_EXCEL_ROWS = 1_048_576
+#: How much of a CSV file is read at once, and how much of its beginning tells its delimiter.
+_CHUNK = 1024 * 1024
+_SAMPLE = 65536
+_UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
+
 
 def _unsupported(name: str) -> str:
     return _("{name} cannot be imported: only CSV files and Excel workbooks (.xlsx) can be read.").format(name=name)
 
 
+def _not_recognised() -> str:
+    return _("The text encoding of the file is not recognised; save it as “CSV UTF-8”.")
+
+
 def read_table(path: str | Path, sheet: str | None = None) -> Table:
-    """Read a CSV file or the first (or the named) sheet of an XLSX workbook."""
+    """Read a CSV file or the first (or the named) sheet of an XLSX workbook, within the limits."""
+    with _sheet_rows(path, sheet) as rows:
+        grid = list(rows)
+    return _table(grid, Path(path).name)
+
+
+@contextmanager
+def _sheet_rows(path: str | Path, sheet: str | None = None) -> Iterator[Iterator[tuple[int, list[Cell]]]]:
+    """The rows of a CSV file or a workbook's sheet with their line numbers, read as they are used (a large
+    file is never held in memory as a whole); raises ImportFailed as soon as a limit is passed."""
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix not in CSV_SUFFIXES + XLSX_SUFFIXES:
         raise ImportFailed(_unsupported(path.name))
     try:
-        data = path.read_bytes()
-    except OSError:
-        raise ImportFailed(_("The file {name} cannot be opened.").format(name=path.name)) from None
-    if not data.strip():
-        raise ImportFailed(_("The file {name} is empty.").format(name=path.name))
-    if data.startswith(_ZIP_MAGIC) or suffix in XLSX_SUFFIXES:
-        grid = _xlsx_grid(data, sheet, path.name)
-    elif b"\x00" in data[:4096] and not data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        raise ImportFailed(_unsupported(path.name))  # binary, e.g. an old .xls renamed to .csv
-    else:
-        grid = _csv_grid(data)
-    return _table(grid, path.name)
+        handle = input_files.open_input(path, MAX_FILE_BYTES)
+    except input_files.InputRefused as exc:
+        raise ImportFailed(str(exc)) from None
+    with handle:
+        try:
+            head = handle.read(4096)
+            size = os.fstat(handle.fileno()).st_size
+        except OSError:
+            raise ImportFailed(_("The file {name} cannot be opened.").format(name=path.name)) from None
+        if not head.strip() and size <= len(head):
+            raise ImportFailed(_("The file {name} is empty.").format(name=path.name))
+        if head.startswith(_ZIP_MAGIC) or suffix in XLSX_SUFFIXES:
+            rows = _xlsx_rows(handle, sheet, path.name)
+        elif b"\x00" in head and not head.startswith(_UTF16_BOMS):
+            raise ImportFailed(_unsupported(path.name))  # binary, e.g. an old .xls renamed to .csv
+        else:
+            rows = _csv_rows(handle)
+        bounded = _bounded(rows)
+        try:
+            yield bounded
+        finally:
+            bounded.close()
+
+
+def _bounded(rows: Iterator[tuple[int, list[Cell]]]) -> Iterator[tuple[int, list[Cell]]]:
+    """``rows`` within the limits of rows and columns, without NUL characters; empty cells right of the last
+    column and empty rows below the last row allowed are dropped."""
+    header_line: int | None = None
+    try:
+        for line, cells in rows:
+            if len(cells) > MAX_COLUMNS:
+                if any(not _blank(cell) for cell in cells[MAX_COLUMNS:]):
+                    raise ImportFailed(
+                        _("Line {line} has more than {limit} columns; a sheet can have at most {limit}.").format(
+                            line=line, limit=fmt_number(MAX_COLUMNS)
+                        )
+                    )
+                cells = cells[:MAX_COLUMNS]
+            if all(_blank(cell) for cell in cells):
+                if header_line is not None and line - header_line > MAX_ROWS:
+                    continue
+                yield line, cells
+                continue
+            if header_line is None:
+                header_line = line
+            elif line - header_line > MAX_ROWS:
+                raise ImportFailed(
+                    _("The sheet has more than {limit} rows below its header; at most {limit} can be imported.").format(
+                        limit=fmt_number(MAX_ROWS)
+                    )
+                )
+            if any(isinstance(cell, str) and "\x00" in cell for cell in cells):
+                raise ImportFailed(
+                    _(
+                        "Line {line} holds a NUL character, which no text has: the file is damaged or not a sheet."
+                    ).format(line=line)
+                )
+            yield line, cells
+    finally:
+        close = getattr(rows, "close", None)
+        if close is not None:
+            close()
 
 
 def _table(grid: list[tuple[int, list[Cell]]], name: str) -> Table:
@@ -244,6 +328,9 @@ def _table(grid: list[tuple[int, list[Cell]]], name: str) -> Table:
 
 #: A run of letters (a word) in any script.
 _WORD = re.compile(r"[^\W\d_]+")
+#: A character that is neither a letter nor ASCII nor a mark that stands in words (apostrophes, soft hyphen,
+#: dashes, middle dot), between two letters: "Stra§e" is a Mac "Straße" read in a Windows code page.
+_ODD_BETWEEN = re.compile(r"(?<=[^\W\d_])[^\w\s\x00-\x7f’‘ʼ\u00ad\u2013\u2014\u00b7](?=[^\W\d_])")
 
 
 def _reads_as_cyrillic(text: str) -> bool:
@@ -256,39 +343,96 @@ def _reads_as_cyrillic(text: str) -> bool:
     "café"; read as 1251 they become "Mьller", "StraЯe", "cafй"). So in the 1251 reading, letters above ASCII
     in words of such letters only speak for 1251, those in words that mix them with ASCII letters for 1252.
     """
-    alone = mixed = 0
-    for word in _WORD.findall(text):
-        high = sum(1 for ch in word if ord(ch) > 0x7F)
-        if high == len(word):
-            alone += high
-        else:
-            mixed += high
-    return alone > mixed
+    reading = _Reading("cp1251")
+    reading.count(text)
+    return reading.alone > reading.mixed
+
+
+class _Reading:
+    """A file read in one Windows code page, chunk by chunk: whether every byte decodes, and how the letters
+    beyond ASCII stand in words (see :func:`_reads_as_cyrillic`; odd words tell a file in another encoding)."""
+
+    def __init__(self, encoding: str) -> None:
+        self.encoding = encoding
+        self.ok = True
+        self.alone = self.mixed = 0  # letters beyond ASCII in words of such letters only / among ASCII letters
+        self.words = 0  # words with letters beyond ASCII
+        self.odd = 0  # such words cased as no word is ("лПЧБМЕОЛП": KOI8-U), odd characters between letters
+        self._carry = ""
+
+    def feed(self, chunk: bytes) -> None:
+        if not self.ok:
+            return
+        try:
+            text = self._carry + chunk.decode(self.encoding)
+        except UnicodeDecodeError:  # 0x98 is undefined in 1251; 0x81, 0x8D, 0x8F, 0x90, 0x9D in 1252
+            self.ok = False
+            return
+        cut = max(text.rfind(space) for space in " \t\r\n")  # a word cut by the chunk's end waits for the next
+        if cut < 0 or len(text) - cut > 4096:
+            cut = len(text)
+        self._carry = text[cut:]
+        self.count(text[:cut])
+
+    def finish(self) -> None:
+        self.count(self._carry)
+        self._carry = ""
+
+    def count(self, text: str) -> None:
+        for word in _WORD.findall(text):
+            if word.isascii():
+                continue
+            high = sum(1 for ch in word if ord(ch) > 0x7F)
+            if high == len(word):
+                self.alone += high
+            else:
+                self.mixed += high
+            self.words += 1
+            if not (word.islower() or word.isupper() or word.istitle()):
+                self.odd += 1
+        self.odd += len(_ODD_BETWEEN.findall(text))
+
+    def garbled(self) -> bool:
+        """Whether the reading looks like text in another encoding: one odd word in ten, or more."""
+        return self.odd > 0 and self.odd * 10 >= self.words
+
+
+def _encoding(chunks: Callable[[], Iterator[bytes]]) -> str:
+    """The encoding of a CSV file given as a source of its chunks (read again from the start on each call):
+    UTF-16 with a byte-order mark, UTF-8 (with or without BOM), else the Windows code page its letters fit:
+    1251 (Cyrillic; Excel's "CSV" on a Ukrainian or Russian Windows) or 1252 (Western European, German
+    umlauts). Text that reads as neither (KOI8-U, DOS or Mac code pages) is refused, not imported as garble."""
+    first = next(chunks(), b"")
+    if first.startswith(_UTF16_BOMS):
+        return "utf-16"
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    try:
+        for chunk in chunks():
+            decoder.decode(chunk)
+        decoder.decode(b"", final=True)
+        return "utf-8-sig"
+    except UnicodeDecodeError:
+        pass
+    cyrillic, western = _Reading("cp1251"), _Reading("cp1252")
+    for chunk in chunks():
+        cyrillic.feed(chunk)
+        western.feed(chunk)
+    cyrillic.finish()
+    western.finish()
+    if cyrillic.ok and (not western.ok or cyrillic.alone > cyrillic.mixed):
+        reading = cyrillic
+    elif western.ok:
+        reading = western
+    else:
+        raise ImportFailed(_not_recognised())
+    if reading.garbled():
+        raise ImportFailed(_not_recognised())
+    return reading.encoding
 
 
 def _decode(data: bytes) -> str:
-    """The text of a CSV file: UTF-16 with a byte-order mark, UTF-8 (with or without BOM), else the Windows
-    code page its letters fit: 1251 (Cyrillic; Excel's "CSV" on a Ukrainian or Russian Windows) or 1252
-    (Western European, German umlauts)."""
-    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return data.decode("utf-16")
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        pass
-    try:
-        cyrillic: str | None = data.decode("cp1251")
-    except UnicodeDecodeError:  # 0x98 is the only byte 1251 leaves undefined
-        cyrillic = None
-    try:
-        western: str | None = data.decode("cp1252")
-    except UnicodeDecodeError:  # 0x81, 0x8D, 0x8F, 0x90, 0x9D are undefined in 1252, not in 1251
-        western = None
-    if cyrillic is not None and (western is None or _reads_as_cyrillic(cyrillic)):
-        return cyrillic
-    if western is not None:
-        return western
-    raise ImportFailed(_("The text encoding of the file is not recognised; save it as “CSV UTF-8”."))
+    """The text of a CSV file's bytes (see :func:`_encoding`)."""
+    return data.decode(_encoding(lambda: iter((data,))))
 
 
 def _count_unquoted(line: str, char: str) -> int:
@@ -303,7 +447,9 @@ def _count_unquoted(line: str, char: str) -> int:
 
 
 def _delimiter(text: str) -> str:
-    """Comma, semicolon or tab: the one the header line uses most (a tie goes to csv.Sniffer, then comma)."""
+    """Comma, semicolon or tab: the one the header line uses most (a tie goes to csv.Sniffer, then comma).
+
+    ``text`` is the beginning of the file (its first 64 KiB)."""
     header = next((line for line in text.splitlines() if line.strip()), "")
     counts = {d: _count_unquoted(header, d) for d in ",;\t"}
     best = max(counts.values())
@@ -313,19 +459,35 @@ def _delimiter(text: str) -> str:
     if not best:  # one column: split on nothing that occurs in the text
         return min(",;\t", key=text.count)
     try:
-        return csv.Sniffer().sniff(text[:65536], delimiters=",;\t").delimiter
+        return csv.Sniffer().sniff(text[:_SAMPLE], delimiters=",;\t").delimiter
     except csv.Error:
         return ","
 
 
-def _csv_grid(data: bytes) -> list[tuple[int, list[Cell]]]:
-    """The records of a CSV file, numbered from 1 like a spreadsheet's rows."""
-    text = _decode(data)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text))
+def _csv_rows(handle: BinaryIO) -> Iterator[tuple[int, list[Cell]]]:
+    """The records of a CSV file, numbered from 1 like a spreadsheet's rows, decoded as they are read."""
+
+    def chunks() -> Iterator[bytes]:
+        handle.seek(0)
+        while chunk := handle.read(_CHUNK):
+            yield chunk
+
+    encoding = _encoding(chunks)
+    handle.seek(0)
+    stream = io.TextIOWrapper(handle, encoding=encoding, newline="")
+    line = 0
     try:
-        return [(line, list(record)) for line, record in enumerate(reader, start=1)]
+        delimiter = _delimiter(stream.read(_SAMPLE))
+        stream.seek(0)
+        reader = csv.reader(stream, delimiter=delimiter)
+        for line, record in enumerate(reader, start=1):
+            yield line, list(record)
     except csv.Error:
-        raise ImportFailed(_("The CSV file cannot be read near line {line}.").format(line=reader.line_num)) from None
+        raise ImportFailed(_("The CSV file cannot be read near line {line}.").format(line=line + 1)) from None
+    except (UnicodeDecodeError, OSError):  # changed since its encoding was told, or a read error
+        raise ImportFailed(_not_recognised()) from None
+    finally:
+        stream.detach()  # the caller closes the file
 
 
 def _xlsx_value(value: Any) -> Cell:
@@ -345,23 +507,48 @@ def _xlsx_value(value: Any) -> Cell:
     return str(value)
 
 
-def _xlsx_grid(data: bytes, sheet: str | None, name: str) -> list[tuple[int, list[Cell]]]:
-    """The rows of one sheet, numbered as in the workbook."""
+def _xlsx_rows(handle: BinaryIO, sheet: str | None, name: str) -> Iterator[tuple[int, list[Cell]]]:
+    """The rows of one sheet, numbered as in the workbook, read as they are used."""
+    unreadable = _("{name} is not a readable Excel workbook (.xlsx).").format(name=name)
+    try:
+        with zipfile.ZipFile(handle) as archive:  # sizes as declared: zipfile reads no more than that
+            unpacked = sum(info.file_size for info in archive.infolist())
+        handle.seek(0)
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+        raise ImportFailed(unreadable) from None
+    if unpacked > MAX_UNPACKED_BYTES:
+        raise ImportFailed(
+            _("The workbook {name} unpacks to more than {limit}; at most that much can be read.").format(
+                name=name, limit=input_files.size_text(MAX_UNPACKED_BYTES)
+            )
+        )
     try:
         import openpyxl  # only for XLSX files: it takes a fifth of a second to import
 
-        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        book = openpyxl.load_workbook(handle, read_only=True, data_only=True)
     except Exception:  # a damaged or foreign zip file: any parser error means the same to the user
-        raise ImportFailed(_("{name} is not a readable Excel workbook (.xlsx).").format(name=name)) from None
+        raise ImportFailed(unreadable) from None
     try:
         if sheet is not None and sheet not in book.sheetnames:
             raise ImportFailed(_("The workbook has no sheet “{sheet}”.").format(sheet=sheet))
         if not book.worksheets:
             raise ImportFailed(_("The file {name} has no header row naming the columns.").format(name=name))
         ws = book[sheet] if sheet is not None else book.worksheets[0]
-        ws.reset_dimensions()  # some writers store wrong sheet dimensions; read what is there
-        rows = ws.iter_rows(min_row=1, values_only=True)
-        return [(line, [_xlsx_value(v) for v in values]) for line, values in enumerate(rows, start=1)]
+        # Some writers store wrong sheet dimensions (LibreOffice: 1,024 columns); read what is there. Each row
+        # is then as long as its last cell, and rows missing from the file come as empty ones.
+        ws.reset_dimensions()
+        line = 0
+        try:
+            for line, values in enumerate(ws.iter_rows(values_only=True), start=1):
+                if line > _EXCEL_ROWS:
+                    raise ImportFailed(unreadable)
+                if not values:  # a row missing from the file (only the rows that are there take time)
+                    continue
+                yield line, [_xlsx_value(v) for v in values]
+        except ImportFailed:
+            raise
+        except Exception:  # damaged XML in the sheet
+            raise ImportFailed(unreadable) from None
     finally:
         book.close()
 
@@ -443,17 +630,26 @@ class _Column:
     target: str
 
 
-def _recognise(table: Table, mapping: dict[str, str | None], plan: ImportPlan) -> list[_Column]:
-    """The columns that fill fields; unknown headings become warnings, two columns for one field errors."""
+def _recognise(
+    headers: list[str], header_line: int, mapping: dict[str, str | None], plan: ImportPlan, unheaded: set[int]
+) -> list[_Column]:
+    """The columns that fill fields; unknown headings become warnings, two columns for one field errors.
+
+    ``unheaded`` holds the columns without a heading that have data in some row (they are ignored, with a
+    warning)."""
     overrides = {_norm(k): v for k, v in mapping.items()}
-    width = max([len(table.headers)] + [len(cells) for _, cells in table.rows])
-    headings = table.headers + [""] * (width - len(table.headers))
+    width = max([len(headers), *(index + 1 for index in unheaded)])
+    headings = headers + [""] * (width - len(headers))
     used: dict[str, str] = {}
     columns: list[_Column] = []
     for index, heading in enumerate(headings):
         if not heading:
-            if any(index < len(cells) and not _blank(cells[index]) for _, cells in table.rows):
+            if index in unheaded:
                 plan.warnings.append(_("Column {number} has no heading and is ignored.").format(number=index + 1))
+            continue
+        if len(heading) > MAX_CELL_CHARS:
+            reason = _("The heading of column {number} is longer than {limit} characters.")
+            plan.errors.append(RowError(header_line, None, reason.format(number=index + 1, limit=MAX_CELL_CHARS)))
             continue
         key = _norm(heading)
         target = overrides[key] if key in overrides else field_for_heading(heading)
@@ -463,7 +659,7 @@ def _recognise(table: Table, mapping: dict[str, str | None], plan: ImportPlan) -
                 plan.warnings.append(_("Column “{column}” is not recognised and is ignored.").format(column=heading))
         elif target in used:
             reason = _("Columns “{first}” and “{second}” are both read as the same field; remove or rename one.")
-            plan.errors.append(RowError(table.header_line, heading, reason.format(first=used[target], second=heading)))
+            plan.errors.append(RowError(header_line, heading, reason.format(first=used[target], second=heading)))
         else:
             used[target] = heading
             columns.append(_Column(index, heading, target))
@@ -486,6 +682,12 @@ def _read_row(
     for column in columns:
         cell = cells[column.index] if column.index < len(cells) else ""
         if _blank(cell):
+            continue
+        if isinstance(cell, str) and len(cell.strip()) > MAX_CELL_CHARS:
+            reason = _("The cell holds {count} characters; at most {limit} can be imported.")
+            problems.append(
+                RowError(line, column.heading, reason.format(count=fmt_number(len(cell.strip())), limit=MAX_CELL_CHARS))
+            )
             continue
         try:
             target, value = _convert(column.target, cell)
@@ -526,17 +728,34 @@ def _plan_row(line: int, cells: list[Cell], columns: list[_Column], plan: Import
 def plan_import(
     path: str | Path, mapping: str | Path | Mapping[str, str | None] | None = None, sheet: str | None = None
 ) -> ImportPlan:
-    """Read and check a sheet of people without writing anything; every bad row is in ``errors``."""
+    """Read and check a sheet of people without writing anything; every bad row is in ``errors``.
+
+    The sheet is read row by row as it is checked: only the rows ready for import are kept."""
     overrides = load_mapping(mapping)
-    table = read_table(path, sheet)
     plan = ImportPlan()
-    columns = _recognise(table, overrides, plan)
-    if not columns:
-        raise ImportFailed(
-            _("None of the column headings is recognised; the first row must name the columns (e.g. Nachname).")
-        )
-    for line, cells in table.rows:
-        _plan_row(line, cells, columns, plan)
+    unheaded: set[int] = set()
+    with _sheet_rows(path, sheet) as rows:
+        header = next((row for row in rows if any(not _blank(cell) for cell in row[1])), None)
+        if header is None:
+            raise ImportFailed(_("The file {name} has no header row naming the columns.").format(name=Path(path).name))
+        header_line = header[0]
+        headers = [_text(cell).strip() for cell in header[1]]
+        columns = _recognise(headers, header_line, overrides, ImportPlan(), unheaded)
+        if not columns:
+            raise ImportFailed(
+                _("None of the column headings is recognised; the first row must name the columns (e.g. Nachname).")
+            )
+        headless = {index for index, heading in enumerate(headers) if not heading}
+        for line, cells in rows:
+            for index, cell in enumerate(cells):
+                if (index >= len(headers) or index in headless) and index not in unheaded and not _blank(cell):
+                    unheaded.add(index)
+            _plan_row(line, cells, columns, plan)
+    found = ImportPlan()  # the header's problems and warnings, now that the columns without heading are known
+    _recognise(headers, header_line, overrides, found, unheaded)
+    plan.errors[:0] = found.errors
+    plan.warnings[:0] = found.warnings
+    plan.columns = found.columns
     if not plan.rows and not plan.errors:
         raise ImportFailed(_("The file has no people below its header row."))
     log.info("import planned: %d rows, %d problems, %d warnings", len(plan.rows), len(plan.errors), len(plan.warnings))

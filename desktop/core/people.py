@@ -60,6 +60,9 @@ def passport_spelling(cyrillic: str) -> str:
     return kmu55(cyrillic.strip())
 
 
+_CYRILLIC_OF = {"family_name": "family_name_cyr", "given_name": "given_name_cyr"}
+
+
 def validate(values: Mapping[str, Any]) -> dict[str, str]:
     """Problems with a person's values, by field name, in the UI language; empty when all is well."""
     errors: dict[str, str] = {}
@@ -75,10 +78,12 @@ def validate(values: Mapping[str, Any]) -> dict[str, str]:
             errors["birth_date"] = _("The birth date lies in the future.")
         elif birth.year < 1900:
             errors["birth_date"] = _("The birth date is before 1900.")
-    for field in ("phone", "email", "postcode", "iban", "tax_id"):
+    for field in ("phone", "email", "postcode", "iban", "tax_id", *validation.NAME_FIELDS):
+        if _CYRILLIC_OF.get(field) in errors:
+            continue  # a passport spelling proposed from an overlong Cyrillic name: one problem, said once
         problem = validation.validate_field(field, values.get(field))
         if problem:
-            errors[field] = problem
+            errors.setdefault(field, problem)
     pension = str(values.get("pension_no") or "").strip()
     if pension:
         # Structure and check digit only: a genuine number may carry another date (VKVV §2).

@@ -1,4 +1,4 @@
-"""Checks for identifiers and inputs (IBAN, Steuer-ID, pension insurance number, postcode, phone, dates).
+"""Checks for identifiers and inputs (IBAN, Steuer-ID, pension insurance number, postcode, phone, dates, names).
 
 Every ``validate_*`` function returns None when the value is fine, else a one-line message in the UI language.
 ``normalise_*`` returns the canonical form that is stored; ``format_*`` the grouped form that is shown.
@@ -11,7 +11,7 @@ import datetime as dt
 import re
 from collections.abc import Callable
 
-from desktop.i18n import _, fmt_date, fmt_date_german, full_year, past_year
+from desktop.i18n import _, fmt_date, fmt_date_german, fmt_number, full_year, ngettext, past_year
 
 _WHITESPACE = re.compile(r"\s+")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -257,6 +257,26 @@ def validate_date(text: str, *, past: bool = False) -> str | None:
     return None
 
 
+# --- names ---------------------------------------------------------------------------------------------
+
+#: The longest a name may be, in characters, in each name field (the editor, an import and the command line
+#: refuse more): a passport's whole name line is far shorter; names longer than this are pasted by mistake.
+NAME_MAX_LENGTH = 200
+#: The person fields that hold a name.
+NAME_FIELDS = ("family_name_cyr", "given_name_cyr", "patronymic", "family_name", "given_name")
+
+
+def validate_name(value: str) -> str | None:
+    length = len(value.strip())
+    if length <= NAME_MAX_LENGTH:
+        return None
+    return ngettext(
+        "A name can have at most {limit} character; this one has {length}.",
+        "A name can have at most {limit} characters; this one has {length}.",
+        NAME_MAX_LENGTH,
+    ).format(limit=NAME_MAX_LENGTH, length=fmt_number(length))
+
+
 # --- per field -----------------------------------------------------------------------------------------
 
 #: Person fields with a check, and the check.
@@ -267,6 +287,7 @@ FIELD_VALIDATORS: dict[str, Callable[[str], str | None]] = {
     "postcode": validate_postcode,
     "phone": validate_phone,
     "email": validate_email,
+    **dict.fromkeys(NAME_FIELDS, validate_name),
 }
 
 

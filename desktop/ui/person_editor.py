@@ -197,7 +197,7 @@ class PersonEditor(GuardedEditor, Retranslatable, QDialog):
 
         for key in ("family_name_cyr", "given_name_cyr"):
             self.edits[key].textEdited.connect(self._cyrillic_edited)
-        for key in ("iban", "tax_id", "pension_no", "postcode", "phone", "email", "birth_date"):
+        for key in (*validation.FIELD_VALIDATORS, "birth_date"):  # identifiers, names, the date
             self.edits[key].editingFinished.connect(lambda k=key: self._check_field(k))
         for key in ("family_name", "given_name"):
             self.edits[key].textEdited.connect(lambda _t, k=key: self._latin_touched.__setitem__(k, True))

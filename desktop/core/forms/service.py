@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 from reportlab.platypus.doctemplate import LayoutError
 
 from desktop import paths
-from desktop.core import validation
+from desktop.core import input_files, validation
 from desktop.core.errors import UserError
 from desktop.core.forms import binding
 from desktop.core.forms.binding import ChecklistLine, Subject
@@ -155,7 +155,7 @@ def official(template: Template, values: dict[str, Any], blank: bytes | None = N
                     name=form.get("name", template.title.de), edition=form.get("edition", "")
                 )
             )
-        blank = path.read_bytes()
+        blank = input_files.read_input(path, input_files.BLANK_PDF_BYTES)
     filled = acroform.fill(template, applicable(template, values), blank)
     mapped = len(template.acroform.get("fields") or {}) + len(template.acroform.get("checks") or {})
     if mapped and len(filled.missing_fields) >= mapped:

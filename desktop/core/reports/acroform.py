@@ -19,6 +19,7 @@ from pypdf import PdfReader, PdfWriter
 from pypdf.generic import BooleanObject, NameObject, TextStringObject
 
 from desktop import paths
+from desktop.core import input_files
 from desktop.core.atomic import atomic_write_bytes
 from desktop.core.errors import UserError
 from desktop.core.forms.templates import Condition, Template, as_text
@@ -52,7 +53,10 @@ def remember_blank(template: Template, source: Path) -> tuple[Path, bool]:
 
     The office's own download is kept as it is. Any other file may be a form someone already filled in:
     it is kept with every value removed, so no one's data lies in the profile folder unencrypted."""
-    data = source.read_bytes()
+    try:
+        data = input_files.read_input(source, input_files.BLANK_PDF_BYTES)
+    except input_files.InputRefused as exc:
+        raise BlankFormError(str(exc)) from None
     try:
         reader = PdfReader(io.BytesIO(data))
     except Exception as exc:  # pypdf raises several kinds for a file that is no PDF

@@ -29,10 +29,14 @@ from __future__ import annotations
 import re
 import unicodedata
 from functools import lru_cache
-from itertools import product
+from itertools import islice, product
 
 APOSTROPHES = "'’ʼ`´ʹ′ʺ″"
 MAX_READINGS = 32
+#: How many letters the readings of one Latin word may spell out in all, together: a word with many ambiguous
+#: chunks ("chchch…") has exponentially many combinations, of which only the first this-many letters' worth are
+#: looked at (4,096 combinations of a 32-letter word; real names never come near that).
+READING_BUDGET = 4096 * 32
 
 _CYR_KEY = {
     "а": "a",
@@ -219,7 +223,8 @@ def latin_keys(word: str, prefix: bool = False) -> tuple[str, ...]:
                 parts.append((ch,))
             i += 1
     keys: list[str] = []
-    for combo in product(*parts):
+    combinations = max(1, READING_BUDGET // max(1, len(text)))
+    for combo in islice(product(*parts), combinations):
         key = _collapse("".join(combo))
         if key not in keys:
             keys.append(key)

@@ -72,40 +72,50 @@ def _cased(latin: str, source: str, word_upper: bool) -> str:
     return latin.upper() if word_upper else latin[0].upper() + latin[1:]
 
 
+def _upper_words(text: str) -> list[bool]:
+    """For each position of ``text``: whether it stands in an upper-case word of two letters or more.
+
+    One pass over the text (the word of every letter is looked at once, not once per letter)."""
+    out = [False] * len(text)
+    i, n = 0, len(text)
+    while i < n:
+        if not _is_word_char(text[i]):
+            i += 1
+            continue
+        k = i
+        letters = upper = 0
+        while k < n and _is_word_char(text[k]):
+            if text[k].isalpha():
+                letters += 1
+                upper += text[k].isupper()
+            k += 1
+        if letters > 1 and upper == letters:
+            out[i:k] = [True] * (k - i)
+        i = k
+    return out
+
+
 @lru_cache(maxsize=8192)
 def kmu55(text: str) -> str:
     """Transliterate Ukrainian ``text`` to Latin letters by KMU-55; other characters pass unchanged."""
     out: list[str] = []
-    n = len(text)
-    i = 0
-    while i < n:
-        ch = text[i]
+    upper_word = _upper_words(text)
+    for i, ch in enumerate(text):
         low = ch.lower()
         if ch in APOSTROPHES and i > 0 and text[i - 1].isalpha():
-            i += 1
             continue
         if low not in _KMU:
             out.append(ch)
-            i += 1
             continue
         start = i == 0 or not _is_word_char(text[i - 1])
         # The word this letter stands in decides between "Ye" and "YE".
-        j = i
-        while j > 0 and _is_word_char(text[j - 1]):
-            j -= 1
-        k = i
-        while k < n and _is_word_char(text[k]):
-            k += 1
-        letters = [c for c in text[j:k] if c.isalpha()]
-        word_upper = len(letters) > 1 and all(c.isupper() for c in letters)
         if low == "г" and i > 0 and text[i - 1].lower() == "з":
             latin = "gh"
         elif start and low in _KMU_INITIAL:
             latin = _KMU_INITIAL[low]
         else:
             latin = _KMU[low]
-        out.append(_cased(latin, ch, word_upper))
-        i += 1
+        out.append(_cased(latin, ch, upper_word[i]))
     return "".join(out)
 
 

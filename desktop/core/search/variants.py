@@ -13,6 +13,7 @@ import bisect
 import json
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
+from itertools import islice, product
 
 from desktop import paths
 from desktop.core.search.keys import word_keys, words
@@ -55,10 +56,8 @@ def form_keys(form: str) -> tuple[str, ...]:
     parts = [word_keys(w) for w in words(form)]
     if not parts:
         return ()
-    keys = [""]
-    for options in parts:
-        keys = [k + o for k in keys for o in options][:32]
-    return tuple(keys)
+    # The first 32 combinations, the last word's readings varying fastest (joined once each: linear).
+    return tuple("".join(combo) for combo in islice(product(*parts), 32))
 
 
 @cache
