@@ -511,3 +511,16 @@ def test_the_main_window_starts_while_another_program_writes(qtbot, write_lock_h
     window.people.search_field.setText("Kravchenko")
     assert window.people.model.rowCount() == 1
     assert time.monotonic() - started < 5
+
+
+@pytest.mark.timeout(20)
+def test_a_profile_json_that_is_a_pipe_or_huge_is_refused_without_waiting(store, profile_dir: Path) -> None:
+    store_db.close_store()
+    meta_file = profile_dir / "profile.json"
+    meta_file.write_text('{"kdf_iterations": 256000, "pad": "' + "x" * 100_000 + '"}')
+    with pytest.raises(meta.ProfileSettingsBroken):
+        profile.unlock(profile_dir, PASSPHRASE)
+    meta_file.unlink()
+    os.mkfifo(meta_file)
+    with pytest.raises(meta.ProfileSettingsBroken):
+        profile.unlock(profile_dir, PASSPHRASE)

@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from desktop import paths
+from desktop.core import input_files
 from desktop.core.atomic import atomic_write_text
 from desktop.core.errors import UserError
 from desktop.i18n import _
@@ -40,6 +41,8 @@ MAX_KDF_ITERATIONS = 10_000_000
 #: Tests (and the benchmarks' test profiles) set this to allow a cheaper key derivation; the app never does.
 ENV_WEAK_KDF = "BEGLEITER_TEST_WEAK_KDF"
 SALT_BYTES = 16
+#: profile.json is a few hundred bytes; far more is not the app's file.
+MAX_META_BYTES = 64 * 1024
 _CHECK_LABEL = b"Begleiter profile key check v1"
 _CHECK_BYTES = 32
 
@@ -73,15 +76,12 @@ def read(profile: Path) -> dict[str, Any]:
 
 def _load(profile: Path) -> dict[str, Any]:
     meta_path = paths.profile_meta_path(profile)
-    try:
-        with meta_path.open("rb") as fp:
-            raw = fp.read(65_537)
-    except FileNotFoundError:
+    if not meta_path.exists() and not meta_path.is_symlink():
         return {}
-    except OSError as exc:
+    try:
+        raw = input_files.read_input(meta_path, MAX_META_BYTES)
+    except input_files.InputRefused as exc:  # a folder, a pipe, far larger than the app writes it
         raise _broken(profile, _("it cannot be read")) from exc
-    if len(raw) > 65_536:
-        raise _broken(profile, _("it is far larger than Begleiter writes it"))
     try:
         value = json.loads(raw.decode("utf-8"))
     except (UnicodeDecodeError, ValueError) as exc:
