@@ -11,7 +11,7 @@ from desktop.core import validation
 from desktop.core.errors import ValidationError
 from desktop.core.search.translit import has_cyrillic, kmu55
 from desktop.core.store import changelog
-from desktop.core.store.models import Person
+from desktop.core.store.models import Person, person_sort_key
 from desktop.i18n import N_, _
 
 #: A person's fields as a user knows them, each understandable on its own (messages, merge notes).
@@ -48,11 +48,8 @@ def field_label(name: str) -> str:
     return _(FIELD_LABELS[name]) if name in FIELD_LABELS else name
 
 
-def sort_key(row: Mapping[str, Any]) -> str:
-    """Lower-case 'family given' in Latin letters; Cyrillic-only names sort by their KMU-55 form."""
-    family = row.get("family_name") or kmu55(row.get("family_name_cyr") or "")
-    given = row.get("given_name") or kmu55(row.get("given_name_cyr") or "")
-    return f"{family} {given}".casefold().strip()
+#: The order of people in lists (derived by the store, see Person.derive).
+sort_key = person_sort_key
 
 
 def passport_spelling(cyrillic: str) -> str:

@@ -6,9 +6,12 @@ written only through :mod:`desktop.core.store.changelog`; database triggers refu
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any, ClassVar
 
 import peewee as pw
+
+from desktop.core.search.translit import kmu55
 
 db = pw.DatabaseProxy()
 
@@ -108,6 +111,16 @@ class Volunteer(Travelling):
     email = pw.CharField(null=True)
 
 
+def person_sort_key(row: Mapping[str, Any]) -> str:
+    """Lower-case 'family given' in Latin letters; Cyrillic-only names sort by their KMU-55 form.
+
+    Derived by the store whenever a person's names change (Person.derive), so it lives here, below the
+    domain services that use it."""
+    family = row.get("family_name") or kmu55(row.get("family_name_cyr") or "")
+    given = row.get("given_name") or kmu55(row.get("given_name_cyr") or "")
+    return f"{family} {given}".casefold().strip()
+
+
 class Person(Travelling):
     record_type = "person"
     # Names as in the passport (Latin, KMU-55) and in the person's own Cyrillic.
@@ -145,9 +158,7 @@ class Person(Travelling):
 
     @classmethod
     def derive(cls, row: dict[str, Any]) -> dict[str, Any]:
-        from desktop.core.people import sort_key
-
-        return {"sort_key": sort_key(row)}
+        return {"sort_key": person_sort_key(row)}
 
     def display_name(self) -> str:
         """'FAMILY, Given' in passport letters, or the Cyrillic name when no Latin one is known."""
