@@ -171,6 +171,9 @@ class CaseEditor(GuardedEditor, Retranslatable, QDialog):
         self.forms_button = self.buttons.addButton("", QDialogButtonBox.ButtonRole.ActionRole)
         self.forms_button.setVisible(case is not None)
         self.forms_button.clicked.connect(self.open_forms)
+        self.appointment_button = self.buttons.addButton("", QDialogButtonBox.ButtonRole.ActionRole)
+        self.appointment_button.setVisible(case is not None)
+        self.appointment_button.clicked.connect(self.new_appointment)
         layout = QVBoxLayout(self)
         layout.addWidget(self.tabs)
         layout.addWidget(self.error)
@@ -242,8 +245,24 @@ class CaseEditor(GuardedEditor, Retranslatable, QDialog):
         if self.case is not None:
             open_forms(subject_for(case_id=self.case.id), self)
 
+    def new_appointment(self) -> bool:
+        """An appointment for this case (its person, and its office where the directory knows it); once
+        saved it shows in the timeline, and its checklist (Ctrl+P) lists the case's documents."""
+        from desktop.ui.appointment_editor import AppointmentEditor
+
+        if self.case is None:
+            return False
+        editor = AppointmentEditor(case_id=self.case.id, parent=self)
+        if not editor.exec():
+            return False
+        self.changed_inside = True
+        if self.timeline is not None:
+            self.timeline.reload()
+        return True
+
     def retranslate_ui(self) -> None:
         self.forms_button.setText(_("&Forms and letters…"))
+        self.appointment_button.setText(_("New &appointment…"))
         self.setWindowTitle(_("Case {reference}").format(reference=self.case.reference) if self.case else _("New case"))
         self.form.retranslate(_)
         self.person_button.setText(_("Choose…"))
