@@ -40,6 +40,7 @@ from desktop.ui.common import (
     Retranslatable,
     enter_activates,
     error_label,
+    fit_columns,
     fit_tabs,
     show_error,
 )
@@ -61,6 +62,8 @@ class PersonPicker(Retranslatable, QDialog):
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().setVisible(False)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.horizontalHeader().setResizeContentsPrecision(50)  # fitted to the first rows, not all
         self.table.setTabKeyNavigation(False)
         enter_activates(self.table)
         self.table.activated.connect(lambda _i: self.accept())
@@ -79,11 +82,33 @@ class PersonPicker(Retranslatable, QDialog):
         self.model.set_query(text)
         if self.model.rowCount():
             self.table.selectRow(0)
+        self._fit()
 
     def retranslate_ui(self) -> None:
         self.setWindowTitle(_("Choose a person"))
         self.table.setAccessibleName(_("People"))
         self.model.retranslate()
+        self._fit()  # the headings changed: a longer one must not be cut
+
+    def _fit(self) -> None:
+        """Columns fitted to the names and headings; the dialog as wide as they need, within the screen."""
+        fit_columns(self.table)
+        if not self.table.isVisible():
+            return
+        header = self.table.horizontalHeader()
+        last = header.count() - 1  # stretched to the edge: its own width is what it needs
+        wanted = sum(header.sectionSize(c) for c in range(last))
+        wanted += max(self.table.sizeHintForColumn(last), header.sectionSizeHint(last))
+        wanted += self.table.verticalScrollBar().sizeHint().width() + 2 * self.table.frameWidth()
+        margins = self.layout().contentsMargins()
+        wanted += margins.left() + margins.right()
+        screen = self.screen().availableGeometry().width() if self.screen() else wanted
+        if self.width() < wanted:
+            self.resize(min(wanted, int(screen * 0.95)), self.height())
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        self._fit()
 
     def chosen_id(self) -> str | None:
         index = self.table.currentIndex()
