@@ -27,19 +27,20 @@ def _english(qapp) -> None:
     apply_language("en")
 
 
-def _olena(**extra) -> Person:
+def olena(**extra) -> Person:
+    """Olena Kovalenko of Leipzig, with her address (the other tests of this review use her too)."""
     values = {"family_name": "Kovalenko", "given_name": "Olena", "family_name_cyr": "Коваленко"}
     values |= {"given_name_cyr": "Олена", "birth_date": dt.date(1985, 3, 12), "city": "Leipzig"}
     values |= {"street": "Eisenbahnstraße 12", "postcode": "04315"}
     return people.create_person(values | extra)
 
 
-def _timeline_texts(widget) -> list[str]:
+def timeline_texts(widget) -> list[str]:
     return [widget.tree.topLevelItem(i).text(2) for i in range(widget.tree.topLevelItemCount())]
 
 
 def test_new_appointment_from_the_case_editor_is_the_cases(qtbot, store, monkeypatch) -> None:
-    person = _olena()
+    person = olena()
     case = cases.create_case({"person": person.id, "case_type": "buergergeld_erstantrag"})
     first, second = cases.checklist(case.id)[:2]
     cases.update_checklist_item(first.id, {"have": True, "copied": True})
@@ -71,7 +72,7 @@ def test_new_appointment_from_the_case_editor_is_the_cases(qtbot, store, monkeyp
     assert (saved.case_id, saved.person_id) == (case.id, person.id)
     assert saved.starts_at == dt.datetime.combine(TOMORROW, dt.time(9, 30))
     # The case's timeline shows it at once.
-    assert "Appointment at Jobcenter Leipzig" in _timeline_texts(editor.timeline)
+    assert "Appointment at Jobcenter Leipzig" in timeline_texts(editor.timeline)
     # Ctrl+P on it prints the case's checklist: its documents, with what is ready ticked.
     subject = binding.subject_for_appointment(saved.id)
     assert subject.case is not None and subject.case.id == case.id
@@ -87,12 +88,12 @@ def test_new_appointment_from_the_case_editor_is_the_cases(qtbot, store, monkeyp
 
 
 def test_the_case_choice_follows_the_person(qtbot, store) -> None:
-    olena, petro = _olena(), people.create_person({"family_name": "Bondar", "given_name": "Petro"})
-    jobcenter = cases.create_case({"person": olena.id, "case_type": "weiterbewilligung"})
-    permit = cases.create_case({"person": olena.id, "case_type": "aufenthalt_24"})
-    closed = cases.create_case({"person": olena.id, "case_type": "anmeldung", "status": "closed"})
+    her, petro = olena(), people.create_person({"family_name": "Bondar", "given_name": "Petro"})
+    jobcenter = cases.create_case({"person": her.id, "case_type": "weiterbewilligung"})
+    permit = cases.create_case({"person": her.id, "case_type": "aufenthalt_24"})
+    closed = cases.create_case({"person": her.id, "case_type": "anmeldung", "status": "closed"})
     his = cases.create_case({"person": petro.id, "case_type": "kindergeld"})
-    editor = AppointmentEditor(person_id=olena.id)
+    editor = AppointmentEditor(person_id=her.id)
     qtbot.addWidget(editor)
     editor.show()
     offered = [editor.case.itemData(i) for i in range(editor.case.count())]
@@ -121,7 +122,7 @@ def test_the_case_choice_follows_the_person(qtbot, store) -> None:
 
 
 def test_the_case_choice_is_translated(qtbot, store) -> None:
-    person = _olena()
+    person = olena()
     cases.create_case({"person": person.id, "case_type": "aufenthalt_24"})
     editor = AppointmentEditor(person_id=person.id)
     qtbot.addWidget(editor)

@@ -15,6 +15,7 @@ from desktop.ui.case_editor import PersonPicker
 from desktop.ui.person_editor import PersonEditor
 from desktop.ui.person_tabs import HouseholdTab
 from desktop.ui.qt_i18n import apply_language
+from tests.test_case_appointments import olena
 from tests.test_gui import type_text
 
 
@@ -23,16 +24,9 @@ def _english(qapp) -> None:
     apply_language("en")
 
 
-def _olena(**extra) -> Person:
-    values = {"family_name": "Kovalenko", "given_name": "Olena", "family_name_cyr": "Коваленко"}
-    values |= {"given_name_cyr": "Олена", "birth_date": dt.date(1985, 3, 12), "city": "Leipzig"}
-    values |= {"street": "Eisenbahnstraße 12", "postcode": "04315"}
-    return people.create_person(values | extra)
-
-
 def test_role_proposals_from_age_and_members(store) -> None:
     today = dt.date(2026, 6, 1)
-    mother = _olena(birth_date=dt.date(1985, 3, 12))
+    mother = olena(birth_date=dt.date(1985, 3, 12))
     assert households.propose_role(None, mother.birth_date, today) == "applicant"
     household = households.create_household("Kovalenko", [(mother.id, "applicant")])
 
@@ -55,7 +49,7 @@ def test_role_proposals_from_age_and_members(store) -> None:
 
 
 def test_new_member_from_the_household_tab(qtbot, store, monkeypatch) -> None:
-    mother = _olena()
+    mother = olena()
     households.create_household("Kovalenko", [(mother.id, "applicant")])
     tab = HouseholdTab(mother.id)
     qtbot.addWidget(tab)

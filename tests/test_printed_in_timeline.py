@@ -3,7 +3,6 @@ were saved (review in use, point 5)."""
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 
 import pytest
@@ -11,13 +10,14 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QFileDialog
 
-from desktop.core import cases, people
+from desktop.core import cases
 from desktop.core.forms import binding, service
 from desktop.core.store.models import Case, Person, PrintedDocument
 from desktop.ui.case_editor import CaseEditor
 from desktop.ui.forms_dialog import FormEditor
 from desktop.ui.person_editor import PersonEditor
 from desktop.ui.qt_i18n import apply_language
+from tests.test_case_appointments import olena, timeline_texts
 
 
 @pytest.fixture(autouse=True)
@@ -25,19 +25,8 @@ def _english(qapp) -> None:
     apply_language("en")
 
 
-def _olena(**extra) -> Person:
-    values = {"family_name": "Kovalenko", "given_name": "Olena", "family_name_cyr": "Коваленко"}
-    values |= {"given_name_cyr": "Олена", "birth_date": dt.date(1985, 3, 12), "city": "Leipzig"}
-    values |= {"street": "Eisenbahnstraße 12", "postcode": "04315"}
-    return people.create_person(values | extra)
-
-
-def _timeline_texts(widget) -> list[str]:
-    return [widget.tree.topLevelItem(i).text(2) for i in range(widget.tree.topLevelItemCount())]
-
-
 def test_printed_documents_show_in_the_timelines_and_open_again(qtbot, store, monkeypatch, tmp_path) -> None:
-    person = _olena()
+    person = olena()
     case = cases.create_case({"person": person.id, "case_type": "buergergeld_erstantrag"})
     subject = binding.subject_for(case_id=case.id)
     template = service.template("antrag-sgb2-formlos")
@@ -56,7 +45,7 @@ def test_printed_documents_show_in_the_timelines_and_open_again(qtbot, store, mo
     qtbot.addWidget(editor)
     editor.show()
     timeline = editor.timeline
-    texts = _timeline_texts(timeline)
+    texts = timeline_texts(timeline)
     title, version = template.title.get("en"), template.version
     saved_line = f"Saved as PDF: {title} (version {version}) – Kovalenko Antrag.pdf"
     assert saved_line in texts and f"Printed: {title} (version {version})" in texts
@@ -84,7 +73,7 @@ def test_printed_documents_show_in_the_timelines_and_open_again(qtbot, store, mo
     apply_language("uk")
     person_editor = PersonEditor(Person.get_by_id(person.id))
     qtbot.addWidget(person_editor)
-    texts = _timeline_texts(person_editor.timeline)
+    texts = timeline_texts(person_editor.timeline)
     assert any(template.title.get("uk") in t and "Kovalenko Antrag.pdf" in t for t in texts)
     # The path is kept in the encrypted database only, on this laptop: it does not travel.
     printed = PrintedDocument.get(PrintedDocument.how == "pdf")
