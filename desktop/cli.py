@@ -601,7 +601,7 @@ def _cmd_templates(args: argparse.Namespace) -> int:
 
 
 def _cmd_render(args: argparse.Namespace) -> int:
-    from desktop.core import atomic
+    from desktop.core import atomic, documents
     from desktop.core.forms import binding, service
     from desktop.core.forms.templates import TemplateError
 
@@ -658,7 +658,7 @@ def _cmd_render(args: argparse.Namespace) -> int:
         raise UserError(
             _("Cannot write {file}: {reason}").format(file=str(out), reason=os_reason(exc.errno, writing=True))
         ) from exc
-    service.record_print(template, subject, pdf, "pdf")
+    documents.remember_saved_file(service.record_print(template, subject, pdf, "pdf").id, out)
     problems = service.check(template, values)
     for key, message in problems.items():
         field = template.field(key)

@@ -171,8 +171,8 @@ def test_an_appointment_from_a_case_and_free_office_text(qtbot, store, no_dialog
     editor = AppointmentEditor(case_id=case.id)
     qtbot.addWidget(editor)
     editor.show()
-    assert editor.case_label.isVisible() and case.reference in editor.case_label.text()
-    assert editor.person_label.text() == "Tkachenko, Olena" and not editor.person_button.isEnabled()
+    assert editor.case.isVisible() and case.reference in editor.case.currentText()
+    assert editor.case_id == case.id and editor.person_label.text() == "Tkachenko, Olena"
     editor.date.setText((TODAY + dt.timedelta(days=1)).strftime("%d.%m.%Y"))
     editor.time.setText("14:00")
     editor.save()

@@ -14,7 +14,7 @@ from desktop.core import ids
 from desktop.core.errors import ValidationError
 from desktop.core.people import of_people
 from desktop.core.store import changelog
-from desktop.core.store.models import Appointment, Person, Volunteer, person_name
+from desktop.core.store.models import Appointment, Case, Person, Volunteer, person_name
 from desktop.i18n import _
 
 
@@ -39,6 +39,10 @@ def validate(values: Mapping[str, Any]) -> dict[str, str]:
         errors["starts_at"] = _("Enter the date and time of the appointment.")
     if not values.get("case") and not values.get("person"):
         errors["person"] = _("Choose the person or case the appointment is for.")
+    elif values.get("case") and values.get("person"):
+        case = Case.get_or_none(Case.id == values["case"])
+        if case is None or case.person_id != values["person"]:
+            errors["case"] = _("The case belongs to another person; choose one of this person's cases.")
     if not str(values.get("office", "")).strip():
         errors["office"] = _("Enter the office.")
     duration = values.get("duration_min", 60)
@@ -57,11 +61,35 @@ def _check(values: Mapping[str, Any]) -> None:
 def create_appointment(values: Mapping[str, Any]) -> Appointment:
     values = dict(values)
     if values.get("case") and not values.get("person"):
-        from desktop.core.store.models import Case
-
         values["person"] = Case.get_by_id(values["case"]).person_id
     _check(values)
     return changelog.create(Appointment, values)
+
+
+def cases_for(person_id: str | None, keep: str | None = None) -> list[Case]:
+    """The cases an appointment of this person can be for: their open cases, newest first, and ``keep``
+    (the case the appointment already has) even when it is closed."""
+    if not person_id:
+        return []
+    condition = (Case.person == person_id) & ~Case.deleted
+    condition &= (Case.status != "closed") | (Case.id == keep) if keep else Case.status != "closed"
+    return list(Case.select().where(condition).order_by(Case.opened_on.desc(), Case.id.desc()))
+
+
+def office_for_case(case_id: str) -> dict[str, Any] | None:
+    """The directory's office of the case's authority in the person's town, None when it has none there
+    (an office of another town would be the wrong place)."""
+    case = Case.get_or_none(Case.id == case_id)
+    if case is None or not case.authority:
+        return None
+    person = Person.get_or_none(Person.id == case.person_id) if case.person_id else None
+    city = person.city.strip() if person else ""
+    if not city:
+        return None
+    return next(
+        (o for o in offices() if o.get("authority") == case.authority and str(o.get("city", "")).startswith(city)),
+        None,
+    )
 
 
 def update_appointment(appointment_id: str, values: Mapping[str, Any]) -> list[str]:

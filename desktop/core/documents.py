@@ -1,16 +1,18 @@
-"""Residence documents of a person (§24 eAT, Fiktionsbescheinigung, passport, others)."""
+"""Residence documents of a person (§24 eAT, Fiktionsbescheinigung, passport, others), and where printed
+documents were saved as PDF."""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from desktop.core import residence
 from desktop.core.errors import ValidationError
 from desktop.core.store import changelog
-from desktop.core.store.models import ResidenceDocument
+from desktop.core.store.models import ResidenceDocument, SavedFile
 from desktop.i18n import _
 
 
@@ -80,3 +82,21 @@ def documents_of(person_id: str, today: dt.date | None = None) -> list[DocumentV
             )
         )
     return out
+
+
+def remember_saved_file(printed_id: str, path: str | Path) -> None:
+    """Note where this laptop saved a printed document as PDF (absolute), to open it again later.
+
+    Kept in the profile's encrypted database only (a file name may name the client), never in settings;
+    local to this laptop: it does not travel.
+    """
+    SavedFile.insert(printed_document=printed_id, path=str(Path(path).absolute())).on_conflict_replace().execute()
+
+
+def saved_files(printed_ids: Iterable[str]) -> dict[str, str]:
+    """Printed document id -> where this laptop saved it, for those saved here as PDF."""
+    wanted = list(printed_ids)
+    if not wanted:
+        return {}
+    query = SavedFile.select().where(SavedFile.printed_document.in_(wanted))
+    return {row.printed_document_id: row.path for row in query}

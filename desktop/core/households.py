@@ -96,6 +96,34 @@ def members(household_id: str, today: dt.date | None = None) -> list[MemberInfo]
     return out
 
 
+#: Of age: from 18 a member may lead the household or be its partner.
+ADULT_AGE = 18
+#: A parent is at least this much older than their child (below it, a young adult is taken for a partner).
+PARENT_GAP = 15
+
+
+def propose_role(household_id: str | None, birth_date: dt.date | None, today: dt.date | None = None) -> str:
+    """The role a new member most likely has, from their age and who is already there (a proposal the user
+    confirms): the first adult applies (applicant); a child under 15 needs Anlage KI (child_u15); anyone
+    under 18, and an adult under 25 young enough to be the applicant's child, is a child of 15 to 24 in the
+    Bedarfsgemeinschaft; another adult is the partner while there is none, else another member."""
+    today = today or dt.date.today()
+    age = age_on(birth_date, today)
+    present = members(household_id, today) if household_id else []
+    roles = {m.role for m in present}
+    if age is not None and age < 15:
+        return "child_u15"
+    if age is not None and age < ADULT_AGE:
+        return "child_15_24"
+    if "applicant" not in roles:
+        return "applicant"
+    if age is not None and age < OWN_BG_AGE:
+        applicant_age = next((m.age for m in present if m.role == "applicant"), None)
+        if applicant_age is None or applicant_age - age >= PARENT_GAP or "partner" in roles:
+            return "child_15_24"
+    return "partner" if "partner" not in roles else "other"
+
+
 def household_of(person_id: str) -> Household | None:
     member = (
         HouseholdMember.select()

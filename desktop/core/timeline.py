@@ -5,12 +5,21 @@ from __future__ import annotations
 import datetime as dt
 import json
 from dataclasses import dataclass
+from pathlib import PurePath
 
-from desktop.core import cases, ids
+from desktop.core import cases, documents, ids
 from desktop.core.store import changelog
 from desktop.core.store.hlc import physical_ms
-from desktop.core.store.models import Appointment, Case, ChecklistItem, Note, ResidenceDocument, Task
-from desktop.i18n import _
+from desktop.core.store.models import (
+    Appointment,
+    Case,
+    ChecklistItem,
+    Note,
+    PrintedDocument,
+    ResidenceDocument,
+    Task,
+)
+from desktop.i18n import _, current_language
 
 
 @dataclass(frozen=True)
@@ -18,9 +27,11 @@ class Event:
     """One line of a timeline."""
 
     when: dt.datetime
-    kind: str  # note | appointment | task | status | document | case
+    kind: str  # note | appointment | task | status | document | case | printed
     text: str
     record_id: str
+    #: Where this laptop saved the document (a printed document saved as PDF), else "".
+    file: str = ""
 
 
 def _stamp_time(stamp: int) -> dt.datetime:
@@ -108,15 +119,56 @@ def _shared_events(*, case_id: str | None = None, person_id: str | None = None) 
     return events
 
 
+def _template_title(template_id: str, titles: dict[str, str]) -> str:
+    """The template's title in the UI language; its id when the template is gone or broken."""
+    if template_id not in titles:
+        from desktop.core.errors import UserError
+        from desktop.core.forms import service
+
+        try:
+            titles[template_id] = service.template(template_id).title.get(current_language()) or template_id
+        except (UserError, OSError, LookupError):
+            titles[template_id] = template_id
+    return titles[template_id]
+
+
+def _printed_events(*, case_id: str | None = None, person_id: str | None = None) -> list[Event]:
+    """Documents printed or saved as PDF: template title, version, when, and where this laptop saved it."""
+    condition = ~PrintedDocument.deleted
+    if case_id:
+        condition &= PrintedDocument.case == case_id
+    if person_id:
+        condition &= PrintedDocument.person == person_id
+    rows = list(PrintedDocument.select().where(condition))
+    files = documents.saved_files(r.id for r in rows)
+    titles: dict[str, str] = {}  # a template is read once per timeline
+    events = []
+    for row in rows:
+        title = _template_title(row.template_id, titles)
+        file = files.get(row.id, "")
+        if row.how == "pdf":
+            text = _("Saved as PDF: {title} (version {version})").format(title=title, version=row.template_version)
+            if file:
+                text += " – " + PurePath(file).name
+        else:
+            text = _("Printed: {title} (version {version})").format(title=title, version=row.template_version)
+        local = row.created_at.replace(tzinfo=dt.UTC).astimezone().replace(tzinfo=None)  # stored in UTC
+        if row.printed_on and local.date() != row.printed_on:
+            local = dt.datetime.combine(row.printed_on, dt.time())
+        events.append(Event(local, "printed", text, row.id, file))
+    return events
+
+
 def for_case(case_id: str) -> list[Event]:
     """Everything that happened or is due in a case, oldest first."""
     case = Case.get_by_id(case_id)
-    return sorted(_case_events(case) + _shared_events(case_id=case_id), key=lambda e: (e.when, e.kind))
+    events = _case_events(case) + _shared_events(case_id=case_id) + _printed_events(case_id=case_id)
+    return sorted(events, key=lambda e: (e.when, e.kind))
 
 
 def for_person(person_id: str) -> list[Event]:
     """Everything about a person across their cases, oldest first."""
-    events = _shared_events(person_id=person_id)
+    events = _shared_events(person_id=person_id) + _printed_events(person_id=person_id)
     for case in Case.select().where((Case.person == person_id) & ~Case.deleted):
         events += _case_events(case)
     for doc in ResidenceDocument.select().where((ResidenceDocument.person == person_id) & ~ResidenceDocument.deleted):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import re
 from typing import Any
 
@@ -68,11 +69,17 @@ def _office_address(entry: dict[str, Any]) -> str:
 
 def case_text(case: Case) -> str:
     """A case as one line: reference and type."""
-    return " · ".join(p for p in (case.reference, cases.case_type_label(case.case_type)) if p)
+    return _case_line(case.reference, case.case_type)
+
+
+def _case_line(reference: str, case_type: str) -> str:
+    return " · ".join(p for p in (reference, cases.case_type_label(case_type)) if p)
 
 
 class AppointmentEditor(GuardedEditor, Retranslatable, QDialog):
-    """Create or edit an appointment; after saving, double bookings are shown as a warning."""
+    """Create or edit an appointment for a person and, if it is for one, one of their open cases (it then
+    shows in the case's timeline and its checklist prints the case's documents); after saving, double
+    bookings are shown as a warning."""
 
     def __init__(
         self,
@@ -84,15 +91,16 @@ class AppointmentEditor(GuardedEditor, Retranslatable, QDialog):
     ) -> None:
         super().__init__(parent)
         self.appointment = appointment
-        self.case_id = appointment.case_id if appointment else case_id
-        case = Case.get_or_none(Case.id == self.case_id) if self.case_id else None
+        case_id = appointment.case_id if appointment else case_id
+        case = Case.get_or_none(Case.id == case_id) if case_id else None
         if appointment is not None:
-            self.person_id = appointment.person_id
+            self.person_id = appointment.person_id or (case.person_id if case else None)
         else:
-            self.person_id = person_id or (case.person_id if case else None)
-        # Looked up once: retranslate_ui reads no database (it may run while another profile opens).
-        self._case = case
+            self.person_id = (case.person_id if case else None) or person_id
+        # Looked up when the person changes: retranslate_ui reads no database (it may run while another
+        # profile opens).
         self._person_name = appointments.person_label(self.person_id)
+        self._cases: list[tuple[str, str, str]] = []  # (id, reference, type) of the person's open cases
         self._me = store_db.current().volunteer_id
         self.setMinimumWidth(560)
 
@@ -110,12 +118,10 @@ class AppointmentEditor(GuardedEditor, Retranslatable, QDialog):
         self.office.setEditable(True)
         self.office.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
         self.address = QLineEdit()
-        self.case_label = QLabel()
-        self.case_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.case = QComboBox()  # "no case", then the person's open cases
         self.person_label = QLabel()
         self.person_button = QPushButton()
         self.person_button.clicked.connect(self._choose_person)
-        self.person_button.setEnabled(self.case_id is None)  # the case decides whom it is for
         person_row = QHBoxLayout()
         person_row.addWidget(self.person_label, 1)
         person_row.addWidget(self.person_button)
@@ -128,8 +134,8 @@ class AppointmentEditor(GuardedEditor, Retranslatable, QDialog):
         self.error = error_label()
 
         self.form = LabelledForm()
-        self.form.add(N_("Case"), self.case_label)
         self.form.add(N_("Person"), person_row)
+        self.form.add(N_("Case"), self.case)
         self.form.add(N_("Date and time"), when_row)
         self.form.add(N_("Duration"), self.duration)
         self.form.add(N_("Office"), self.office)
@@ -138,7 +144,6 @@ class AppointmentEditor(GuardedEditor, Retranslatable, QDialog):
         self.form.add(N_("Interpreter"), self.interpreter)
         self.form.add(N_("Purpose"), self.purpose)
         self.form.add(N_("Outcome"), self.outcome)
-        self.form.setRowVisible(self.case_label, self.case_id is not None)
         # Labels of rows that hold a layout have no buddy; these give the inputs their names.
         self._names: list[tuple[QWidget, str]] = [
             (self.date, N_("Date (DD.MM.YYYY)")),
@@ -147,6 +152,7 @@ class AppointmentEditor(GuardedEditor, Retranslatable, QDialog):
             (self.office, N_("Office")),
             (self.address, N_("Address")),
             (self.person_button, N_("Choose the person")),
+            (self.case, N_("Case")),
             (self.volunteer, N_("Accompanied by")),
             (self.interpreter, N_("Interpreter needed")),
             (self.purpose, N_("Purpose")),
@@ -160,15 +166,28 @@ class AppointmentEditor(GuardedEditor, Retranslatable, QDialog):
         layout.addWidget(self.error)
         layout.addWidget(self.buttons)
 
+        # Tab goes down the form as it is shown (the case combo box was made after the fields below it).
+        chain = [self.person_button, self.case, self.date, self.time, self.duration, self.office, self.address]
+        chain += [self.volunteer, self.interpreter, self.purpose, self.outcome]
+        for first, second in itertools.pairwise(chain):
+            QWidget.setTabOrder(first, second)
         self._fill_offices()
         self._fill_volunteers()
+        self._fill_cases(case_id)
         self.office.activated.connect(self._office_chosen)
-        self._load(case)
+        self.case.activated.connect(lambda _index: self._case_chosen())
+        self._load()
+        if appointment is None and case_id:
+            self._case_chosen()  # opened from a case: its office, where the directory knows it
         self.mark_clean()
         self.retranslate_ui()
         # The first field that needs input: the person only while nobody is chosen (rather than "Choose…").
-        needs_person = self.person_id is None and self.case_id is None
-        (self.person_button if needs_person else self.date).setFocus(Qt.FocusReason.OtherFocusReason)
+        (self.person_button if self.person_id is None else self.date).setFocus(Qt.FocusReason.OtherFocusReason)
+
+    @property
+    def case_id(self) -> str | None:
+        """The case chosen (None: an appointment for the person only)."""
+        return self.case.currentData()
 
     # --- choices --------------------------------------------------------------------------------------
     def _fill_offices(self) -> None:
@@ -188,6 +207,27 @@ class AppointmentEditor(GuardedEditor, Retranslatable, QDialog):
         for v in Volunteer.select().where(~Volunteer.deleted).order_by(Volunteer.name):
             self.volunteer.addItem(v.name, v.id)
             self._volunteer_names[v.id] = v.name
+
+    def _fill_cases(self, chosen: str | None) -> None:
+        """The person's open cases (and ``chosen``, e.g. the closed case an appointment already has)."""
+        found = appointments.cases_for(self.person_id, keep=chosen)
+        self._cases = [(c.id, c.reference, c.case_type) for c in found]
+        self.case.clear()
+        self.case.addItem("", None)  # "no case", set in retranslate_ui
+        for case_id, reference, case_type in self._cases:
+            self.case.addItem(_case_line(reference, case_type), case_id)
+        self.case.setCurrentIndex(max(0, self.case.findData(chosen)) if chosen else 0)
+        self.case.setEnabled(bool(self._cases))
+
+    def _case_chosen(self) -> None:
+        """A case chosen: its office becomes the place while none is entered yet."""
+        if not self.case_id or self.office.currentText().strip():
+            return
+        entry = appointments.office_for_case(self.case_id)
+        index = self.office.findData(entry.get("key")) if entry else -1
+        if index >= 0:
+            self.office.setCurrentIndex(index)
+            self._office_chosen(index)
 
     def _office_chosen(self, index: int) -> None:
         if 0 <= index < len(self._offices):
@@ -227,6 +267,9 @@ class AppointmentEditor(GuardedEditor, Retranslatable, QDialog):
         self.duration.setSuffix(" " + _("min"))
         self.office.lineEdit().setPlaceholderText(_("Choose from the list or type the office"))
         self.person_button.setText(_("Choose…"))
+        self.case.setItemText(0, _("no case") if self._cases or not self.person_id else _("no open case"))
+        for index, (_id, reference, case_type) in enumerate(self._cases, start=1):
+            self.case.setItemText(index, _case_line(reference, case_type))
         self.volunteer.setItemText(0, _("nobody yet"))
         mine = self.volunteer.findData(self._me) if self._me else -1
         if mine > 0:
@@ -237,18 +280,22 @@ class AppointmentEditor(GuardedEditor, Retranslatable, QDialog):
         self.error.retranslate()  # a message on screen follows the language
 
     def _show_context(self) -> None:
-        self.case_label.setText(case_text(self._case) if self._case else "")
         self.person_label.setText(self._person_name or _("(nobody chosen yet)"))
 
     def _choose_person(self) -> None:
         picker = PersonPicker(self)
         if picker.exec() and picker.chosen_id():
-            self.person_id = picker.chosen_id()
-            self._person_name = appointments.person_label(self.person_id)
-            self._show_context()
+            self.set_person(picker.chosen_id())
+
+    def set_person(self, person_id: str) -> None:
+        """Another person: their open cases to choose from (the case stays when it is theirs)."""
+        self.person_id = person_id
+        self._person_name = appointments.person_label(person_id)
+        self._fill_cases(self.case_id)
+        self.retranslate_ui()
 
     # --- loading and saving ---------------------------------------------------------------------------
-    def _load(self, case: Case | None) -> None:
+    def _load(self) -> None:
         a = self.appointment
         if a is None:
             return

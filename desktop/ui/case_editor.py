@@ -40,6 +40,7 @@ from desktop.ui.common import (
     Retranslatable,
     enter_activates,
     error_label,
+    fit_columns,
     fit_tabs,
     show_error,
 )
@@ -61,6 +62,8 @@ class PersonPicker(Retranslatable, QDialog):
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().setVisible(False)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.horizontalHeader().setResizeContentsPrecision(50)  # fitted to the first rows, not all
         self.table.setTabKeyNavigation(False)
         enter_activates(self.table)
         self.table.activated.connect(lambda _i: self.accept())
@@ -79,11 +82,33 @@ class PersonPicker(Retranslatable, QDialog):
         self.model.set_query(text)
         if self.model.rowCount():
             self.table.selectRow(0)
+        self._fit()
 
     def retranslate_ui(self) -> None:
         self.setWindowTitle(_("Choose a person"))
         self.table.setAccessibleName(_("People"))
         self.model.retranslate()
+        self._fit()  # the headings changed: a longer one must not be cut
+
+    def _fit(self) -> None:
+        """Columns fitted to the names and headings; the dialog as wide as they need, within the screen."""
+        fit_columns(self.table)
+        if not self.table.isVisible():
+            return
+        header = self.table.horizontalHeader()
+        last = header.count() - 1  # stretched to the edge: its own width is what it needs
+        wanted = sum(header.sectionSize(c) for c in range(last))
+        wanted += max(self.table.sizeHintForColumn(last), header.sectionSizeHint(last))
+        wanted += self.table.verticalScrollBar().sizeHint().width() + 2 * self.table.frameWidth()
+        margins = self.layout().contentsMargins()
+        wanted += margins.left() + margins.right()
+        screen = self.screen().availableGeometry().width() if self.screen() else wanted
+        if self.width() < wanted:
+            self.resize(min(wanted, int(screen * 0.95)), self.height())
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        self._fit()
 
     def chosen_id(self) -> str | None:
         index = self.table.currentIndex()
@@ -171,6 +196,9 @@ class CaseEditor(GuardedEditor, Retranslatable, QDialog):
         self.forms_button = self.buttons.addButton("", QDialogButtonBox.ButtonRole.ActionRole)
         self.forms_button.setVisible(case is not None)
         self.forms_button.clicked.connect(self.open_forms)
+        self.appointment_button = self.buttons.addButton("", QDialogButtonBox.ButtonRole.ActionRole)
+        self.appointment_button.setVisible(case is not None)
+        self.appointment_button.clicked.connect(self.new_appointment)
         layout = QVBoxLayout(self)
         layout.addWidget(self.tabs)
         layout.addWidget(self.error)
@@ -242,8 +270,24 @@ class CaseEditor(GuardedEditor, Retranslatable, QDialog):
         if self.case is not None:
             open_forms(subject_for(case_id=self.case.id), self)
 
+    def new_appointment(self) -> bool:
+        """An appointment for this case (its person, and its office where the directory knows it); once
+        saved it shows in the timeline, and its checklist (Ctrl+P) lists the case's documents."""
+        from desktop.ui.appointment_editor import AppointmentEditor
+
+        if self.case is None:
+            return False
+        editor = AppointmentEditor(case_id=self.case.id, parent=self)
+        if not editor.exec():
+            return False
+        self.changed_inside = True
+        if self.timeline is not None:
+            self.timeline.reload()
+        return True
+
     def retranslate_ui(self) -> None:
         self.forms_button.setText(_("&Forms and letters…"))
+        self.appointment_button.setText(_("New &appointment…"))
         self.setWindowTitle(_("Case {reference}").format(reference=self.case.reference) if self.case else _("New case"))
         self.form.retranslate(_)
         self.person_button.setText(_("Choose…"))

@@ -35,13 +35,14 @@ from PySide6.QtWidgets import (
 )
 
 from desktop import i18n
+from desktop.core import documents
 from desktop.core.atomic import atomic_write_bytes
 from desktop.core.errors import UserError, os_reason
 from desktop.core.forms import binding, service
 from desktop.core.forms.binding import Subject
 from desktop.core.forms.templates import Field, Template
 from desktop.core.reports import acroform
-from desktop.core.store.models import FilledForm
+from desktop.core.store.models import FilledForm, PrintedDocument
 from desktop.i18n import N_, _
 from desktop.ui.common import (
     ERROR_STYLE,
@@ -453,13 +454,15 @@ class FormEditor(GuardedEditor, Retranslatable, QDialog):
                 _("The file could not be written: {reason}").format(reason=os_reason(exc.errno, writing=True)),
             )
             return
-        self._record(pdf, "pdf")
+        printed = self._record(pdf, "pdf")
+        documents.remember_saved_file(printed.id, name)  # to open it again from the timelines
 
-    def _record(self, pdf: bytes, how: str) -> None:
+    def _record(self, pdf: bytes, how: str) -> PrintedDocument:
         if self.changed_keys():
             self.save_draft()
-        service.record_print(self.template, self.subject, pdf, how)
+        printed = service.record_print(self.template, self.subject, pdf, how)
         self._show_notice(FILED)
+        return printed
 
     def _show_problem(self, text: str) -> None:
         self._notice = None

@@ -271,6 +271,17 @@ class PersonEditor(GuardedEditor, Retranslatable, QDialog):
         self.notes.setPlainText(self.person.notes)
         self._latin_touched = {k: bool(self.edits[k].text()) for k in self._latin_touched}
 
+    def prefill(self, values: dict[str, str]) -> None:
+        """Start a new person with these values (e.g. a household's family name and address); they count as
+        the starting point, so Esc without typing asks nothing. A Latin name given stays as it is."""
+        for key, value in values.items():
+            if value:
+                self.edits[key].setText(value)
+        self._latin_touched = {k: bool(self.edits[k].text()) for k in self._latin_touched}
+        self.mark_clean()
+        if self.edits["family_name_cyr"].text():  # the family name is there: the given name comes next
+            self.edits["given_name_cyr"].setFocus(Qt.FocusReason.OtherFocusReason)
+
     def _cyrillic_edited(self) -> None:
         """Keep the passport spelling in step with the Cyrillic until the user edits it by hand."""
         for latin, cyr in (("family_name", "family_name_cyr"), ("given_name", "given_name_cyr")):

@@ -220,6 +220,10 @@ class DocumentsTab(Retranslatable, QWidget):
             self.changed.emit()
 
 
+#: What a new member takes over from the household's person: the family name and the address.
+NEW_MEMBER_FIELDS = ("family_name", "family_name_cyr", "street", "postcode", "city")
+
+
 class HouseholdTab(Retranslatable, QWidget):
     """The person's Bedarfsgemeinschaft: members, roles and the Jobcenter attachment each needs."""
 
@@ -238,6 +242,8 @@ class HouseholdTab(Retranslatable, QWidget):
         self.create_button.clicked.connect(self._create)
         self.add_button = QPushButton()
         self.add_button.clicked.connect(self._add)
+        self.new_member_button = QPushButton()
+        self.new_member_button.clicked.connect(self.new_member)
         self.role_button = QPushButton()
         self.role_button.clicked.connect(self._change_role)
         self.remove_button = QPushButton()
@@ -245,7 +251,13 @@ class HouseholdTab(Retranslatable, QWidget):
         self.error = error_label()
         buttons = QHBoxLayout()
         buttons.addStretch(1)
-        for button in (self.create_button, self.add_button, self.role_button, self.remove_button):
+        for button in (
+            self.create_button,
+            self.new_member_button,
+            self.add_button,
+            self.role_button,
+            self.remove_button,
+        ):
             buttons.addWidget(button)
         layout = QVBoxLayout(self)
         layout.addWidget(self.heading)
@@ -259,6 +271,9 @@ class HouseholdTab(Retranslatable, QWidget):
         self.tree.setAccessibleName(_("Household members"))
         self.create_button.setText(_("Start a household"))
         self.add_button.setText(_("Add member…"))
+        self.add_button.setToolTip(_("Add someone who is already in the list of people"))
+        self.new_member_button.setText(_("New member…"))
+        self.new_member_button.setToolTip(_("Enter a person who is not yet in the list (a child, say) and add them"))
         self.role_button.setText(_("Change role…"))
         self.remove_button.setText(_("Remove from household"))
         self.reload()
@@ -269,7 +284,7 @@ class HouseholdTab(Retranslatable, QWidget):
         self.tree.clear()
         household = households.household_of(self.person_id)
         self.household_id = household.id if household else None
-        for button in (self.add_button, self.role_button, self.remove_button):
+        for button in (self.new_member_button, self.add_button, self.role_button, self.remove_button):
             button.setVisible(household is not None)
         self.create_button.setVisible(household is None)
         if household is None:
@@ -283,14 +298,17 @@ class HouseholdTab(Retranslatable, QWidget):
             )
             item.setToolTip(3, member.reason)
             item.setData(0, Qt.ItemDataRole.UserRole, member.member_id)
+            item.setData(1, Qt.ItemDataRole.UserRole, member.role)
             self.tree.addTopLevelItem(item)
         for column in range(4):
             self.tree.resizeColumnToContents(column)
 
-    def _role_choice(self, title: str) -> str | None:
+    def _role_choice(self, title: str, proposed: str = "applicant", name: str = "") -> str | None:
+        """Ask for the role, ``proposed`` chosen (Enter takes it)."""
         keys = list(households.ROLE_LABELS)
         labels = [households.role_label(k) for k in keys]
-        choice, ok = QInputDialog.getItem(self, title, _("Role:"), labels, 0, False)
+        prompt = _("Role of {name}:").format(name=name) if name else _("Role:")
+        choice, ok = QInputDialog.getItem(self, title, prompt, labels, keys.index(proposed), False)
         return keys[labels.index(choice)] if ok else None
 
     def _create(self) -> None:
@@ -308,13 +326,32 @@ class HouseholdTab(Retranslatable, QWidget):
         from desktop.ui.case_editor import PersonPicker
 
         picker = PersonPicker(self)
-        if not picker.exec() or not picker.chosen_id():
-            return
-        role = self._role_choice(_("Add member"))
+        if picker.exec() and picker.chosen_id():
+            self._add_with_role(picker.chosen_id())  # type: ignore[arg-type]
+
+    def new_member(self) -> None:
+        """Enter a new person (the family name and address of this household's person already filled in)
+        and add them with the role their age suggests."""
+        from desktop.ui.person_editor import PersonEditor
+
+        person = Person.get_by_id(self.person_id)
+        editor = PersonEditor(None, parent=self)
+        editor.prefill({key: getattr(person, key) for key in NEW_MEMBER_FIELDS})
+        if editor.exec():
+            chosen = editor.person.id if editor.person is not None else None
+        else:
+            chosen = editor.open_instead  # the person was already there: that record
+        if chosen:
+            self._add_with_role(chosen)
+
+    def _add_with_role(self, person_id: str) -> None:
+        person = Person.get_by_id(person_id)
+        proposed = households.propose_role(self.household_id, person.birth_date)
+        role = self._role_choice(_("Add member"), proposed, person.display_name())
         if role is None:
             return
         try:
-            households.add_member(self.household_id, picker.chosen_id(), role)  # type: ignore[arg-type]
+            households.add_member(self.household_id, person_id, role)  # type: ignore[arg-type]
         except ValidationError as exc:
             show_error(self.error, str(exc))
             return
@@ -328,7 +365,9 @@ class HouseholdTab(Retranslatable, QWidget):
 
     def _change_role(self) -> None:
         member = self._selected_member()
-        role = self._role_choice(_("Change role")) if member else None
+        item = self.tree.currentItem()
+        current = item.data(1, Qt.ItemDataRole.UserRole) if item is not None else "applicant"
+        role = self._role_choice(_("Change role"), current, item.text(0)) if member and item else None
         if member and role:
             try:
                 households.set_role(member, role)

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
-from PySide6.QtCore import Signal
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtCore import Qt, QUrl, Signal
+from PySide6.QtGui import QDesktopServices, QKeyEvent
 from PySide6.QtWidgets import QHBoxLayout, QLineEdit, QPushButton, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget
 
 from desktop import i18n
@@ -22,6 +23,7 @@ KINDS = {
     "status": N_("Status"),
     "document": N_("Document"),
     "case": N_("Case"),
+    "printed": N_("Printout"),
 }
 
 
@@ -36,7 +38,10 @@ class NoteField(QLineEdit):
 
 
 class TimelineWidget(Retranslatable, QWidget):
-    """Timeline of a case (``case_id``) or of a person (``person_id``); ``changed`` after a note was added."""
+    """Timeline of a case (``case_id``) or of a person (``person_id``); ``changed`` after a note was added.
+
+    A document saved as PDF on this laptop opens again in the system's viewer on request: Enter on its
+    line, or *Open PDF*."""
 
     changed = Signal()
 
@@ -49,7 +54,11 @@ class TimelineWidget(Retranslatable, QWidget):
         self.tree.setColumnCount(3)
         self.tree.setRootIsDecorated(False)
         self.tree.setAlternatingRowColors(True)
-        enter_activates(self.tree)  # Enter on a line does nothing, rather than closing the editor around
+        enter_activates(self.tree)  # Enter on a line opens a saved PDF, never closes the editor around
+        self.tree.itemActivated.connect(lambda _item, _column: self.open_file())
+        self.tree.currentItemChanged.connect(lambda _item, _previous: self._update_open_button())
+        self.open_button = QPushButton()
+        self.open_button.clicked.connect(self.open_file)
         self.note = NoteField()
         self.note.returnPressed.connect(self._add_note)
         self.add_button = QPushButton()
@@ -58,6 +67,7 @@ class TimelineWidget(Retranslatable, QWidget):
         row = QHBoxLayout()
         row.addWidget(self.note, 1)
         row.addWidget(self.add_button)
+        row.addWidget(self.open_button)
         layout = QVBoxLayout(self)
         layout.addWidget(self.tree)
         layout.addLayout(row)
@@ -70,6 +80,8 @@ class TimelineWidget(Retranslatable, QWidget):
         self.note.setPlaceholderText(_("Write a note and press Enter"))
         self.note.setAccessibleName(_("New note"))
         self.add_button.setText(_("Add note"))
+        self.open_button.setText(_("Open PDF"))
+        self.open_button.setToolTip(_("Opens the selected document where it was saved as PDF (Enter on its line)."))
         self.reload()
 
     def events(self) -> list[timeline.Event]:
@@ -89,6 +101,9 @@ class TimelineWidget(Retranslatable, QWidget):
                 else i18n.fmt_datetime(event.when, "short")
             )
             item = QTreeWidgetItem([when, _(KINDS.get(event.kind, event.kind)), event.text])
+            if event.file:
+                item.setData(0, Qt.ItemDataRole.UserRole, event.file)
+                item.setToolTip(2, event.file)
             if event.when > now:
                 font = item.font(0)
                 font.setItalic(True)  # still to come
@@ -99,6 +114,30 @@ class TimelineWidget(Retranslatable, QWidget):
             self.tree.resizeColumnToContents(column)
         if self.tree.topLevelItemCount():
             self.tree.scrollToItem(self.tree.topLevelItem(self.tree.topLevelItemCount() - 1))
+        self._update_open_button()
+
+    def _current_file(self) -> str:
+        item = self.tree.currentItem()
+        return str(item.data(0, Qt.ItemDataRole.UserRole) or "") if item is not None else ""
+
+    def _update_open_button(self) -> None:
+        self.open_button.setEnabled(bool(self._current_file()))
+
+    def open_file(self) -> bool:
+        """Open the selected line's saved PDF in the system's viewer; say so when the file is gone."""
+        file = self._current_file()
+        if not file:
+            return False
+        if not Path(file).is_file():
+            show_error(
+                self.error,
+                lambda: _("The PDF is no longer where it was saved ({file}): moved, renamed or deleted.").format(
+                    file=file
+                ),
+            )
+            return False
+        show_error(self.error, "")
+        return QDesktopServices.openUrl(QUrl.fromLocalFile(file))
 
     def _add_note(self) -> None:
         try:

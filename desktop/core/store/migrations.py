@@ -330,6 +330,18 @@ def _v8(db: pw.Database) -> None:
         db.execute_sql(sql)
 
 
+def _v9(db: pw.Database) -> None:
+    """Where this laptop saved a printed document as PDF, to open it again from the timelines.
+
+    Local to the device (a path means nothing on another laptop), so it does not travel; kept in the
+    encrypted database because a file name may hold a client's name. Goes with its printed document.
+    """
+    db.execute_sql(
+        "CREATE TABLE saved_file (printed_document_id TEXT PRIMARY KEY NOT NULL "
+        'REFERENCES "printed_document" (id) ON DELETE CASCADE, path TEXT NOT NULL)'
+    )
+
+
 #: Triggers that guard the change log itself (the travelling tables' own are named by guard_triggers()).
 CHANGE_LOG_TRIGGERS = (
     "change_no_update",
@@ -351,6 +363,7 @@ MIGRATIONS: dict[int, Callable[[pw.Database], None]] = {
     6: _v6,
     7: _v7,
     8: _v8,
+    9: _v9,
 }
 LATEST = max(MIGRATIONS)
 

@@ -329,6 +329,18 @@ class PrintedDocument(Travelling):
     how = pw.CharField(default="print")  # print | pdf
 
 
+class SavedFile(BaseModel):
+    """Where this laptop saved a printed document as PDF (schema version 9); local, it never travels."""
+
+    printed_document = pw.ForeignKeyField(
+        PrintedDocument, primary_key=True, on_delete="CASCADE", column_name="printed_document_id"
+    )
+    path = pw.TextField()
+
+    class Meta:
+        table_name = "saved_file"
+
+
 class DistinctPair(Travelling):
     """Two records that look like one person but are not (e.g. cousins of one name born on one day).
 
