@@ -159,8 +159,7 @@ class AppointmentsView(PeopleFilter, Retranslatable, QWidget):
         self.table.setAccessibleName(_("Appointments"))
         self.clash_label.setAccessibleName(_("Double bookings"))
         self._update_count()
-        self.model.retranslate()
-        fit_columns(self.table)  # the headings changed: a longer one must not be cut
+        self.model.retranslate()  # list_table refits the columns to the new headings
         self._selection_changed()  # clash messages are in the UI language too
 
     # --- the list -------------------------------------------------------------------------------------

@@ -175,6 +175,8 @@ def list_table(model, on_activated) -> QTableView:
     table.horizontalHeader().setResizeContentsPrecision(50)  # fit columns to the first rows, not all loaded
     table.setTabKeyNavigation(False)  # Tab leaves the list (the arrow keys move between its rows)
     table.activated.connect(on_activated)
+    # New headings (a language switch) may be longer than the columns: every list refits then.
+    model.headerDataChanged.connect(lambda *_args: fit_columns(table))
     return table
 
 

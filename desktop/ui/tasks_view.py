@@ -195,8 +195,7 @@ class TasksView(PeopleFilter, Retranslatable, QWidget):
         self.table.setAccessibleName(_("Tasks and deadlines"))
         self._update_count()
         self._selection_changed()
-        self.model.retranslate()
-        fit_columns(self.table)  # the headings changed: a longer one must not be cut
+        self.model.retranslate()  # list_table refits the columns to the new headings
 
     # --- the list -------------------------------------------------------------------------------------
     def current_filter(self) -> str:
