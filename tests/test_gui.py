@@ -331,8 +331,8 @@ def test_closing_an_edited_form_asks_before_discarding(qtbot, store, monkeypatch
     asked: list[str] = []
 
     def answer(choice):
-        def question(*args, **kwargs):
-            asked.append(args[1])
+        def question(box):
+            asked.append(box.windowTitle())
             return choice
 
         return question
@@ -346,10 +346,10 @@ def test_closing_an_edited_form_asks_before_discarding(qtbot, store, monkeypatch
     qtbot.addWidget(editor)
     editor.show()
     editor.edits["phone"].setText("+49 341 555")
-    monkeypatch.setattr(QMessageBox, "question", answer(QMessageBox.StandardButton.Cancel))
+    monkeypatch.setattr(QMessageBox, "exec", answer(QMessageBox.StandardButton.Cancel))
     qtbot.keyClick(editor, Qt.Key.Key_Escape)
     assert asked and editor.isVisible()  # the user chose to keep editing
-    monkeypatch.setattr(QMessageBox, "question", answer(QMessageBox.StandardButton.Discard))
+    monkeypatch.setattr(QMessageBox, "exec", answer(QMessageBox.StandardButton.Discard))
     editor.reject()
     assert not editor.isVisible()
     assert Person.get_by_id(person.id).phone == ""

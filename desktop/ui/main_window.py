@@ -30,7 +30,7 @@ from desktop.ui.common import Retranslatable
 from desktop.ui.dashboard_view import DashboardView
 from desktop.ui.duplicates_ui import DuplicatesDialog
 from desktop.ui.import_dialog import ImportDialog
-from desktop.ui.lock import ScreenLock, lock_minutes
+from desktop.ui.lock import LOCK_SHORTCUT, ScreenLock, lock_minutes
 from desktop.ui.people_view import PeopleView
 from desktop.ui.qt_i18n import apply_language
 from desktop.ui.tasks_view import TasksView
@@ -112,7 +112,7 @@ class MainWindow(Retranslatable, QMainWindow):
         self.act_new_appointment = self._action("Ctrl+Shift+A", self._new_appointment)
         self.act_new_task = self._action("Ctrl+Shift+T", self._new_task)
         self.act_import = self._action("Ctrl+I", self.import_spreadsheet)
-        self.act_lock = self._action("Ctrl+L", self.screen_lock.lock)
+        self.act_lock = self._action(LOCK_SHORTCUT, self.screen_lock.lock)
         self.act_quit = self._action(QKeySequence.StandardKey.Quit, self.close)
         self.act_today = self._action("Ctrl+1", lambda: self.show_area(TODAY))
         self.act_people = self._action("Ctrl+2", lambda: self.show_area(PEOPLE))
