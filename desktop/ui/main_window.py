@@ -232,15 +232,10 @@ class MainWindow(Retranslatable, QMainWindow):
 
     def import_spreadsheet(self) -> None:
         dialog = ImportDialog(self)
-        if dialog.exec() and dialog.created:
+        if dialog.exec() and dialog.result_of_import is not None:
             self.people.refresh()
-            self._update_status()
-            self.statusBar().showMessage(
-                i18n.ngettext("Imported {n} person.", "Imported {n} people.", len(dialog.created)).format(
-                    n=i18n.fmt_number(len(dialog.created))
-                ),
-                8000,
-            )
+            self._people_changed()
+            self.statusBar().showMessage(dialog.result_of_import.summary(), 8000)
 
     def find_person(self) -> None:
         """Ctrl+F: the search field of the list in view, or of the People list."""
