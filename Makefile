@@ -27,6 +27,7 @@ $(STAMP): pyproject.toml
 # .mo files are build outputs, compiled from the committed .po catalogs.
 catalogs: $(STAMP)
 	$(BIN)/pybabel compile -d translations -D desktop --statistics
+	for ts in translations/qt/*.ts; do $(BIN)/pyside6-lrelease -silent "$$ts" -qm "$${ts%.ts}.qm" || exit 1; done
 
 catalogs-update: $(STAMP)
 	$(BIN)/pybabel extract $(PYBABEL_KEYWORDS) --sort-by-file --no-location --project=Begleiter \

@@ -365,8 +365,9 @@ def _cmd_restore(args: argparse.Namespace) -> int:
     try:
         aside = backup.restore(folder, source, key_material)
     except backup.BackupError as exc:
-        raise UserError(_("The backup {file} does not pass its check; nothing was changed.").format(
-            file=str(source))) from exc
+        raise UserError(
+            _("The backup {file} does not pass its check; nothing was changed.").format(file=str(source))
+        ) from exc
     print(
         _("Restored the backup of {time}. The previous database was kept in {folder}.").format(
             time=i18n.fmt_datetime(backup.backup_time(source)), folder=str(aside)
@@ -459,8 +460,7 @@ def _cmd_import_csv(args: argparse.Namespace) -> int:
     _open(args)
     for likely in importer.likely_duplicates(plan):
         print(likely, file=sys.stderr)
-    created = importer.apply_import(plan, args.duplicates)
-    print(i18n.ngettext("Imported {n} person.", "Imported {n} people.", len(created)).format(n=len(created)))
+    print(importer.apply_import(plan, args.duplicates).summary())
     return EXIT_OK
 
 

@@ -144,6 +144,22 @@ def fmt_datetime(value: dt.datetime | None, format: str = "medium") -> str:
     return babel_dates.format_datetime(value, format=format, locale=locale())
 
 
+def fmt_list_date(value: dt.date | None) -> str:
+    """A date in a list or table: digits and a four-digit year in the UI language's order (02.03.2026,
+    02/03/2026). Every list takes this one format, so that dates of different columns and lists line up
+    and compare at a glance."""
+    if value is None:
+        return ""
+    return babel_dates.format_skeleton("yMMdd", value, locale=locale())
+
+
+def fmt_list_datetime(value: dt.datetime | None) -> str:
+    """A date and time in a list: the list date (fmt_list_date) and the time (02.03.2026 09:05)."""
+    if value is None:
+        return ""
+    return f"{fmt_list_date(value)} {babel_dates.format_time(value, 'short', locale=locale())}"
+
+
 def fmt_number(value: float | int) -> str:
     return babel_numbers.format_decimal(value, locale=locale())
 

@@ -74,5 +74,11 @@ def _no_blocking_message_boxes(monkeypatch: pytest.MonkeyPatch) -> list[tuple[st
     monkeypatch.setattr(QMessageBox, "warning", static("warning", QMessageBox.StandardButton.Ok))
     monkeypatch.setattr(QMessageBox, "information", static("information", QMessageBox.StandardButton.Ok))
     monkeypatch.setattr(QMessageBox, "critical", static("critical", QMessageBox.StandardButton.Ok))
-    monkeypatch.setattr(QMessageBox, "exec", lambda self: shown.append(("exec", self.text())) or 0)
+
+    def exec_box(self: QMessageBox) -> int:
+        shown.append(("exec", self.text()))
+        discard = self.button(QMessageBox.StandardButton.Discard)
+        return QMessageBox.StandardButton.Discard if discard is not None else 0
+
+    monkeypatch.setattr(QMessageBox, "exec", exec_box)
     return shown

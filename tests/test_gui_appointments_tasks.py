@@ -403,11 +403,11 @@ def test_language_switch_retranslates_the_new_areas(qtbot, store, no_dialogs) ->
 def test_the_editors_ask_before_discarding(qtbot, store, monkeypatch) -> None:
     asked: list[str] = []
 
-    def question(*args, **kwargs):
-        asked.append(args[1])
+    def question(box):
+        asked.append(box.windowTitle())
         return QMessageBox.StandardButton.Cancel
 
-    monkeypatch.setattr(QMessageBox, "question", staticmethod(question))
+    monkeypatch.setattr(QMessageBox, "exec", question)
     for editor in (AppointmentEditor(), TaskEditor()):
         qtbot.addWidget(editor)
         editor.show()

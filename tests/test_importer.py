@@ -521,3 +521,39 @@ def test_invalid_birth_dates_give_a_reason(text: str) -> None:
 def test_birth_date_formats_round_trip(day: dt.date) -> None:
     for text in (day.strftime("%d.%m.%Y"), f"{day.day}.{day.month}.{day.year}", day.isoformat()):
         assert importer.parse_birth_date(text) == day
+
+
+# --- review: one name rule for the editor and the import; merged rows are not counted as imported ------
+
+
+@pytest.mark.parametrize("name", ["-", ".", "\u200b", "\u3164", "?"])
+def test_a_row_whose_only_name_is_no_name_is_refused_like_in_the_editor(
+    store: store_db.Store, tmp_path: Path, name: str
+) -> None:
+    from desktop.core import people
+
+    assert "family_name" in people.validate({"family_name": name, "birth_date": dt.date(1980, 1, 1)})
+    plan = importer.plan_import(_csv(tmp_path, f"Nachname,Vorname,Geburtsdatum\n{name},,01.01.1980\nMelnyk,,\n"))
+    assert [(e.line, e.column) for e in plan.errors] == [(2, "Nachname")] and plan.lines == [3]
+    assert "no name" in plan.errors[0].reason
+    # A given name alone is a name, in the editor and in the import.
+    assert not people.validate({"given_name": "Olena"})
+    plan = importer.plan_import(_csv(tmp_path, "Nachname,Vorname\n-,Olena\n", name="given.csv"))
+    assert not plan.errors and plan.rows[0]["given_name"] == "Olena"
+
+
+def test_the_import_counts_merged_and_left_out_rows_apart_from_new_people(
+    store: store_db.Store, tmp_path: Path
+) -> None:
+    from desktop.core import people
+
+    people.create_person({"family_name": "Kovalenko", "given_name": "Olena", "birth_date": "1985-03-12"})
+    text = "Nachname,Vorname,Geburtsdatum\nKovalenko,Olena,12.03.1985\nBondar,Ivan,01.01.1990\nBondar,Ivan,01.01.1990\n"
+    merged = importer.apply_import(importer.plan_import(_csv(tmp_path, text)), "merge")
+    assert (merged.new, merged.merged, merged.skipped) == (1, 2, 0) and len(merged) == 2
+    assert merged.summary() == "Imported 1 new person. 2 rows were merged into people already here."
+    skipped = importer.apply_import(importer.plan_import(_csv(tmp_path, text, name="again.csv")), "skip")
+    assert (skipped.new, skipped.merged, skipped.skipped) == (0, 0, 3)
+    assert skipped.summary() == "Imported 0 new people. 3 likely duplicates were left out."
+    added = importer.apply_import(importer.plan_import(_csv(tmp_path, "Nachname\nShevchenko\n", name="one.csv")))
+    assert added.summary() == "Imported 1 new person."

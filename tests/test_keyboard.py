@@ -240,9 +240,7 @@ def test_a_typed_note_not_yet_added_is_asked_about(qtbot, case, person, which, m
     from PySide6.QtWidgets import QMessageBox
 
     asked: list[str] = []
-    monkeypatch.setattr(
-        QMessageBox, "question", staticmethod(lambda *a, **k: asked.append(a[2]) or QMessageBox.StandardButton.Cancel)
-    )
+    monkeypatch.setattr(QMessageBox, "exec", lambda box: asked.append(box.text()) or QMessageBox.StandardButton.Cancel)
     editor = _shown(qtbot, PersonEditor(person) if which == "person" else CaseEditor(case))
     editor.tabs.setCurrentIndex(editor.tabs.count() - 1)
     editor.tabs.currentWidget().note.setText("ABH called: bring the passport")

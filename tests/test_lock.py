@@ -63,3 +63,35 @@ def test_the_app_locks_itself_after_the_idle_time_and_input_postpones_it(qtbot, 
     assert not lock.locked
     store.set_setting("lock_minutes", "soon")
     assert lock_minutes() == 10
+
+
+def test_ctrl_l_locks_from_a_modal_editor_and_input_in_it_postpones_the_idle_lock(qtbot, store) -> None:
+    from PySide6.QtCore import Qt
+
+    window = MainWindow()
+    qtbot.addWidget(window)
+    window.show()
+    editor = PersonEditor(parent=window)
+    qtbot.addWidget(editor)
+    editor.setWindowModality(Qt.WindowModality.ApplicationModal)  # as exec() opens it
+    editor.show()
+    editor.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is editor)
+    field = editor.edits["family_name"]
+    lock = window.screen_lock
+    lock.timer.start(1_000)  # as if most of the idle time had passed
+    qtbot.keyClicks(field, "Bondar")  # typing in the dialog starts the idle time again
+    assert lock.timer.remainingTime() > 60_000 and not lock.locked
+    qtbot.keyClick(field, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)
+    assert lock.locked and {c.parentWidget() for c in lock.covers} >= {window, editor}
+    assert field.text() == "Bondar"  # the shortcut typed nothing
+    prompt = _prompt()
+    prompt.passphrase.setText(PASSPHRASE)
+    prompt.ok_button.click()
+    assert not lock.locked and editor.isVisible() and field.text() == "Bondar"
+    # From a dialog without a parent too (the duplicates list, a message): every window of the app.
+    other = QLineEdit()
+    qtbot.addWidget(other)
+    other.show()
+    qtbot.keyClick(other, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)
+    assert lock.locked and any(c.parentWidget() is other for c in lock.covers)

@@ -119,11 +119,11 @@ def test_a_refused_submission_date_goes_back_to_the_stored_one(qtbot, store) -> 
 def asked(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     questions: list[str] = []
 
-    def question(*args, **kwargs):
-        questions.append(args[1])
+    def question(box):
+        questions.append(box.windowTitle())
         return QMessageBox.StandardButton.Cancel
 
-    monkeypatch.setattr(QMessageBox, "question", staticmethod(question))
+    monkeypatch.setattr(QMessageBox, "exec", question)
     return questions
 
 

@@ -23,6 +23,7 @@ from desktop.core.store.models import (
     Task,
     Volunteer,
 )
+from desktop.i18n import N_, _
 
 # Family names whose feminine form is the same.
 _FAMILY_COMMON = (
@@ -139,15 +140,17 @@ _CASES_BY_AUTHORITY = {
     "auslaenderbehoerde": ("aufenthalt_24", "fiktionsbescheinigung", "wohnsitzauflage"),
     "buergeramt": ("anmeldung",),
 }
+#: One task per case, its title in the profile's language when the demo data is made (the task's kind,
+#: deadline or task, is its own field: the lists show it beside the title).
 _TASKS = {
-    "widerspruch": ("Widerspruch einlegen (Frist)", "deadline"),
-    "weiterbewilligung": ("Weiterbewilligungsantrag abgeben", "deadline"),
-    "buergergeld_erstantrag": ("Kontoauszüge der letzten 3 Monate besorgen", "task"),
-    "veraenderungsmitteilung": ("Mietvertrag kopieren", "task"),
-    "aufenthalt_24": ("Biometrisches Foto machen lassen", "task"),
-    "fiktionsbescheinigung": ("Termin bei der Ausländerbehörde bestätigen", "task"),
-    "wohnsitzauflage": ("Nachweis Arbeitsplatz einreichen", "deadline"),
-    "anmeldung": ("Wohnungsgeberbestätigung holen", "task"),
+    "widerspruch": (N_("Lodge the objection"), "deadline"),
+    "weiterbewilligung": (N_("Hand in the application for continued benefits"), "deadline"),
+    "buergergeld_erstantrag": (N_("Get the bank statements of the last 3 months"), "task"),
+    "veraenderungsmitteilung": (N_("Copy the tenancy agreement"), "task"),
+    "aufenthalt_24": (N_("Have a biometric photo taken"), "task"),
+    "fiktionsbescheinigung": (N_("Confirm the appointment at the Ausländerbehörde"), "task"),
+    "wohnsitzauflage": (N_("Hand in proof of the job"), "deadline"),
+    "anmeldung": (N_("Get the landlord's confirmation (Wohnungsgeberbestätigung)"), "task"),
 }
 _VOLUNTEERS = ("Anna Schneider", "Thomas Becker", "Katrin Wolf", "Jens Hoffmann", "Maria Richter", "Oksana Weber")
 _NOTES = (
@@ -245,11 +248,11 @@ def generate(
     person_ids = changelog.bulk_create(Person, person_rows)
 
     report("households")
-    households = [{"name": f"BG {person_rows[m[0][0]]['family_name']}"} for _, m in families]
+    households = [{"name": f"BG {person_rows[m[0][0]]['family_name']}"} for _city, m in families]
     household_ids = changelog.bulk_create(Household, households)
     member_rows = [
         {"household": hid, "person": person_ids[idx], "role": role}
-        for hid, (_, members) in zip(household_ids, families, strict=True)
+        for hid, (_city, members) in zip(household_ids, families, strict=True)
         for idx, role in members
     ]
     changelog.bulk_create(HouseholdMember, member_rows)
@@ -258,7 +261,7 @@ def generate(
     case_rows, case_meta = [], []
     for hid, (city, members) in zip(household_ids, families, strict=True):
         applicant = person_ids[members[0][0]]
-        for _ in range(rng.choice((1, 1, 2))):
+        for _case in range(rng.choice((1, 1, 2))):
             authority = rng.choice(("jobcenter", "jobcenter", "auslaenderbehoerde", "buergeramt"))
             case_type = rng.choice(_CASES_BY_AUTHORITY[authority])
             opened = today - dt.timedelta(days=rng.randint(0, 400))
@@ -303,7 +306,7 @@ def generate(
         title, kind = _TASKS[case_type]
         tasks.append(
             {
-                "title": title,
+                "title": _(title),
                 "kind": kind,
                 "case": cid,
                 "person": person,

@@ -712,12 +712,15 @@ def _plan_row(line: int, cells: list[Cell], columns: list[_Column], plan: Import
     if all(column.index >= len(cells) or _blank(cells[column.index]) for column in columns):
         return  # an empty row
     values, source, problems = _read_row(line, cells, columns)
-    named = any(values.get(name) for name in NAME_PAIRS)
-    if not any(c.target in NAME_PAIRS and c.index < len(cells) and not _blank(cells[c.index]) for c in columns):
-        problems.append(RowError(line, None, _("The row has no name; fill in a family or a given name.")))
-    for name, message in people.validate(values).items():
-        if named or name != "family_name":
-            problems.append(RowError(line, source.get(name), message))
+    errors = people.validate(values)  # the editor's rules, the name rule among them
+    names = {c.heading for c in columns if c.target in NAME_PAIRS}
+    if not people.has_name(values):
+        if any(problem.column in names for problem in problems):
+            errors.pop("family_name", None)  # a name cell that could not be read is the one problem
+        elif "family_name" in errors:
+            errors["family_name"] = _("The row has no name; fill in a family or a given name.")
+    for name, message in errors.items():
+        problems.append(RowError(line, source.get(name), message))
     if problems:
         plan.errors.extend(problems)
     else:
@@ -813,7 +816,38 @@ def likely_duplicates(plan: ImportPlan) -> list[LikelyDuplicate]:
 DUPLICATE_CHOICES = ("merge", "new", "skip")
 
 
-def apply_import(plan: ImportPlan, on_duplicate: str = "new") -> list[str]:
+class ImportResult(list[str]):
+    """The ids of the people an import created or merged rows into, in sheet order, and how many rows
+    went which way: ``new`` people created, rows ``merged`` into someone already there (or an earlier row),
+    rows ``skipped`` as likely duplicates."""
+
+    def __init__(self, ids: list[str], new: int, merged: int = 0, skipped: int = 0) -> None:
+        super().__init__(ids)
+        self.new, self.merged, self.skipped = new, merged, skipped
+
+    def summary(self) -> str:
+        """What the import did, in the UI language (the status bar and begleiter-cli say the same)."""
+        parts = [
+            ngettext("Imported {n} new person.", "Imported {n} new people.", self.new).format(n=fmt_number(self.new))
+        ]
+        if self.merged:
+            parts.append(
+                ngettext(
+                    "{n} row was merged into a person already here.",
+                    "{n} rows were merged into people already here.",
+                    self.merged,
+                ).format(n=fmt_number(self.merged))
+            )
+        if self.skipped:
+            parts.append(
+                ngettext(
+                    "{n} likely duplicate was left out.", "{n} likely duplicates were left out.", self.skipped
+                ).format(n=fmt_number(self.skipped))
+            )
+        return " ".join(parts)
+
+
+def apply_import(plan: ImportPlan, on_duplicate: str = "new") -> ImportResult:
     """Create all people of a plan in one transaction and return their ids; refuses a plan with errors.
 
     A row that looks like someone already in the profile is created as a new person (``new``), merged
@@ -835,8 +869,10 @@ def apply_import(plan: ImportPlan, on_duplicate: str = "new") -> list[str]:
         likely = [] if on_duplicate == "new" else likely_duplicates(plan)
         matches = {d.index: d.existing[0].id for d in likely if d.existing}
         in_sheet = {d.index: d.earlier_index for d in likely if not d.existing and d.earlier_index is not None}
+        skipped = merged = 0
         if on_duplicate == "skip":
             keep = [i for i in range(len(plan.rows)) if i not in matches and i not in in_sheet]
+            skipped = len(plan.rows) - len(keep)
             created = changelog.bulk_create(Person, [plan.rows[i] for i in keep]) if keep else []
         else:
             created = changelog.bulk_create(Person, plan.rows) if plan.rows else []
@@ -848,9 +884,11 @@ def apply_import(plan: ImportPlan, on_duplicate: str = "new") -> list[str]:
                 if target is not None:
                     duplicates.merge_people(target, person_id)
                     created[i] = target
+                    merged += 1
             created = list(dict.fromkeys(created))
-    log.info("imported %d people (%d likely duplicates: %s)", len(created), len(matches), on_duplicate)
-    return created
+    result = ImportResult(created, new=len(plan.rows) - merged - skipped, merged=merged, skipped=skipped)
+    log.info("imported %d new people, merged %d rows, left out %d (%s)", result.new, merged, skipped, on_duplicate)
+    return result
 
 
 def import_people(
@@ -858,6 +896,6 @@ def import_people(
     mapping: str | Path | Mapping[str, str | None] | None = None,
     sheet: str | None = None,
     on_duplicate: str = "new",
-) -> list[str]:
+) -> ImportResult:
     """Plan and apply an import of people: all of them, or none when any row has a problem."""
     return apply_import(plan_import(path, mapping, sheet), on_duplicate)

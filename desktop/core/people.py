@@ -60,11 +60,28 @@ def passport_spelling(cyrillic: str) -> str:
 _CYRILLIC_OF = {"family_name": "family_name_cyr", "given_name": "given_name_cyr"}
 
 
+#: Letters by Unicode's count that show nothing (the Hangul fillers).
+_FILLERS = frozenset("\u115f\u1160\u3164\uffa0")
+
+NAME_KEYS = ("family_name", "given_name", "family_name_cyr", "given_name_cyr")
+
+
+def is_name(value: object) -> bool:
+    """A name has at least one letter: a dash, a dot or an invisible character (a zero-width space left
+    by copying from a web page) is not a name."""
+    return any(ch.isalpha() and ch not in _FILLERS for ch in str(value or ""))
+
+
+def has_name(values: Mapping[str, Any]) -> bool:
+    """The rule for every way a person comes in (editor, spreadsheet import, CLI): a family or a given
+    name, in either script."""
+    return any(is_name(values.get(key)) for key in NAME_KEYS)
+
+
 def validate(values: Mapping[str, Any]) -> dict[str, str]:
     """Problems with a person's values, by field name, in the UI language; empty when all is well."""
     errors: dict[str, str] = {}
-    names = [values.get(k, "") for k in ("family_name", "given_name", "family_name_cyr", "given_name_cyr")]
-    if not any(str(n).strip() for n in names):
+    if not has_name(values):
         errors["family_name"] = _("Enter at least a family name or a given name.")
     for key in ("family_name", "given_name"):
         if has_cyrillic(str(values.get(key, ""))):

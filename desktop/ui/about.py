@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QTextBrowser, Q
 
 from desktop import __version__
 from desktop.i18n import _
-from desktop.ui.common import Retranslatable
+from desktop.ui.common import DialogButtons, Retranslatable
 
 #: Component, licence. Shown as they are (names are not translated).
 COMPONENTS: tuple[tuple[str, str], ...] = (
@@ -42,7 +42,7 @@ class AboutDialog(Retranslatable, QDialog):
         self.text = QLabel()
         self.text.setWordWrap(True)
         self.licences = QTextBrowser()
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons = DialogButtons(self, QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addWidget(self.heading)

@@ -42,7 +42,7 @@ WARNING_STYLE = "color: #6b4400; background-color: #fff4d6; border: 1px solid #e
 FILTERS: dict[str, str] = {"upcoming": N_("Upcoming"), "past": N_("Past")}
 
 APPOINTMENT_COLUMNS: list[Column[AppointmentRow]] = [
-    Column(N_("Date and time"), lambda r: i18n.fmt_datetime(r.starts_at, "short"), align_right=True),
+    Column(N_("Date and time"), lambda r: i18n.fmt_list_datetime(r.starts_at), align_right=True),
     Column(N_("Office"), lambda r: r.office),
     Column(N_("Person"), lambda r: r.person_name),
     Column(N_("Accompanied by"), lambda r: r.volunteer_name),

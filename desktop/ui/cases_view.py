@@ -21,7 +21,7 @@ from desktop.ui.lazy_model import Column, LazyTableModel
 from desktop.ui.search_widgets import PeopleFilter
 
 CASE_COLUMNS: list[Column[CaseRow]] = [
-    Column(N_("Opened"), lambda r: i18n.fmt_date(r.opened_on), align_right=True),
+    Column(N_("Opened"), lambda r: i18n.fmt_list_date(r.opened_on), align_right=True),
     Column(N_("Reference"), lambda r: r.reference),
     Column(N_("Case type"), lambda r: cases.case_type_label(r.case_type)),
     Column(N_("Authority"), lambda r: cases.authority_label(r.authority)),

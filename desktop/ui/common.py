@@ -9,12 +9,16 @@ from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
+    QDialog,
+    QDialogButtonBox,
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QLayout,
+    QMessageBox,
+    QPushButton,
     QTableView,
     QTabWidget,
     QWidget,
@@ -302,13 +306,80 @@ class GuardedEditor:
         super().reject()  # type: ignore[misc]
 
     def confirm_discard(self) -> bool:
-        from PySide6.QtWidgets import QMessageBox
+        return ask_discard(self)  # type: ignore[arg-type]
 
-        answer = QMessageBox.question(
-            self,  # type: ignore[arg-type]
-            _("Discard changes?"),
-            _("You have changed this record. Close without saving?"),
-            QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
-            QMessageBox.StandardButton.Cancel,
-        )
-        return answer == QMessageBox.StandardButton.Discard
+
+def ask_discard(parent: QWidget | None) -> bool:
+    """Ask before unsaved edits are thrown away; True when the user chose to discard them. The buttons say
+    what they do ("Cancel" would be read as "cancel the changes" in Ukrainian and German), and the safe one,
+    back to editing, is the default for Enter and Esc."""
+    box = QMessageBox(
+        QMessageBox.Icon.Question,
+        _("Discard changes?"),
+        _("You have changed this record. Close without saving?"),
+        QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
+        parent,
+    )
+    box.button(QMessageBox.StandardButton.Discard).setText(_("Discard changes"))
+    keep = box.button(QMessageBox.StandardButton.Cancel)
+    keep.setText(_("Back to editing"))
+    box.setDefaultButton(keep)
+    box.setEscapeButton(keep)
+    return box.exec() == QMessageBox.StandardButton.Discard
+
+
+#: Button roles that accept a dialog (the one button Enter presses).
+_ACCEPT_ROLES = (QDialogButtonBox.ButtonRole.AcceptRole, QDialogButtonBox.ButtonRole.YesRole)
+
+
+class DialogButtons(QDialogButtonBox):
+    """A dialog's button box in which Enter means one thing: the accepting button (Save, Open, Unlock, …).
+
+    Qt's rule is why Enter used to close the welcome and unlock dialogs: every push button in a dialog is
+    "auto-default", and a dialog that has no registered default when it is shown makes the first
+    auto-default button of its focus chain the default – Cancel. A button made default before its box sat
+    in the dialog (``addButton(...).setDefault(True)`` in a constructor) is not registered. Here the box
+    belongs to its dialog from the start, the accepting button is its default, and no other button of the
+    box becomes default by taking the focus (Space still presses a focused button). Buttons added later
+    (``addButton``) follow the same rule.
+    """
+
+    def __init__(
+        self,
+        dialog: QDialog,
+        standard: QDialogButtonBox.StandardButton = QDialogButtonBox.StandardButton.NoButton,
+        accept_text: str | None = None,
+    ) -> None:
+        super().__init__(dialog)  # in the dialog before any button is made default: see the class docstring
+        self.accept_button: QPushButton | None = None
+        if standard != QDialogButtonBox.StandardButton.NoButton:
+            self.setStandardButtons(standard)
+        if accept_text is not None:
+            # Our own accept button: a standard Ok would get Qt's "OK" back on every language change.
+            self.accept_button = self.addButton(accept_text, QDialogButtonBox.ButtonRole.AcceptRole)
+        self._settle()
+
+    def _settle(self) -> None:
+        """The first accepting button is the one default; no other button of the box is auto-default."""
+        buttons = [b for b in self.buttons() if isinstance(b, QPushButton)]
+        default = self.accept_button or next((b for b in buttons if self.buttonRole(b) in _ACCEPT_ROLES), None)
+        self.accept_button = default
+        for button in buttons:
+            button.setAutoDefault(False)
+            if button is not default:
+                button.setDefault(False)
+        if default is not None:
+            default.setDefault(False)  # setDefault(True) registers with the dialog only on a change
+            default.setDefault(True)
+
+    def event(self, event: QEvent) -> bool:
+        handled = super().event(event)
+        if event.type() in (QEvent.Type.ChildAdded, QEvent.Type.Show):
+            self._settle()
+        return handled
+
+
+def focus_first(widget: QWidget) -> None:
+    """Give ``widget`` (the first field to fill) the focus when its dialog opens, not the first widget of
+    the focus chain (often a language choice or a tab bar)."""
+    widget.setFocus(Qt.FocusReason.OtherFocusReason)

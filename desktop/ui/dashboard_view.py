@@ -128,7 +128,7 @@ class DashboardView(Retranslatable, QWidget):
         self._size_columns()  # the viewport has its real width only now
 
     def _appointment_item(self, a) -> QTreeWidgetItem:
-        when = i18n.fmt_datetime(a.starts_at, "short")
+        when = i18n.fmt_list_datetime(a.starts_at)
         details = a.purpose
         if a.interpreter_needed:
             details = ", ".join(p for p in (details, _("interpreter needed")) if p)
@@ -141,9 +141,11 @@ class DashboardView(Retranslatable, QWidget):
 
     def _task_item(self, t: tasks.TaskRow, overdue: bool) -> QTreeWidgetItem:
         kind = _("deadline") if t.kind == "deadline" else _("task")
-        what = f"{tasks.title(t)} ({kind})"
+        title = tasks.title(t)
+        # A title that names its kind already (typed so, or from older demo data) does not get it twice.
+        what = title if title.casefold().endswith(f"({kind})".casefold()) else f"{title} ({kind})"
         details = " · ".join(p for p in (cases.case_type_label(t.case_type) if t.case_type else "", t.basis) if p)
-        item = QTreeWidgetItem([i18n.fmt_date(t.due_date), what, t.person_name, details])
+        item = QTreeWidgetItem([i18n.fmt_list_date(t.due_date), what, t.person_name, details])
         for column in range(4):
             item.setToolTip(column, item.text(column))
         item.setData(0, Qt.ItemDataRole.UserRole, ("task", t.id))
@@ -156,9 +158,9 @@ class DashboardView(Retranslatable, QWidget):
         self, person_id: str, name: str, printed: dt.date, effective: dt.date, kind: str
     ) -> QTreeWidgetItem:
         details = _("printed until {printed}, valid until {effective}").format(
-            printed=i18n.fmt_date(printed), effective=i18n.fmt_date(effective)
+            printed=i18n.fmt_list_date(printed), effective=i18n.fmt_list_date(effective)
         )
-        item = QTreeWidgetItem([i18n.fmt_date(effective), residence.kind_label(kind), name, details])
+        item = QTreeWidgetItem([i18n.fmt_list_date(effective), residence.kind_label(kind), name, details])
         item.setData(0, Qt.ItemDataRole.UserRole, ("person", person_id))
         return item
 

@@ -24,7 +24,7 @@ from desktop.core.people import PersonRow
 from desktop.core.search import duplicates
 from desktop.core.store.models import person_name
 from desktop.i18n import _
-from desktop.ui.common import Retranslatable
+from desktop.ui.common import DialogButtons, Retranslatable
 from desktop.ui.worker import run_in_background
 
 OPEN, MERGE, NEW, CANCEL = "open", "merge", "new", "cancel"
@@ -122,7 +122,7 @@ class DuplicatesDialog(Retranslatable, QDialog):
             buttons.addWidget(button)
         buttons.addStretch(1)
         buttons.addWidget(self.show_distinct)
-        self.close_box = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        self.close_box = DialogButtons(self, QDialogButtonBox.StandardButton.Close)
         self.close_box.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addWidget(self.status)
@@ -167,7 +167,7 @@ class DuplicatesDialog(Retranslatable, QDialog):
         for i, pair in enumerate(pairs):
             for column, text in enumerate((describe_name(pair.first), describe_name(pair.second))):
                 self.table.setItem(i, column, QTableWidgetItem(text))
-            born = QTableWidgetItem(i18n.fmt_date(pair.first.birth_date))
+            born = QTableWidgetItem(i18n.fmt_list_date(pair.first.birth_date))
             born.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             self.table.setItem(i, 2, born)
             self.table.setItem(i, 3, QTableWidgetItem(_("different people") if pair.distinct else ""))

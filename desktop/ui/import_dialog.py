@@ -23,7 +23,7 @@ from desktop import i18n
 from desktop.core import importer
 from desktop.core.errors import UserError
 from desktop.i18n import _
-from desktop.ui.common import Retranslatable, ask_open_file, error_label, show_error
+from desktop.ui.common import DialogButtons, Retranslatable, ask_open_file, error_label, show_error
 
 
 class ImportDialog(Retranslatable, QDialog):
@@ -59,8 +59,8 @@ class ImportDialog(Retranslatable, QDialog):
         duplicate_row.addWidget(self.duplicate_label)
         duplicate_row.addWidget(self.duplicate_choice, 0, Qt.AlignmentFlag.AlignLeft)
         self.error = error_label()
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
-        self.import_button = self.buttons.addButton("", QDialogButtonBox.ButtonRole.AcceptRole)
+        self.buttons = DialogButtons(self, QDialogButtonBox.StandardButton.Cancel, accept_text="")
+        self.import_button = self.buttons.accept_button
         self.import_button.setEnabled(False)
         self.buttons.accepted.connect(self._import)
         self.buttons.rejected.connect(self.reject)
@@ -74,7 +74,8 @@ class ImportDialog(Retranslatable, QDialog):
         layout.addWidget(self.buttons)
         self.plan: importer.ImportPlan | None = None
         self.likely_duplicates: list[importer.LikelyDuplicate] = []
-        self.created: list[str] = []
+        self.created: list[str] = []  # the people created or merged into
+        self.result_of_import: importer.ImportResult | None = None
         self.retranslate_ui()
         if path:
             self.load(path)
@@ -177,7 +178,8 @@ class ImportDialog(Retranslatable, QDialog):
         if self.plan is None:
             return
         try:
-            self.created = importer.apply_import(self.plan, str(self.duplicate_choice.currentData()))
+            self.result_of_import = importer.apply_import(self.plan, str(self.duplicate_choice.currentData()))
+            self.created = list(self.result_of_import)
         except UserError as exc:
             show_error(self.error, str(exc))
             return

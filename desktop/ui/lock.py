@@ -8,11 +8,10 @@ was typed. The lock prompt is application-modal, so nothing underneath takes inp
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
-from PySide6.QtGui import QGuiApplication
+from PySide6.QtGui import QGuiApplication, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
     QDialog,
-    QDialogButtonBox,
     QLabel,
     QLineEdit,
     QToolTip,
@@ -23,7 +22,7 @@ from PySide6.QtWidgets import (
 from desktop.core import profile
 from desktop.core.store import db as store_db
 from desktop.i18n import _
-from desktop.ui.common import Retranslatable, error_label, show_error
+from desktop.ui.common import DialogButtons, Retranslatable, error_label, show_error
 from desktop.ui.profile_dialogs import wrong_passphrase
 
 #: Minutes without keyboard or mouse input before the app locks (DESIGN.md §4); a profile may set its own
@@ -40,6 +39,9 @@ def lock_minutes() -> float:
         return IDLE_MINUTES
 
 
+#: Locks at once, in every window of the app (File › Lock shows it).
+LOCK_SHORTCUT = "Ctrl+L"
+
 _INPUT = {
     QEvent.Type.KeyPress,
     QEvent.Type.MouseButtonPress,
@@ -47,6 +49,14 @@ _INPUT = {
     QEvent.Type.Wheel,
     QEvent.Type.TouchBegin,
 }
+
+
+def _is_lock_key(event: QEvent) -> bool:
+    return (
+        isinstance(event, QKeyEvent)
+        and not event.isAutoRepeat()
+        and QKeySequence(event.keyCombination()) == QKeySequence(LOCK_SHORTCUT)
+    )
 
 
 class _Cover(QWidget):
@@ -86,9 +96,8 @@ class LockPrompt(Retranslatable, QDialog):
         self.passphrase = QLineEdit()
         self.passphrase.setEchoMode(QLineEdit.EchoMode.Password)
         self.error = error_label()
-        self.buttons = QDialogButtonBox()
-        self.ok_button = self.buttons.addButton("", QDialogButtonBox.ButtonRole.AcceptRole)
-        self.ok_button.setDefault(True)
+        self.buttons = DialogButtons(self, accept_text="")
+        self.ok_button = self.buttons.accept_button
         self.buttons.accepted.connect(self._check)
         layout = QVBoxLayout(self)
         layout.addWidget(self.intro)
@@ -113,13 +122,14 @@ class LockPrompt(Retranslatable, QDialog):
             right = profile.passphrase_matches(self.passphrase.text())
         finally:
             QGuiApplication.restoreOverrideCursor()
-        self.passphrase.clear()
-        if not right:
+        if not right:  # kept and selected, as in the unlock dialog: typing replaces it
             self.attempts += 1
             show_error(self.error, wrong_passphrase(self.attempts))
             self.adjustSize()  # room for the message
+            self.passphrase.selectAll()
             self.passphrase.setFocus()
             return
+        self.passphrase.clear()
         self.hide()
         self.unlocked.emit()
 
@@ -152,7 +162,18 @@ class ScreenLock(QObject):
         return self.prompt is not None
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() in _INPUT and not self.locked and self.minutes > 0:
+        """Sees every event of the app, whichever window it goes to (a modal editor's too): input starts
+        the idle time again, and the lock shortcut locks. A window's shortcut (QAction) would not do: it
+        fires only while its own window is active, and Qt does not offer it while a modal dialog is open –
+        just when a volunteer steps away from an editor."""
+        kind = event.type()
+        if kind in (QEvent.Type.ShortcutOverride, QEvent.Type.KeyPress) and _is_lock_key(event):
+            if kind == QEvent.Type.ShortcutOverride:
+                event.accept()  # Qt then sends it as a key press, taken here once
+            else:
+                self.lock()
+            return True
+        if kind in _INPUT and not self.locked and self.minutes > 0:
             self.timer.start(int(self.minutes * 60_000))
         return False
 

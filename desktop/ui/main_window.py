@@ -30,7 +30,7 @@ from desktop.ui.common import Retranslatable
 from desktop.ui.dashboard_view import DashboardView
 from desktop.ui.duplicates_ui import DuplicatesDialog
 from desktop.ui.import_dialog import ImportDialog
-from desktop.ui.lock import ScreenLock, lock_minutes
+from desktop.ui.lock import LOCK_SHORTCUT, ScreenLock, lock_minutes
 from desktop.ui.people_view import PeopleView
 from desktop.ui.qt_i18n import apply_language
 from desktop.ui.tasks_view import TasksView
@@ -112,7 +112,7 @@ class MainWindow(Retranslatable, QMainWindow):
         self.act_new_appointment = self._action("Ctrl+Shift+A", self._new_appointment)
         self.act_new_task = self._action("Ctrl+Shift+T", self._new_task)
         self.act_import = self._action("Ctrl+I", self.import_spreadsheet)
-        self.act_lock = self._action("Ctrl+L", self.screen_lock.lock)
+        self.act_lock = self._action(LOCK_SHORTCUT, self.screen_lock.lock)
         self.act_quit = self._action(QKeySequence.StandardKey.Quit, self.close)
         self.act_today = self._action("Ctrl+1", lambda: self.show_area(TODAY))
         self.act_people = self._action("Ctrl+2", lambda: self.show_area(PEOPLE))
@@ -232,15 +232,10 @@ class MainWindow(Retranslatable, QMainWindow):
 
     def import_spreadsheet(self) -> None:
         dialog = ImportDialog(self)
-        if dialog.exec() and dialog.created:
+        if dialog.exec() and dialog.result_of_import is not None:
             self.people.refresh()
-            self._update_status()
-            self.statusBar().showMessage(
-                i18n.ngettext("Imported {n} person.", "Imported {n} people.", len(dialog.created)).format(
-                    n=i18n.fmt_number(len(dialog.created))
-                ),
-                8000,
-            )
+            self._people_changed()
+            self.statusBar().showMessage(dialog.result_of_import.summary(), 8000)
 
     def find_person(self) -> None:
         """Ctrl+F: the search field of the list in view, or of the People list."""

@@ -30,7 +30,15 @@ from desktop.core.search.translit import SYSTEMS, transliterate
 from desktop.core.store import db as store_db
 from desktop.core.store.models import Person
 from desktop.i18n import N_, _
-from desktop.ui.common import ErrorLabel, GuardedEditor, Retranslatable, error_label, fit_tabs, show_error
+from desktop.ui.common import (
+    DialogButtons,
+    ErrorLabel,
+    GuardedEditor,
+    Retranslatable,
+    error_label,
+    fit_tabs,
+    show_error,
+)
 from desktop.ui.duplicates_ui import CANCEL, MERGE, NEW, OPEN, ask_about_duplicates
 
 if TYPE_CHECKING:
@@ -167,7 +175,9 @@ class PersonEditor(GuardedEditor, Retranslatable, QDialog):
         scroll.setWidget(body)
 
         self.error = error_label()
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons = DialogButtons(
+            self, QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+        )
         self.buttons.accepted.connect(self.save)
         self.buttons.rejected.connect(self.reject)
         self.forms_button = self.buttons.addButton("", QDialogButtonBox.ButtonRole.ActionRole)

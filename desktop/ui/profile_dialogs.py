@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QLabel,
+    QLayout,
     QLineEdit,
     QMessageBox,
     QProgressBar,
@@ -25,7 +26,7 @@ from desktop.core import profile, storage
 from desktop.core.errors import ProfileDamaged, UserError, ValidationError, WrongPassphrase
 from desktop.core.store import backup
 from desktop.i18n import N_, _
-from desktop.ui.common import LabelledForm, Retranslatable, error_label, show_error
+from desktop.ui.common import DialogButtons, LabelledForm, Retranslatable, error_label, focus_first, show_error
 from desktop.ui.qt_i18n import apply_language
 
 STRENGTH_WORDS = (N_("very weak"), N_("weak"), N_("fair"), N_("good"), N_("strong"))
@@ -91,10 +92,8 @@ class WelcomeDialog(Retranslatable, QDialog):
         self.volunteer = QLineEdit()
         self.demo = QCheckBox()
         self.error = error_label()
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
-        # Our own accept button: a standard Ok button would get Qt's "OK" back on every language change.
-        self.ok_button = self.buttons.addButton("", QDialogButtonBox.ButtonRole.AcceptRole)
-        self.ok_button.setDefault(True)
+        self.buttons = DialogButtons(self, QDialogButtonBox.StandardButton.Cancel, accept_text="")
+        self.ok_button = self.buttons.accept_button
         self.buttons.accepted.connect(self._create)
         self.buttons.rejected.connect(self.reject)
 
@@ -114,10 +113,13 @@ class WelcomeDialog(Retranslatable, QDialog):
         layout.addWidget(self.demo)
         layout.addWidget(self.error)
         layout.addWidget(self.buttons)
+        # Never narrower than its widest line (the demo choice is long in Ukrainian), whatever the minimum width.
+        layout.setSizeConstraint(QLayout.SizeConstraint.SetMinimumSize)
         self.passphrase.textChanged.connect(self._update_strength)
         self.store = None
         self.retranslate_ui()
         self._update_strength()
+        focus_first(self.passphrase)
 
     def retranslate_ui(self) -> None:
         self.setWindowTitle(_("Welcome to Begleiter"))
@@ -150,10 +152,17 @@ class WelcomeDialog(Retranslatable, QDialog):
 
     def _create(self) -> None:
         try:
+            if not self.passphrase.text():
+                self.passphrase.setFocus()
+                raise ValidationError(_("Enter a passphrase for your profile."))
+            if not self.repeat.text():
+                self.repeat.setFocus()
+                raise ValidationError(_("Enter the passphrase a second time, in “Repeat passphrase”."))
             profile.check_new_passphrase(
                 self.passphrase.text(), self.repeat.text(), [self.volunteer.text(), self.device.text()]
             )
             if not self.volunteer.text().strip():
+                self.volunteer.setFocus()
                 raise ValidationError(_("Enter your name."))
             QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
             try:
@@ -189,10 +198,8 @@ class UnlockDialog(Retranslatable, QDialog):
         self.passphrase = QLineEdit()
         self.passphrase.setEchoMode(QLineEdit.EchoMode.Password)
         self.error = error_label()
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
-        # Our own accept button: a standard Ok button would get Qt's "OK" back on every language change.
-        self.ok_button = self.buttons.addButton("", QDialogButtonBox.ButtonRole.AcceptRole)
-        self.ok_button.setDefault(True)
+        self.buttons = DialogButtons(self, QDialogButtonBox.StandardButton.Cancel, accept_text="")
+        self.ok_button = self.buttons.accept_button
         self.buttons.accepted.connect(self._unlock)
         self.buttons.rejected.connect(self.reject)
         self.form = LabelledForm()
@@ -207,6 +214,7 @@ class UnlockDialog(Retranslatable, QDialog):
         self.attempts = 0
         self.store = None
         self.retranslate_ui()
+        focus_first(self.passphrase)
 
     def retranslate_ui(self) -> None:
         self.setWindowTitle(_("Unlock Begleiter"))
@@ -221,6 +229,10 @@ class UnlockDialog(Retranslatable, QDialog):
         return wrong_passphrase(self.attempts)
 
     def _unlock(self) -> None:
+        if not self.passphrase.text():
+            show_error(self.error, _("Enter the passphrase of your profile."))
+            self.passphrase.setFocus()
+            return
         QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         try:
             self.store = profile.unlock(self.profile_dir, self.passphrase.text())

@@ -13,11 +13,14 @@ import logging
 
 from PySide6.QtCore import QCoreApplication, QEvent, QLibraryInfo, QLocale, QTranslator
 
-from desktop import i18n
+from desktop import i18n, paths
 
 log = logging.getLogger(__name__)
 
 _installed: list[QTranslator] = []
+
+#: Languages with a catalog of our own for Qt texts missing from Qt's (translations/qt/qtbase_extra_<lang>.ts).
+QT_EXTRA_LANGUAGES = ("uk",)
 
 
 def apply_language(lang: str) -> None:
@@ -32,12 +35,19 @@ def apply_language(lang: str) -> None:
         app.removeTranslator(translator)
     _installed.clear()
     if lang != "en":
-        qtbase = QTranslator(app)
-        if qtbase.load(f"qtbase_{lang}", QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)):
-            app.installTranslator(qtbase)
-            _installed.append(qtbase)
-            changed = True
-        else:
-            log.warning("no qtbase translation for %s", lang)
+        # Qt's catalog, then ours for the few texts it lacks (the file dialog's "&Look in:" and "Files of
+        # &type:" have no Ukrainian in the qtbase_uk of the Qt we ship): both for every standard dialog.
+        catalogs = (
+            (f"qtbase_{lang}", QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)),
+            (f"qtbase_extra_{lang}", str(paths.translations_dir() / "qt")),
+        )
+        for name, folder in catalogs:
+            translator = QTranslator(app)
+            if translator.load(name, folder):
+                app.installTranslator(translator)
+                _installed.append(translator)
+                changed = True
+            elif not name.startswith("qtbase_extra_") or lang in QT_EXTRA_LANGUAGES:
+                log.warning("no Qt translation %s", name)
     if not changed:  # Qt sends LanguageChange only when a translator comes or goes
         QCoreApplication.sendEvent(app, QEvent(QEvent.Type.LanguageChange))

@@ -31,9 +31,9 @@ PEOPLE_COLUMNS: list[Column[Hit]] = [
     Column(N_("In Cyrillic"), _cyrillic),
     Column(
         N_("Date of birth"),
-        lambda h: i18n.fmt_date(h.row.birth_date),
+        lambda h: i18n.fmt_list_date(h.row.birth_date),
         align_right=True,
-        sample=lambda: i18n.fmt_date(dt.date(1988, 12, 28)),
+        sample=lambda: i18n.fmt_list_date(dt.date(1988, 12, 28)),
     ),
     Column(N_("City"), lambda h: h.row.city),
     Column(N_("Phone"), lambda h: h.row.phone, sample=lambda: "+380 67 123 45 67"),

@@ -28,7 +28,7 @@ from desktop.core.store.models import Case, Task, Volunteer
 from desktop.i18n import N_, _
 from desktop.ui.appointment_editor import case_text
 from desktop.ui.case_editor import PersonPicker
-from desktop.ui.common import GuardedEditor, LabelledForm, Retranslatable, error_label, show_error
+from desktop.ui.common import DialogButtons, GuardedEditor, LabelledForm, Retranslatable, error_label, show_error
 
 #: Task kinds and their labels, translated where shown.
 KIND_LABELS: dict[str, str] = {"task": N_("Task"), "deadline": N_("Deadline")}
@@ -115,7 +115,9 @@ class TaskEditor(GuardedEditor, Retranslatable, QDialog):
             (self.volunteer, N_("Volunteer")),
             (self.notes, N_("Notes")),
         ]
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons = DialogButtons(
+            self, QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+        )
         self.buttons.accepted.connect(self.save)
         self.buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)

@@ -44,7 +44,7 @@ DONE = QColor("#6b6b6b")
 FILTER_LABELS: dict[str, str] = {"open": N_("Open"), "overdue": N_("Overdue"), "done": N_("Done"), "all": N_("All")}
 
 TASK_COLUMNS: list[Column[TaskRow]] = [
-    Column(N_("Due"), lambda r: i18n.fmt_date(r.due_date), align_right=True),
+    Column(N_("Due"), lambda r: i18n.fmt_list_date(r.due_date), align_right=True),
     Column(N_("Task"), tasks.title),
     Column(N_("Kind"), lambda r: _(KIND_LABELS.get(r.kind, r.kind)) if r.kind else ""),
     Column(N_("Case type"), lambda r: cases.case_type_label(r.case_type) if r.case_type else ""),
@@ -128,7 +128,7 @@ class TaskTableModel(LazyTableModel[TaskRow]):
             if row.done:
                 return _("Done")
             if is_overdue(row):
-                return _("Overdue since {date}").format(date=i18n.fmt_date(row.due_date))
+                return _("Overdue since {date}").format(date=i18n.fmt_list_date(row.due_date))
             return None
         return super().data(index, role)
 

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
 from desktop import i18n
 from desktop.core import deadlines, residence
 from desktop.i18n import N_, _
-from desktop.ui.common import ERROR_STYLE, LabelledForm, Retranslatable
+from desktop.ui.common import ERROR_STYLE, DialogButtons, LabelledForm, Retranslatable
 
 #: The narrowest the tool dialogs are; wider when a text that cannot wrap needs it.
 MIN_WIDTH = 560
@@ -44,7 +44,7 @@ class DeadlineDialog(Retranslatable, QDialog):
         self.form = LabelledForm()
         self.form.add(N_("Date"), self.date)
         self.form.add(N_("Federal state (public holidays)"), self.state)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons = DialogButtons(self, QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addWidget(self.from_letter)  # full width: the texts are long in Ukrainian
@@ -136,7 +136,7 @@ class PermitDialog(Retranslatable, QDialog):
         self.form.add(N_("Kind"), self.kind)
         self.form.add(N_("Printed valid until"), self.printed)
         self.form.add(N_("Issued on (if known)"), self.issued)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons = DialogButtons(self, QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addLayout(self.form)
