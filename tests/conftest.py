@@ -17,6 +17,9 @@ from desktop import i18n, paths
 from desktop.core import profile
 from desktop.core.store import db as store_db
 
+#: Fixtures shared by the tests that walk every dialog (``records``).
+pytest_plugins = ["tests.dialogs"]
+
 #: Test profiles only: the real floor is store_db.DEFAULT_KDF_ITERATIONS.
 TEST_KDF = 2_000
 PASSPHRASE = "correct horse battery staple"

@@ -3,10 +3,6 @@ says what is missing – it never closes the dialog as Cancel would. Focus start
 
 from __future__ import annotations
 
-import datetime as dt
-import importlib
-import inspect
-import pkgutil
 from pathlib import Path
 
 import pytest
@@ -22,79 +18,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-import desktop.ui
-from desktop.core import appointments, cases, documents, people, tasks
 from desktop.core.store import db as store_db
-from desktop.core.store.models import Appointment, Case, Person, ResidenceDocument, Task
 from desktop.ui.common import ErrorLabel
 from desktop.ui.profile_dialogs import UnlockDialog, WelcomeDialog
 from tests.conftest import PASSPHRASE, TEST_KDF
+from tests.dialogs import build, dialog_classes
 
 TYPED = "Probe 7"
-
-
-def _dialog_classes() -> dict[str, type[QDialog]]:
-    """Every QDialog subclass defined in desktop/ui."""
-    found: dict[str, type[QDialog]] = {}
-    for info in pkgutil.iter_modules(desktop.ui.__path__):
-        module = importlib.import_module(f"desktop.ui.{info.name}")
-        for name, cls in inspect.getmembers(module, inspect.isclass):
-            if issubclass(cls, QDialog) and cls.__module__ == module.__name__:
-                found[name] = cls
-    return found
-
-
-@pytest.fixture
-def records(store: store_db.Store) -> dict[str, object]:
-    person = people.create_person({"family_name_cyr": "Мельник", "given_name_cyr": "Ольга", "family_name": "Melnyk"})
-    case = cases.create_case({"person": person.id, "case_type": "widerspruch"})
-    task = tasks.create_task({"case": case.id, "title": "Call the Jobcenter", "due_date": dt.date(2026, 12, 1)})
-    appointment = appointments.create_appointment(
-        {"person": person.id, "case": case.id, "starts_at": dt.datetime(2026, 12, 3, 9, 30), "office": "Jobcenter"}
-    )
-    document = documents.create_document({"person": person.id, "kind": "24", "printed_until": dt.date(2027, 3, 4)})
-    return {
-        "person": Person.get_by_id(person.id),
-        "case": Case.get_by_id(case.id),
-        "task": Task.get_by_id(task.id),
-        "appointment": Appointment.get_by_id(appointment.id),
-        "document": ResidenceDocument.get_by_id(document.id),
-    }
-
-
-def _build(name: str, cls: type[QDialog], records: dict[str, object], tmp_path: Path) -> list[QDialog]:
-    """The dialog as the app opens it, new and (for editors) with a record."""
-    person, case = records["person"], records["case"]
-    if name == "WelcomeDialog":
-        return [cls(tmp_path / "new-profile")]
-    if name == "UnlockDialog":
-        return [cls(tmp_path / "profile")]  # the open test profile's folder (conftest)
-    if name == "PersonEditor":
-        return [cls(), cls(person)]
-    if name == "CaseEditor":
-        return [cls(person_id=person.id), cls(case)]
-    if name == "TaskEditor":
-        return [cls(case_id=case.id), cls(records["task"])]
-    if name == "AppointmentEditor":
-        return [cls(person_id=person.id), cls(records["appointment"])]
-    if name == "DocumentDialog":
-        return [cls(person.id), cls(person.id, records["document"])]
-    if name == "TemplatePicker":
-        from desktop.core.forms import binding
-
-        return [cls(binding.subject_for(person_id=person.id))]
-    if name == "FormEditor":
-        from desktop.core.forms import binding, service
-
-        template = service.template("vollmacht")
-        return [cls(template, binding.subject_for(person_id=person.id, template=template))]
-    if name == "PreviewDialog":
-        from desktop.core.forms import binding, service
-
-        template = service.template("vollmacht")
-        subject = binding.subject_for(person_id=person.id, template=template)
-        return [cls(service.output(template, service.values_for(template, subject), subject, "de"), "Vollmacht")]
-    return [cls()]
 
 
 def _inputs(dialog: QDialog) -> list[QWidget]:
@@ -135,7 +65,7 @@ def _says_something(dialog: QDialog, shown: list[tuple[str, str]], before: int) 
 
 
 def test_every_dialog_of_the_app_is_found() -> None:
-    names = set(_dialog_classes())
+    names = set(dialog_classes())
     assert {"WelcomeDialog", "UnlockDialog", "LockPrompt", "PersonEditor", "CaseEditor", "ImportDialog"} <= names
 
 
@@ -145,8 +75,8 @@ def test_enter_in_any_field_of_any_dialog_never_discards_what_was_typed(
     shown = _no_blocking_message_boxes
     monkeypatch.setattr(QDialog, "exec", lambda self: 0)  # a dialog opened from a dialog is cancelled at once
     checked: list[str] = []
-    for name, cls in sorted(_dialog_classes().items()):
-        for dialog in _build(name, cls, records, tmp_path):
+    for name, cls in sorted(dialog_classes().items()):
+        for dialog in build(name, cls, records, tmp_path):
             qtbot.addWidget(dialog)
             finished: list[int] = []
             dialog.finished.connect(finished.append)

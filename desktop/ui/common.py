@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QEvent, QObject, QSettings, Qt
+from PySide6.QtCore import QEvent, QObject, QSettings, QSize, Qt
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -19,6 +19,8 @@ from PySide6.QtWidgets import (
     QLayout,
     QMessageBox,
     QPushButton,
+    QScrollArea,
+    QStyle,
     QTableView,
     QTabWidget,
     QWidget,
@@ -111,6 +113,42 @@ class _FitWhenShown(QObject):
         return False
 
 
+class _LastColumnReadable(QObject):
+    """Keeps a list's last column at least as wide as its heading and values when the window is resized."""
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Resize:
+            table = watched.parent()
+            if isinstance(table, QTableView):
+                _stretch_or_scroll(table)
+        return False
+
+
+def _last_column(table: QTableView) -> int | None:
+    header = table.horizontalHeader()
+    for visual in range(header.count() - 1, -1, -1):
+        logical = header.logicalIndex(visual)
+        if not header.isSectionHidden(logical):
+            return logical
+    return None
+
+
+def _stretch_or_scroll(table: QTableView) -> None:
+    """The last column fills the free width when the columns fit; when they do not, it keeps the width its
+    heading and values need (the list scrolls sideways) instead of being squeezed until its text is cut."""
+    header = table.horizontalHeader()
+    last = _last_column(table)
+    natural = table.property("last_natural")
+    if last is None or not natural:
+        return
+    others = sum(header.sectionSize(c) for c in range(header.count()) if c != last and not header.isSectionHidden(c))
+    fits = others + int(natural) <= table.viewport().width()
+    if header.stretchLastSection() != fits:
+        header.setStretchLastSection(fits)
+    if not fits and header.sectionSize(last) < int(natural):
+        header.resizeSection(last, int(natural))
+
+
 def _fit(table: QTableView) -> None:
     table.resizeColumnsToContents()
     samples = getattr(table.model(), "column_samples", list)()
@@ -118,6 +156,11 @@ def _fit(table: QTableView) -> None:
         wanted = table.fontMetrics().horizontalAdvance(sample) + 16 if sample else 0
         if table.columnWidth(column) < wanted:
             table.setColumnWidth(column, wanted)
+    last = _last_column(table)
+    if last is not None:
+        header = table.horizontalHeader()
+        table.setProperty("last_natural", max(table.sizeHintForColumn(last), header.sectionSizeHint(last)))
+        _stretch_or_scroll(table)
 
 
 def fit_columns(table: QTableView) -> None:
@@ -176,6 +219,7 @@ def list_table(model, on_activated) -> QTableView:
     table.verticalHeader().setVisible(False)
     table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
     table.horizontalHeader().setStretchLastSection(True)
+    table.viewport().installEventFilter(_LastColumnReadable(table))
     table.horizontalHeader().setResizeContentsPrecision(50)  # fit columns to the first rows, not all loaded
     table.setTabKeyNavigation(False)  # Tab leaves the list (the arrow keys move between its rows)
     table.activated.connect(on_activated)
@@ -214,6 +258,26 @@ def enter_activates(view: QAbstractItemView) -> QAbstractItemView:
     pass the key on, so the dialog would also press its default button (Save) and close."""
     view.installEventFilter(_EnterStopsHere(view))
     return view
+
+
+class VerticalScroll(QScrollArea):
+    """A scroll area for a long form: it scrolls up and down only and is never narrower than its form, so
+    a long label in one language widens the dialog instead of adding a sideways scroll bar."""
+
+    def __init__(self, body: QWidget, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWidgetResizable(True)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setWidget(body)
+
+    def minimumSizeHint(self) -> QSize:
+        hint = super().minimumSizeHint()
+        body = self.widget()
+        if body is None:
+            return hint
+        bar = self.style().pixelMetric(QStyle.PixelMetric.PM_ScrollBarExtent)
+        width = body.minimumSizeHint().width() + bar + 2 * self.frameWidth()
+        return QSize(max(hint.width(), width), hint.height())
 
 
 def fit_tabs(dialog: QWidget, tabs: QTabWidget, narrowest: int) -> None:

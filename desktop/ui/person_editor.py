@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QPlainTextEdit,
     QPushButton,
-    QScrollArea,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -35,6 +34,7 @@ from desktop.ui.common import (
     ErrorLabel,
     GuardedEditor,
     Retranslatable,
+    VerticalScroll,
     error_label,
     fit_tabs,
     show_error,
@@ -170,9 +170,7 @@ class PersonEditor(GuardedEditor, Retranslatable, QDialog):
         self.notes_group = QGroupBox()
         QVBoxLayout(self.notes_group).addWidget(self.notes)
         body_layout.addWidget(self.notes_group)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setWidget(body)
+        scroll = VerticalScroll(body)
 
         self.error = error_label()
         self.buttons = DialogButtons(
