@@ -188,7 +188,7 @@ def test_case_editor_creates_a_case(qtbot, store) -> None:
     assert editor.authority.currentData() == "auslaenderbehoerde"
     editor.opened.setText("30.02.2026")
     editor.save()
-    assert editor.error.isVisible() and Case.select().count() == 0
+    assert editor.checks.label("opened_on").isVisible() and Case.select().count() == 0
     editor.opened.setText("02.03.2026")
     editor.save()
     case = Case.get()

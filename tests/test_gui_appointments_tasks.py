@@ -204,7 +204,8 @@ def test_an_invalid_date_or_time_is_said_inline_and_nothing_is_saved(
     qtbot.keyClicks(editor.date, date)
     qtbot.keyClicks(editor.time, time)
     editor.save()
-    assert editor.error.isVisible() and message in editor.error.text()
+    shown = [editor.checks.label(key) for key in ("date", "time")]
+    assert any(label.isVisible() and message in label.text() for label in shown)
     assert editor.isVisible() and Appointment.select().count() == 0
     assert changelog.history(person.id)  # the person was logged, nothing else
 
@@ -316,13 +317,15 @@ def test_task_editor_creates_and_edits(qtbot, store) -> None:
     assert editor.person_label.text() == "Kovalenko, Olena" and editor.title.isVisible()
     assert editor.volunteer.currentData() == store_db.current().volunteer_id
     editor.save()
-    assert editor.error.isVisible() and editor.isVisible()  # a title is needed
+    assert editor.checks.label("title").isVisible() and editor.isVisible()  # a title is needed
     type_text(editor.title, "Копії документів зробити")
+    assert not editor.checks.label("title").isVisible()  # gone as soon as it is right
     editor.kind.setCurrentIndex(editor.kind.findData("deadline"))
     editor.due.setText("30.02.2026")
     count = Task.select().count()
     editor.save()
-    assert editor.error.isVisible() and Task.select().count() == count
+    assert editor.checks.label("due_date").isVisible() and Task.select().count() == count
+    assert editor.focusWidget() is editor.due  # the first problem has the focus
     editor.due.setText((TODAY + dt.timedelta(days=4)).strftime("%d.%m.%Y"))
     editor.save()
     task = editor.task

@@ -318,9 +318,9 @@ def test_error_messages_on_screen_follow_the_language(qtbot, case, person) -> No
     document.save()
     english = {
         "iban": person_editor.errors["iban"].text(),
-        "case": case_editor.error.text(),
-        "appointment": appointment.error.text(),
-        "task": task.error.text(),
+        "case": case_editor.checks.label("letter_date").text(),
+        "appointment": appointment.checks.label("time").text(),
+        "task": task.checks.label("due_date").text(),
         "document": document.error.text(),
     }
     assert all(english.values())
@@ -328,16 +328,16 @@ def test_error_messages_on_screen_follow_the_language(qtbot, case, person) -> No
     qtbot.wait(10)
     expected = {
         "iban": validation.validate_field("iban", "DE00 1234"),
-        "case": _("{field}: this is not a valid date (DD.MM.YYYY).").format(field=_("Date of the authority's letter")),
+        "case": _("This is not a valid date (DD.MM.YYYY)."),  # said under the field it is about
         "appointment": _("This is not a valid time (HH:MM)."),
         "task": _("This is not a valid date (DD.MM.YYYY)."),
         "document": _("This is not a valid date (DD.MM.YYYY)."),
     }
     shown = {
         "iban": person_editor.errors["iban"].text(),
-        "case": case_editor.error.text(),
-        "appointment": appointment.error.text(),
-        "task": task.error.text(),
+        "case": case_editor.checks.label("letter_date").text(),
+        "appointment": appointment.checks.label("time").text(),
+        "task": task.checks.label("due_date").text(),
         "document": document.error.text(),
     }
     assert shown == expected

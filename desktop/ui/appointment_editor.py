@@ -32,7 +32,15 @@ from desktop.core.store import db as store_db
 from desktop.core.store.models import Appointment, Case, Volunteer
 from desktop.i18n import N_, _
 from desktop.ui.case_editor import PersonPicker
-from desktop.ui.common import GuardedEditor, LabelledForm, Retranslatable, error_label, show_error
+from desktop.ui.common import (
+    FieldChecks,
+    GuardedEditor,
+    LabelledForm,
+    Retranslatable,
+    date_check,
+    error_label,
+    show_error,
+)
 
 _TIME = re.compile(r"^\s*(\d{1,2})[:.](\d{2})\s*$")
 
@@ -137,6 +145,10 @@ class AppointmentEditor(GuardedEditor, Retranslatable, QDialog):
         self.form.add(N_("Person"), person_row)
         self.form.add(N_("Case"), self.case)
         self.form.add(N_("Date and time"), when_row)
+        self.checks = FieldChecks(self)
+        missing = N_("Enter the date and time of the appointment.")
+        self.checks.add("date", self.date, date_check(self.date, required=missing), self.form)
+        self.checks.add("time", self.time, self._time_problem, self.form)
         self.form.add(N_("Duration"), self.duration)
         self.form.add(N_("Office"), self.office)
         self.form.add(N_("Address"), self.address)
@@ -277,7 +289,6 @@ class AppointmentEditor(GuardedEditor, Retranslatable, QDialog):
         self.interpreter.setText(_("An interpreter is needed"))
         self.purpose.setPlaceholderText(_("e.g. hand in the application, collect the residence permit"))
         self._show_context()
-        self.error.retranslate()  # a message on screen follows the language
 
     def _show_context(self) -> None:
         self.person_label.setText(self._person_name or _("(nobody chosen yet)"))
@@ -314,27 +325,19 @@ class AppointmentEditor(GuardedEditor, Retranslatable, QDialog):
         self.purpose.setText(a.purpose)
         self.outcome.setPlainText(a.outcome)
 
-    def _starts_at(self) -> dt.datetime | None:
-        """The date and time typed, or None after showing what is wrong."""
-        try:
-            day = i18n.parse_date(self.date.text())
-        except ValueError:
-            return self._invalid(self.date, N_("This is not a valid date (DD.MM.YYYY)."))
-        if day is None:
-            return self._invalid(self.date, N_("Enter the date and time of the appointment."))
+    def _time_problem(self) -> str:
         try:
             time = parse_time(self.time.text())
         except ValueError:
-            return self._invalid(self.time, N_("This is not a valid time (HH:MM)."))
-        if time is None:
-            return self._invalid(self.time, N_("Enter the date and time of the appointment."))
-        return dt.datetime.combine(day, time)
+            return _("This is not a valid time (HH:MM).")
+        return _("Enter the date and time of the appointment.") if time is None else ""
 
-    def _invalid(self, field: QWidget, message: str) -> None:
-        """Say what is wrong (``message`` untranslated, so that it follows a language switch)."""
-        show_error(self.error, lambda: _(message))
-        field.setFocus(Qt.FocusReason.OtherFocusReason)
-        return None
+    def _starts_at(self) -> dt.datetime | None:
+        """The date and time typed, or None after showing what is wrong."""
+        if not self.checks.check_all():
+            return None
+        day, time = i18n.parse_date(self.date.text()), parse_time(self.time.text())
+        return dt.datetime.combine(day, time) if day and time else None
 
     def save(self) -> None:
         starts_at = self._starts_at()

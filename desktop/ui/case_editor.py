@@ -35,9 +35,11 @@ from desktop.core.store.models import Case, Person, Task, Volunteer
 from desktop.i18n import N_, _
 from desktop.ui.checklist_widget import ChecklistWidget
 from desktop.ui.common import (
+    FieldChecks,
     GuardedEditor,
     LabelledForm,
     Retranslatable,
+    date_check,
     enter_activates,
     error_label,
     fit_columns,
@@ -167,8 +169,10 @@ class CaseEditor(GuardedEditor, Retranslatable, QDialog):
         self.form.add(N_("Title"), self.title)
         self.form.add(N_("Lead volunteer"), self.lead)
         self.form.add(N_("Helpers"), self.helpers)
+        self.checks = FieldChecks(self)
         for key, title in DATE_FIELDS:
             self.form.add(title, self.dates[key])
+            self.checks.add(key, self.dates[key], date_check(self.dates[key]), self.form)
         self.form.add(N_("Notes"), self.notes)
         details = QWidget()
         details.setLayout(self.form)
@@ -304,7 +308,6 @@ class CaseEditor(GuardedEditor, Retranslatable, QDialog):
         fit_tabs(self, self.tabs, MIN_WIDTH)
         self._fill_choices()
         self._show_person()
-        self.error.retranslate()  # a message on screen follows the language
 
     def _fill_tasks(self, current_id: str | None = None) -> None:
         """The case's tasks; the line of ``current_id`` (else the current one) stays current."""
@@ -398,18 +401,9 @@ class CaseEditor(GuardedEditor, Retranslatable, QDialog):
         self.notes.setPlainText(case.notes)
 
     def save(self) -> None:
-        values: dict[str, object] = {}
-        for key, title in DATE_FIELDS:
-            try:
-                values[key] = i18n.parse_date(self.dates[key].text())
-            except ValueError:
-                show_error(
-                    self.error,
-                    lambda title=title: _("{field}: this is not a valid date (DD.MM.YYYY).").format(field=_(title)),
-                )
-                self.tabs.setCurrentIndex(0)
-                self.dates[key].setFocus()
-                return
+        if not self.checks.check_all():
+            return
+        values: dict[str, object] = {key: i18n.parse_date(self.dates[key].text()) for key, _title in DATE_FIELDS}
         values["opened_on"] = values["opened_on"] or dt.date.today()
         values.update(
             {

@@ -17,15 +17,18 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLayout,
+    QLineEdit,
     QMessageBox,
     QPushButton,
     QScrollArea,
+    QStackedWidget,
     QStyle,
     QTableView,
     QTabWidget,
     QWidget,
 )
 
+from desktop import i18n
 from desktop.i18n import _
 
 ERROR_STYLE = "color: #b00020;"
@@ -291,7 +294,7 @@ def fit_tabs(dialog: QWidget, tabs: QTabWidget, narrowest: int) -> None:
 
 class ErrorLabel(QLabel):
     """An inline error message, hidden while empty. A message given as a function (see show_error) is
-    written again in the new language by retranslate()."""
+    written again in the new language when the language changes (every ErrorLabel, wherever it stands)."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -310,6 +313,11 @@ class ErrorLabel(QLabel):
         """The shown message in the UI language (a message given as plain text stays as it is)."""
         if self._render is not None and not self.isHidden():
             self.setText(self._render())
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
 
 
 def error_label(parent: QWidget | None = None) -> ErrorLabel:
@@ -346,6 +354,72 @@ class LabelledForm(QFormLayout):
     def retranslate(self, translate) -> None:
         for label, title in self._labels:
             label.setText(translate(title) if title else "")
+
+
+class FieldChecks:
+    """One validation behaviour for every editor: a field is checked as the user leaves it, its message
+    shows right under it, in the UI language, and goes as soon as the value is right (while a message shows,
+    the field is checked again as it is typed); a save that fails shows every problem and brings the first
+    into view (its tab, its place in a scrolled form) with the focus in it.
+
+    A check returns the message for the field's current value, or "" when it is right."""
+
+    def __init__(self, editor: QWidget) -> None:
+        self.editor = editor
+        self._checks: dict[str, tuple[QLineEdit, ErrorLabel, Callable[[], str]]] = {}
+
+    def add(self, key: str, field: QLineEdit, check: Callable[[], str], form: QFormLayout | None = None) -> ErrorLabel:
+        """Check ``field`` with ``check``; its message label is placed under it in ``form`` (else the caller
+        places the returned label)."""
+        label = error_label()
+        self._checks[key] = (field, label, check)
+        field.editingFinished.connect(lambda: self.check(key))
+        field.textEdited.connect(lambda _text: self.check(key) if label.isVisibleTo(self.editor) else None)
+        if form is not None:
+            form.addRow("", label)
+        return label
+
+    def label(self, key: str) -> ErrorLabel:
+        """The message label under the field ``key``."""
+        return self._checks[key][1]
+
+    def check(self, key: str) -> bool:
+        """Show or clear the field's message; True when it is right."""
+        _field, label, check = self._checks[key]
+        show_error(label, check)
+        return not check()
+
+    def check_all(self) -> bool:
+        """Every field's message; the first problem is brought into view. True when all are right."""
+        wrong = [key for key in self._checks if not self.check(key)]
+        if wrong:
+            self.bring_into_view(self._checks[wrong[0]][0])
+        return not wrong
+
+    def bring_into_view(self, field: QWidget) -> None:
+        """Show the tab that holds ``field``, scroll it into view and put the focus in it."""
+        widget: QWidget | None = field
+        while widget is not None and widget is not self.editor:
+            parent = widget.parentWidget()
+            if isinstance(parent, QStackedWidget) and isinstance(parent.parentWidget(), QTabWidget):
+                parent.parentWidget().setCurrentWidget(widget)  # type: ignore[union-attr]
+            if isinstance(widget, QScrollArea):
+                widget.ensureWidgetVisible(field)
+            widget = parent
+        field.setFocus(Qt.FocusReason.OtherFocusReason)
+
+
+def date_check(field: QLineEdit, *, required: str = "") -> Callable[[], str]:
+    """The check of a date field (DD.MM.YYYY); ``required`` is the untranslated message for an empty one."""
+
+    def check() -> str:
+        try:
+            day = i18n.parse_date(field.text())
+        except ValueError:
+            return _("This is not a valid date (DD.MM.YYYY).")
+        return _(required) if day is None and required else ""
+
+    return check
 
 
 class GuardedEditor:

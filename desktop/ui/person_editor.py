@@ -261,9 +261,7 @@ class PersonEditor(GuardedEditor, Retranslatable, QDialog):
         )
         self.edits["birth_date"].setPlaceholderText(_("DD.MM.YYYY"))
         self.edits["postcode"].setPlaceholderText("04109")
-        # Messages on screen follow the language too.
-        for label in self.errors.values():
-            label.retranslate()
+        # The fields' messages follow the language by themselves (ErrorLabel); the summary is made again.
         if not self.error.isHidden() and self._fields_marked:
             self._show_errors(self._problems(), focus=False)
 

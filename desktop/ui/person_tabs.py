@@ -99,7 +99,6 @@ class DocumentDialog(GuardedEditor, Retranslatable, QDialog):
         for edit in (self.issued, self.until):
             edit.setPlaceholderText(_("DD.MM.YYYY"))
         self._preview()
-        self.error.retranslate()  # a message on screen follows the language
 
     def _dates(self) -> tuple[dt.date | None, dt.date | None]:
         return i18n.parse_date(self.issued.text()), i18n.parse_date(self.until.text())

@@ -28,7 +28,16 @@ from desktop.core.store.models import Case, Task, Volunteer
 from desktop.i18n import N_, _
 from desktop.ui.appointment_editor import case_text
 from desktop.ui.case_editor import PersonPicker
-from desktop.ui.common import DialogButtons, GuardedEditor, LabelledForm, Retranslatable, error_label, show_error
+from desktop.ui.common import (
+    DialogButtons,
+    FieldChecks,
+    GuardedEditor,
+    LabelledForm,
+    Retranslatable,
+    date_check,
+    error_label,
+    show_error,
+)
 
 #: Task kinds and their labels, translated where shown.
 KIND_LABELS: dict[str, str] = {"task": N_("Task"), "deadline": N_("Deadline")}
@@ -95,9 +104,12 @@ class TaskEditor(GuardedEditor, Retranslatable, QDialog):
         self.form.add(N_("Case"), self.case_label)
         self.form.add(N_("Person"), person_row)
         self.form.add(N_("Timeline step"), self.step_label)
+        self.checks = FieldChecks(self)
         self.form.add(N_("Title"), self.title)
+        self.checks.add("title", self.title, self._title_problem, self.form)
         self.form.add(N_("Kind"), self.kind)
         self.form.add(N_("Due on"), self.due)
+        self.checks.add("due_date", self.due, date_check(self.due), self.form)
         self.form.add(N_("Done"), self.done_check)
         self.form.add(N_("Volunteer"), self.volunteer)
         self.form.add(N_("Legal basis"), self.basis)
@@ -165,7 +177,6 @@ class TaskEditor(GuardedEditor, Retranslatable, QDialog):
         self.title.setPlaceholderText(_("What is to be done?"))
         self.step_label.setText(self._step_title())
         self._show_context()
-        self.error.retranslate()  # a message on screen follows the language
 
     def _step_title(self) -> str:
         """The timeline step's title in the UI language (the typed title if the step is unknown)."""
@@ -202,17 +213,13 @@ class TaskEditor(GuardedEditor, Retranslatable, QDialog):
         self.basis.setText(t.basis)
         self.notes.setPlainText(t.notes)
 
+    def _title_problem(self) -> str:
+        return "" if self.step_key or self.title.text().strip() else _("Enter what is to be done.")
+
     def save(self) -> None:
-        try:
-            due = i18n.parse_date(self.due.text())
-        except ValueError:
-            show_error(self.error, lambda: _("This is not a valid date (DD.MM.YYYY)."))
-            self.due.setFocus(Qt.FocusReason.OtherFocusReason)
+        if not self.checks.check_all():
             return
-        if not self.step_key and not self.title.text().strip():
-            show_error(self.error, lambda: _("Enter what is to be done."))
-            self.title.setFocus(Qt.FocusReason.OtherFocusReason)
-            return
+        due = i18n.parse_date(self.due.text())
         done = self.done_check.isChecked()
         values: dict[str, Any] = {
             "title": self.title.text().strip(),
