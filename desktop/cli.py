@@ -639,7 +639,14 @@ def _cmd_render(args: argparse.Namespace) -> int:
         )
     values = service.values_for(template, subject)
     if template.kind == "acroform":
-        filled = service.official(template, values, blank)
+        try:
+            filled = service.official(template, values, blank)
+        except service.TooLongForForm as exc:  # nothing is written: a cut-off value is never printed
+            print(str(exc), file=sys.stderr)
+            for key, message in exc.problems.items():
+                field = template.field(key)
+                print(f"{field.label.get(i18n.current_language()) if field else key}: {message}", file=sys.stderr)
+            return EXIT_PROBLEMS
         if filled.other_edition:
             print(
                 _("Warning: this blank is not the edition {edition} the template knows; check the result.").format(

@@ -253,3 +253,21 @@ def test_the_form_editor_follows_a_language_switch(qtbot, subject) -> None:
         assert editor.message.text() not in ("Draft saved.", "Entwurf gespeichert.") and editor.message.isVisible()
     finally:
         apply_language("en")
+
+
+@pytest.mark.skipif(not OFFICIAL.exists(), reason="../shared/reference/official-forms not present")
+def test_a_value_too_long_for_the_official_form_is_marked_at_its_field(qtbot, subject, monkeypatch) -> None:
+    from desktop.core.reports import acroform
+
+    template = service.template("jobcenter-hauptantrag-2020")
+    acroform.remember_blank(template, OFFICIAL / "ba_jobcenter_HA_hauptantrag_sgb2_04-2020.pdf")
+    editor = FormEditor(template, subject)
+    qtbot.addWidget(editor)
+    monkeypatch.setattr(service, "check", lambda t, v: {})  # the required answers are not the point here
+    editor.inputs["none_of_these"].yes.setChecked(True)
+    editor.inputs["livelihood"].setPlainText("Unterstützung durch Verwandte in Deutschland. " * 20)
+    assert editor.pdf_bytes() is None
+    assert "does not fit" in editor.message.text()
+    assert "characters fit" in editor.errors["livelihood"].text() and editor.errors["livelihood"].isVisibleTo(editor)
+    editor.inputs["livelihood"].setPlainText("Unterstützung durch Verwandte in Deutschland.")
+    assert editor.pdf_bytes() is not None

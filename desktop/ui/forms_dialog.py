@@ -417,6 +417,16 @@ class FormEditor(GuardedEditor, Retranslatable, QDialog):
             return None
         try:
             return service.output(self.template, values, self.subject, i18n.current_language())
+        except service.TooLongForForm as exc:  # marked at its field, like any other problem
+            for key, message in exc.problems.items():
+                if key in self.errors:
+                    show_error(self.errors[key], message)
+            self._show_problem(str(exc))
+            first = next((self.inputs[k] for k in exc.problems if k in self.inputs), None)
+            if first is not None:
+                self.scroll.ensureWidgetVisible(first)
+                first.setFocus()
+            return None
         except (UserError, acroform.BlankFormError) as exc:
             self._show_problem(str(exc))
             return None

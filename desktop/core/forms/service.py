@@ -141,9 +141,18 @@ def applicable(template: Template, values: dict[str, Any]) -> dict[str, Any]:
     return {k: (v if k in shown else None) for k, v in values.items()}
 
 
+class TooLongForForm(UserError):
+    """Values that do not fit their boxes on an official form: nothing is printed (never cut off)."""
+
+    def __init__(self, problems: dict[str, str]) -> None:
+        super().__init__(_("A text does not fit its box on the official form; please shorten it."))
+        self.problems = problems  # template field key -> message
+
+
 def official(template: Template, values: dict[str, Any], blank: bytes | None = None) -> Filled:
     """An official form filled (fields that do not apply left empty), with what the caller should warn
-    about; the blank kept in the profile when none is given. A blank that is not the form is refused."""
+    about; the blank kept in the profile when none is given. A blank that is not the form is refused, and
+    so is a value that does not fit its box at a readable size (TooLongForForm names the fields)."""
     from desktop.core.reports import acroform  # pypdf only when an official form is filled
 
     form = template.acroform.get("form", {})
@@ -163,6 +172,16 @@ def official(template: Template, values: dict[str, Any], blank: bytes | None = N
             _("This blank is not the form “{name}”: none of its fields fit.").format(
                 name=form.get("name", template.title.de)
             )
+        )
+    if filled.overflow:
+        fields = template.acroform.get("fields") or {}
+        raise TooLongForForm(
+            {
+                str(fields.get(name, name)): _(
+                    "Too long for its box on the official form: about {count} characters fit; please shorten it."
+                ).format(count=room)
+                for name, room in filled.overflow.items()
+            }
         )
     return filled
 
