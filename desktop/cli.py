@@ -365,8 +365,9 @@ def _cmd_restore(args: argparse.Namespace) -> int:
     try:
         aside = backup.restore(folder, source, key_material)
     except backup.BackupError as exc:
-        raise UserError(_("The backup {file} does not pass its check; nothing was changed.").format(
-            file=str(source))) from exc
+        raise UserError(
+            _("The backup {file} does not pass its check; nothing was changed.").format(file=str(source))
+        ) from exc
     print(
         _("Restored the backup of {time}. The previous database was kept in {folder}.").format(
             time=i18n.fmt_datetime(backup.backup_time(source)), folder=str(aside)
@@ -638,15 +639,18 @@ def _cmd_render(args: argparse.Namespace) -> int:
             _("This template needs a case, and the person has no open case it is for: choose one with --case.")
         )
     values = service.values_for(template, subject)
-    if template.kind == "acroform":
-        try:
+    try:
+        if template.kind == "acroform":
             filled = service.official(template, values, blank)
-        except service.TooLongForForm as exc:  # nothing is written: a cut-off value is never printed
-            print(str(exc), file=sys.stderr)
-            for key, message in exc.problems.items():
-                field = template.field(key)
-                print(f"{field.label.get(i18n.current_language()) if field else key}: {message}", file=sys.stderr)
-            return EXIT_PROBLEMS
+        else:
+            pdf = service.output(template, values, subject, args.language or i18n.current_language())
+    except service.NotPrinted as exc:  # nothing is written: a value cut off, a Vollmacht for no office
+        print(str(exc), file=sys.stderr)
+        for key, message in exc.problems.items():
+            field = template.field(key)
+            print(f"{field.label.get(i18n.current_language()) if field else key}: {message}", file=sys.stderr)
+        return EXIT_PROBLEMS
+    if template.kind == "acroform":
         if filled.other_edition:
             print(
                 _("Warning: this blank is not the edition {edition} the template knows; check the result.").format(
@@ -657,8 +661,6 @@ def _cmd_render(args: argparse.Namespace) -> int:
         for name in filled.missing_fields:
             print(_("Warning: the blank has no field {name}.").format(name=name), file=sys.stderr)
         pdf = filled.pdf
-    else:
-        pdf = service.output(template, values, subject, args.language or i18n.current_language())
     try:
         atomic.atomic_write_bytes(out, pdf)
     except OSError as exc:

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from desktop.core import cases, households, people
+from desktop.core import cases, people
 from desktop.core.forms import binding, service
 from desktop.core.forms.templates import load_all
 from desktop.core.reports import acroform
@@ -162,3 +162,221 @@ def test_the_cli_refuses_to_write_an_official_form_with_a_value_cut_off(tmp_path
     )
     assert result.returncode == 1 and not out.exists()
     assert "Family name" in result.stderr and "characters fit" in result.stderr
+
+
+# --- 12. Vollmacht: only the offices chosen, the same in both languages, never for no office ----------------
+
+
+@pytest.fixture
+def olena(store: store_db.Store):
+    person = people.create_person(
+        {
+            "family_name": "Kovalenko",
+            "given_name": "Olena",
+            "family_name_cyr": "Коваленко",
+            "given_name_cyr": "Олена",
+            "birth_date": "1985-03-12",
+            "street": "Eisenbahnstraße 1",
+            "postcode": "04315",
+            "city": "Leipzig",
+            "bg_number": "12345BG6789012",
+            "jobcenter_customer_no": "123D456789",
+        }
+    )
+    return person
+
+
+def test_a_power_of_attorney_names_only_the_offices_chosen_in_both_languages(olena) -> None:
+    power = service.template("vollmacht")
+    subject = binding.subject_for(person_id=olena.id, template=power)
+    values = service.values_for(power, subject)
+    values.update(scope_jobcenter=True, scope_familienkasse=True, scope_krankenkasse=False)
+    values.update(volunteer_address="Leipzig", limitations="keine")
+    german, ukrainian = page_texts(service.output(power, values, subject, "uk"))[:2]
+    assert "gegenüber dem Jobcenter" in german and "gegenüber der Familienkasse" in german
+    for office in ("Ausländerbehörde", "Krankenkasse", "Bürgeramt", "Sozialamt"):  # not chosen: not printed
+        assert office not in german.split("vertreten")[1].split("Die Vollmacht umfasst")[0], office
+    assert "____" not in german.split("vertreten")[1].split("Die Vollmacht umfasst")[0]  # no line to fill later
+    assert "Gegenüber anderen Stellen gilt diese Vollmacht nicht" in german and "„nein“" not in german
+    # the client's page lists the same offices, and says the same about the others
+    assert "щодо Jobcenter" in ukrainian and "щодо сімейної каси (Familienkasse)" in ukrainian
+    assert "Krankenkasse" not in ukrainian.split("Що вказано в листі")[0]
+    assert "Щодо інших установ довіреність не діє" in ukrainian and "«ja»" not in ukrainian
+
+
+def test_a_power_of_attorney_for_no_office_is_refused_everywhere(olena, tmp_path: Path) -> None:
+    power = service.template("vollmacht")
+    subject = binding.subject_for(person_id=olena.id, template=power)
+    values = service.values_for(power, subject)
+    values.update(volunteer_address="Leipzig", limitations="keine")
+    for unanswered_or_no in (None, False):
+        values.update({f.key: unanswered_or_no for f in power.fields() if f.key.startswith("scope_")})
+        with pytest.raises(service.NotPrinted) as raised:
+            service.output(power, values, subject, "uk")
+        assert set(raised.value.problems) == {"scope_jobcenter"}
+
+
+def test_the_cli_prints_no_power_of_attorney_without_an_office(tmp_path: Path) -> None:
+    passphrase = tmp_path / "pass.txt"
+    passphrase.write_text("correct horse battery staple\n", encoding="utf-8")
+    common = ["--data-dir", str(tmp_path / "p"), "--passphrase-file", str(passphrase)]
+    assert run_cli(*common, "init", "--language", "en").returncode == 0
+    from desktop.core import profile
+
+    profile.unlock(tmp_path / "p", "correct horse battery staple")
+    person = people.create_person({"family_name": "Kovalenko", "given_name": "Olena", "city": "Leipzig"})
+    store_db.close_store()
+    out = tmp_path / "vollmacht.pdf"
+    result = run_cli(*common, "render", "vollmacht", "--person", person.id, "--out", str(out))
+    assert result.returncode == 1 and not out.exists()
+    assert "at least one" in result.stderr
+
+
+# --- 13. letters to an office carry its numbers, never the app's own case number ------------------------------
+
+
+@pytest.mark.parametrize("template_id", ["terminverlegung", "abgabe-anschreiben"])
+def test_a_letter_for_any_office_to_the_jobcenter_carries_its_numbers(olena, template_id: str) -> None:
+    case = cases.create_case({"person": olena.id, "case_type": "weiterbewilligung", "authority": "jobcenter"})
+    subject = binding.subject_for(case_id=case.id)
+    letter = service.template(template_id)
+    assert letter.authority == "other"
+    first = page_texts(service.output(letter, service.values_for(letter, subject), subject, "uk"))[0]
+    assert "BG-Nummer: 12345BG6789012" in first and "Kundennummer: 123D456789" in first
+
+
+def test_nothing_that_goes_to_an_office_shows_the_apps_case_number(olena) -> None:
+    case = cases.create_case({"person": olena.id, "case_type": "widerspruch"})
+    reference = binding.subject_for(case_id=case.id).case.reference
+    assert reference.startswith("V-")
+    for t in service.templates():
+        if not t.valid or t.kind == "acroform":
+            continue
+        subject = binding.subject_for(case_id=case.id)
+        values = service.values_for(t, subject)
+        values.update({s.fields[0].key: True for s in t.sections if s.one_yes_required})
+        text = pdf_text(service.output(t, values, subject, "uk"))
+        if t.kind == "checklist":  # stays with the client: the volunteers' number helps them find the case
+            continue
+        assert reference not in text, t.id
+
+
+# --- 15. no unlabelled blank line for an unanswered choice -----------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("template_id", "key", "label"),
+    [
+        ("widerspruch", "akteneinsicht", "Akteneinsicht"),
+        ("einwilligung-datenverarbeitung", "health_consent", "Gesundheitsdaten"),
+    ],
+)
+def test_an_unanswered_choice_in_a_letter_is_labelled_with_its_answers_to_tick(
+    olena, template_id: str, key: str, label: str
+) -> None:
+    case = cases.create_case({"person": olena.id, "case_type": "widerspruch"})
+    subject = binding.subject_for(case_id=case.id)
+    letter = service.template(template_id)
+    values = service.values_for(letter, subject)
+    values[key] = None
+    german = page_texts(service.output(letter, values, subject, "uk"))
+    body = " ".join(german)
+    field = letter.field(key)
+    assert f"{label} (bitte ankreuzen):" in body
+    for choice in field.choices:
+        assert f"☐ {' '.join(choice.label.de.split())}" in body
+    values[key] = field.choices[0].value
+    body = " ".join(page_texts(service.output(letter, values, subject, "uk")))
+    assert "bitte ankreuzen" not in body and " ".join(field.choices[0].label.de.split()) in body
+
+
+# --- 15. signatures with what they sign, named by role; consent to passing on social data; dates -------------
+
+
+def _signature_page_has(pdf: bytes, caption: str, signed: str) -> bool:
+    pages = page_texts(pdf)
+    at = [n for n, text in enumerate(pages) if caption in text]
+    return bool(at) and signed in pages[at[0]]
+
+
+@pytest.mark.parametrize("lines", range(0, 46, 3))
+def test_a_consent_is_never_signed_on_a_page_of_its_own(olena, lines: int) -> None:
+    consent = service.template("einwilligung-datenverarbeitung")
+    subject = binding.subject_for(person_id=olena.id)
+    values = service.values_for(consent, subject)
+    values.update(initiative_name="Leipzig hilft e. V.", health_consent="ja", retention="zwölf Monate nach dem Ende")
+    values["initiative_contact"] = "\n".join(["Eisenbahnstraße 1, 04315 Leipzig"] + ["kontakt@example.org"] * lines)
+    pdf = service.output(consent, values, subject, "uk")
+    assert _signature_page_has(pdf, "Unterschrift der einwilligenden Person", "Eine Kopie habe ich erhalten")
+
+
+@pytest.mark.parametrize("lines", range(0, 40, 3))
+def test_a_worksheet_keeps_its_last_rows_with_the_signature(olena, lines: int) -> None:
+    sheet = service.template("arbeitsblatt-aufenthaltserlaubnis-24")
+    subject = binding.subject_for(person_id=olena.id)
+    values = service.values_for(sheet, subject)
+    values["documents_extra"] = "\n".join(["Heiratsurkunde (Kopie)"] * (lines + 1))
+    last = [f for f in sheet.fields() if f.relevant is None][-1]
+    pdf = service.output(sheet, values, subject, "uk")
+    assert _signature_page_has(pdf, "Unterschrift der antragstellenden Person", " ".join(last.label.de.split()))
+
+
+def test_signature_lines_name_the_signers_role(olena) -> None:
+    subject = binding.subject_for(person_id=olena.id)
+    expected = {
+        "vollmacht": "Unterschrift der Vollmachtgeberin / des Vollmachtgebers",
+        "einwilligung-datenverarbeitung": "Unterschrift der einwilligenden Person",
+        "schweigepflichtentbindung": "Unterschrift der einwilligenden Person",
+    }
+    for template_id, caption in expected.items():
+        t = service.template(template_id)
+        values = service.values_for(t, subject)
+        values.update({s.fields[0].key: True for s in t.sections if s.one_yes_required})
+        text = pdf_text(service.output(t, values, subject, "uk"))
+        assert caption in text and "antragstellend" not in text, template_id
+    assert "Unterschrift der bevollmächtigten Person" in pdf_text(
+        service.output(service.template("vollmacht"), {**values, "scope_jobcenter": True}, subject, "uk")
+    )
+
+
+def test_the_release_says_it_is_consent_to_passing_on_social_data(olena) -> None:
+    release = service.template("schweigepflichtentbindung")
+    subject = binding.subject_for(person_id=olena.id)
+    german, ukrainian = page_texts(service.output(release, service.values_for(release, subject), subject, "uk"))[:2]
+    assert "§ 67b Abs. 2 SGB X" in german and "übermitteln" in german and "vom Sozialgeheimnis" not in german
+    assert "§ 67b SGB X" in ukrainian
+
+
+def test_the_appointment_checklist_lists_each_document_once_as_the_case_has_it(olena) -> None:
+    case = cases.create_case({"person": olena.id, "case_type": "buergergeld_erstantrag"})
+    item = next(i for i in cases.checklist(case.id) if i.item_key == "meldebescheinigung")
+    cases.update_checklist_item(item.id, {"have": True})
+    soon = dt.datetime.now().replace(second=0, microsecond=0) + dt.timedelta(days=2)
+    from desktop.core import appointments
+
+    appointments.create_appointment({"person": olena.id, "case": case.id, "starts_at": soon, "office": "Bürgeramt"})
+    subject = binding.subject_for(case_id=case.id)
+    checklist = service.template("termin-checkliste")
+    text = pdf_text(service.output(checklist, service.values_for(checklist, subject), subject, "uk"))
+    assert "☑ Aktuelle Meldebescheinigung" in text and "☐ Meldebescheinigung" not in text
+
+
+def test_letters_take_the_appointment_date_never_the_print_date(olena) -> None:
+    case = cases.create_case({"person": olena.id, "case_type": "buergergeld_erstantrag"})
+    subject = binding.subject_for(case_id=case.id)
+    application = service.template("antrag-sgb2-formlos")
+    text = pdf_text(service.output(application, service.values_for(application, subject), subject, "uk"))
+    assert f"Tag der Antragstellung: {dt.date.today():%d.%m.%Y}" not in text
+    assert "Tag der Antragstellung: ____" in text  # a line to write the day it is handed in
+    when = dt.datetime.combine(dt.date.today() + dt.timedelta(days=9), dt.time(9, 30))
+    from desktop.core import appointments
+
+    appointments.create_appointment({"person": olena.id, "case": case.id, "starts_at": when, "office": "Jobcenter"})
+    subject = binding.subject_for(case_id=case.id)
+    text = pdf_text(service.output(application, service.values_for(application, subject), subject, "uk"))
+    assert f"Tag der Antragstellung: {when:%d.%m.%Y}" in text
+    moving = service.template("terminverlegung")
+    values = service.values_for(moving, subject)
+    assert values["appointment_date"] == when.date()
+    text = pdf_text(service.output(moving, values, subject, "uk"))
+    assert f"Verlegung des Termins am {when:%d.%m.%Y}" in text and f"den Termin am {when:%d.%m.%Y}" in text

@@ -417,7 +417,7 @@ class FormEditor(GuardedEditor, Retranslatable, QDialog):
             return None
         try:
             return service.output(self.template, values, self.subject, i18n.current_language())
-        except service.TooLongForForm as exc:  # marked at its field, like any other problem
+        except service.NotPrinted as exc:  # marked at its field, like any other problem
             for key, message in exc.problems.items():
                 if key in self.errors:
                     show_error(self.errors[key], message)

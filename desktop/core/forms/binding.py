@@ -27,6 +27,9 @@ class ChecklistLine:
     en: str
     have: bool = False
     copied: bool = False
+    #: The checklist item's key (case_types.json), so that a template's own item for the same document is
+    #: not listed a second time.
+    key: str = ""
 
 
 @dataclass
@@ -223,12 +226,18 @@ def _read_context(subject: Subject) -> dict[str, Any]:
             label = item.label or item.item_key
             items.append(
                 ChecklistLine(
-                    entry.get("de", label), entry.get("uk", label), entry.get("en", label), item.have, item.copied
+                    entry.get("de", label),
+                    entry.get("uk", label),
+                    entry.get("en", label),
+                    item.have,
+                    item.copied,
+                    item.item_key or "",
                 )
             )
     out["case.checklist"] = items
     upcoming = subject.appointment or _next_appointment(case)
     out["case.next_appointment"] = upcoming.starts_at if upcoming else None
+    out["case.next_appointment_date"] = upcoming.starts_at.date() if upcoming else None
     out["case.next_appointment_place"] = (
         ", ".join(x for x in (upcoming.office, upcoming.address) if x) if upcoming else ""
     )
