@@ -380,3 +380,26 @@ def test_letters_take_the_appointment_date_never_the_print_date(olena) -> None:
     assert values["appointment_date"] == when.date()
     text = pdf_text(service.output(moving, values, subject, "uk"))
     assert f"Verlegung des Termins am {when:%d.%m.%Y}" in text and f"den Termin am {when:%d.%m.%Y}" in text
+
+
+# --- 11. the Weiterbewilligung worksheet asks for the current circumstances in sections 2–4 ------------------
+
+
+def test_the_wba_worksheet_asks_for_current_income_and_costs_not_only_changes(olena) -> None:
+    case = cases.create_case({"person": olena.id, "case_type": "weiterbewilligung"})
+    subject = binding.subject_for(case_id=case.id)
+    sheet = service.template("arbeitsblatt-weiterbewilligung")
+    values = service.values_for(sheet, subject)
+    # nothing has changed since the last application – and yet the WBA asks for all of it
+    values.update(marital_changed=False, moved=False, persons_changed=False, deductions_changed=False)
+    values.update(income_now=True, income_detail="Kindergeld 255 € für Sofiia; Minijob Olena 520 € seit 2025")
+    values.update(child_benefit=True, housing_costs=True, housing_kind="miete", housing_changed=False)
+    values.update(rent_basic="450", rent_service="120", rent_heating="80")
+    text = pdf_text(service.output(sheet, values, subject, "uk"))
+    assert "Nur Änderungen" not in text and "Вказуйте лише зміни" not in text
+    assert "nicht nur nach Änderungen, sondern nach den derzeitigen Verhältnissen" in text
+    assert "Kindergeld 255 €" in text and "Minijob Olena 520 €" in text  # unchanged income is stated
+    assert "450,00 €" in text and "120,00 €" in text and "80,00 €" in text  # unchanged costs are stated
+    assert "auch wenn es sich nicht geändert hat" in text
+    income = next(f for f in sheet.fields() if f.key == "income_detail")
+    assert income.relevant is not None and income.relevant.field == "income_now"
