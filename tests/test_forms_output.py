@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from desktop.core import cases, people
+from desktop.core import cases, households, people
 from desktop.core.forms import binding, service
 from desktop.core.forms.templates import load_all
 from desktop.core.reports import acroform
@@ -403,3 +403,81 @@ def test_the_wba_worksheet_asks_for_current_income_and_costs_not_only_changes(ol
     assert "auch wenn es sich nicht geändert hat" in text
     income = next(f for f in sheet.fields() if f.key == "income_detail")
     assert income.relevant is not None and income.relevant.field == "income_now"
+
+
+# --- 14. one Anlage KI per child under 15 -------------------------------------------------------------------
+
+KI_CHILD_NAME = "AnlageKI[0].Seite1[0].Teilformular1-2[0].Vorname[0]"
+KI_CHILD_BORN = "AnlageKI[0].Seite1[0].Teilformular1-2[0].Geburtsort[0]"  # so named; printed: Geburtsdatum
+
+
+def _family_with_three_children() -> tuple[object, list[object]]:
+    mother = people.create_person(
+        {"family_name": "Kovalenko", "given_name": "Olena", "birth_date": "1985-03-12", "city": "Leipzig"}
+    )
+    today = dt.date.today()
+    kids = [
+        people.create_person(
+            {
+                "family_name": "Kovalenko",
+                "given_name": name,
+                "birth_date": today.replace(year=today.year - age, day=1).isoformat(),
+                "birth_place": "Irpin",
+                "nationality": "UKR",
+            }
+        )
+        for name, age in (("Sofiia", 12), ("Maksym", 9), ("Daryna", 4))
+    ]
+    teen = people.create_person({"family_name": "Kovalenko", "given_name": "Artem", "birth_date": "2008-05-01"})
+    households.create_household(
+        "Kovalenko",
+        [(mother.id, "applicant"), *[(k.id, "child_u15") for k in kids], (teen.id, "child_15_24")],
+    )
+    cases.create_case({"person": mother.id, "case_type": "buergergeld_erstantrag"})
+    return mother, kids
+
+
+@needs_official
+def test_an_anlage_ki_is_filled_for_each_child_under_15(store: store_db.Store) -> None:
+    mother, kids = _family_with_three_children()
+    ki = service.template("jobcenter-anlage-ki-2020")
+    assert ki.per_child
+    subject = binding.subject_for(person_id=mother.id, template=ki)
+    children = binding.children_under_15(mother.id)
+    assert [c.id for c in children] == [k.id for k in kids]  # eldest first; not Artem (16: Anlage WEP)
+    for child in children:
+        one = binding.for_child(subject, child)
+        values = service.values_for(ki, one)
+        assert values["child_given_name"] == child.given_name and values["child_nationality"] == "ukrainisch"
+        back = acroform.read_values(service.official(ki, values, KI.read_bytes()).pdf)
+        assert back[KI_CHILD_NAME] == child.given_name
+        assert back[KI_CHILD_BORN] == child.birth_date.strftime("%d.%m.%Y")
+        assert back["AnlageKI[0].Seite1[0].PersVorn[0]"] == "Olena"  # the applicant's part
+
+
+@needs_official
+def test_render_fills_one_anlage_ki_per_child_or_the_child_named(tmp_path: Path) -> None:
+    from desktop.core import profile
+
+    passphrase = tmp_path / "pass.txt"
+    passphrase.write_text("correct horse battery staple\n", encoding="utf-8")
+    common = ["--data-dir", str(tmp_path / "p"), "--passphrase-file", str(passphrase)]
+    assert run_cli(*common, "init", "--language", "en").returncode == 0
+    profile.unlock(tmp_path / "p", "correct horse battery staple")
+    mother, kids = _family_with_three_children()
+    store_db.close_store()
+    out = tmp_path / "ki.pdf"
+    args = ["render", "jobcenter-anlage-ki-2020", "--person", mother.id, "--blank", str(KI)]
+    result = run_cli(*common, *args, "--out", str(out))
+    assert result.returncode == 0, result.stderr
+    written = [tmp_path / f"ki-{n}.pdf" for n in (1, 2, 3)]
+    assert result.stdout.split() == [str(p) for p in written] and not out.exists()
+    names = [acroform.read_values(p.read_bytes())[KI_CHILD_NAME] for p in written]
+    assert names == ["Sofiia", "Maksym", "Daryna"]
+    result = run_cli(*common, *args, "--child", kids[1].id, "--out", str(out))
+    assert result.returncode == 0, result.stderr
+    assert acroform.read_values(out.read_bytes())[KI_CHILD_NAME] == "Maksym"
+    wrong = run_cli(*common, *args, "--child", mother.id, "--out", str(tmp_path / "x.pdf"))
+    assert wrong.returncode == 4 and "not a child under 15" in wrong.stderr
+    other = run_cli(*common, "render", "vollmacht", "--person", mother.id, "--child", kids[0].id, "--out", str(out))
+    assert other.returncode == 4 and "Anlage KI" in other.stderr

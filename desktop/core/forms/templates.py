@@ -70,6 +70,12 @@ BINDINGS = (
     "case.next_appointment",
     "case.next_appointment_date",
     "case.next_appointment_place",
+    "child.family_name",
+    "child.given_name",
+    "child.birth_date",
+    "child.birth_place",
+    "child.nationality",
+    "child.pension_no",
     "volunteer.name",
     "volunteer.phone",
     "volunteer.email",
@@ -227,6 +233,11 @@ class Template:
 
     def field(self, key: str) -> Field | None:
         return next((f for f in self.fields() if f.key == key), None)
+
+    @property
+    def per_child(self) -> bool:
+        """Filled once for each child under 15 of the household (its fields are bound to ``child.…``)."""
+        return any((f.bind or "").startswith("child.") for f in self.fields())
 
 
 # --- reading ---------------------------------------------------------------------------------------------
