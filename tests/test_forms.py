@@ -13,7 +13,7 @@ import pytest
 from pypdf import PdfReader, PdfWriter
 
 from desktop import paths
-from desktop.core import cases, demo, people
+from desktop.core import cases, demo, households, people
 from desktop.core.forms import binding, service
 from desktop.core.forms.templates import load_all, load_file
 from desktop.core.reports import acroform, render
@@ -256,6 +256,14 @@ def test_cli_templates_and_render(tmp_path: Path) -> None:
         profile.unlock(tmp_path / "p", "correct horse battery staple")
         open_jobcenter = Case.person.is_null(False) & (Case.status != "closed") & (Case.authority == "jobcenter")
         with_case = Case.select().where(open_jobcenter).first().person_id  # Anlage KI goes to the Jobcenter
+        # … one per child under 15 of the household (the child named here)
+        child = people.create_person({"family_name": "Kowal", "given_name": "Sofiia", "birth_date": "2019-04-02"})
+        household = households.household_of(with_case)
+        if household is None:
+            households.create_household("Kowal", [(with_case, "applicant"), (child.id, "child_u15")])
+        else:
+            households.add_member(household.id, child.id, "child_u15")
+        child = child.id
         store_db.close_store()
         template_id = next(t["id"] for t in listed if t["kind"] == "acroform" and "anlage-ki" in t["id"])
         filled = tmp_path / "ki.pdf"
@@ -267,6 +275,8 @@ def test_cli_templates_and_render(tmp_path: Path) -> None:
             with_case,
             "--blank",
             str(OFFICIAL / BLANKS["anlage-ki"]),
+            "--child",
+            child,
             "--out",
             str(filled),
         )
