@@ -163,43 +163,49 @@ def _title(template: Template, ui_lang: str) -> list[Any]:
     return out
 
 
-def _signature_block(signer: str, ui_lang: str, width: float) -> Table:
-    st = styles()
+def _caption(signer: str, ui_lang: str) -> Paragraph:
     de, uk, en = SIGNATURE_LABELS[signer]
     caption = f"{escape(de)}<br/><font color='#1f4e79'>{escape(uk)}</font>"
     if ui_lang == "en":
         caption += f"<br/><font size=7.5>{escape(en)}</font>"
-    height = 30 * mm if signer == "receipt" else 16 * mm
-    block = Table([[""], [Paragraph(caption, st["small"])]], colWidths=[width - 8 * mm], rowHeights=[height, None])
-    style = [
-        ("FONT", (0, 0), (-1, -1), FONT, 8),
-        ("LINEABOVE", (0, 1), (0, 1), 0.7, "#000000"),
-        ("LEFTPADDING", (0, 0), (-1, -1), 0),
-    ]
-    if signer == "receipt":
-        style.append(("BOX", (0, 0), (0, 0), 0.5, "#777777"))
-    block.setStyle(TableStyle(style))
-    return block
+    return Paragraph(caption, styles()["small"])
 
 
 def _signatures(template: Template, place: str, ui_lang: str, signed: Sequence[Any] = ()) -> list[Any]:
     """Signature lines (and a box for the office's receipt stamp) where the paper needs them, kept on one
-    page with ``signed``, the end of what is signed: a signature never stands alone on a page."""
+    page with ``signed``, the end of what is signed: a signature never stands alone on a page. The lines
+    stand at one height, each caption below its line, however many lines the captions take."""
     if not template.signatures:
         return list(signed)
     st = styles()
-    width = CONTENT_WIDTH / len(template.signatures)
-    blocks = [_signature_block(signer, ui_lang, width) for signer in template.signatures]
-    row = Table([blocks], colWidths=[width] * len(blocks))
-    row.setStyle(
-        TableStyle(
-            [
-                ("FONT", (0, 0), (-1, -1), FONT, 8),
-                ("VALIGN", (0, 0), (-1, -1), "BOTTOM"),
-                ("LEFTPADDING", (0, 0), (-1, -1), 0),
-            ]
-        )
-    )
+    gap = 8 * mm
+    slots = max(2, len(template.signatures))  # a single signature line takes half the width, as on paper forms
+    width = (CONTENT_WIDTH - gap * (slots - 1)) / slots
+    columns: list[float] = []
+    spaces: list[Any] = []
+    captions: list[Any] = []
+    style: list[Any] = [
+        ("FONT", (0, 0), (-1, -1), FONT, 8),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("LEFTPADDING", (0, 0), (-1, -1), 0),
+        ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+    ]
+    for n, signer in enumerate(template.signatures):
+        if n:
+            columns.append(gap)
+            spaces.append("")
+            captions.append("")
+        column = len(columns)
+        columns.append(width)
+        spaces.append("")
+        captions.append(_caption(signer, ui_lang))
+        if signer == "receipt":  # the office's stamp: a box, its caption below
+            style.append(("BOX", (column, 0), (column, 0), 0.5, "#777777"))
+        else:
+            style.append(("LINEBELOW", (column, 0), (column, 0), 0.7, "#000000"))
+    height = 30 * mm if "receipt" in template.signatures else 16 * mm
+    row = Table([spaces, captions], colWidths=columns, rowHeights=[height, None])
+    row.setStyle(TableStyle(style))
     where = f"{escape(place)}, " if place else ""
     dated = Paragraph(f"{where}den ______________ · Місце, дата", st["small"])
     return [KeepTogether([*signed, Spacer(1, 8 * mm), dated, Spacer(1, 2 * mm), row])]
