@@ -90,7 +90,9 @@ def _smoke_form(person_id: str) -> bool:
 
     template = service.template("vollmacht")
     subject = binding.subject_for(person_id=person_id)
-    pdf = service.output(template, service.values_for(template, subject), subject, "uk")
+    values = service.values_for(template, subject)
+    values["scope_jobcenter"] = True  # a Vollmacht names at least one office, else nothing is printed
+    pdf = service.output(template, values, subject, "uk")
     document = pdf_document(pdf)
     pages = document.pageCount()
     document.close()

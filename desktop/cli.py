@@ -16,7 +16,7 @@ import sys
 import time
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from desktop import __version__, i18n, paths
 from desktop.core import input_files, logs, profile, storage
@@ -232,6 +232,11 @@ def build_parser() -> argparse.ArgumentParser:
     who.add_argument("--case", metavar="ID")
     rd.add_argument("--blank", metavar="FILE.pdf", help="the blank official form (acroform templates)")
     rd.add_argument("--out", metavar="FILE.pdf", required=True)
+    rd.add_argument(
+        "--child",
+        metavar="ID|all",
+        help="for a form filled per child (Anlage KI): that child, or all (default) – FILE-1.pdf, FILE-2.pdf, …",
+    )
     rd.add_argument(
         "--language", choices=sorted(i18n.LANGUAGES), default=None, help="language of the labels next to German"
     )
@@ -601,7 +606,6 @@ def _cmd_templates(args: argparse.Namespace) -> int:
 
 
 def _cmd_render(args: argparse.Namespace) -> int:
-    from desktop.core import atomic, documents
     from desktop.core.forms import binding, service
     from desktop.core.forms.templates import TemplateError
 
@@ -637,9 +641,57 @@ def _cmd_render(args: argparse.Namespace) -> int:
         raise UserError(
             _("This template needs a case, and the person has no open case it is for: choose one with --case.")
         )
+    outputs = [(subject, out)]
+    if template.per_child:  # one Anlage KI per child under 15: the one named, else each of them
+        outputs = [(binding.for_child(subject, child), out) for child in _children(args, subject)]
+        if len(outputs) > 1:
+            outputs = [(one, out.with_name(f"{out.stem}-{n}{out.suffix}")) for n, (one, _o) in enumerate(outputs, 1)]
+    elif args.child:
+        raise UserError(_("--child is only for a form filled for each child (Anlage KI)."))
+    for one, target in outputs:
+        status = _render_one(template, one, blank, target, args)
+        if status != EXIT_OK:
+            return status
+    return EXIT_OK
+
+
+def _children(args: argparse.Namespace, subject: Any) -> list[Any]:
+    """The children a per-child form is rendered for: --child ID, else (or with --child all) every child
+    under 15 in the person's household."""
+    from desktop.core.forms import binding
+
+    children = binding.children_under_15(subject.person.id, subject.today)
+    if args.child and args.child != "all":
+        chosen = next((c for c in children if c.id == args.child), None)
+        if chosen is None:
+            raise UserError(_("{id} is not a child under 15 in the person's household.").format(id=args.child))
+        return [chosen]
+    if not children:
+        raise UserError(
+            _("There is no child under 15 in the person's household: add the child to the household first.")
+        )
+    return children
+
+
+def _render_one(template: Any, subject: Any, blank: bytes | None, out: Path, args: argparse.Namespace) -> int:
+    """One PDF of ``template`` for ``subject`` written to ``out`` (filed on the case, where it was saved
+    remembered); its path printed."""
+    from desktop.core import atomic, documents
+    from desktop.core.forms import service
+
     values = service.values_for(template, subject)
+    try:
+        if template.kind == "acroform":
+            filled = service.official(template, values, blank)
+        else:
+            pdf = service.output(template, values, subject, args.language or i18n.current_language())
+    except service.NotPrinted as exc:  # nothing is written: a value cut off, a Vollmacht for no office
+        print(str(exc), file=sys.stderr)
+        for key, message in exc.problems.items():
+            field = template.field(key)
+            print(f"{field.label.get(i18n.current_language()) if field else key}: {message}", file=sys.stderr)
+        return EXIT_PROBLEMS
     if template.kind == "acroform":
-        filled = service.official(template, values, blank)
         if filled.other_edition:
             print(
                 _("Warning: this blank is not the edition {edition} the template knows; check the result.").format(
@@ -650,8 +702,6 @@ def _cmd_render(args: argparse.Namespace) -> int:
         for name in filled.missing_fields:
             print(_("Warning: the blank has no field {name}.").format(name=name), file=sys.stderr)
         pdf = filled.pdf
-    else:
-        pdf = service.output(template, values, subject, args.language or i18n.current_language())
     try:
         atomic.atomic_write_bytes(out, pdf)
     except OSError as exc:
@@ -663,7 +713,7 @@ def _cmd_render(args: argparse.Namespace) -> int:
     for key, message in problems.items():
         field = template.field(key)
         print(f"{field.label.get(i18n.current_language()) if field else key}: {message}", file=sys.stderr)
-    print(args.out)
+    print(args.out if out == Path(args.out) else out)
     return EXIT_OK
 
 

@@ -143,7 +143,10 @@ def test_a_failed_write_is_one_clear_line(
 
     monkeypatch.setattr(atomic, "atomic_write_bytes", refuse)
     out = tmp_path / "x.pdf"
-    assert _run(profile_dir, "render", "vollmacht", "--person", person_id, "--out", str(out)) == cli.EXIT_ERROR
+    assert (
+        _run(profile_dir, "render", "schweigepflichtentbindung", "--person", person_id, "--out", str(out))
+        == cli.EXIT_ERROR
+    )
     line = _one_line(capsys.readouterr().err)
     assert "Unexpected" not in line and error.strerror not in line
     assert str(out) in line and reason in line
@@ -151,7 +154,10 @@ def test_a_failed_write_is_one_clear_line(
 
 @pytest.mark.skipif(not Path("/proc/self").is_dir(), reason="needs Linux /proc")
 def test_render_into_proc_is_refused(person_id: str, profile_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    assert _run(profile_dir, "render", "vollmacht", "--person", person_id, "--out", "/proc/x.pdf") == cli.EXIT_ERROR
+    assert (
+        _run(profile_dir, "render", "schweigepflichtentbindung", "--person", person_id, "--out", "/proc/x.pdf")
+        == cli.EXIT_ERROR
+    )
     line = _one_line(capsys.readouterr().err)
     assert "Unexpected" not in line and "/proc/x.pdf" in line
 

@@ -13,7 +13,7 @@ import pytest
 from pypdf import PdfReader, PdfWriter
 
 from desktop import paths
-from desktop.core import cases, demo, people
+from desktop.core import cases, demo, households, people
 from desktop.core.forms import binding, service
 from desktop.core.forms.templates import load_all, load_file
 from desktop.core.reports import acroform, render
@@ -102,6 +102,7 @@ def test_every_bundled_template_renders_with_embedded_fonts_and_both_languages(d
         if template.kind == "acroform":
             continue
         values = service.values_for(template, subject)
+        values.update({s.fields[0].key: True for s in template.sections if s.one_yes_required})  # a Vollmacht's office
         pdf = service.output(template, values, subject, "uk")
         assert fonts_are_embedded(pdf), template.id
         text = pdf_text(pdf)
@@ -255,6 +256,14 @@ def test_cli_templates_and_render(tmp_path: Path) -> None:
         profile.unlock(tmp_path / "p", "correct horse battery staple")
         open_jobcenter = Case.person.is_null(False) & (Case.status != "closed") & (Case.authority == "jobcenter")
         with_case = Case.select().where(open_jobcenter).first().person_id  # Anlage KI goes to the Jobcenter
+        # … one per child under 15 of the household (the child named here)
+        child = people.create_person({"family_name": "Kowal", "given_name": "Sofiia", "birth_date": "2019-04-02"})
+        household = households.household_of(with_case)
+        if household is None:
+            households.create_household("Kowal", [(with_case, "applicant"), (child.id, "child_u15")])
+        else:
+            households.add_member(household.id, child.id, "child_u15")
+        child = child.id
         store_db.close_store()
         template_id = next(t["id"] for t in listed if t["kind"] == "acroform" and "anlage-ki" in t["id"])
         filled = tmp_path / "ki.pdf"
@@ -266,6 +275,8 @@ def test_cli_templates_and_render(tmp_path: Path) -> None:
             with_case,
             "--blank",
             str(OFFICIAL / BLANKS["anlage-ki"]),
+            "--child",
+            child,
             "--out",
             str(filled),
         )
@@ -425,8 +436,9 @@ def test_an_unanswered_yes_no_question_is_never_printed_as_no(demo_case: Case) -
     assert "ja (так)" in text
     power = service.template("vollmacht")
     values = service.values_for(power, subject)
+    values["scope_familienkasse"] = True  # the others unanswered: not printed at all, neither "nein" nor a line
     text = pdf_text(service.output(power, values, subject, "uk"))
-    assert "Jobcenter: nein" not in text and "Jobcenter: ____" in text
+    assert "gegenüber der Familienkasse" in text and "Jobcenter" not in text.split("Die Vollmacht umfasst")[0]
 
 
 def test_a_form_for_a_person_uses_the_open_case_it_is_for(store: store_db.Store) -> None:

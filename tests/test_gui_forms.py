@@ -253,3 +253,52 @@ def test_the_form_editor_follows_a_language_switch(qtbot, subject) -> None:
         assert editor.message.text() not in ("Draft saved.", "Entwurf gespeichert.") and editor.message.isVisible()
     finally:
         apply_language("en")
+
+
+@pytest.mark.skipif(not OFFICIAL.exists(), reason="../shared/reference/official-forms not present")
+def test_a_value_too_long_for_the_official_form_is_marked_at_its_field(qtbot, subject, monkeypatch) -> None:
+    from desktop.core.reports import acroform
+
+    template = service.template("jobcenter-hauptantrag-2020")
+    acroform.remember_blank(template, OFFICIAL / "ba_jobcenter_HA_hauptantrag_sgb2_04-2020.pdf")
+    editor = FormEditor(template, subject)
+    qtbot.addWidget(editor)
+    monkeypatch.setattr(service, "check", lambda t, v: {})  # the required answers are not the point here
+    editor.inputs["none_of_these"].yes.setChecked(True)
+    editor.inputs["livelihood"].setPlainText("Unterstützung durch Verwandte in Deutschland. " * 20)
+    assert editor.pdf_bytes() is None
+    assert "does not fit" in editor.message.text()
+    assert "characters fit" in editor.errors["livelihood"].text() and editor.errors["livelihood"].isVisibleTo(editor)
+    editor.inputs["livelihood"].setPlainText("Unterstützung durch Verwandte in Deutschland.")
+    assert editor.pdf_bytes() is not None
+
+
+def test_the_anlage_ki_asks_which_child_and_fills_that_childs_data(qtbot, store, monkeypatch) -> None:
+    from PySide6.QtWidgets import QInputDialog
+
+    from desktop.core import households
+
+    mother = people.create_person({"family_name": "Kovalenko", "given_name": "Olena", "city": "Leipzig"})
+    kids = [
+        people.create_person({"family_name": "Kovalenko", "given_name": name, "birth_date": born})
+        for name, born in (("Sofiia", "2014-02-01"), ("Maksym", "2017-06-01"), ("Daryna", "2022-01-09"))
+    ]
+    households.create_household("Kovalenko", [(mother.id, "applicant"), *[(k.id, "child_u15") for k in kids]])
+    cases.create_case({"person": mother.id, "case_type": "buergergeld_erstantrag"})
+    template = service.template("jobcenter-anlage-ki-2020")
+    subject = binding.subject_for(person_id=mother.id, template=template)
+    offered: list[list[str]] = []
+
+    def pick_second(parent, title, label, items, current, editable):
+        offered.append(list(items))
+        return items[1], True
+
+    monkeypatch.setattr(QInputDialog, "getItem", staticmethod(pick_second))
+    chosen = forms_dialog.choose_child(subject, None)
+    assert len(offered[0]) == 3 and "Maksym" in offered[0][1] and chosen.id == kids[1].id
+    editor = FormEditor(template, binding.for_child(subject, chosen))
+    qtbot.addWidget(editor)
+    assert editor.inputs["child_given_name"].text() == "Maksym"
+    assert editor.inputs["child_birth_date"].text() == "01.06.2017"
+    monkeypatch.setattr(QInputDialog, "getItem", staticmethod(lambda *a: ("", False)))
+    assert forms_dialog.choose_child(subject, None) is False  # cancelled: no form opened

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QGridLayout,
     QGroupBox,
     QHBoxLayout,
+    QInputDialog,
     QLabel,
     QLineEdit,
     QListWidget,
@@ -42,7 +43,7 @@ from desktop.core.forms import binding, service
 from desktop.core.forms.binding import Subject
 from desktop.core.forms.templates import Field, Template
 from desktop.core.reports import acroform
-from desktop.core.store.models import FilledForm, PrintedDocument
+from desktop.core.store.models import FilledForm, Person, PrintedDocument
 from desktop.i18n import N_, _
 from desktop.ui.common import (
     ERROR_STYLE,
@@ -418,6 +419,16 @@ class FormEditor(GuardedEditor, Retranslatable, QDialog):
             return None
         try:
             return service.output(self.template, values, self.subject, i18n.current_language())
+        except service.NotPrinted as exc:  # marked at its field, like any other problem
+            for key, message in exc.problems.items():
+                if key in self.errors:
+                    show_error(self.errors[key], message)
+            self._show_problem(str(exc))
+            first = next((self.inputs[k] for k in exc.problems if k in self.inputs), None)
+            if first is not None:
+                self.scroll.ensureWidgetVisible(first)
+                first.setFocus()
+            return None
         except (UserError, acroform.BlankFormError) as exc:
             self._show_problem(str(exc))
             return None
@@ -583,7 +594,28 @@ def open_forms(subject: Subject, parent: QWidget | None = None) -> None:
         subject = binding.subject_for(case_id=picker.chosen_draft.case_id)
     elif not subject.case_chosen:  # opened from the person: the case this template is for
         subject = binding.subject_for(person_id=subject.person.id, template=template)
+    if template.per_child and picker.chosen_draft is None:  # one Anlage KI per child: which one is this?
+        chosen = choose_child(subject, parent)
+        if chosen is False:
+            return
+        subject = binding.for_child(subject, chosen if isinstance(chosen, Person) else None)
     FormEditor(template, subject, picker.chosen_draft, parent).exec()
+
+
+def choose_child(subject: Subject, parent: QWidget | None = None) -> Person | bool | None:
+    """The child under 15 a per-child form (Anlage KI) is filled for: asked when there are several, the
+    only one otherwise, None when the household has none (typed in by hand); False when cancelled."""
+    children = binding.children_under_15(subject.person.id, subject.today)
+    if len(children) < 2:
+        return children[0] if children else None
+    names = [
+        " · ".join(x for x in (c.display_name(), i18n.fmt_date(c.birth_date) if c.birth_date else "") if x)
+        for c in children
+    ]
+    name, ok = QInputDialog.getItem(
+        parent, _("Which child?"), _("One form for each child under 15. This one is for:"), names, 0, False
+    )
+    return children[names.index(name)] if ok and name in names else False
 
 
 #: The template the appointment checklist prints from (Ctrl+P on an appointment).

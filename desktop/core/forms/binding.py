@@ -27,6 +27,9 @@ class ChecklistLine:
     en: str
     have: bool = False
     copied: bool = False
+    #: The checklist item's key (case_types.json), so that a template's own item for the same document is
+    #: not listed a second time.
+    key: str = ""
 
 
 @dataclass
@@ -41,6 +44,35 @@ class Subject:
     bound: dict[str, Any] | None = field(default=None, repr=False, compare=False)  # context(), once read
     #: The case was chosen by the user (opened from a case), not looked up for the person.
     case_chosen: bool = False
+    #: The child a per-child form (Anlage KI) is filled for (``child.…`` bindings).
+    child: Person | None = None
+
+
+def children_under_15(person_id: str, today: dt.date | None = None) -> list[Person]:
+    """The children under 15 in the person's household (each needs an Anlage KI of their own), eldest
+    first; a child whose date of birth is missing counts, as the household view counts it."""
+    household = households.household_of(person_id)
+    if household is None:
+        return []
+    found = [
+        Person.get_by_id(m.person_id)
+        for m in households.members(household.id, today)
+        if m.attachment == "KI" and m.person_id != person_id
+    ]
+    return sorted(found, key=lambda c: (c.birth_date or dt.date.max, c.id))
+
+
+def for_child(subject: Subject, child: Person | None) -> Subject:
+    """The same subject, for another child (nothing read for the previous one is kept)."""
+    return Subject(
+        subject.person,
+        subject.case,
+        subject.volunteer,
+        subject.today,
+        subject.appointment,
+        case_chosen=subject.case_chosen,
+        child=child,
+    )
 
 
 def subject_for_appointment(appointment_id: str) -> Subject:
@@ -223,15 +255,28 @@ def _read_context(subject: Subject) -> dict[str, Any]:
             label = item.label or item.item_key
             items.append(
                 ChecklistLine(
-                    entry.get("de", label), entry.get("uk", label), entry.get("en", label), item.have, item.copied
+                    entry.get("de", label),
+                    entry.get("uk", label),
+                    entry.get("en", label),
+                    item.have,
+                    item.copied,
+                    item.item_key or "",
                 )
             )
     out["case.checklist"] = items
     upcoming = subject.appointment or _next_appointment(case)
     out["case.next_appointment"] = upcoming.starts_at if upcoming else None
+    out["case.next_appointment_date"] = upcoming.starts_at.date() if upcoming else None
     out["case.next_appointment_place"] = (
         ", ".join(x for x in (upcoming.office, upcoming.address) if x) if upcoming else ""
     )
+    child = subject.child
+    out["child.family_name"] = child.family_name if child else ""
+    out["child.given_name"] = child.given_name if child else ""
+    out["child.birth_date"] = child.birth_date if child else None
+    out["child.birth_place"] = child.birth_place if child else ""
+    out["child.nationality"] = german_nationality(child.nationality) if child else ""
+    out["child.pension_no"] = child.pension_no if child else ""
     v = subject.volunteer
     out["volunteer.name"] = v.name if v else ""
     out["volunteer.phone"] = (v.phone or "") if v else ""

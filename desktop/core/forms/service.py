@@ -96,11 +96,8 @@ def check(template: Template, values: dict[str, Any]) -> dict[str, str]:
                 message = _("This date cannot be in the past.")
         if message:
             problems[f.key] = message
-    shown = {f.key for f in render.relevant(template, values)}
-    for section in template.sections:
-        questions = [f for f in section.fields if f.type == "bool" and f.key in shown]
-        if section.one_yes_required and questions and not any(values.get(f.key) is True for f in questions):
-            problems.setdefault(questions[0].key, _("Answer “yes” to at least one of these."))
+    for key, message in _nothing_chosen(template, values).items():
+        problems.setdefault(key, message)
     return problems
 
 
@@ -141,9 +138,37 @@ def applicable(template: Template, values: dict[str, Any]) -> dict[str, Any]:
     return {k: (v if k in shown else None) for k, v in values.items()}
 
 
+class NotPrinted(UserError):
+    """Values that must not be printed as they are; ``problems`` names the fields (key -> message)."""
+
+    def __init__(self, message: str, problems: dict[str, str]) -> None:
+        super().__init__(message)
+        self.problems = problems
+
+
+class TooLongForForm(NotPrinted):
+    """Values that do not fit their boxes on an official form: nothing is printed (never cut off)."""
+
+    def __init__(self, problems: dict[str, str]) -> None:
+        super().__init__(_("A text does not fit its box on the official form; please shorten it."), problems)
+
+
+def _nothing_chosen(template: Template, values: dict[str, Any]) -> dict[str, str]:
+    """Sections whose yes/no questions need at least one "yes" (a Vollmacht's offices) and have none:
+    first question's key -> message."""
+    shown = {f.key for f in render.relevant(template, values)}
+    problems: dict[str, str] = {}
+    for section in template.sections:
+        questions = [f for f in section.fields if f.type == "bool" and f.key in shown]
+        if section.one_yes_required and questions and not any(values.get(f.key) is True for f in questions):
+            problems[questions[0].key] = _("Answer “yes” to at least one of these.")
+    return problems
+
+
 def official(template: Template, values: dict[str, Any], blank: bytes | None = None) -> Filled:
     """An official form filled (fields that do not apply left empty), with what the caller should warn
-    about; the blank kept in the profile when none is given. A blank that is not the form is refused."""
+    about; the blank kept in the profile when none is given. A blank that is not the form is refused, and
+    so is a value that does not fit its box at a readable size (TooLongForForm names the fields)."""
     from desktop.core.reports import acroform  # pypdf only when an official form is filled
 
     form = template.acroform.get("form", {})
@@ -164,6 +189,16 @@ def official(template: Template, values: dict[str, Any], blank: bytes | None = N
                 name=form.get("name", template.title.de)
             )
         )
+    if filled.overflow:
+        fields = template.acroform.get("fields") or {}
+        raise TooLongForForm(
+            {
+                str(fields.get(name, name)): _(
+                    "Too long for its box on the official form: about {count} characters fit; please shorten it."
+                ).format(count=room)
+                for name, room in filled.overflow.items()
+            }
+        )
     return filled
 
 
@@ -173,6 +208,9 @@ def output(
     """The PDF of a filled template (an official form needs its blank); fields that do not apply are empty."""
     if template.kind == "acroform":
         return official(template, values, blank).pdf
+    missing = _nothing_chosen(template, values)
+    if missing:  # a Vollmacht for no office would be a blank someone else could fill after signing
+        raise NotPrinted(_("Nothing was printed: answer “yes” to at least one of the marked questions."), missing)
     try:
         return render.render(template, applicable(template, values), subject, ui_lang)
     except LayoutError as exc:

@@ -25,7 +25,7 @@ FIELD_TYPES = ("text", "multiline", "date", "choice", "bool", "number", "money")
 CHECKS = ("iban", "tax_id", "pension_no", "postcode", "phone", "email", "date_past", "date_future")
 LANGS = ("de", "uk", "en")
 NEEDS = ("person", "case")
-SIGNERS = ("client", "volunteer", "receipt")
+SIGNERS = ("client", "applicant", "principal", "consenting", "objector", "volunteer", "receipt")
 
 #: What a field can be prefilled from (``bind``); see binding.py.
 BINDINGS = (
@@ -68,7 +68,14 @@ BINDINGS = (
     "case.opened_on",
     "case.checklist",
     "case.next_appointment",
+    "case.next_appointment_date",
     "case.next_appointment_place",
+    "child.family_name",
+    "child.given_name",
+    "child.birth_date",
+    "child.birth_place",
+    "child.nationality",
+    "child.pension_no",
     "volunteer.name",
     "volunteer.phone",
     "volunteer.email",
@@ -115,6 +122,8 @@ _MAX_DIGITS = 18
 _ID = re.compile(r"^[a-z0-9][a-z0-9-]{1,63}$")
 _KEY = re.compile(r"^[a-z][a-z0-9_]{0,47}$")
 _PLACEHOLDER = re.compile(r"\{([a-z][a-z0-9_]*)\}")
+#: ``{yes:section}``: the section's yes/no questions answered "yes", one per line (a Vollmacht's offices).
+_YES_LIST = re.compile(r"\{yes:([a-z][a-z0-9_]*)\}")
 
 
 class TemplateError(UserError):
@@ -224,6 +233,11 @@ class Template:
 
     def field(self, key: str) -> Field | None:
         return next((f for f in self.fields() if f.key == key), None)
+
+    @property
+    def per_child(self) -> bool:
+        """Filled once for each child under 15 of the household (its fields are bound to ``child.…``)."""
+        return any((f.bind or "").startswith("child.") for f in self.fields())
 
 
 # --- reading ---------------------------------------------------------------------------------------------
@@ -368,10 +382,19 @@ def _check_references(template: Template, errors: list[str]) -> None:
         raw = letter.get(part)
         if isinstance(raw, dict):
             texts += [(f"letter.{part}", str(v)) for v in raw.values()]
+    explanation = letter.get("explanation")
+    if isinstance(explanation, dict):
+        texts += [("letter.explanation", str(v)) for v in explanation.values()]
+    with_questions = {s.key for s in template.sections if any(f.type == "bool" for f in s.fields)}
     for where, text in texts:
         for name in _PLACEHOLDER.findall(text):
             if name not in by_key:
                 errors.append(_("{where}: unknown placeholder {{{name}}}").format(where=where, name=name))
+        for name in _YES_LIST.findall(text):
+            if name not in with_questions:
+                errors.append(
+                    _("{where}: {{yes:{name}}} names no section with yes/no questions").format(where=where, name=name)
+                )
 
 
 def parse(data: Any, path: Path, bundled: bool = True) -> Template:

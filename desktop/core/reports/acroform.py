@@ -23,6 +23,7 @@ from desktop.core import input_files
 from desktop.core.atomic import atomic_write_bytes
 from desktop.core.errors import UserError
 from desktop.core.forms.templates import Condition, Template, as_text
+from desktop.core.reports import textfit
 from desktop.core.reports.render import german
 from desktop.i18n import _
 
@@ -36,6 +37,8 @@ class Filled:
     pdf: bytes
     other_edition: bool = False  # the blank's SHA-256 is not the one the template knows
     missing_fields: list[str] = field(default_factory=list)  # mapped fields the blank does not have
+    #: Fields whose value does not fit at a readable size -> about how many characters fit there.
+    overflow: dict[str, int] = field(default_factory=dict)
 
 
 def sha256(data: bytes) -> str:
@@ -174,18 +177,14 @@ def fill(template: Template, values: dict[str, Any], blank: bytes) -> Filled:
     root = writer._root_object
     if "/Perms" in root:
         del root["/Perms"]  # the office's Reader-rights signature no longer fits a filled copy
+    overflow: dict[str, int] = {}
     if "/AcroForm" in root:
         form = root["/AcroForm"].get_object()
         if "/XFA" in form:
             del form["/XFA"]  # else XFA-aware viewers show the empty XFA layer
+        overflow = _appearances(writer, form, text_values)
+        # Viewers that draw fields themselves do so; the others show the appearances drawn above.
         form[NameObject("/NeedAppearances")] = BooleanObject(True)
-    for page in writer.pages:  # text fields get appearance streams too, for viewers that ignore NeedAppearances
-        fields_here = dict(text_values)
-        if fields_here:
-            try:
-                writer.update_page_form_field_values(page, fields_here, auto_regenerate=False)
-            except Exception:
-                pass
     writer.add_metadata({"/Title": f"{template.title.de} – {template.title.uk}", "/Creator": "Begleiter"})
     pdf = _written(writer)
     wanted = set(text_values) | set(checks) | set(radios)
@@ -193,7 +192,45 @@ def fill(template: Template, values: dict[str, Any], blank: bytes) -> Filled:
         pdf,
         other_edition=sha256(blank) != acro.get("form", {}).get("sha256"),
         missing_fields=sorted(wanted - present),
+        overflow=overflow,
     )
+
+
+def _appearances(writer: PdfWriter, form: Any, text_values: dict[str, str]) -> dict[str, int]:
+    """Draw every text field's value into its appearance stream, wrapped in multiline fields and set
+    smaller where it needs to (textfit); returns the fields whose value does not fit even at the smallest
+    readable size, with about how many characters fit there. Such a form is not printed (see service)."""
+    overflow: dict[str, int] = {}
+    drawn: dict[str, tuple[str, str, float]] = {}
+    originals: dict[str, tuple[Any, str]] = {}
+    for page in writer.pages:
+        for ref in page.get("/Annots", []) or []:
+            widget = ref.get_object()
+            if widget.get("/Subtype") != "/Widget":
+                continue
+            name = _qualified(widget)
+            if name not in text_values:
+                continue
+            text = text_values[name]
+            if not text:
+                drawn[name] = ("", "", 0)
+                continue
+            fitted = textfit.fit(widget, form, text)
+            if not fitted.fits:
+                overflow[name] = fitted.room
+            _font, size, da = textfit.default_appearance(widget, form)
+            if fitted.size != size:  # viewers that draw the field themselves use the same size
+                widget[NameObject("/DA")] = TextStringObject(textfit.with_size(da, fitted.size))
+            drawn[name] = ("\n".join(fitted.lines) if fitted.multiline else text, "", fitted.size)
+            target = widget if "/T" in widget else widget.get("/Parent").get_object()
+            originals[name] = (target, text)
+    if drawn:
+        # pypdf draws the lines as given (it wraps only fields whose size is automatic); NeedAppearances is
+        # left alone here (auto_regenerate=None) and set by the caller.
+        writer.update_page_form_field_values(None, drawn, auto_regenerate=None)
+    for target, text in originals.values():
+        target[NameObject("/V")] = TextStringObject(text)  # the value is the text, not the wrapped lines
+    return overflow
 
 
 def read_values(pdf: bytes) -> dict[str, Any]:

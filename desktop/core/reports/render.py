@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Sequence
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -22,11 +23,34 @@ from desktop.core.search.translit import has_cyrillic, kmu55
 from desktop.core.store.models import person_name
 
 _PLACEHOLDER = re.compile(r"\{([a-z][a-z0-9_]*)\}")
+_YES_LIST = re.compile(r"\{yes:([a-z][a-z0-9_]*)\}")
 BLANK = "________________"
 LABEL_UK_COLOR = "#1f4e79"
 
+#: Who signs, named by the role the paper gives them (a Vollmacht is signed by the Vollmachtgeber/in, a
+#: consent by the person consenting, not by an "applicant").
 SIGNATURE_LABELS = {
-    "client": ("Unterschrift der antragstellenden Person", "Підпис заявника/заявниці", "Signature of the applicant"),
+    "client": ("Unterschrift", "Підпис", "Signature"),
+    "applicant": (
+        "Unterschrift der antragstellenden Person",
+        "Підпис заявника / заявниці",
+        "Signature of the applicant",
+    ),
+    "principal": (
+        "Unterschrift der Vollmachtgeberin / des Vollmachtgebers",
+        "Підпис довірителя / довірительки",
+        "Signature of the principal (person granting the power)",
+    ),
+    "consenting": (
+        "Unterschrift der einwilligenden Person",
+        "Підпис особи, яка дає згоду",
+        "Signature of the person giving consent",
+    ),
+    "objector": (
+        "Unterschrift der Widerspruchsführerin / des Widerspruchsführers",
+        "Підпис особи, яка подає заперечення",
+        "Signature of the person objecting",
+    ),
     "volunteer": (
         "Unterschrift der bevollmächtigten Person",
         "Підпис уповноваженої особи",
@@ -139,49 +163,59 @@ def _title(template: Template, ui_lang: str) -> list[Any]:
     return out
 
 
-def _signature_block(signer: str, ui_lang: str, width: float) -> Table:
-    st = styles()
+def _caption(signer: str, ui_lang: str) -> Paragraph:
     de, uk, en = SIGNATURE_LABELS[signer]
     caption = f"{escape(de)}<br/><font color='#1f4e79'>{escape(uk)}</font>"
     if ui_lang == "en":
         caption += f"<br/><font size=7.5>{escape(en)}</font>"
-    height = 30 * mm if signer == "receipt" else 16 * mm
-    block = Table([[""], [Paragraph(caption, st["small"])]], colWidths=[width - 8 * mm], rowHeights=[height, None])
-    style = [
-        ("FONT", (0, 0), (-1, -1), FONT, 8),
-        ("LINEABOVE", (0, 1), (0, 1), 0.7, "#000000"),
-        ("LEFTPADDING", (0, 0), (-1, -1), 0),
-    ]
-    if signer == "receipt":
-        style.append(("BOX", (0, 0), (0, 0), 0.5, "#777777"))
-    block.setStyle(TableStyle(style))
-    return block
+    return Paragraph(caption, styles()["small"])
 
 
-def _signatures(template: Template, place: str, ui_lang: str) -> list[Any]:
-    """Signature lines (and a box for the office's receipt stamp) where the paper needs them."""
+def _signatures(template: Template, place: str, ui_lang: str, signed: Sequence[Any] = ()) -> list[Any]:
+    """Signature lines (and a box for the office's receipt stamp) where the paper needs them, kept on one
+    page with ``signed``, the end of what is signed: a signature never stands alone on a page. The lines
+    stand at one height, each caption below its line, however many lines the captions take."""
     if not template.signatures:
-        return []
+        return list(signed)
     st = styles()
-    width = CONTENT_WIDTH / len(template.signatures)
-    blocks = [_signature_block(signer, ui_lang, width) for signer in template.signatures]
-    row = Table([blocks], colWidths=[width] * len(blocks))
-    row.setStyle(
-        TableStyle(
-            [
-                ("FONT", (0, 0), (-1, -1), FONT, 8),
-                ("VALIGN", (0, 0), (-1, -1), "BOTTOM"),
-                ("LEFTPADDING", (0, 0), (-1, -1), 0),
-            ]
-        )
-    )
+    gap = 8 * mm
+    slots = max(2, len(template.signatures))  # a single signature line takes half the width, as on paper forms
+    width = (CONTENT_WIDTH - gap * (slots - 1)) / slots
+    columns: list[float] = []
+    spaces: list[Any] = []
+    captions: list[Any] = []
+    style: list[Any] = [
+        ("FONT", (0, 0), (-1, -1), FONT, 8),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("LEFTPADDING", (0, 0), (-1, -1), 0),
+        ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+    ]
+    for n, signer in enumerate(template.signatures):
+        if n:
+            columns.append(gap)
+            spaces.append("")
+            captions.append("")
+        column = len(columns)
+        columns.append(width)
+        spaces.append("")
+        captions.append(_caption(signer, ui_lang))
+        if signer == "receipt":  # the office's stamp: a box, its caption below
+            style.append(("BOX", (column, 0), (column, 0), 0.5, "#777777"))
+        else:
+            style.append(("LINEBELOW", (column, 0), (column, 0), 0.7, "#000000"))
+    height = 30 * mm if "receipt" in template.signatures else 16 * mm
+    row = Table([spaces, captions], colWidths=columns, rowHeights=[height, None])
+    row.setStyle(TableStyle(style))
     where = f"{escape(place)}, " if place else ""
     dated = Paragraph(f"{where}den ______________ · Місце, дата", st["small"])
-    return [CondPageBreak(55 * mm), Spacer(1, 8 * mm), KeepTogether([dated, Spacer(1, 2 * mm), row])]
+    return [KeepTogether([*signed, Spacer(1, 8 * mm), dated, Spacer(1, 2 * mm), row])]
 
 
 def _page(template: Template, subject: Subject) -> Page:
-    reference = subject.case.reference if subject.case and subject.case.reference else ""
+    """Header and footer. The app's own case number (V-…) is for the volunteers: it is printed only on a
+    checklist, which stays with the client, never on a letter or a worksheet that may go to an office."""
+    case = subject.case
+    reference = case.reference if template.kind == "checklist" and case is not None and case.reference else ""
     return Page(template.title.de, template.title.uk, reference, subject.today)
 
 
@@ -226,29 +260,83 @@ def worksheet(template: Template, values: dict[str, Any], subject: Subject, ui_l
             Paragraph("Angabe · Відповідь", st["label"]),
         ]
         story.append(CondPageBreak(30 * mm))  # a heading never stays alone at the foot of a page
-        story.append(Paragraph(heading, st["heading"]))
-        table = grid([header, *rows], widths)
-        table.setStyle(
-            TableStyle(
-                [
-                    ("TEXTCOLOR", (1, 1), (1, -1), LABEL_UK_COLOR),
-                    ("FONT", (2, 1), (2, -1), FONT_BOLD, 9.5),
-                ]
-            )
-        )
-        story.append(table)
-    story += _signatures(template, p.city or "", ui_lang)
+        last = [Paragraph(heading, st["heading"]), _rows_table([header, *rows], widths, 1)]
+        if len(rows) > 3:  # the last rows go with the signature, the rest may stay on the page before
+            last = [last[0], _rows_table([header, *rows[:-2]], widths, 1), _rows_table(rows[-2:], widths, 0)]
+        story += last
+    signed = [story.pop()] if template.signatures and story and isinstance(story[-1], Table) else []
+    if signed and len(story) > 1 and isinstance(story[-1], Paragraph):
+        signed.insert(0, story.pop())  # a short last section goes whole, with its heading
+    story += _signatures(template, p.city or "", ui_lang, signed)
     return build(story, _page(template, subject))
 
 
-def fill_text(text: str, template: Template, values: dict[str, Any]) -> str:
-    """A letter text with ``{field}`` replaced by the field's German value (a blank line when empty)."""
+def chosen(template: Template, values: dict[str, Any], section_key: str, lang: str = "de") -> list[str]:
+    """The labels of a section's yes/no questions answered "yes" (a Vollmacht's offices), in ``lang``."""
+    section = next((s for s in template.sections if s.key == section_key), None)
+    if section is None:
+        return []
+    return [f.label.get(lang) for f in section.fields if f.type == "bool" and values.get(f.key) is True]
+
+
+def unanswered(field: Field) -> str:
+    """What a letter shows for a question nobody answered: its label and the answers to tick by hand,
+    never a bare line nobody knows what to write on."""
+    if field.type == "choice":
+        return f"{field.label.de} (bitte ankreuzen):\n" + "\n".join(f"☐ {c.label.de}" for c in field.choices)
+    if field.type == "bool":
+        return f"{field.label.de}: ☐ ja   ☐ nein"
+    return f"{field.label.de}: {BLANK}"
+
+
+#: How much of a letter's end goes with the signature onto its page at most (the last paragraph always).
+KEEP_WITH_SIGNATURE = 70 * mm
+
+
+def _closing(body: list[Any]) -> list[Any]:
+    """Takes the last paragraphs of a letter off ``body``: its last one, and the one before when both
+    together are short enough to move to the next page with the signature."""
+    signed = [body.pop()] if body else []
+    if body:
+        height = sum(p.wrap(CONTENT_WIDTH, 10_000)[1] for p in (body[-1], *signed))
+        if height <= KEEP_WITH_SIGNATURE:
+            signed.insert(0, body.pop())
+    return signed
+
+
+def _rows_table(rows: list[list[Any]], widths: list[float], first: int) -> Table:
+    """Worksheet rows as a ruled table; ``first`` is the first row of values (1: after a header row)."""
+    table = grid(rows, widths, header=bool(first))
+    table.setStyle(
+        TableStyle(
+            [
+                ("TEXTCOLOR", (1, first), (1, -1), LABEL_UK_COLOR),
+                ("FONT", (2, first), (2, -1), FONT_BOLD, 9.5),
+            ]
+        )
+    )
+    return table
+
+
+def fill_text(text: str, template: Template, values: dict[str, Any], lang: str = "de") -> str:
+    """A letter text with ``{field}`` replaced by the field's German value (a line when empty; a paragraph
+    that is only an empty field is that field's label with its answers to tick) and ``{yes:section}`` by
+    the section's questions answered "yes", one per line, labelled in ``lang``."""
 
     def one(match: re.Match[str]) -> str:
         f = template.field(match.group(1))
         return (german(f, values.get(f.key), latin=True) if f else "") or BLANK
 
-    return _PLACEHOLDER.sub(one, text)
+    def yes_list(match: re.Match[str]) -> str:
+        return "\n".join(f"– {label}" for label in chosen(template, values, match.group(1), lang)) or BLANK
+
+    parts = re.split(r"(\n\s*\n)", _YES_LIST.sub(yes_list, text))
+    for n, part in enumerate(parts):
+        alone = _PLACEHOLDER.fullmatch(part.strip())
+        f = template.field(alone.group(1)) if alone else None
+        if f is not None and not german(f, values.get(f.key)):
+            parts[n] = unanswered(f)
+    return _PLACEHOLDER.sub(one, "".join(parts))
 
 
 def letter(template: Template, values: dict[str, Any], subject: Subject, ui_lang: str = "uk") -> bytes:
@@ -275,7 +363,11 @@ def letter(template: Template, values: dict[str, Any], subject: Subject, ui_lang
     )
     # Only the numbers the addressed office itself gave the person: a letter to the Ausländerbehörde or a
     # consent given to a doctor carries no Jobcenter number (and the app's own case number is no Aktenzeichen).
-    authority = template.authority or (subject.case.authority if subject.case and to == "authority" else "")
+    # A template for no particular office ("other": a Terminverlegung, an Abgabe-Anschreiben) writes to the
+    # office of its case, and takes that office's numbers.
+    authority = template.authority if template.authority not in ("", "other") else ""
+    if not authority and to == "authority" and subject.case is not None:
+        authority = subject.case.authority
     refs = {
         "jobcenter": [("BG-Nummer", p.bg_number), ("Kundennummer", p.jobcenter_customer_no)],
         "auslaenderbehoerde": [("Aktenzeichen", p.abh_file_no)],
@@ -285,20 +377,24 @@ def letter(template: Template, values: dict[str, Any], subject: Subject, ui_lang
         story.append(Paragraph(escape(refs_text), st["small"]))
     story.append(Paragraph(escape(fill_text(template.letter["subject"]["de"], template, values)), st["subject"]))
     story.append(Spacer(1, 4 * mm))
-    for paragraph in re.split(r"\n\s*\n", fill_text(template.letter["body"]["de"], template, values).strip()):
-        story.append(Paragraph(escape(paragraph.strip()), st["para"]))
-    story += _signatures(template, place, ui_lang)
+    body: list[Any] = [
+        Paragraph(escape(paragraph.strip()), st["para"])
+        for paragraph in re.split(r"\n\s*\n", fill_text(template.letter["body"]["de"], template, values).strip())
+    ]
+    signed = _closing(body)
+    story += body
+    story += _signatures(template, place, ui_lang, signed)  # the closing words stay with the signature
     # The client's page: what the letter says, in Ukrainian (and English when the app is in English).
     story.append(PageBreak())
     story.append(Paragraph(escape(template.title.uk), st["title"]))
-    story.append(Paragraph("Пояснення до листа для вас · Erläuterung für die antragstellende Person", st["title_uk"]))
+    story.append(Paragraph("Пояснення до листа для вас · Erläuterung für Sie", st["title_uk"]))
     explanation = template.letter.get("explanation", {})
     for paragraph in re.split(r"\n\s*\n", str(explanation.get("uk", "")).strip()):
-        story.append(Paragraph(escape(fill_text(paragraph.strip(), template, values)), st["para"]))
+        story.append(Paragraph(escape(fill_text(paragraph.strip(), template, values, "uk")), st["para"]))
     if ui_lang == "en" and explanation.get("en"):
         story.append(Spacer(1, 4 * mm))
         for paragraph in re.split(r"\n\s*\n", str(explanation["en"]).strip()):
-            story.append(Paragraph(escape(fill_text(paragraph.strip(), template, values)), st["small"]))
+            story.append(Paragraph(escape(fill_text(paragraph.strip(), template, values, "en")), st["small"]))
     rows = []
     for f in relevant(template, values):
         value = german(f, values.get(f.key))
@@ -340,11 +436,14 @@ def checklist(template: Template, values: dict[str, Any], subject: Subject, ui_l
         )
     )
     items: list[ChecklistLine] = list(ctx["case.checklist"]) if template.checklist.get("from_case") else []
+    keys = {i.key for i in items if i.key}
     for extra in template.checklist.get("items") or []:
         label = extra.get("label", {}) if isinstance(extra, dict) else {}
         de = str(label.get("de", ""))
-        if de and all(i.de != de for i in items):
-            items.append(ChecklistLine(de, str(label.get("uk") or de), str(label.get("en") or de)))
+        key = str(extra.get("key") or "") if isinstance(extra, dict) else ""
+        # a document the case's checklist has already (ticked there or not) is listed once, as the case has it
+        if de and (not key or key not in keys) and all(i.de != de for i in items):
+            items.append(ChecklistLine(de, str(label.get("uk") or de), str(label.get("en") or de), key=key))
     rows = [
         [
             Paragraph("", st["label"]),
