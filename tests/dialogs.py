@@ -76,7 +76,8 @@ def build(name: str, cls: type[QDialog], records: dict[str, object], tmp_path: P
     if name == "PreviewDialog":
         from desktop.core.forms import binding, service
 
-        template = service.template("vollmacht")
+        template = service.template("schweigepflichtentbindung")  # printable as it comes (a Vollmacht needs offices)
         subject = binding.subject_for(person_id=person.id, template=template)
-        return [cls(service.output(template, service.values_for(template, subject), subject, "de"), "Vollmacht")]
+        pdf = service.output(template, service.values_for(template, subject), subject, "de")
+        return [cls(pdf, "Schweigepflichtentbindung")]
     return [cls()]
