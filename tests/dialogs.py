@@ -19,12 +19,14 @@ from desktop.core.store.models import Appointment, Case, Person, ResidenceDocume
 
 
 def dialog_classes() -> dict[str, type[QDialog]]:
-    """Every QDialog subclass defined in desktop/ui."""
+    """Every QDialog subclass defined in desktop/ui (not the editors' base, which is no dialog of its own)."""
+    from desktop.ui.editor import EditorDialog
+
     found: dict[str, type[QDialog]] = {}
     for info in pkgutil.iter_modules(desktop.ui.__path__):
         module = importlib.import_module(f"desktop.ui.{info.name}")
         for name, cls in inspect.getmembers(module, inspect.isclass):
-            if issubclass(cls, QDialog) and cls.__module__ == module.__name__:
+            if issubclass(cls, QDialog) and cls.__module__ == module.__name__ and cls is not EditorDialog:
                 found[name] = cls
     return found
 

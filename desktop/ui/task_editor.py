@@ -3,20 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QDialog,
-    QDialogButtonBox,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -28,22 +26,14 @@ from desktop.core.store.models import Case, Task, Volunteer
 from desktop.i18n import N_, _
 from desktop.ui.appointment_editor import case_text
 from desktop.ui.case_editor import PersonPicker
-from desktop.ui.common import (
-    DialogButtons,
-    FieldChecks,
-    GuardedEditor,
-    LabelledForm,
-    Retranslatable,
-    date_check,
-    error_label,
-    show_error,
-)
+from desktop.ui.common import date_check
+from desktop.ui.editor import EditorDialog
 
 #: Task kinds and their labels, translated where shown.
 KIND_LABELS: dict[str, str] = {"task": N_("Task"), "deadline": N_("Deadline")}
 
 
-class TaskEditor(GuardedEditor, Retranslatable, QDialog):
+class TaskEditor(EditorDialog):
     """Create or edit a task; a task from a case's timeline shows its step's title, which cannot be typed over."""
 
     def __init__(
@@ -98,13 +88,10 @@ class TaskEditor(GuardedEditor, Retranslatable, QDialog):
         self.notes = QPlainTextEdit()
         self.notes.setTabChangesFocus(True)
         self.notes.setMaximumHeight(110)
-        self.error = error_label()
 
-        self.form = LabelledForm()
         self.form.add(N_("Case"), self.case_label)
         self.form.add(N_("Person"), person_row)
         self.form.add(N_("Timeline step"), self.step_label)
-        self.checks = FieldChecks(self)
         self.form.add(N_("Title"), self.title)
         self.checks.add("title", self.title, self._title_problem, self.form)
         self.form.add(N_("Kind"), self.kind)
@@ -127,21 +114,9 @@ class TaskEditor(GuardedEditor, Retranslatable, QDialog):
             (self.volunteer, N_("Volunteer")),
             (self.notes, N_("Notes")),
         ]
-        self.buttons = DialogButtons(
-            self, QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
-        )
-        self.buttons.accepted.connect(self.save)
-        self.buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addLayout(self.form)
-        layout.addWidget(self.error)
-        layout.addWidget(self.buttons)
-        self._load()
-        self.mark_clean()
-        self.retranslate_ui()
-        self._first_field().setFocus(Qt.FocusReason.OtherFocusReason)
+        self.finish()
 
-    def _first_field(self) -> QWidget:
+    def first_field(self) -> QWidget:
         """The first field that needs input: the person only while nobody is chosen (rather than "Choose…"),
         then the title (a timeline step has its own), else the due date."""
         if self.person_id is None and self.case_id is None:
@@ -160,9 +135,8 @@ class TaskEditor(GuardedEditor, Retranslatable, QDialog):
             "notes": self.notes.toPlainText().strip(),
         }
 
-    def retranslate_ui(self) -> None:
+    def retranslate_texts(self) -> None:
         self.setWindowTitle(_("Edit task") if self.task else _("New task"))
-        self.form.retranslate(_)
         for widget, title in self._names:
             widget.setAccessibleName(_(title))
         self.person_button.setText(_("Choose…"))
@@ -199,7 +173,7 @@ class TaskEditor(GuardedEditor, Retranslatable, QDialog):
             self._person_name = appointments.person_label(self.person_id)
             self._show_context()
 
-    def _load(self) -> None:
+    def load(self) -> None:
         t = self.task
         if t is None:
             me = store_db.current().volunteer_id
@@ -216,9 +190,7 @@ class TaskEditor(GuardedEditor, Retranslatable, QDialog):
     def _title_problem(self) -> str:
         return "" if self.step_key or self.title.text().strip() else _("Enter what is to be done.")
 
-    def save(self) -> None:
-        if not self.checks.check_all():
-            return
+    def write(self) -> None:
         due = i18n.parse_date(self.due.text())
         done = self.done_check.isChecked()
         values: dict[str, Any] = {
@@ -231,24 +203,20 @@ class TaskEditor(GuardedEditor, Retranslatable, QDialog):
             "volunteer": self.volunteer.currentData(),
             "notes": self.notes.toPlainText().strip(),
         }
-        try:
-            if self.task is None:
-                if done:
-                    values["done_on"] = dt.date.today()
-                self.task = tasks.create_task(values)
-            else:
-                changed = self.changed_keys()  # only what the user changed here
-                update = {k: v for k, v in values.items() if k in changed}
-                if "done" in update:
-                    update["done_on"] = dt.date.today() if done else None
-                if update:
-                    tasks.update_task(self.task.id, update)
-                self.task = Task.get_by_id(self.task.id)
-        except ValidationError as exc:
-            field, message = exc.field or "", str(exc)
-            # The core's only refusal is an empty title (tasks.create_task): said again in a new language.
-            show_error(self.error, lambda: _("Enter what is to be done.") if field == "title" else message)
+        if self.task is None:
+            if done:
+                values["done_on"] = dt.date.today()
+            self.task = tasks.create_task(values)
             return
-        show_error(self.error, "")
-        self.mark_clean()
-        self.accept()
+        changed = self.changed_keys()  # only what the user changed here
+        update = {k: v for k, v in values.items() if k in changed}
+        if "done" in update:
+            update["done_on"] = dt.date.today() if done else None
+        if update:
+            tasks.update_task(self.task.id, update)
+        self.task = Task.get_by_id(self.task.id)
+
+    def refusal(self, exc: ValidationError) -> Callable[[], str]:
+        # The core's only refusal is an empty title (tasks.create_task): said again in a new language.
+        field, message = exc.field or "", str(exc)
+        return lambda: _("Enter what is to be done.") if field == "title" else message

@@ -1,0 +1,103 @@
+"""The base every editor stands on: what an editor is, once.
+
+An editor is a dialog with a form of labelled rows that follow the language (LabelledForm), fields checked
+as they are left with the message under them (FieldChecks), a line for a message that concerns no single
+field, and Save/Cancel (DialogButtons: Enter saves, Esc asks before unsaved changes are thrown away, with
+buttons named by what they do). Saving checks every field first and brings the first problem into view;
+a refusal of the core is shown again in a new language; after a write the editor is clean and closes.
+
+A subclass builds its rows into ``self.form`` (or its own body), then calls :meth:`finish`; it says what
+the user sees (``snapshot``), how a record fills the fields (``load``), what is written (``write``) and its
+texts (``retranslate_texts``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLayout, QVBoxLayout, QWidget
+
+from desktop.core.errors import ValidationError
+from desktop.i18n import _
+from desktop.ui.common import (
+    DialogButtons,
+    FieldChecks,
+    GuardedEditor,
+    LabelledForm,
+    Retranslatable,
+    error_label,
+    show_error,
+)
+
+SAVE_CANCEL = QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+
+
+class EditorDialog(GuardedEditor, Retranslatable, QDialog):
+    """Form, checks, message line, Save/Cancel and the save sequence of every editor (see the module)."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.form = LabelledForm()
+        self.checks = FieldChecks(self)
+        self.error = error_label()
+        self.buttons = DialogButtons(self, SAVE_CANCEL)
+        self.buttons.accepted.connect(self.save)
+        self.buttons.rejected.connect(self.reject)
+
+    def finish(self, body: QWidget | QLayout | None = None) -> None:
+        """Lay out the body (the form unless given), the message line and the buttons; fill the fields from
+        the record, take that as the unchanged state, set the texts and put the focus in the first field."""
+        layout = QVBoxLayout(self)
+        body = self.form if body is None else body
+        if isinstance(body, QLayout):
+            layout.addLayout(body)
+        else:
+            layout.addWidget(body)
+        layout.addWidget(self.error)
+        layout.addWidget(self.buttons)
+        self.load()
+        self.mark_clean()
+        self.retranslate_ui()
+        self.first_field().setFocus(Qt.FocusReason.OtherFocusReason)
+
+    # --- what a subclass says -------------------------------------------------------------------------
+    def load(self) -> None:
+        """Fill the fields from the record (nothing for a new one)."""
+
+    def first_field(self) -> QWidget:
+        """Where the focus starts: the first field that needs input."""
+        raise NotImplementedError
+
+    def write(self) -> None:
+        """Write what the user changed (ValidationError when the core refuses it)."""
+        raise NotImplementedError
+
+    def retranslate_texts(self) -> None:
+        """The editor's own texts in the UI language (the form's row labels are done already)."""
+
+    def refusal(self, exc: ValidationError) -> Callable[[], str]:
+        """What to say when the core refuses a save, as a function so it follows a language switch."""
+        message = str(exc)
+        return lambda: message
+
+    def after_save(self) -> None:
+        """What follows a successful save before the editor closes (a warning, a hint)."""
+
+    # --- the same in every editor --------------------------------------------------------------------
+    def retranslate_ui(self) -> None:
+        self.form.retranslate(_)
+        self.retranslate_texts()
+
+    def save(self) -> None:
+        if not self.checks.check_all():
+            return
+        try:
+            self.write()
+        except ValidationError as exc:
+            show_error(self.error, self.refusal(exc))
+            return
+        show_error(self.error, "")
+        self.mark_clean()
+        self.after_save()
+        self.accept()
