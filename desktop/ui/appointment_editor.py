@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import re
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import Qt
@@ -12,8 +13,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QCompleter,
-    QDialog,
-    QDialogButtonBox,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -21,7 +20,6 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QPushButton,
     QSpinBox,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -32,15 +30,8 @@ from desktop.core.store import db as store_db
 from desktop.core.store.models import Appointment, Case, Volunteer
 from desktop.i18n import N_, _
 from desktop.ui.case_editor import PersonPicker
-from desktop.ui.common import (
-    FieldChecks,
-    GuardedEditor,
-    LabelledForm,
-    Retranslatable,
-    date_check,
-    error_label,
-    show_error,
-)
+from desktop.ui.common import date_check
+from desktop.ui.editor import EditorDialog
 
 _TIME = re.compile(r"^\s*(\d{1,2})[:.](\d{2})\s*$")
 
@@ -84,7 +75,7 @@ def _case_line(reference: str, case_type: str) -> str:
     return " · ".join(p for p in (reference, cases.case_type_label(case_type)) if p)
 
 
-class AppointmentEditor(GuardedEditor, Retranslatable, QDialog):
+class AppointmentEditor(EditorDialog):
     """Create or edit an appointment for a person and, if it is for one, one of their open cases (it then
     shows in the case's timeline and its checklist prints the case's documents); after saving, double
     bookings are shown as a warning."""
@@ -139,13 +130,10 @@ class AppointmentEditor(GuardedEditor, Retranslatable, QDialog):
         self.outcome = QPlainTextEdit()
         self.outcome.setTabChangesFocus(True)
         self.outcome.setMaximumHeight(110)
-        self.error = error_label()
 
-        self.form = LabelledForm()
         self.form.add(N_("Person"), person_row)
         self.form.add(N_("Case"), self.case)
         self.form.add(N_("Date and time"), when_row)
-        self.checks = FieldChecks(self)
         missing = N_("Enter the date and time of the appointment.")
         self.checks.add("date", self.date, date_check(self.date, required=missing), self.form)
         self.checks.add("time", self.time, self._time_problem, self.form)
@@ -170,14 +158,6 @@ class AppointmentEditor(GuardedEditor, Retranslatable, QDialog):
             (self.purpose, N_("Purpose")),
             (self.outcome, N_("Outcome")),
         ]
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
-        self.buttons.accepted.connect(self.save)
-        self.buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addLayout(self.form)
-        layout.addWidget(self.error)
-        layout.addWidget(self.buttons)
-
         # Tab goes down the form as it is shown (the case combo box was made after the fields below it).
         chain = [self.person_button, self.case, self.date, self.time, self.duration, self.office, self.address]
         chain += [self.volunteer, self.interpreter, self.purpose, self.outcome]
@@ -188,13 +168,12 @@ class AppointmentEditor(GuardedEditor, Retranslatable, QDialog):
         self._fill_cases(case_id)
         self.office.activated.connect(self._office_chosen)
         self.case.activated.connect(lambda _index: self._case_chosen())
-        self._load()
-        if appointment is None and case_id:
-            self._case_chosen()  # opened from a case: its office, where the directory knows it
-        self.mark_clean()
-        self.retranslate_ui()
-        # The first field that needs input: the person only while nobody is chosen (rather than "Choose…").
-        (self.person_button if self.person_id is None else self.date).setFocus(Qt.FocusReason.OtherFocusReason)
+        self._opened_from_case = appointment is None and case_id is not None
+        self.finish()
+
+    def first_field(self) -> QWidget:
+        """The first field that needs input: the person only while nobody is chosen (rather than "Choose…")."""
+        return self.person_button if self.person_id is None else self.date
 
     @property
     def case_id(self) -> str | None:
@@ -269,9 +248,8 @@ class AppointmentEditor(GuardedEditor, Retranslatable, QDialog):
         }
 
     # --- texts ----------------------------------------------------------------------------------------
-    def retranslate_ui(self) -> None:
+    def retranslate_texts(self) -> None:
         self.setWindowTitle(_("Edit appointment") if self.appointment else _("New appointment"))
-        self.form.retranslate(_)
         for widget, title in self._names:
             widget.setAccessibleName(_(title))
         self.date.setPlaceholderText(_("DD.MM.YYYY"))
@@ -306,9 +284,11 @@ class AppointmentEditor(GuardedEditor, Retranslatable, QDialog):
         self.retranslate_ui()
 
     # --- loading and saving ---------------------------------------------------------------------------
-    def _load(self) -> None:
+    def load(self) -> None:
         a = self.appointment
         if a is None:
+            if self._opened_from_case:
+                self._case_chosen()  # opened from a case: its office, where the directory knows it
             return
         self.date.setText(i18n.fmt_date_german(a.starts_at.date()))
         self.time.setText(a.starts_at.strftime("%H:%M"))
@@ -332,19 +312,10 @@ class AppointmentEditor(GuardedEditor, Retranslatable, QDialog):
             return _("This is not a valid time (HH:MM).")
         return _("Enter the date and time of the appointment.") if time is None else ""
 
-    def _starts_at(self) -> dt.datetime | None:
-        """The date and time typed, or None after showing what is wrong."""
-        if not self.checks.check_all():
-            return None
+    def write(self) -> None:
         day, time = i18n.parse_date(self.date.text()), parse_time(self.time.text())
-        return dt.datetime.combine(day, time) if day and time else None
-
-    def save(self) -> None:
-        starts_at = self._starts_at()
-        if starts_at is None:
-            return
         values: dict[str, Any] = {
-            "starts_at": starts_at,
+            "starts_at": dt.datetime.combine(day, time),  # both checked by FieldChecks before
             "duration_min": self.duration.value(),
             "office": self.office.currentText().strip(),
             "office_key": self._office_key(),
@@ -356,21 +327,20 @@ class AppointmentEditor(GuardedEditor, Retranslatable, QDialog):
             "purpose": self.purpose.text().strip(),
             "outcome": self.outcome.toPlainText().strip(),
         }
-        try:
-            if self.appointment is None:
-                self.appointment = appointments.create_appointment(values)
-            else:
-                changed = self.changed_keys()  # only what the user changed here
-                appointments.update_appointment(self.appointment.id, {k: v for k, v in values.items() if k in changed})
-                self.appointment = Appointment.get_by_id(self.appointment.id)
-        except ValidationError as exc:
-            field, message = exc.field or "", str(exc)
-            show_error(self.error, lambda: appointments.validate(values).get(field) or message)
+        self._values = values
+        if self.appointment is None:
+            self.appointment = appointments.create_appointment(values)
             return
-        show_error(self.error, "")
-        self.mark_clean()
+        changed = self.changed_keys()  # only what the user changed here
+        appointments.update_appointment(self.appointment.id, {k: v for k, v in values.items() if k in changed})
+        self.appointment = Appointment.get_by_id(self.appointment.id)
+
+    def refusal(self, exc: ValidationError) -> Callable[[], str]:
+        field, message, values = exc.field or "", str(exc), self._values
+        return lambda: appointments.validate(values).get(field) or message
+
+    def after_save(self) -> None:
         self.warn_about_clashes()
-        self.accept()
 
     def warn_about_clashes(self) -> None:
         """Say so when the saved appointment is double booked; the appointment is saved all the same."""

@@ -36,7 +36,9 @@ SAVE_CANCEL = QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardBu
 class EditorDialog(GuardedEditor, Retranslatable, QDialog):
     """Form, checks, message line, Save/Cancel and the save sequence of every editor (see the module)."""
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None, *, form_is_body: bool = True) -> None:
+        """``form_is_body``: the form is the editor's body (its fields belong to the dialog at once, so a
+        tab order can be set before :meth:`finish`); otherwise the subclass passes its body to finish()."""
         super().__init__(parent)
         self.form = LabelledForm()
         self.checks = FieldChecks(self)
@@ -44,18 +46,19 @@ class EditorDialog(GuardedEditor, Retranslatable, QDialog):
         self.buttons = DialogButtons(self, SAVE_CANCEL)
         self.buttons.accepted.connect(self.save)
         self.buttons.rejected.connect(self.reject)
+        self._layout = QVBoxLayout(self)
+        if form_is_body:
+            self._layout.addLayout(self.form)
 
     def finish(self, body: QWidget | QLayout | None = None) -> None:
-        """Lay out the body (the form unless given), the message line and the buttons; fill the fields from
-        the record, take that as the unchanged state, set the texts and put the focus in the first field."""
-        layout = QVBoxLayout(self)
-        body = self.form if body is None else body
+        """Lay out the body (when not the form), the message line and the buttons; fill the fields from the
+        record, take that as the unchanged state, set the texts and put the focus in the first field."""
         if isinstance(body, QLayout):
-            layout.addLayout(body)
-        else:
-            layout.addWidget(body)
-        layout.addWidget(self.error)
-        layout.addWidget(self.buttons)
+            self._layout.addLayout(body)
+        elif body is not None:
+            self._layout.addWidget(body)
+        self._layout.addWidget(self.error)
+        self._layout.addWidget(self.buttons)
         self.load()
         self.mark_clean()
         self.retranslate_ui()
