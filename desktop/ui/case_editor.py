@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QShortcut
@@ -35,17 +36,13 @@ from desktop.core.store.models import Case, Person, Task, Volunteer
 from desktop.i18n import N_, _
 from desktop.ui.checklist_widget import ChecklistWidget
 from desktop.ui.common import (
-    FieldChecks,
-    GuardedEditor,
-    LabelledForm,
     Retranslatable,
     date_check,
     enter_activates,
-    error_label,
     fit_columns,
     fit_tabs,
-    show_error,
 )
+from desktop.ui.editor import EditorDialog
 from desktop.ui.timeline_widget import TimelineWidget
 
 
@@ -131,13 +128,13 @@ DATE_FIELDS = (
 MIN_WIDTH = 680
 
 
-class CaseEditor(GuardedEditor, Retranslatable, QDialog):
+class CaseEditor(EditorDialog):
     """A case: details (type, authority, status, person, volunteers, dates) and, once saved, its
     checklist, deadlines and timeline in tabs. The tabs save at once: ``changed_inside`` tells that they
     changed something, even when the editor itself is then cancelled."""
 
     def __init__(self, case: Case | None = None, person_id: str | None = None, parent: QWidget | None = None):
-        super().__init__(parent)
+        super().__init__(parent, form_is_body=False)  # the form is the first of the tabs
         self.case = case
         self.person_id = case.person_id if case else person_id
         self.changed_inside = False
@@ -160,8 +157,6 @@ class CaseEditor(GuardedEditor, Retranslatable, QDialog):
         self.notes = QPlainTextEdit()
         self.notes.setTabChangesFocus(True)
         self.notes.setMaximumHeight(90)
-        self.error = error_label()
-        self.form = LabelledForm()
         self.form.add(N_("Person"), person_row)
         self.form.add(N_("Case type"), self.case_type)
         self.form.add(N_("Authority"), self.authority)
@@ -169,7 +164,6 @@ class CaseEditor(GuardedEditor, Retranslatable, QDialog):
         self.form.add(N_("Title"), self.title)
         self.form.add(N_("Lead volunteer"), self.lead)
         self.form.add(N_("Helpers"), self.helpers)
-        self.checks = FieldChecks(self)
         for key, title in DATE_FIELDS:
             self.form.add(title, self.dates[key])
             self.checks.add(key, self.dates[key], date_check(self.dates[key]), self.form)
@@ -194,26 +188,19 @@ class CaseEditor(GuardedEditor, Retranslatable, QDialog):
             self.tabs.addTab(self.timeline, "")
             self.checklist.changed.connect(self._inside_changed)
             self.timeline.changed.connect(self._inside_changed)
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
-        self.buttons.accepted.connect(self.save)
-        self.buttons.rejected.connect(self.reject)
         self.forms_button = self.buttons.addButton("", QDialogButtonBox.ButtonRole.ActionRole)
         self.forms_button.setVisible(case is not None)
         self.forms_button.clicked.connect(self.open_forms)
         self.appointment_button = self.buttons.addButton("", QDialogButtonBox.ButtonRole.ActionRole)
         self.appointment_button.setVisible(case is not None)
         self.appointment_button.clicked.connect(self.new_appointment)
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.tabs)
-        layout.addWidget(self.error)
-        layout.addWidget(self.buttons)
         self.case_type.currentIndexChanged.connect(self._type_changed)
         self._fill_choices()
-        self._load()
-        self.mark_clean()
-        self.retranslate_ui()
-        # The first field that needs input (rather than the tab bar).
-        (self.case_type if self.person_id else self.person_button).setFocus(Qt.FocusReason.OtherFocusReason)
+        self.finish(self.tabs)
+
+    def first_field(self) -> QWidget:
+        """The first field that needs input (rather than the tab bar)."""
+        return self.case_type if self.person_id else self.person_button
 
     def _inside_changed(self) -> None:
         self.changed_inside = True
@@ -289,11 +276,10 @@ class CaseEditor(GuardedEditor, Retranslatable, QDialog):
             self.timeline.reload()
         return True
 
-    def retranslate_ui(self) -> None:
+    def retranslate_texts(self) -> None:
         self.forms_button.setText(_("&Forms and letters…"))
         self.appointment_button.setText(_("New &appointment…"))
         self.setWindowTitle(_("Case {reference}").format(reference=self.case.reference) if self.case else _("New case"))
-        self.form.retranslate(_)
         self.person_button.setText(_("Choose…"))
         for edit in self.dates.values():
             edit.setPlaceholderText(_("DD.MM.YYYY"))
@@ -379,7 +365,7 @@ class CaseEditor(GuardedEditor, Retranslatable, QDialog):
                 max(0, self.authority.findData(cases.default_authority(self.case_type.currentData())))
             )
 
-    def _load(self) -> None:
+    def load(self) -> None:
         if self.case is None:
             self.opened.setText(i18n.fmt_date_german(dt.date.today()))
             self.lead.setCurrentIndex(max(0, self.lead.findData(store_db.current().volunteer_id)))
@@ -400,9 +386,7 @@ class CaseEditor(GuardedEditor, Retranslatable, QDialog):
             item.setCheckState(Qt.CheckState.Checked if checked else Qt.CheckState.Unchecked)
         self.notes.setPlainText(case.notes)
 
-    def save(self) -> None:
-        if not self.checks.check_all():
-            return
+    def write(self) -> None:
         values: dict[str, object] = {key: i18n.parse_date(self.dates[key].text()) for key, _title in DATE_FIELDS}
         values["opened_on"] = values["opened_on"] or dt.date.today()
         values.update(
@@ -416,18 +400,16 @@ class CaseEditor(GuardedEditor, Retranslatable, QDialog):
                 "notes": self.notes.toPlainText().strip(),
             }
         )
+        self._values = values
         changed = self.changed_keys()
-        try:
-            if self.case is None:
-                self.case = cases.create_case(values)
-            else:
-                # Only what the user changed here.
-                cases.update_case(self.case.id, {k: v for k, v in values.items() if k in changed})
-            if self.case is not None and "helpers" in changed:
-                cases.set_helpers(self.case.id, self._checked_helpers())
-        except ValidationError as exc:
-            field, message = exc.field or "", str(exc)
-            show_error(self.error, lambda: cases.validate(values).get(field) or message)
-            return
-        self.mark_clean()
-        self.accept()
+        if self.case is None:
+            self.case = cases.create_case(values)
+        else:
+            # Only what the user changed here.
+            cases.update_case(self.case.id, {k: v for k, v in values.items() if k in changed})
+        if self.case is not None and "helpers" in changed:
+            cases.set_helpers(self.case.id, self._checked_helpers())
+
+    def refusal(self, exc: ValidationError) -> Callable[[], str]:
+        field, message, values = exc.field or "", str(exc), self._values
+        return lambda: cases.validate(values).get(field) or message
