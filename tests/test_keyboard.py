@@ -321,7 +321,7 @@ def test_error_messages_on_screen_follow_the_language(qtbot, case, person) -> No
         "case": case_editor.checks.label("letter_date").text(),
         "appointment": appointment.checks.label("time").text(),
         "task": task.checks.label("due_date").text(),
-        "document": document.error.text(),
+        "document": document.checks.label("printed_until").text(),
     }
     assert all(english.values())
     apply_language("uk")
@@ -338,7 +338,7 @@ def test_error_messages_on_screen_follow_the_language(qtbot, case, person) -> No
         "case": case_editor.checks.label("letter_date").text(),
         "appointment": appointment.checks.label("time").text(),
         "task": task.checks.label("due_date").text(),
-        "document": document.error.text(),
+        "document": document.checks.label("printed_until").text(),
     }
     assert shown == expected
     assert all(shown[key] != english[key] for key in shown)

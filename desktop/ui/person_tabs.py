@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QComboBox,
-    QDialog,
-    QDialogButtonBox,
     QHBoxLayout,
     QInputDialog,
     QLabel,
@@ -28,18 +27,18 @@ from desktop.core.store import db as store_db
 from desktop.core.store.models import Person, ResidenceDocument
 from desktop.i18n import N_, _
 from desktop.ui.common import (
-    GuardedEditor,
-    LabelledForm,
     Retranslatable,
+    date_check,
     enter_activates,
     error_label,
     show_error,
 )
+from desktop.ui.editor import EditorDialog
 
 EXPIRED = QColor("#b00020")
 
 
-class DocumentDialog(GuardedEditor, Retranslatable, QDialog):
+class DocumentDialog(EditorDialog):
     """Add or edit one residence document; shows printed and effective validity as you type; asks before
     Escape or Cancel throws typed changes away."""
 
@@ -54,33 +53,31 @@ class DocumentDialog(GuardedEditor, Retranslatable, QDialog):
         self.authority = QLineEdit()
         self.validity = QLabel()
         self.validity.setWordWrap(True)
-        self.error = error_label()
-        self.form = LabelledForm()
         self.form.add(N_("Kind"), self.kind)
         self.form.add(N_("Number"), self.number)
         self.form.add(N_("Issued on"), self.issued)
+        self.checks.add("issued_on", self.issued, date_check(self.issued), self.form)
         self.form.add(N_("Printed valid until"), self.until)
+        self.checks.add("printed_until", self.until, date_check(self.until), self.form)
         self.form.add(N_("Issued by"), self.authority)
         self.form.add(N_("Really valid until"), self.validity)
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
-        self.buttons.accepted.connect(self.save)
-        self.buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addLayout(self.form)
-        layout.addWidget(self.error)
-        layout.addWidget(self.buttons)
         for kind in ResidenceDocument.KINDS:
             self.kind.addItem("", kind)
+        for signal in (self.until.textChanged, self.issued.textChanged, self.kind.currentIndexChanged):
+            signal.connect(self._preview)
+        self.finish()
+
+    def first_field(self) -> QWidget:
+        return self.kind
+
+    def load(self) -> None:
+        document = self.document
         if document:
             self.kind.setCurrentIndex(self.kind.findData(document.kind))
             self.number.setText(document.number)
             self.issued.setText(i18n.fmt_date_german(document.issued_on))
             self.until.setText(i18n.fmt_date_german(document.printed_until))
             self.authority.setText(document.authority)
-        for signal in (self.until.textChanged, self.issued.textChanged, self.kind.currentIndexChanged):
-            signal.connect(self._preview)
-        self.mark_clean()
-        self.retranslate_ui()
 
     def snapshot(self) -> dict[str, object]:
         return {
@@ -91,9 +88,8 @@ class DocumentDialog(GuardedEditor, Retranslatable, QDialog):
             "authority": self.authority.text().strip(),
         }
 
-    def retranslate_ui(self) -> None:
+    def retranslate_texts(self) -> None:
         self.setWindowTitle(_("Residence document"))
-        self.form.retranslate(_)
         for i in range(self.kind.count()):
             self.kind.setItemText(i, residence.kind_label(self.kind.itemData(i)))
         for edit in (self.issued, self.until):
@@ -115,30 +111,23 @@ class DocumentDialog(GuardedEditor, Retranslatable, QDialog):
         result = residence.effective_validity(until, self.kind.currentData(), issued_on=issued)
         self.validity.setText(f"<b>{i18n.fmt_date(result.effective_until)}</b><br>{result.explanation}")
 
-    def save(self) -> None:
-        try:
-            issued, until = self._dates()
-        except ValueError:
-            show_error(self.error, lambda: _("This is not a valid date (DD.MM.YYYY)."))
-            return
-        values = {
+    def write(self) -> None:
+        issued, until = self._dates()
+        self._values = values = {
             "kind": self.kind.currentData(),
             "number": self.number.text().strip(),
             "issued_on": issued,
             "printed_until": until,
             "authority": self.authority.text().strip(),
         }
-        try:
-            if self.document is None:
-                documents.create_document({"person": self.person_id, **values})
-            else:
-                documents.update_document(self.document.id, values)
-        except ValidationError as exc:
-            field, message = exc.field or "", str(exc)
-            show_error(self.error, lambda: documents.validate(values).get(field) or message)
-            return
-        self.mark_clean()
-        self.accept()
+        if self.document is None:
+            documents.create_document({"person": self.person_id, **values})
+        else:
+            documents.update_document(self.document.id, values)
+
+    def refusal(self, exc: ValidationError) -> Callable[[], str]:
+        field, message, values = exc.field or "", str(exc), self._values
+        return lambda: documents.validate(values).get(field) or message
 
 
 class DocumentsTab(Retranslatable, QWidget):
