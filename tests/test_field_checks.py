@@ -78,3 +78,18 @@ def test_a_task_without_a_title_is_said_at_the_title(qtbot, person) -> None:
     assert not editor.checks.label("title").isVisible()
     qtbot.keyClick(editor.title, Qt.Key.Key_Return)
     assert Task.select().where(Task.title == "Kopien machen").count() == 1
+
+
+def test_the_person_editor_brings_its_first_problem_into_view(qtbot, person) -> None:
+    from desktop.ui.person_editor import PersonEditor
+
+    editor = PersonEditor(person)
+    qtbot.addWidget(editor)
+    editor.resize(700, 560)
+    editor.show()
+    editor.edits["iban"].setText("DE00 1234")  # at the foot of the long form
+    editor.tabs.setCurrentIndex(editor.tabs.count() - 1)
+    editor.save()
+    assert editor.tabs.currentIndex() == 0 and editor.focusWidget() is editor.edits["iban"]
+    assert editor.errors["iban"].isVisible()
+    assert editor.edits["iban"].visibleRegion().isEmpty() is False  # scrolled into view

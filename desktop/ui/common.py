@@ -393,20 +393,22 @@ class FieldChecks:
         """Every field's message; the first problem is brought into view. True when all are right."""
         wrong = [key for key in self._checks if not self.check(key)]
         if wrong:
-            self.bring_into_view(self._checks[wrong[0]][0])
+            bring_into_view(self._checks[wrong[0]][0])
         return not wrong
 
-    def bring_into_view(self, field: QWidget) -> None:
-        """Show the tab that holds ``field``, scroll it into view and put the focus in it."""
-        widget: QWidget | None = field
-        while widget is not None and widget is not self.editor:
-            parent = widget.parentWidget()
-            if isinstance(parent, QStackedWidget) and isinstance(parent.parentWidget(), QTabWidget):
-                parent.parentWidget().setCurrentWidget(widget)  # type: ignore[union-attr]
-            if isinstance(widget, QScrollArea):
-                widget.ensureWidgetVisible(field)
-            widget = parent
-        field.setFocus(Qt.FocusReason.OtherFocusReason)
+
+def bring_into_view(field: QWidget) -> None:
+    """Show the tab that holds ``field``, scroll it into view and put the focus in it (the first problem
+    of a save that failed)."""
+    widget: QWidget | None = field
+    while widget is not None and not widget.isWindow():
+        parent = widget.parentWidget()
+        if isinstance(parent, QStackedWidget) and isinstance(parent.parentWidget(), QTabWidget):
+            parent.parentWidget().setCurrentWidget(widget)  # type: ignore[union-attr]
+        if isinstance(widget, QScrollArea):
+            widget.ensureWidgetVisible(field)
+        widget = parent
+    field.setFocus(Qt.FocusReason.OtherFocusReason)
 
 
 def date_check(field: QLineEdit, *, required: str = "") -> Callable[[], str]:

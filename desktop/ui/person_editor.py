@@ -35,6 +35,7 @@ from desktop.ui.common import (
     GuardedEditor,
     Retranslatable,
     VerticalScroll,
+    bring_into_view,
     error_label,
     fit_tabs,
     show_error,
@@ -333,7 +334,7 @@ class PersonEditor(GuardedEditor, Retranslatable, QDialog):
         general = errors.get("", "") or (_("Please correct the marked fields.") if marked else "")
         show_error(self.error, general)
         if marked and focus:
-            self.edits[marked[0]].setFocus()
+            bring_into_view(self.edits[marked[0]])
 
     @staticmethod
     def _field_problem(key: str, text: str) -> str:
