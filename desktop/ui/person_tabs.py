@@ -178,8 +178,8 @@ class DocumentsTab(Retranslatable, QWidget):
                 [
                     residence.kind_label(doc.kind),
                     doc.number,
-                    i18n.fmt_date(doc.printed_until),
-                    i18n.fmt_date(doc.effective_until),
+                    i18n.fmt_list_date(doc.printed_until),
+                    i18n.fmt_list_date(doc.effective_until),
                 ]
             )
             item.setData(0, Qt.ItemDataRole.UserRole, doc.id)
@@ -410,7 +410,7 @@ class CasesTab(Retranslatable, QWidget):
         for case in cases.cases_of(Person.get_by_id(self.person_id)):
             item = QTreeWidgetItem(
                 [
-                    i18n.fmt_date(case.opened_on),
+                    i18n.fmt_list_date(case.opened_on),
                     case.reference,
                     cases.case_type_label(case.case_type),
                     cases.status_label(case.status),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+from peewee import DoesNotExist
 from PySide6.QtCore import Qt, QUrl, Signal
 from PySide6.QtGui import QDesktopServices, QKeyEvent
 from PySide6.QtWidgets import QHBoxLayout, QLineEdit, QPushButton, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget
@@ -85,9 +86,14 @@ class TimelineWidget(Retranslatable, QWidget):
         self.reload()
 
     def events(self) -> list[timeline.Event]:
-        if self.case_id:
-            return timeline.for_case(self.case_id)
-        return timeline.for_person(self.person_id) if self.person_id else []
+        """The record's events; none when the record is gone (a window that outlived its record or its
+        profile is still told when the language changes)."""
+        try:
+            if self.case_id:
+                return timeline.for_case(self.case_id)
+            return timeline.for_person(self.person_id) if self.person_id else []
+        except DoesNotExist:
+            return []
 
     def reload(self) -> None:
         if not store_db.is_open():
@@ -95,10 +101,10 @@ class TimelineWidget(Retranslatable, QWidget):
         self.tree.clear()
         now = dt.datetime.now()
         for event in self.events():
-            when = (
-                i18n.fmt_date(event.when.date())
+            when = (  # the list formats of every list: a day, or a day and its time
+                i18n.fmt_list_date(event.when.date())
                 if event.when.time() in (dt.time(), dt.time(23, 59))
-                else i18n.fmt_datetime(event.when, "short")
+                else i18n.fmt_list_datetime(event.when)
             )
             item = QTreeWidgetItem([when, _(KINDS.get(event.kind, event.kind)), event.text])
             if event.file:
