@@ -5,15 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, Qt, Signal
-from PySide6.QtGui import QKeySequence
-from PySide6.QtWidgets import (
-    QLabel,
-    QMessageBox,
-    QPushButton,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QLabel, QMessageBox, QPushButton, QWidget
 
 from desktop import i18n
 from desktop.core import appointments
@@ -22,17 +14,8 @@ from desktop.core.store import db as store_db
 from desktop.core.store.models import Appointment, Volunteer
 from desktop.i18n import N_, _
 from desktop.ui.appointment_editor import AppointmentEditor
-from desktop.ui.common import (
-    Retranslatable,
-    area_title,
-    filter_combo,
-    fit_columns,
-    header_row,
-    list_table,
-    retranslate_filter,
-)
 from desktop.ui.lazy_model import Column, LazyTableModel
-from desktop.ui.search_widgets import PeopleFilter
+from desktop.ui.list_area import AreaTexts, ListArea, shortcut_text
 
 #: The main window's shortcut for a new appointment (named in the New button's tooltip).
 NEW_APPOINTMENT_SHORTCUT = "Ctrl+Shift+A"
@@ -105,94 +88,54 @@ def appointments_model(parent: QWidget | None = None) -> AppointmentTableModel:
     return AppointmentTableModel(parent)
 
 
-class AppointmentsView(PeopleFilter, Retranslatable, QWidget):
+class AppointmentsView(ListArea):
     """List of appointments with New, Edit and "I'll accompany"; Enter or a double click opens one."""
 
-    changed = Signal()
+    model: AppointmentTableModel
+    FILTERS = FILTERS
+    RESORT_EDITED = True
 
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.model = appointments_model(self)
-        self.table = list_table(self.model, self._open_index)
-        self.table.selectionModel().currentRowChanged.connect(lambda _c, _p: self._selection_changed())
-        self.title = area_title()
-        self.filter_label, self.filter = filter_combo(FILTERS, self.refresh)
-        self.count_label = QLabel()
-        self.new_button = QPushButton()
-        self.new_button.clicked.connect(lambda: self.new_appointment())
-        self.edit_button = QPushButton()
-        self.edit_button.clicked.connect(self.edit_current)
+    def make_model(self) -> AppointmentTableModel:
+        return appointments_model(self)
+
+    def header_buttons(self) -> list[QWidget]:
         self.claim_button = QPushButton()
         self.claim_button.clicked.connect(self.claim_current)
+        return [self.claim_button]
+
+    def below_table(self) -> list[QWidget]:
         self.clash_label = QLabel()
         self.clash_label.setStyleSheet(WARNING_STYLE)
         self.clash_label.setWordWrap(True)
         self.clash_label.setVisible(False)
-        top = header_row(
-            self.title,
-            self.add_search_field(),
-            self.filter_label,
-            self.filter,
-            self.count_label,
-            self.new_button,
-            self.edit_button,
-            self.claim_button,
+        return [self.clash_label]
+
+    def texts(self) -> AreaTexts:
+        return AreaTexts(
+            _("Appointments"),
+            _("New appointment"),
+            _("Create a new appointment ({shortcut})").format(shortcut=shortcut_text(NEW_APPOINTMENT_SHORTCUT)),
+            _("Open the selected appointment (Enter)"),
+            _("Which appointments to show"),
         )
-        layout = QVBoxLayout(self)
-        layout.addLayout(top)
-        layout.addWidget(self.table)
-        layout.addWidget(self.clash_label)
-        self.refresh()
-        self.retranslate_ui()
 
     def retranslate_ui(self) -> None:
-        self.title.setText(_("Appointments"))
-        retranslate_filter(self.filter_label, self.filter, FILTERS)
-        self.filter.setAccessibleName(_("Which appointments to show"))
-        shortcut = QKeySequence(NEW_APPOINTMENT_SHORTCUT).toString(QKeySequence.SequenceFormat.NativeText)
-        self.new_button.setText(_("New appointment"))
-        self.new_button.setToolTip(_("Create a new appointment ({shortcut})").format(shortcut=shortcut))
-        self.edit_button.setText(_("Edit"))
-        self.edit_button.setToolTip(_("Open the selected appointment (Enter)"))
         self.claim_button.setText(_("I'll accompany"))
         self.claim_button.setToolTip(_("Take on accompanying the selected appointment"))
-        self.table.setAccessibleName(_("Appointments"))
         self.clash_label.setAccessibleName(_("Double bookings"))
-        self._update_count()
-        self.model.retranslate()  # list_table refits the columns to the new headings
-        self._selection_changed()  # clash messages are in the UI language too
+        super().retranslate_ui()  # clash messages are in the UI language too
+
+    def count_of(self, n: int) -> str:
+        return i18n.ngettext("{n} appointment", "{n} appointments", n)
 
     # --- the list -------------------------------------------------------------------------------------
-    def current_filter(self) -> str:
-        return str(self.filter.currentData() or "upcoming")
-
-    def set_filter(self, key: str) -> None:
-        self.filter.setCurrentIndex(max(0, self.filter.findData(key)))
-
-    def refresh(self) -> None:
-        self.update_filter()
+    def load(self) -> None:
         self.model.set_upcoming(self.current_filter() == "upcoming")
-        fit_columns(self.table)
-        self._update_count()
-        if self.model.rowCount():
-            self.table.selectRow(0)
-        self._selection_changed()
-
-    def _update_count(self) -> None:
-        n = self.model.total
-        self.count_label.setText(
-            self.count_text(i18n.ngettext("{n} appointment", "{n} appointments", n).format(n=i18n.fmt_number(n)))
-        )
-
-    def selected_row(self) -> AppointmentRow | None:
-        index = self.table.currentIndex()
-        return self.model.row_at(index.row()) if index.isValid() else None
 
     def selected_appointment_id(self) -> str | None:
-        row = self.selected_row()
-        return row.id if row else None
+        return self.selected_id()
 
-    def _selection_changed(self) -> None:
+    def selection_changed(self) -> None:
         row = self.selected_row()
         self.edit_button.setEnabled(row is not None)
         if not store_db.is_open():
@@ -208,52 +151,24 @@ class AppointmentsView(PeopleFilter, Retranslatable, QWidget):
         self.clash_label.setVisible(bool(found))
 
     # --- opening and saving ---------------------------------------------------------------------------
-    def _open_index(self, index: QModelIndex) -> None:
-        row = self.model.row_at(index.row())
-        if row is not None:
-            self.open_appointment(row.id)
+    def open_record(self, appointment_id: str) -> None:
+        self.run_editor(AppointmentEditor(Appointment.get_by_id(appointment_id), parent=self), appointment_id)
 
-    def edit_current(self) -> None:
-        appointment_id = self.selected_appointment_id()
-        if appointment_id:
-            self.open_appointment(appointment_id)
-
-    def open_appointment(self, appointment_id: str) -> None:
-        editor = AppointmentEditor(Appointment.get_by_id(appointment_id), parent=self)
-        if editor.exec():
-            self.show_saved(appointment_id, new=False)
-            self.changed.emit()
+    open_appointment = open_record
 
     def new_appointment(self, person_id: str | None = None, case_id: str | None = None) -> None:
         editor = AppointmentEditor(None, person_id=person_id, case_id=case_id, parent=self)
-        if editor.exec() and editor.appointment is not None:
-            self.show_saved(editor.appointment.id, new=True)
-            self.changed.emit()
+        self.run_new(editor, lambda: editor.appointment)
 
-    def show_saved(self, appointment_id: str, new: bool) -> None:
-        """Keep the user's place: an edited row changes in place, a new or moved one is loaded and selected."""
-        row = appointment_row(appointment_id)
-        if row is None:
-            return
-        if not new:
-            for i in range(self.model.rowCount()):
-                old = self.model.row_at(i)
-                if old is not None and old.id == appointment_id and appointment_key(old) == appointment_key(row):
-                    self.model.replace_row(i, row)
-                    self._selection_changed()
-                    return
+    new_record = new_appointment
+
+    def saved_row(self, appointment_id: str) -> AppointmentRow | None:
+        return appointment_row(appointment_id)
+
+    def show_filter_for(self, row: AppointmentRow) -> None:
         upcoming = row.starts_at >= _cutoff()
         if upcoming != self.model.upcoming:
-            self.filter.blockSignals(True)
-            self.set_filter("upcoming" if upcoming else "past")
-            self.filter.blockSignals(False)
-        self.model.set_upcoming(upcoming)
-        self._update_count()
-        found = self.model.reveal(appointment_key(row), lambda r: r.id == appointment_id)
-        if found is not None:
-            self.table.selectRow(found)
-            self.table.scrollTo(self.model.index(found, 0))
-        self._selection_changed()
+            self.set_filter("upcoming" if upcoming else "past", quietly=True)
 
     # --- claiming -------------------------------------------------------------------------------------
     def claim_current(self) -> None:
@@ -281,6 +196,3 @@ class AppointmentsView(PeopleFilter, Retranslatable, QWidget):
         appointments.claim(appointment_id, me)
         self.show_saved(appointment_id, new=False)
         self.changed.emit()
-
-    def focus_list(self) -> None:
-        self.table.setFocus(Qt.FocusReason.ShortcutFocusReason)

@@ -2,13 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, Qt, Signal
-from PySide6.QtWidgets import (
-    QLabel,
-    QPushButton,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QWidget
 
 from desktop import i18n
 from desktop.core import cases
@@ -16,9 +10,8 @@ from desktop.core.cases import CaseRow
 from desktop.core.store.models import Case
 from desktop.i18n import N_, _
 from desktop.ui.case_editor import CaseEditor
-from desktop.ui.common import Retranslatable, area_title, fit_columns, header_row, list_table
 from desktop.ui.lazy_model import Column, LazyTableModel
-from desktop.ui.search_widgets import PeopleFilter
+from desktop.ui.list_area import AreaTexts, ListArea
 
 CASE_COLUMNS: list[Column[CaseRow]] = [
     Column(N_("Opened"), lambda r: i18n.fmt_list_date(r.opened_on), align_right=True),
@@ -41,93 +34,30 @@ def cases_model(parent: QWidget | None = None) -> LazyTableModel[CaseRow]:
     return model
 
 
-class CasesView(PeopleFilter, Retranslatable, QWidget):
+class CasesView(ListArea):
     """List of cases with a search for their people, New and Edit."""
 
-    changed = Signal()
+    def make_model(self) -> LazyTableModel[CaseRow]:
+        return cases_model(self)
 
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.model = cases_model(self)
-        self.table = list_table(self.model, self._open_index)
-        self.title = area_title()
-        self.count_label = QLabel()
-        self.new_button = QPushButton()
-        self.new_button.clicked.connect(lambda: self.new_case())
-        self.edit_button = QPushButton()
-        self.edit_button.clicked.connect(self.edit_current)
-        top = header_row(self.title, self.add_search_field(), self.count_label, self.new_button, self.edit_button)
-        layout = QVBoxLayout(self)
-        layout.addLayout(top)
-        layout.addWidget(self.table)
-        self.refresh()
-        self.retranslate_ui()
+    def texts(self) -> AreaTexts:
+        return AreaTexts(_("Cases"), _("New case"), _("Open a new case (Ctrl+Shift+N)"))
 
-    def retranslate_ui(self) -> None:
-        self.title.setText(_("Cases"))
-        self.new_button.setText(_("New case"))
-        self.new_button.setToolTip(_("Open a new case (Ctrl+Shift+N)"))
-        self.edit_button.setText(_("Edit"))
-        self.table.setAccessibleName(_("Cases"))
-        self._update_count()
-        self.model.retranslate()
+    def count_of(self, n: int) -> str:
+        return i18n.ngettext("{n} case", "{n} cases", n)
 
-    def refresh(self) -> None:
-        self.update_filter()
-        self.model.reload()
-        fit_columns(self.table)
-        self._update_count()
-        if self.model.rowCount():
-            self.table.selectRow(0)
-
-    def _update_count(self) -> None:
-        n = self.model.total
-        self.count_label.setText(
-            self.count_text(i18n.ngettext("{n} case", "{n} cases", n).format(n=i18n.fmt_number(n)))
-        )
-
-    def _open_index(self, index: QModelIndex) -> None:
-        row = self.model.row_at(index.row())
-        if row is not None:
-            self.open_case(row.id)
-
-    def edit_current(self) -> None:
-        index = self.table.currentIndex()
-        row = self.model.row_at(index.row()) if index.isValid() else None
-        if row is not None:
-            self.open_case(row.id)
-
-    def open_case(self, case_id: str) -> None:
+    def open_record(self, case_id: str) -> None:
         editor = CaseEditor(Case.get_by_id(case_id), parent=self)
-        saved = editor.exec()
-        if saved:
-            self.show_saved(case_id, new=False)
-        if saved or editor.changed_inside:  # ticks, tasks and notes are saved at once, even when cancelled
-            self.changed.emit()
+        # Ticks, tasks and notes are saved at once: they count even when the editor is cancelled.
+        self.run_editor(editor, case_id, lambda: editor.changed_inside)
+
+    open_case = open_record
 
     def new_case(self, person_id: str | None = None) -> None:
         editor = CaseEditor(None, person_id=person_id, parent=self)
-        if editor.exec() and editor.case is not None:
-            self.show_saved(editor.case.id, new=True)
-            self.changed.emit()
+        self.run_new(editor, lambda: editor.case)
 
-    def show_saved(self, case_id: str, new: bool) -> None:
-        """Keep the user's place: an edited row changes in place, a new one is loaded and selected."""
-        row = cases.case_row(case_id)
-        if row is None:
-            return
-        if not new:
-            for i in range(self.model.rowCount()):
-                if self.model.row_at(i).id == case_id:  # type: ignore[union-attr]
-                    self.model.replace_row(i, row)
-                    return
-        self.model.reload()
-        self._update_count()
-        key = (row.opened_on.isoformat() if row.opened_on else "", row.id)
-        found = self.model.reveal(key, lambda r: r.id == case_id)
-        if found is not None:
-            self.table.selectRow(found)
-            self.table.scrollTo(self.model.index(found, 0))
+    new_record = new_case
 
-    def focus_list(self) -> None:
-        self.table.setFocus(Qt.FocusReason.ShortcutFocusReason)
+    def saved_row(self, case_id: str) -> CaseRow | None:
+        return cases.case_row(case_id)

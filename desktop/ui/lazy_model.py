@@ -121,6 +121,10 @@ class LazyTableModel(QAbstractTableModel, Generic[Row]):
     def row_at(self, row: int) -> Row | None:
         return self._rows[row] if 0 <= row < len(self._rows) else None
 
+    def key_of(self, row: Row) -> Any:
+        """The row's place in the list order (its keyset paging key)."""
+        return self._key_of(row)
+
     def loaded_count(self) -> int:
         return len(self._rows)
 

@@ -2,133 +2,81 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, Qt, Signal
-from PySide6.QtWidgets import (
-    QLabel,
-    QPushButton,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QWidget
 
 from desktop.core import people
+from desktop.core.search.query import EXACT, Hit
 from desktop.core.store.models import Person
 from desktop.i18n import _
-from desktop.ui.common import Retranslatable, area_title, fit_columns, header_row, list_table
+from desktop.ui.list_area import AreaTexts, ListArea
 from desktop.ui.person_editor import PersonEditor
-from desktop.ui.search_widgets import FOUND_AS_COLUMN, PeopleSearchModel, SearchField
+from desktop.ui.search_widgets import FOUND_AS_COLUMN, PeopleSearchModel
 
 
 def people_model(parent: QWidget | None = None) -> PeopleSearchModel:
     return PeopleSearchModel(parent)
 
 
-class PeopleView(Retranslatable, QWidget):
-    """List of people with a search field, New and Edit; Enter or a double click opens the editor."""
+class PeopleView(ListArea):
+    """List of people with a search field, New and Edit; Enter or a double click opens the editor.
 
-    changed = Signal()
+    Its model searches by itself (ranked, with a "Found as" column while searching)."""
 
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.model = people_model(self)
-        self.table = list_table(self.model, self._open_index)
-        self.title = area_title()
-        self.count_label = QLabel()
-        self.search_field = SearchField()
-        self.search_field.textChanged.connect(self.search)
-        self.search_field.returnPressed.connect(self.focus_list)
-        self.new_button = QPushButton()
-        self.new_button.clicked.connect(self.new_person)
-        self.edit_button = QPushButton()
-        self.edit_button.clicked.connect(self.edit_current)
-        top = header_row(self.title, self.search_field, self.count_label, self.new_button, self.edit_button)
-        layout = QVBoxLayout(self)
-        layout.addLayout(top)
-        layout.addWidget(self.table)
-        self.refresh()
-        self.retranslate_ui()
+    model: PeopleSearchModel
 
-    def retranslate_ui(self) -> None:
-        self.title.setText(_("People"))
-        self.new_button.setText(_("New person"))
-        self.new_button.setToolTip(_("Create a new person (Ctrl+N)"))
-        self.edit_button.setText(_("Edit"))
-        self.edit_button.setToolTip(_("Open the selected person (Enter)"))
-        self.table.setAccessibleName(_("People"))
-        self._update_count()
-        self.model.retranslate()
+    def make_model(self) -> PeopleSearchModel:
+        return people_model(self)
 
-    def refresh(self) -> None:
+    def texts(self) -> AreaTexts:
+        return AreaTexts(
+            _("People"), _("New person"), _("Create a new person (Ctrl+N)"), _("Open the selected person (Enter)")
+        )
+
+    def count_text(self) -> str:
+        return self.model.count_text()
+
+    # --- the list -------------------------------------------------------------------------------------
+    def update_filter(self) -> None:
+        """Nothing to narrow: the model searches itself (``search``)."""
+
+    def load(self) -> None:
         self.model.reload()
         self.table.setColumnHidden(FOUND_AS_COLUMN, not self.model.searching())
-        fit_columns(self.table)
-        self._update_count()
-        if self.model.rowCount():
-            self.table.selectRow(0)
 
     def search(self, text: str) -> None:
         """Show the people matching ``text`` (everyone when it is empty), best match first."""
         self.model.set_query(text)
         self.table.setColumnHidden(FOUND_AS_COLUMN, not self.model.searching())
-        self._update_count()
-        if self.model.rowCount():
-            self.table.selectRow(0)
+        self.show_first()
 
-    def focus_search(self) -> None:
-        self.search_field.setFocus(Qt.FocusReason.ShortcutFocusReason)
-        self.search_field.selectAll()
-
-    def _update_count(self) -> None:
-        self.count_label.setText(self.model.count_text())
+    def row_id(self, row: Hit) -> str:
+        return row.row.id
 
     def selected_person_id(self) -> str | None:
-        index = self.table.currentIndex()
-        hit = self.model.row_at(index.row()) if index.isValid() else None
-        return hit.row.id if hit else None
+        return self.selected_id()
 
-    def _open_index(self, index: QModelIndex) -> None:
-        hit = self.model.row_at(index.row())
-        if hit is not None:
-            self.open_person(hit.row.id)
-
-    def edit_current(self) -> None:
-        person_id = self.selected_person_id()
-        if person_id:
-            self.open_person(person_id)
-
-    def open_person(self, person_id: str) -> None:
+    # --- opening and saving ---------------------------------------------------------------------------
+    def open_record(self, person_id: str) -> None:
         editor = PersonEditor(Person.get_by_id(person_id), self)
-        saved = editor.exec()
-        if saved:
-            self.show_saved(person_id, new=False)
-        if saved or editor.tabs_changed:  # a case, document or household saved from a tab, even when cancelled
-            self.changed.emit()
+        # A case, document or household saved from a tab counts even when the editor is cancelled.
+        self.run_editor(editor, person_id, lambda: editor.tabs_changed)
 
-    def new_person(self) -> None:
+    open_person = open_record
+
+    def new_record(self) -> None:
         editor = PersonEditor(None, self)
-        if editor.exec() and editor.person is not None:
-            self.show_saved(editor.person.id, new=True)
-            self.changed.emit()
-        elif editor.open_instead:
+        if not self.run_new(editor, lambda: editor.person) and editor.open_instead:
             self.open_person(editor.open_instead)
 
-    def show_saved(self, person_id: str, new: bool) -> None:
-        """Keep the user's place: an edited row changes in place, a new one is loaded and selected."""
+    new_person = new_record
+
+    def saved_row(self, person_id: str) -> Hit | None:
         row = people.person_row(person_id)
-        if row is None:
-            return
-        if not new:
-            for i in range(self.model.rowCount()):
-                if self.model.row_at(i).row.id == person_id:  # type: ignore[union-attr]
-                    self.model.replace_person(i, row)
-                    return
+        return Hit(row, EXACT, "") if row is not None else None
+
+    def replace_row(self, index: int, row: Hit) -> None:
+        self.model.replace_person(index, row.row)  # keeps how the search found the person
+
+    def show_filter_for(self, row: Hit) -> None:
         if self.model.searching():
             self.search_field.clear()  # a new person is shown in the whole list
-        self.model.reload()
-        self._update_count()
-        found = self.model.reveal((row.sort_key, row.id), lambda h: h.row.id == person_id)
-        if found is not None:
-            self.table.selectRow(found)
-            self.table.scrollTo(self.model.index(found, 0))
-
-    def focus_list(self) -> None:
-        self.table.setFocus(Qt.FocusReason.ShortcutFocusReason)

@@ -97,39 +97,6 @@ def people_matching(text: str) -> tuple[list[str] | None, bool]:
     return [hit.row.id for hit in results.hits], results.complete
 
 
-class PeopleFilter:
-    """For a list area: a search field that narrows the list to the rows of the people it finds.
-
-    The area has ``model`` (a LazyTableModel whose fetch and count honour ``model.people``), ``refresh()``
-    and ``focus_list()``.
-    """
-
-    model: LazyTableModel[Any]
-    filter_complete = True
-
-    def add_search_field(self) -> SearchField:
-        self.search_field = SearchField()
-        self.search_field.textChanged.connect(lambda _text: self.refresh())  # type: ignore[attr-defined]
-        self.search_field.returnPressed.connect(self.focus_list)  # type: ignore[attr-defined]
-        return self.search_field
-
-    def update_filter(self) -> None:
-        """Search again (the people may have changed since the text was typed); called by ``refresh``."""
-        self.model.people, self.filter_complete = people_matching(self.search_field.text())
-
-    def count_text(self, count: str) -> str:
-        """The list's count, saying when the search found more people than the list is narrowed to."""
-        if self.filter_complete:
-            return count
-        return _("{count} (of the first {n} people found – type more)").format(
-            count=count, n=i18n.fmt_number(FILTER_LIMIT)
-        )
-
-    def focus_search(self) -> None:
-        self.search_field.setFocus(Qt.FocusReason.ShortcutFocusReason)
-        self.search_field.selectAll()
-
-
 class SearchField(Retranslatable, QLineEdit):
     """One line that searches as you type; Escape clears it."""
 

@@ -4,33 +4,19 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from typing import Any
+from typing import Any, ClassVar
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor, QFont, QKeySequence, QShortcut
-from PySide6.QtWidgets import (
-    QLabel,
-    QPushButton,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QPushButton, QWidget
 
 from desktop import i18n
 from desktop.core import appointments, cases, tasks
 from desktop.core.store.models import Case, Task, Volunteer
 from desktop.core.tasks import TaskRow
 from desktop.i18n import N_, _
-from desktop.ui.common import (
-    Retranslatable,
-    area_title,
-    filter_combo,
-    fit_columns,
-    header_row,
-    list_table,
-    retranslate_filter,
-)
 from desktop.ui.lazy_model import Column, LazyTableModel
-from desktop.ui.search_widgets import PeopleFilter
+from desktop.ui.list_area import AreaTexts, ListArea, shortcut_text
 from desktop.ui.task_editor import KIND_LABELS, TaskEditor
 
 #: The main window's shortcut for a new task (named in the New button's tooltip).
@@ -137,25 +123,15 @@ def tasks_model(parent: QWidget | None = None) -> TaskTableModel:
     return TaskTableModel(parent)
 
 
-class TasksView(PeopleFilter, Retranslatable, QWidget):
+class TasksView(ListArea):
     """List of tasks and deadlines with a filter, New, Edit and Done; Enter or a double click opens one."""
 
-    changed = Signal()
+    model: TaskTableModel
+    FILTERS: ClassVar[dict[str, str]] = {key: FILTER_LABELS[key] for key in tasks.FILTERS}
+    RESORT_EDITED = True
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.model = tasks_model(self)
-        self.table = list_table(self.model, self._open_index)
-        self.table.selectionModel().currentRowChanged.connect(lambda _c, _p: self._selection_changed())
-        self.title = area_title()
-        self.filter_label, self.filter = filter_combo(tasks.FILTERS, self.refresh)
-        self.count_label = QLabel()
-        self.new_button = QPushButton()
-        self.new_button.clicked.connect(lambda: self.new_task())
-        self.edit_button = QPushButton()
-        self.edit_button.clicked.connect(self.edit_current)
-        self.done_button = QPushButton()
-        self.done_button.clicked.connect(self.toggle_done)
         # Space only while the list has the focus (on a button it presses the button); Ctrl+Return anywhere here.
         self.done_shortcuts: list[QShortcut] = []
         for keys in DONE_SHORTCUTS:
@@ -166,68 +142,39 @@ class TasksView(PeopleFilter, Retranslatable, QWidget):
             )
             shortcut.activated.connect(self.toggle_done)
             self.done_shortcuts.append(shortcut)
-        top = header_row(
-            self.title,
-            self.add_search_field(),
-            self.filter_label,
-            self.filter,
-            self.count_label,
-            self.new_button,
-            self.edit_button,
-            self.done_button,
+
+    def make_model(self) -> TaskTableModel:
+        return tasks_model(self)
+
+    def header_buttons(self) -> list[QWidget]:
+        self.done_button = QPushButton()
+        self.done_button.clicked.connect(self.toggle_done)
+        return [self.done_button]
+
+    def texts(self) -> AreaTexts:
+        return AreaTexts(
+            _("Tasks and deadlines"),
+            _("New task"),
+            _("Create a new task or deadline ({shortcut})").format(shortcut=shortcut_text(NEW_TASK_SHORTCUT)),
+            _("Open the selected task (Enter)"),
+            _("Which tasks to show"),
         )
-        layout = QVBoxLayout(self)
-        layout.addLayout(top)
-        layout.addWidget(self.table)
-        self.refresh()
-        self.retranslate_ui()
 
     def retranslate_ui(self) -> None:
-        self.title.setText(_("Tasks and deadlines"))
-        retranslate_filter(self.filter_label, self.filter, FILTER_LABELS)
-        self.filter.setAccessibleName(_("Which tasks to show"))
-        shortcut = QKeySequence(NEW_TASK_SHORTCUT).toString(QKeySequence.SequenceFormat.NativeText)
-        self.new_button.setText(_("New task"))
-        self.new_button.setToolTip(_("Create a new task or deadline ({shortcut})").format(shortcut=shortcut))
-        self.edit_button.setText(_("Edit"))
-        self.edit_button.setToolTip(_("Open the selected task (Enter)"))
         self.done_button.setToolTip(_("Tick the selected task off, or open it again (Space, Ctrl+Return)"))
-        self.table.setAccessibleName(_("Tasks and deadlines"))
-        self._update_count()
-        self._selection_changed()
-        self.model.retranslate()  # list_table refits the columns to the new headings
+        super().retranslate_ui()
+
+    def count_of(self, n: int) -> str:
+        return i18n.ngettext("{n} task", "{n} tasks", n)
 
     # --- the list -------------------------------------------------------------------------------------
-    def current_filter(self) -> str:
-        return str(self.filter.currentData() or "open")
-
-    def set_filter(self, key: str) -> None:
-        self.filter.setCurrentIndex(max(0, self.filter.findData(key)))
-
-    def refresh(self) -> None:
-        self.update_filter()
+    def load(self) -> None:
         self.model.set_status(self.current_filter())
-        fit_columns(self.table)
-        self._update_count()
-        if self.model.rowCount():
-            self.table.selectRow(0)
-        self._selection_changed()
-
-    def _update_count(self) -> None:
-        n = self.model.total
-        self.count_label.setText(
-            self.count_text(i18n.ngettext("{n} task", "{n} tasks", n).format(n=i18n.fmt_number(n)))
-        )
-
-    def selected_row(self) -> TaskRow | None:
-        index = self.table.currentIndex()
-        return self.model.row_at(index.row()) if index.isValid() else None
 
     def selected_task_id(self) -> str | None:
-        row = self.selected_row()
-        return row.id if row else None
+        return self.selected_id()
 
-    def _selection_changed(self) -> None:
+    def selection_changed(self) -> None:
         row = self.selected_row()
         self.edit_button.setEnabled(row is not None)
         self.done_button.setEnabled(row is not None)
@@ -242,59 +189,29 @@ class TasksView(PeopleFilter, Retranslatable, QWidget):
             return
         tasks.set_done(row.id, not row.done)
         self.model.replace_row(index.row(), dataclasses.replace(row, done=not row.done))
-        self.model.recount()
-        self._update_count()
-        self._selection_changed()
+        self.edited_in_place()
         self.changed.emit()
 
+    def edited_in_place(self) -> None:
+        self.model.recount()  # ticked off or opened again: the open and done counts change
+        self.update_count()
+        self.selection_changed()
+
     # --- opening and saving ---------------------------------------------------------------------------
-    def _open_index(self, index: QModelIndex) -> None:
-        row = self.model.row_at(index.row())
-        if row is not None:
-            self.open_task(row.id)
+    def open_record(self, task_id: str) -> None:
+        self.run_editor(TaskEditor(Task.get_by_id(task_id), parent=self), task_id)
 
-    def edit_current(self) -> None:
-        task_id = self.selected_task_id()
-        if task_id:
-            self.open_task(task_id)
-
-    def open_task(self, task_id: str) -> None:
-        editor = TaskEditor(Task.get_by_id(task_id), parent=self)
-        if editor.exec():
-            self.show_saved(task_id, new=False)
-            self.changed.emit()
+    open_task = open_record
 
     def new_task(self, case_id: str | None = None, person_id: str | None = None) -> None:
         editor = TaskEditor(None, case_id=case_id, person_id=person_id, parent=self)
-        if editor.exec() and editor.task is not None:
-            self.show_saved(editor.task.id, new=True)
-            self.changed.emit()
+        self.run_new(editor, lambda: editor.task)
 
-    def show_saved(self, task_id: str, new: bool) -> None:
-        """Keep the user's place: an edited row changes in place, a new or moved one is loaded and selected."""
-        row = task_row(task_id)
-        if row is None:
-            return
-        if not new:
-            for i in range(self.model.rowCount()):
-                old = self.model.row_at(i)
-                if old is not None and old.id == task_id and tasks.sort_key(old) == tasks.sort_key(row):
-                    self.model.replace_row(i, row)
-                    self.model.recount()
-                    self._update_count()
-                    self._selection_changed()
-                    return
+    new_record = new_task
+
+    def saved_row(self, task_id: str) -> TaskRow | None:
+        return task_row(task_id)
+
+    def show_filter_for(self, row: TaskRow) -> None:
         if not matches(self.current_filter(), row):
-            self.filter.blockSignals(True)
-            self.set_filter("done" if row.done else "open")
-            self.filter.blockSignals(False)
-        self.model.set_status(self.current_filter())
-        self._update_count()
-        found = self.model.reveal(tasks.sort_key(row), lambda r: r.id == task_id)
-        if found is not None:
-            self.table.selectRow(found)
-            self.table.scrollTo(self.model.index(found, 0))
-        self._selection_changed()
-
-    def focus_list(self) -> None:
-        self.table.setFocus(Qt.FocusReason.ShortcutFocusReason)
+            self.set_filter("done" if row.done else "open", quietly=True)
