@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -116,6 +117,16 @@ def _on_state(widget: Any) -> NameObject:
     return NameObject("/Yes")
 
 
+def _widgets(writer: PdfWriter) -> Iterator[tuple[Any, str, Any]]:
+    """Every form widget of the document: (widget, its field's full name, the field that holds its value)."""
+    for page in writer.pages:
+        for ref in page.get("/Annots", []) or []:
+            widget = ref.get_object()
+            if widget.get("/Subtype") == "/Widget":
+                target = widget if "/T" in widget else widget.get("/Parent").get_object()
+                yield widget, _qualified(widget), target
+
+
 def _qualified(annotation: Any) -> str:
     parts = []
     node = annotation
@@ -153,27 +164,21 @@ def fill(template: Template, values: dict[str, Any], blank: bytes) -> Filled:
         answer = values.get(str(raw.get("field")))
         radios[pdf_name] = states.get(as_text(answer), "/Off") if answer is not None else "/Off"
     present: set[str] = set()
-    for page in writer.pages:
-        for ref in page.get("/Annots", []) or []:
-            widget = ref.get_object()
-            if widget.get("/Subtype") != "/Widget":
-                continue
-            name = _qualified(widget)
-            target = widget if "/T" in widget else widget.get("/Parent").get_object()
-            if name in text_values:
-                present.add(name)
-                target[NameObject("/V")] = TextStringObject(text_values[name])
-            elif name in checks:
-                present.add(name)
-                state = _on_state(widget) if checks[name] else NameObject("/Off")
-                target[NameObject("/V")] = state
-                widget[NameObject("/AS")] = state
-            elif name in radios:  # one field, one widget per answer: only the chosen answer's widget is on
-                present.add(name)
-                wanted = radios[name]
-                mine = wanted in widget.get("/AP", {}).get("/N", {})
-                widget[NameObject("/AS")] = NameObject(wanted if mine else "/Off")
-                target[NameObject("/V")] = NameObject(wanted)
+    for widget, name, target in _widgets(writer):
+        if name in text_values:
+            present.add(name)
+            target[NameObject("/V")] = TextStringObject(text_values[name])
+        elif name in checks:
+            present.add(name)
+            state = _on_state(widget) if checks[name] else NameObject("/Off")
+            target[NameObject("/V")] = state
+            widget[NameObject("/AS")] = state
+        elif name in radios:  # one field, one widget per answer: only the chosen answer's widget is on
+            present.add(name)
+            wanted = radios[name]
+            mine = wanted in widget.get("/AP", {}).get("/N", {})
+            widget[NameObject("/AS")] = NameObject(wanted if mine else "/Off")
+            target[NameObject("/V")] = NameObject(wanted)
     root = writer._root_object
     if "/Perms" in root:
         del root["/Perms"]  # the office's Reader-rights signature no longer fits a filled copy
@@ -203,27 +208,21 @@ def _appearances(writer: PdfWriter, form: Any, text_values: dict[str, str]) -> d
     overflow: dict[str, int] = {}
     drawn: dict[str, tuple[str, str, float]] = {}
     originals: dict[str, tuple[Any, str]] = {}
-    for page in writer.pages:
-        for ref in page.get("/Annots", []) or []:
-            widget = ref.get_object()
-            if widget.get("/Subtype") != "/Widget":
-                continue
-            name = _qualified(widget)
-            if name not in text_values:
-                continue
-            text = text_values[name]
-            if not text:
-                drawn[name] = ("", "", 0)
-                continue
-            fitted = textfit.fit(widget, form, text)
-            if not fitted.fits:
-                overflow[name] = fitted.room
-            _font, size, da = textfit.default_appearance(widget, form)
-            if fitted.size != size:  # viewers that draw the field themselves use the same size
-                widget[NameObject("/DA")] = TextStringObject(textfit.with_size(da, fitted.size))
-            drawn[name] = ("\n".join(fitted.lines) if fitted.multiline else text, "", fitted.size)
-            target = widget if "/T" in widget else widget.get("/Parent").get_object()
-            originals[name] = (target, text)
+    for widget, name, target in _widgets(writer):
+        if name not in text_values:
+            continue
+        text = text_values[name]
+        if not text:
+            drawn[name] = ("", "", 0)
+            continue
+        fitted = textfit.fit(widget, form, text)
+        if not fitted.fits:
+            overflow[name] = fitted.room
+        _font, size, da = textfit.default_appearance(widget, form)
+        if fitted.size != size:  # viewers that draw the field themselves use the same size
+            widget[NameObject("/DA")] = TextStringObject(textfit.with_size(da, fitted.size))
+        drawn[name] = ("\n".join(fitted.lines) if fitted.multiline else text, "", fitted.size)
+        originals[name] = (target, text)
     if drawn:
         # pypdf draws the lines as given (it wraps only fields whose size is automatic); NeedAppearances is
         # left alone here (auto_regenerate=None) and set by the caller.
