@@ -87,13 +87,21 @@ class EditorDialog(GuardedEditor, Retranslatable, QDialog):
     def after_save(self) -> None:
         """What follows a successful save before the editor closes (a warning, a hint)."""
 
+    def check_fields(self) -> bool:
+        """Check every field before a save, showing the problems; True when all are right."""
+        return self.checks.check_all()
+
+    def ready_to_write(self) -> bool:
+        """A last question before writing (a likely duplicate); False stops the save."""
+        return True
+
     # --- the same in every editor --------------------------------------------------------------------
     def retranslate_ui(self) -> None:
         self.form.retranslate(_)
         self.retranslate_texts()
 
     def save(self) -> None:
-        if not self.checks.check_all():
+        if not self.check_fields() or not self.ready_to_write():
             return
         try:
             self.write()

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QDialog,
     QDialogButtonBox,
     QFormLayout,
     QGroupBox,
@@ -30,10 +30,7 @@ from desktop.core.store import db as store_db
 from desktop.core.store.models import Person
 from desktop.i18n import N_, _
 from desktop.ui.common import (
-    DialogButtons,
     ErrorLabel,
-    GuardedEditor,
-    Retranslatable,
     VerticalScroll,
     bring_into_view,
     error_label,
@@ -41,6 +38,7 @@ from desktop.ui.common import (
     show_error,
 )
 from desktop.ui.duplicates_ui import CANCEL, MERGE, NEW, OPEN, ask_about_duplicates
+from desktop.ui.editor import EditorDialog
 
 if TYPE_CHECKING:
     from desktop.ui.timeline_widget import TimelineWidget
@@ -113,13 +111,13 @@ SYSTEM_LABELS = {
 MIN_WIDTH = 620
 
 
-class PersonEditor(GuardedEditor, Retranslatable, QDialog):
+class PersonEditor(EditorDialog):
     """Create or edit one person; saving goes through the change log. The further tabs (documents,
     household, cases, timeline) save at once: ``tabs_changed`` tells that they changed something, even when
     the editor itself is then cancelled."""
 
     def __init__(self, person: Person | None = None, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
+        super().__init__(parent, form_is_body=False)  # grouped fields in a scroll area, then the tabs
         self.person = person
         #: Set when the user chose to open an existing record instead of creating a duplicate.
         self.open_instead: str | None = None
@@ -173,16 +171,9 @@ class PersonEditor(GuardedEditor, Retranslatable, QDialog):
         body_layout.addWidget(self.notes_group)
         scroll = VerticalScroll(body)
 
-        self.error = error_label()
-        self.buttons = DialogButtons(
-            self, QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
-        )
-        self.buttons.accepted.connect(self.save)
-        self.buttons.rejected.connect(self.reject)
         self.forms_button = self.buttons.addButton("", QDialogButtonBox.ButtonRole.ActionRole)
         self.forms_button.setVisible(person is not None)
         self.forms_button.clicked.connect(self.open_forms)
-        layout = QVBoxLayout(self)
         self.tabs = QTabWidget()
         self.tabs.addTab(scroll, "")
         self.extra_tabs: list[tuple[QWidget, str]] = []
@@ -200,9 +191,6 @@ class PersonEditor(GuardedEditor, Retranslatable, QDialog):
             for widget, _title in self.extra_tabs:
                 self.tabs.addTab(widget, "")
                 widget.changed.connect(lambda source=widget: self._tab_changed(source))
-        layout.addWidget(self.tabs)
-        layout.addWidget(self.error)
-        layout.addWidget(self.buttons)
 
         for key in ("family_name_cyr", "given_name_cyr"):
             self.edits[key].textEdited.connect(self._cyrillic_edited)
@@ -214,10 +202,11 @@ class PersonEditor(GuardedEditor, Retranslatable, QDialog):
         QWidget.setTabOrder(self.edits["given_name"], self.translit_button)
         QWidget.setTabOrder(self.translit_button, self.spellings_button)
         QWidget.setTabOrder(self.spellings_button, self.edits["birth_date"])
-        self._load()
-        self.mark_clean()
-        self.retranslate_ui()
-        self.edits["family_name_cyr"].setFocus(Qt.FocusReason.OtherFocusReason)  # not the tab bar
+        self._merge_into: str | None = None
+        self.finish(self.tabs)
+
+    def first_field(self) -> QWidget:
+        return self.edits["family_name_cyr"]  # not the tab bar
 
     def _tab_changed(self, source: QWidget) -> None:
         """A tab saved something: the timeline shows it (a new case, document or note)."""
@@ -240,7 +229,7 @@ class PersonEditor(GuardedEditor, Retranslatable, QDialog):
         if self.person is not None:
             open_forms(subject_for(person_id=self.person.id), self)
 
-    def retranslate_ui(self) -> None:
+    def retranslate_texts(self) -> None:
         self.forms_button.setText(_("&Forms and letters…"))
         self.setWindowTitle(_("Edit person") if self.person else _("New person"))
         for label, text in self.labels:
@@ -266,7 +255,7 @@ class PersonEditor(GuardedEditor, Retranslatable, QDialog):
         if not self.error.isHidden() and self._fields_marked:
             self._show_errors(self._problems(), focus=False)
 
-    def _load(self) -> None:
+    def load(self) -> None:
         if self.person is None:
             return
         for key, edit in self.edits.items():
@@ -354,37 +343,48 @@ class PersonEditor(GuardedEditor, Retranslatable, QDialog):
         except ValidationError as exc:
             return {exc.field or "": str(exc)}
 
-    def save(self) -> None:
+    def check_fields(self) -> bool:
+        """The whole form's rules (a name at all, Latin passport names, dates, identifiers), each problem
+        at its field; the first brought into view."""
         errors = self._problems()
         if errors:
             self._show_errors(errors)
-            return
+        return not errors
+
+    def ready_to_write(self) -> bool:
+        """A new person who looks like someone already here: create anyway, merge, or open that record."""
+        self._merge_into = None
+        if self.person is not None:
+            return True
+        found = duplicates.candidates(self.values())
+        choice, existing = ask_about_duplicates(self, found) if found else (NEW, None)
+        if choice == CANCEL:
+            return False
+        if choice == OPEN:
+            self.open_instead = existing
+            self.mark_clean()
+            self.reject()
+            return False
+        self._merge_into = existing if choice == MERGE else None
+        return True
+
+    def write(self) -> None:
         values = self.values()
+        if self.person is not None:
+            # Only what the user changed here: a change that arrived meanwhile is not undone.
+            changed = self.changed_keys()
+            people.update_person(self.person.id, {k: v for k, v in values.items() if k in changed})
+            return
         try:
-            if self.person is None:
-                found = duplicates.candidates(values)
-                choice, existing = ask_about_duplicates(self, found) if found else (NEW, None)
-                if choice == CANCEL:
-                    return
-                if choice == OPEN:
-                    self.open_instead = existing
-                    self.mark_clean()
-                    self.reject()
-                    return
-                with store_db.current().db.atomic():  # created and merged, or neither
-                    created = people.create_person(values)
-                    if choice == MERGE and existing:
-                        duplicates.merge_people(existing, created.id)
-                self.person = Person.get_by_id(existing) if choice == MERGE and existing else created
-            else:
-                # Only what the user changed here: a change that arrived meanwhile is not undone.
-                changed = self.changed_keys()
-                people.update_person(self.person.id, {k: v for k, v in values.items() if k in changed})
-        except ValidationError as exc:
-            self._show_errors({exc.field or "": str(exc)})
-            return
+            with store_db.current().db.atomic():  # created and merged, or neither
+                created = people.create_person(values)
+                if self._merge_into:
+                    duplicates.merge_people(self._merge_into, created.id)
         except duplicates.MergeRefused as exc:
-            self._show_errors({"": str(exc)})
-            return
-        self.mark_clean()
-        self.accept()
+            raise ValidationError(str(exc)) from exc
+        self.person = Person.get_by_id(self._merge_into) if self._merge_into else created
+
+    def refusal(self, exc: ValidationError) -> Callable[[], str]:
+        self._show_errors({exc.field or "": str(exc)})
+        message = str(exc) if not exc.field else self.error.text()
+        return lambda: message
