@@ -93,3 +93,40 @@ def test_the_person_editor_brings_its_first_problem_into_view(qtbot, person) -> 
     assert editor.tabs.currentIndex() == 0 and editor.focusWidget() is editor.edits["iban"]
     assert editor.errors["iban"].isVisible()
     assert editor.edits["iban"].visibleRegion().isEmpty() is False  # scrolled into view
+
+
+def test_the_person_editor_marks_every_problem_at_once_and_clears_as_typed(qtbot, person) -> None:
+    from desktop.ui.person_editor import PersonEditor
+
+    editor = PersonEditor(person)
+    qtbot.addWidget(editor)
+    editor.show()
+    editor.edits["postcode"].setText("12")
+    editor.edits["postcode"].editingFinished.emit()
+    editor.edits["birth_date"].setText("1980")  # a date that cannot be read
+    editor.save()
+    assert editor.errors["postcode"].isVisible() and editor.errors["birth_date"].isVisible()
+    editor.edits["birth_date"].clear()
+    qtbot.keyClicks(editor.edits["birth_date"], "01.03.1980")
+    assert not editor.errors["birth_date"].isVisible()  # gone as it is corrected, before leaving the field
+
+
+def test_today_group_titles_span_the_row_and_the_summary_counts_in_plural(qtbot, store) -> None:
+    import datetime as dt
+
+    from desktop.core import appointments
+    from desktop.ui.dashboard_view import DashboardView
+    from desktop.ui.qt_i18n import apply_language
+
+    person = people.create_person({"family_name": "Bondar", "given_name": "Iryna"})
+    when = dt.datetime.combine(dt.date.today() + dt.timedelta(days=1), dt.time(10, 0))
+    appointments.create_appointment({"person": person.id, "starts_at": when, "office": "Jobcenter Leipzig"})
+    apply_language("de")
+    view = DashboardView()
+    qtbot.addWidget(view)
+    view.resize(1280, 700)
+    view.show()
+    view.refresh()
+    assert "1 Termin," in view.summary.text()
+    for i in range(view.tree.topLevelItemCount()):
+        assert view.tree.topLevelItem(i).isFirstColumnSpanned()

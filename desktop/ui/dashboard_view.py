@@ -58,9 +58,11 @@ class DashboardView(Retranslatable, QWidget):
         if board is None:
             return
         self.summary.setText(
-            _("{today}: {appointments} appointments, {overdue} overdue, {due} due").format(
+            _("{today}: {appointments}, {overdue} overdue, {due} due").format(
                 today=i18n.fmt_date(board.today, "full"),
-                appointments=board.appointments_total,
+                appointments=i18n.ngettext(
+                    "{n} appointment", "{n} appointments", board.appointments_total
+                ).format(n=board.appointments_total),
                 overdue=board.overdue_total,
                 due=board.due_total,
             )
@@ -81,8 +83,8 @@ class DashboardView(Retranslatable, QWidget):
             font = group.font(0)
             font.setBold(True)
             group.setFont(0, font)
-            group.setFirstColumnSpanned(True)
             self.tree.addTopLevelItem(group)
+            group.setFirstColumnSpanned(True)  # only once in the tree: before, it is silently ignored
             group.addChildren(items)
             group.setExpanded(True)
         self._measure()

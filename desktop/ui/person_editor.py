@@ -196,6 +196,10 @@ class PersonEditor(EditorDialog):
             self.edits[key].textEdited.connect(self._cyrillic_edited)
         for key in (*validation.FIELD_VALIDATORS, "birth_date"):  # identifiers, names, the date
             self.edits[key].editingFinished.connect(lambda k=key: self._check_field(k))
+            # A message on screen goes as soon as the value is right, as in every editor.
+            self.edits[key].textEdited.connect(
+                lambda _t, k=key: self._check_field(k) if self.errors[k].isVisibleTo(self) else None
+            )
         for key in ("family_name", "given_name"):
             self.edits[key].textEdited.connect(lambda _t, k=key: self._latin_touched.__setitem__(k, True))
         # The spelling buttons belong to the Latin names: right after them, not after the IBAN.
@@ -338,10 +342,13 @@ class PersonEditor(EditorDialog):
         show_error(self.errors[key], lambda: self._field_problem(key, text))
 
     def _problems(self) -> dict[str, str]:
+        """Every problem of the form at once (a date that cannot be read does not hide the others)."""
         try:
             return people.validate(self.values())
-        except ValidationError as exc:
-            return {exc.field or "": str(exc)}
+        except ValidationError as exc:  # the birth date: the other fields are checked without it
+            values: dict[str, Any] = {key: edit.text().strip() for key, edit in self.edits.items()}
+            values["birth_date"] = None
+            return {**people.validate(values), exc.field or "": str(exc)}
 
     def check_fields(self) -> bool:
         """The whole form's rules (a name at all, Latin passport names, dates, identifiers), each problem
