@@ -375,7 +375,7 @@ def _cmd_restore(args: argparse.Namespace) -> int:
         ) from exc
     print(
         _("Restored the backup of {time}. The previous database was kept in {folder}.").format(
-            time=i18n.fmt_datetime(backup.backup_time(source)), folder=str(aside)
+            time=i18n.fmt_list_datetime(backup.backup_time(source)), folder=str(aside)
         )
     )
     return EXIT_OK
@@ -390,7 +390,7 @@ def _damage_report(exc: ProfileDamaged) -> str:
         str(exc)
         + " "
         + _("The newest good backup is {file} ({time}); 'begleiter-cli restore' puts it in place.").format(
-            file=str(found), time=i18n.fmt_datetime(backup.backup_time(found))
+            file=str(found), time=i18n.fmt_list_datetime(backup.backup_time(found))
         )
     )
 

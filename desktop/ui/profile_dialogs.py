@@ -273,7 +273,7 @@ class UnlockDialog(Retranslatable, QDialog):
                 + _("No backup of this profile passes its check. The file is kept as it is: ask your coordinator."),
             )
             return False
-        when = i18n.fmt_datetime(backup.backup_time(found))
+        when = i18n.fmt_list_datetime(backup.backup_time(found))
         if not self._ask_restore(str(exc), when):
             show_error(self.error, str(exc))
             return False
