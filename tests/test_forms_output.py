@@ -144,8 +144,10 @@ def test_a_value_too_long_for_its_field_is_reported_and_not_printed(store: store
     assert set(raised.value.problems) == {"family_name"}
 
 
-@needs_official
-def test_the_cli_refuses_to_write_an_official_form_with_a_value_cut_off(tmp_path: Path) -> None:
+
+def _cli_profile(tmp_path: Path) -> list[str]:
+    """A real-KDF profile made by `begleiter-cli init`, left open here for setting up records; returns the
+    options that point the CLI at it."""
     from desktop.core import profile
 
     passphrase = tmp_path / "pass.txt"
@@ -153,6 +155,11 @@ def test_the_cli_refuses_to_write_an_official_form_with_a_value_cut_off(tmp_path
     common = ["--data-dir", str(tmp_path / "p"), "--passphrase-file", str(passphrase)]
     assert run_cli(*common, "init", "--language", "en").returncode == 0
     profile.unlock(tmp_path / "p", "correct horse battery staple")
+    return common
+
+@needs_official
+def test_the_cli_refuses_to_write_an_official_form_with_a_value_cut_off(tmp_path: Path) -> None:
+    common = _cli_profile(tmp_path)
     person = people.create_person({"family_name": "Kovalenko-" * 12, "given_name": "Olena", "city": "Leipzig"})
     cases.create_case({"person": person.id, "case_type": "buergergeld_erstantrag"})
     store_db.close_store()
@@ -217,13 +224,7 @@ def test_a_power_of_attorney_for_no_office_is_refused_everywhere(olena, tmp_path
 
 
 def test_the_cli_prints_no_power_of_attorney_without_an_office(tmp_path: Path) -> None:
-    passphrase = tmp_path / "pass.txt"
-    passphrase.write_text("correct horse battery staple\n", encoding="utf-8")
-    common = ["--data-dir", str(tmp_path / "p"), "--passphrase-file", str(passphrase)]
-    assert run_cli(*common, "init", "--language", "en").returncode == 0
-    from desktop.core import profile
-
-    profile.unlock(tmp_path / "p", "correct horse battery staple")
+    common = _cli_profile(tmp_path)
     person = people.create_person({"family_name": "Kovalenko", "given_name": "Olena", "city": "Leipzig"})
     store_db.close_store()
     out = tmp_path / "vollmacht.pdf"
@@ -457,13 +458,7 @@ def test_an_anlage_ki_is_filled_for_each_child_under_15(store: store_db.Store) -
 
 @needs_official
 def test_render_fills_one_anlage_ki_per_child_or_the_child_named(tmp_path: Path) -> None:
-    from desktop.core import profile
-
-    passphrase = tmp_path / "pass.txt"
-    passphrase.write_text("correct horse battery staple\n", encoding="utf-8")
-    common = ["--data-dir", str(tmp_path / "p"), "--passphrase-file", str(passphrase)]
-    assert run_cli(*common, "init", "--language", "en").returncode == 0
-    profile.unlock(tmp_path / "p", "correct horse battery staple")
+    common = _cli_profile(tmp_path)
     mother, kids = _family_with_three_children()
     store_db.close_store()
     out = tmp_path / "ki.pdf"
