@@ -116,6 +116,11 @@ def is_damage(exc: BaseException) -> bool:
     return "file is not a database" in text or "malformed" in text or "database corrupt" in text
 
 
+def damage_reason(exc: BaseException) -> str:
+    """A failed page MAC (SQLCipher's SQLITE_NOTADB) or a broken structure (anything else)."""
+    return "page" if "not a database" in str(exc) else "structure"
+
+
 def damage_text(reason: str) -> str:
     """What is wrong with a damaged database, in the user's language."""
     texts = {
@@ -169,7 +174,7 @@ class ProfileDatabase(SqlCipherDatabase):
             try:
                 conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
             except sqlcipher.DatabaseError as exc:
-                raise self.found_damage("page" if "not a database" in str(exc) else "structure") from exc
+                raise self.found_damage(damage_reason(exc)) from exc
             conn.execute("PRAGMA foreign_keys = ON")
             conn.execute("PRAGMA journal_mode = WAL")
             conn.execute("PRAGMA synchronous = FULL")
@@ -221,7 +226,7 @@ class ProfileDatabase(SqlCipherDatabase):
             return super().execute_sql(sql, params)
         except pw.DatabaseError as exc:
             if is_damage(exc):
-                raise self.found_damage("page" if "not a database" in str(exc) else "structure") from exc
+                raise self.found_damage(damage_reason(exc)) from exc
             raise
 
 
@@ -425,7 +430,7 @@ def _check_file(db_file: Path, key: bytes, salt: bytes) -> str | None:
             if size // page_size + wal_frames < page_count:
                 return "truncated"
     except sqlcipher.Error as exc:
-        return "page" if "not a database" in str(exc) else "structure"
+        return damage_reason(exc)
     return None
 
 
