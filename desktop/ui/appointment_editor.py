@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import re
-from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import Qt
@@ -25,7 +24,6 @@ from PySide6.QtWidgets import (
 
 from desktop import i18n
 from desktop.core import appointments, cases
-from desktop.core.errors import ValidationError
 from desktop.core.store import db as store_db
 from desktop.core.store.models import Appointment, Case, Volunteer
 from desktop.i18n import N_, _
@@ -79,6 +77,8 @@ class AppointmentEditor(EditorDialog):
     """Create or edit an appointment for a person and, if it is for one, one of their open cases (it then
     shows in the case's timeline and its checklist prints the case's documents); after saving, double
     bookings are shown as a warning."""
+
+    core_validate = staticmethod(appointments.validate)
 
     def __init__(
         self,
@@ -327,7 +327,7 @@ class AppointmentEditor(EditorDialog):
             "purpose": self.purpose.text().strip(),
             "outcome": self.outcome.toPlainText().strip(),
         }
-        self._values = values
+        self.written = values
         if self.appointment is None:
             self.appointment = appointments.create_appointment(values)
             return
@@ -335,9 +335,6 @@ class AppointmentEditor(EditorDialog):
         appointments.update_appointment(self.appointment.id, {k: v for k, v in values.items() if k in changed})
         self.appointment = Appointment.get_by_id(self.appointment.id)
 
-    def refusal(self, exc: ValidationError) -> Callable[[], str]:
-        field, message, values = exc.field or "", str(exc), self._values
-        return lambda: appointments.validate(values).get(field) or message
 
     def after_save(self) -> None:
         self.warn_about_clashes()

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QShortcut
@@ -30,7 +29,6 @@ from PySide6.QtWidgets import (
 from desktop import i18n
 from desktop.core import cases
 from desktop.core import tasks as task_service
-from desktop.core.errors import ValidationError
 from desktop.core.store import db as store_db
 from desktop.core.store.models import Case, Person, Task, Volunteer
 from desktop.i18n import N_, _
@@ -132,6 +130,8 @@ class CaseEditor(EditorDialog):
     """A case: details (type, authority, status, person, volunteers, dates) and, once saved, its
     checklist, deadlines and timeline in tabs. The tabs save at once: ``changed_inside`` tells that they
     changed something, even when the editor itself is then cancelled."""
+
+    core_validate = staticmethod(cases.validate)
 
     def __init__(self, case: Case | None = None, person_id: str | None = None, parent: QWidget | None = None):
         super().__init__(parent, form_is_body=False)  # the form is the first of the tabs
@@ -400,7 +400,7 @@ class CaseEditor(EditorDialog):
                 "notes": self.notes.toPlainText().strip(),
             }
         )
-        self._values = values
+        self.written = values
         changed = self.changed_keys()
         if self.case is None:
             self.case = cases.create_case(values)
@@ -410,6 +410,3 @@ class CaseEditor(EditorDialog):
         if self.case is not None and "helpers" in changed:
             cases.set_helpers(self.case.id, self._checked_helpers())
 
-    def refusal(self, exc: ValidationError) -> Callable[[], str]:
-        field, message, values = exc.field or "", str(exc), self._values
-        return lambda: cases.validate(values).get(field) or message

@@ -14,6 +14,7 @@ texts (``retranslate_texts``).
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLayout, QVBoxLayout, QWidget
@@ -79,10 +80,17 @@ class EditorDialog(GuardedEditor, Retranslatable, QDialog):
     def retranslate_texts(self) -> None:
         """The editor's own texts in the UI language (the form's row labels are done already)."""
 
+    #: The core's validation of what this editor writes (values -> problems by field), if it has one: a
+    #: refusal is then said again from it in a new language. ``write`` keeps what it wrote in ``written``.
+    core_validate: Callable[[dict[str, Any]], dict[str, str]] | None = None
+    written: dict[str, Any] | None = None
+
     def refusal(self, exc: ValidationError) -> Callable[[], str]:
         """What to say when the core refuses a save, as a function so it follows a language switch."""
-        message = str(exc)
-        return lambda: message
+        field, message, values, validate = exc.field or "", str(exc), self.written, self.core_validate
+        if validate is None or values is None:
+            return lambda: message
+        return lambda: validate(values).get(field) or message
 
     def after_save(self) -> None:
         """What follows a successful save before the editor closes (a warning, a hint)."""

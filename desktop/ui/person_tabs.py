@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QBrush, QColor
@@ -41,6 +40,8 @@ EXPIRED = QColor("#b00020")
 class DocumentDialog(EditorDialog):
     """Add or edit one residence document; shows printed and effective validity as you type; asks before
     Escape or Cancel throws typed changes away."""
+
+    core_validate = staticmethod(documents.validate)
 
     def __init__(self, person_id: str, document: ResidenceDocument | None = None, parent: QWidget | None = None):
         super().__init__(parent)
@@ -113,7 +114,7 @@ class DocumentDialog(EditorDialog):
 
     def write(self) -> None:
         issued, until = self._dates()
-        self._values = values = {
+        self.written = values = {
             "kind": self.kind.currentData(),
             "number": self.number.text().strip(),
             "issued_on": issued,
@@ -125,9 +126,6 @@ class DocumentDialog(EditorDialog):
         else:
             documents.update_document(self.document.id, values)
 
-    def refusal(self, exc: ValidationError) -> Callable[[], str]:
-        field, message, values = exc.field or "", str(exc), self._values
-        return lambda: documents.validate(values).get(field) or message
 
 
 class DocumentsTab(Retranslatable, QWidget):
