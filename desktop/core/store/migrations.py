@@ -342,6 +342,52 @@ def _v9(db: pw.Database) -> None:
     )
 
 
+def _v10(db: pw.Database) -> None:
+    """Exchange between laptops (bundles), conflicts, erasure markers and what each laptop knows.
+
+    - ``change_base``: further bases of a change that resolves a conflict (the ``base`` column names the
+      first); written by the change-log writer only, removed only by erasure.
+    - ``erasure``: one marker per erased record (its id, type and the eraser's stamp and device); it
+      travels, so every laptop erases too and an older change of the record is never applied again.
+    - ``conflict``: fields with two or more current values (derived from the log, refreshed by the merge).
+    - ``knowledge``: per device, the stamp up to which this laptop holds every change that device made.
+    - ``team_device``: every laptop known from bundles, its volunteer, what it knew and when its last
+      bundle came; ``bundle``: every bundle imported or rejected, by id and by the file's SHA-256.
+    - ``change (device, hlc)``: changes a laptop lacks are selected by device and stamp.
+    """
+    for sql in (
+        "CREATE TABLE change_base (change_id BLOB NOT NULL, base BLOB NOT NULL, "
+        "PRIMARY KEY (change_id, base)) WITHOUT ROWID",
+        "CREATE INDEX change_base_base ON change_base (base)",
+        "CREATE TRIGGER change_base_guard_insert BEFORE INSERT ON change_base WHEN NOT bg_changelog_open() "
+        "BEGIN SELECT RAISE(ABORT, 'the change log is written only by its writer'); END",
+        "CREATE TRIGGER change_base_no_update BEFORE UPDATE ON change_base "
+        "BEGIN SELECT RAISE(ABORT, 'the change log is append-only'); END",
+        "CREATE TRIGGER change_base_no_delete BEFORE DELETE ON change_base WHEN NOT bg_erasure_open() "
+        "BEGIN SELECT RAISE(ABORT, 'the change log is append-only'); END",
+        "CREATE INDEX change_device_hlc ON change (device, hlc)",
+        "CREATE TABLE erasure (record_id BLOB PRIMARY KEY NOT NULL, record_type TEXT NOT NULL, "
+        "hlc INTEGER NOT NULL, device TEXT NOT NULL) WITHOUT ROWID",
+        "CREATE TRIGGER erasure_guard_insert BEFORE INSERT ON erasure WHEN NOT bg_changelog_open() "
+        "BEGIN SELECT RAISE(ABORT, 'erasure markers are written only by the change-log writer'); END",
+        "CREATE TRIGGER erasure_no_update BEFORE UPDATE ON erasure "
+        "BEGIN SELECT RAISE(ABORT, 'erasure markers are permanent'); END",
+        "CREATE TRIGGER erasure_no_delete BEFORE DELETE ON erasure "
+        "BEGIN SELECT RAISE(ABORT, 'erasure markers are permanent'); END",
+        "CREATE TABLE conflict (record_id BLOB NOT NULL, field TEXT NOT NULL, record_type TEXT NOT NULL, "
+        "PRIMARY KEY (record_id, field)) WITHOUT ROWID",
+        "CREATE TABLE knowledge (device TEXT PRIMARY KEY NOT NULL, stamp INTEGER NOT NULL) WITHOUT ROWID",
+        "CREATE TABLE team_device (device TEXT PRIMARY KEY NOT NULL, name TEXT NOT NULL DEFAULT '', "
+        "volunteer TEXT, volunteer_name TEXT NOT NULL DEFAULT '', knowledge TEXT NOT NULL DEFAULT '{}', "
+        "last_bundle TEXT, last_created TEXT, last_received TEXT, last_counts TEXT NOT NULL DEFAULT '{}')",
+        "CREATE TABLE bundle (bundle_id TEXT PRIMARY KEY NOT NULL, file_sha256 TEXT NOT NULL, "
+        "source_device TEXT, created TEXT, received TEXT NOT NULL, status TEXT NOT NULL, "
+        "report TEXT NOT NULL DEFAULT '{}')",
+        "CREATE INDEX bundle_file ON bundle (file_sha256)",
+    ):
+        db.execute_sql(sql)
+
+
 #: Triggers that guard the change log itself (the travelling tables' own are named by guard_triggers()).
 CHANGE_LOG_TRIGGERS = (
     "change_no_update",
@@ -350,6 +396,12 @@ CHANGE_LOG_TRIGGERS = (
     "peer_guard_insert",
     "peer_no_update",
     "peer_no_delete",
+    "change_base_guard_insert",
+    "change_base_no_update",
+    "change_base_no_delete",
+    "erasure_guard_insert",
+    "erasure_no_update",
+    "erasure_no_delete",
 )
 
 
@@ -364,6 +416,7 @@ MIGRATIONS: dict[int, Callable[[pw.Database], None]] = {
     7: _v7,
     8: _v8,
     9: _v9,
+    10: _v10,
 }
 LATEST = max(MIGRATIONS)
 
