@@ -38,6 +38,7 @@ from desktop.core.store import db as store_db
 from desktop.i18n import _
 
 ENV_PASSPHRASE = "BEGLEITER_PASSPHRASE"
+ENV_BUNDLE_PASSPHRASE = "BEGLEITER_BUNDLE_PASSPHRASE"
 
 EXIT_OK = 0
 EXIT_PROBLEMS = 1
@@ -247,7 +248,40 @@ def build_parser() -> argparse.ArgumentParser:
         "--not-same", nargs=2, metavar="ID", help="mark two records as different people; they are no longer listed"
     )
     marks.add_argument("--same-again", nargs=2, metavar="ID", help="take such a mark back")
+    _exchange_parsers(sub)
     return parser
+
+
+def _exchange_parsers(sub: Any) -> None:
+    """export, import, conflicts, resolve, peers: exchange with the team's other laptops."""
+    bundle_pass = argparse.ArgumentParser(add_help=False)
+    bundle_pass.add_argument(
+        "--bundle-passphrase-file",
+        metavar="FILE",
+        help=f"read the team passphrase from FILE (else ${ENV_BUNDLE_PASSPHRASE}, else the one kept in the profile)",
+    )
+    ex = sub.add_parser("export", parents=[bundle_pass], help="write an encrypted bundle for the team's other laptops")
+    scope = ex.add_mutually_exclusive_group(required=True)
+    scope.add_argument("--all", action="store_true", help="every change this laptop holds")
+    scope.add_argument("--since-last", action="store_true", help="what changed since the last export")
+    scope.add_argument("--for-device", metavar="DEVICE_ID", help="what that laptop has not seen yet")
+    scope.add_argument("--person", nargs="+", metavar="ID", help="these people and everything on them")
+    scope.add_argument("--household", nargs="+", metavar="ID", help="these households with their members")
+    scope.add_argument("--case", nargs="+", metavar="ID", help="these cases and everything on them")
+    ex.add_argument("--out", required=True, metavar="FILE", help="the bundle file to write (or a folder)")
+    ex.add_argument("--team", default=None, help="the team's name in the bundle (default: the profile's)")
+    im = sub.add_parser("import", parents=[bundle_pass], help="verify and apply a bundle from another laptop")
+    im.add_argument("file", metavar="FILE")
+    im.add_argument("--json", action="store_true")
+    co = sub.add_parser("conflicts", help="fields two laptops changed from the same value, to decide")
+    co.add_argument("--json", action="store_true")
+    re_ = sub.add_parser("resolve", help="decide a conflict")
+    re_.add_argument("conflict", metavar="CONFLICT_ID")
+    how = re_.add_mutually_exclusive_group(required=True)
+    how.add_argument("--keep", metavar="CHANGE_ID", help="keep this one of the conflict's values")
+    how.add_argument("--value", metavar="JSON", help="set a new value (JSON, e.g. '\"Leipzig\"')")
+    pe = sub.add_parser("peers", help="the team's laptops and volunteers known from bundles")
+    pe.add_argument("--json", action="store_true")
 
 
 def _system_language() -> str:
@@ -717,6 +751,162 @@ def _render_one(template: Any, subject: Any, blank: bytes | None, out: Path, arg
     return EXIT_OK
 
 
+def _bundle_passphrase(args: argparse.Namespace) -> str:
+    """The team passphrase: --bundle-passphrase-file, $BEGLEITER_BUNDLE_PASSPHRASE, the one kept in the
+    profile, else asked."""
+    from desktop.core.sync import settings as sync_settings
+
+    if args.bundle_passphrase_file:
+        return input_files.read_passphrase_file(args.bundle_passphrase_file)
+    env = os.environ.get(ENV_BUNDLE_PASSPHRASE)
+    if env:
+        return env
+    kept = sync_settings.team_passphrase()
+    if kept:
+        return kept
+    if not sys.stdin.isatty():
+        raise UserError(
+            _("No team passphrase given: use --bundle-passphrase-file or {env}.").format(env=ENV_BUNDLE_PASSPHRASE)
+        )
+    return getpass.getpass(_("Team passphrase: "))
+
+
+def _cmd_export(args: argparse.Namespace) -> int:
+    from desktop.core import profile as profile_mod
+    from desktop.core.sync import exchange, transport
+    from desktop.core.sync import settings as sync_settings
+
+    _open(args)
+    passphrase = _bundle_passphrase(args)
+    if args.all:
+        scope = exchange.Scope("all")
+    elif args.since_last:
+        scope = exchange.Scope("since_last")
+    elif args.for_device:
+        scope = exchange.Scope("device", device=args.for_device)
+    else:
+        scope = exchange.Scope(
+            "selection", people=tuple(args.person or ()), households=tuple(args.household or ()), cases=tuple(args.case or ())
+        )
+    team = sync_settings.team_name() if args.team is None else args.team
+    result = exchange.export_bundle(scope, passphrase, team)
+    out = Path(args.out).expanduser()
+    if out.is_dir():
+        name = transport.bundle_file_name(team, profile_mod.device_name(), dt.datetime.now())
+        written = transport.write_verified(result.data, out, name)
+    else:
+        written = transport.write_verified(result.data, out.parent, out.name)
+    exchange.remember_export(result)
+    counts = result.manifest["counts"]
+    print(result.bundle_id)
+    print(
+        _("{changes} changes of {records} records, {erasures} erasure markers: {file}").format(
+            changes=counts["changes"], records=counts["records"], erasures=counts["erasures"], file=str(written)
+        )
+    )
+    return EXIT_OK
+
+
+def _cmd_import(args: argparse.Namespace) -> int:
+    import hashlib
+
+    from desktop.core.sync import bundle, exchange, transport
+
+    _open(args)
+    data = input_files.read_input(args.file, bundle.MAX_FILE)
+    try:
+        report = exchange.import_bundle(data, _bundle_passphrase(args))
+    except bundle.BundleRejected as exc:
+        digest = hashlib.sha256(data).hexdigest()
+        exchange.record_rejected(digest, str(exc))
+        kept = transport.quarantine_copy(Path(args.file), paths.profile_dir() / "quarantine", str(exc))
+        print(f"begleiter-cli: {exc}", file=sys.stderr)
+        print(_("A copy of the bundle was put aside in {folder}.").format(folder=str(kept.parent)), file=sys.stderr)
+        return EXIT_ERROR
+    if args.json:
+        print(json.dumps(report.as_json(), ensure_ascii=False, sort_keys=True))
+    elif report.already_known:
+        print(_("This bundle was imported before; nothing changed."))
+    else:
+        print(
+            _("New: {new}, updated: {updated}, deleted: {deleted}, erased: {erased}, conflicts: {conflicts}, "
+              "likely duplicates: {duplicates}.").format(
+                new=report.new, updated=report.updated, deleted=report.deleted, erased=report.erased,
+                conflicts=report.conflicts, duplicates=len(report.duplicates),
+            )
+        )
+    return EXIT_OK
+
+
+def _cmd_conflicts(args: argparse.Namespace) -> int:
+    from desktop.core.sync import conflicts
+
+    _open(args)
+    found = conflicts.open_conflicts()
+    if args.json:
+        print(
+            json.dumps(
+                [
+                    {
+                        "id": c.id,
+                        "record_type": c.record_type,
+                        "record_id": c.record_id,
+                        "field": c.field,
+                        "values": [
+                            {"change_id": v.change_id, "value": v.value, "device": v.device, "device_name": v.device_name,
+                             "author": v.author_name, "when": v.when.isoformat(), "winner": v.winner}
+                            for v in c.values
+                        ],
+                    }
+                    for c in found
+                ],
+                ensure_ascii=False,
+                sort_keys=True,
+            )
+        )
+        return EXIT_OK
+    for c in found:
+        print(f"{c.id}  {c.record_text} · {c.field_text}")
+        for v in c.values:
+            mark = "*" if v.winner else " "
+            print(f"  {mark} {v.change_id}  {v.text}  ({v.author_name or '–'}, {v.device_name}, {v.when:%d.%m.%Y %H:%M})")
+    if not found:
+        print(_("No open conflicts."))
+    return EXIT_OK
+
+
+def _cmd_resolve(args: argparse.Namespace) -> int:
+    from desktop.core.sync import conflicts
+
+    _open(args)
+    if args.value is not None:
+        try:
+            value = json.loads(args.value)
+        except ValueError:
+            raise UsageError(_("--value needs JSON, e.g. '\"Leipzig\"' or null.")) from None
+        conflicts.resolve(args.conflict, value=value)
+    else:
+        conflicts.resolve(args.conflict, keep=args.keep)
+    print(_("The conflict is resolved."))
+    return EXIT_OK
+
+
+def _cmd_peers(args: argparse.Namespace) -> int:
+    from desktop.core.sync import team
+
+    _open(args)
+    found = team.devices()
+    if args.json:
+        print(json.dumps([d.as_json() for d in found], ensure_ascii=False, sort_keys=True))
+        return EXIT_OK
+    for d in found:
+        when = d.last_received.strftime("%d.%m.%Y %H:%M") if d.last_received else "–"
+        print(f"{d.device}  {d.name or '–'}  {d.volunteer_name or '–'}  {when}")
+    if not found:
+        print(_("No bundle from another laptop has arrived yet."))
+    return EXIT_OK
+
+
 _COMMANDS = {
     "init": _cmd_init,
     "demo": _cmd_demo,
@@ -733,6 +923,11 @@ _COMMANDS = {
     "duplicates": _cmd_duplicates,
     "templates": _cmd_templates,
     "render": _cmd_render,
+    "export": _cmd_export,
+    "import": _cmd_import,
+    "conflicts": _cmd_conflicts,
+    "resolve": _cmd_resolve,
+    "peers": _cmd_peers,
 }
 
 

@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 import peewee as pw
@@ -273,6 +274,10 @@ def update(model: type[T], record_id: str, values: Mapping[str, Any] | None = No
             ],
         )
         remember_clock(stamp)
+        raw_id = ids.to_bytes(record_id)
+        disputed = {r[0] for r in store.db.execute_sql("SELECT field FROM conflict WHERE record_id = ?", (raw_id,))}
+        if disputed & changed.keys():  # an edit on top of one of two values may settle or keep the dispute
+            refresh_conflicts([(model.record_type, raw_id, name) for name in disputed & changed.keys()])
         search_index.flush_queue(store.db)
     return list(changed)
 
@@ -285,3 +290,61 @@ def delete(model: type[Travelling], record_id: str) -> None:
 def history(record_id: str) -> list[Change]:
     """Every logged change of one record, oldest first."""
     return list(Change.select().where(Change.record_id == ids.to_bytes(record_id)).order_by(Change.hlc, Change.seq))
+
+
+@dataclass(frozen=True, slots=True)
+class Head:
+    """A change of one field that no later change names as its base: one of the field's current values."""
+
+    change_id: bytes
+    value: str
+    hlc: int
+    device: str
+
+
+def field_heads(rows: Iterable[tuple[bytes, str, int, str, bytes | None]], also: Iterable[bytes] = ()) -> list[Head]:
+    """The heads among the changes of one field, ``(change_id, value, hlc, device uuid, base)``, given the
+    further bases (``change_base``) of those changes; sorted so the winner (highest stamp, then device)
+    comes last, as everywhere else."""
+    rows = list(rows)
+    replaced = {base for *_rest, base in rows if base is not None}
+    replaced.update(also)
+    heads = [Head(c, v, h, d) for c, v, h, d, _b in rows if c not in replaced]
+    heads.sort(key=lambda head: (head.hlc, head.device))
+    return heads
+
+
+def is_dispute(heads: Sequence[Head]) -> bool:
+    """Two or more current values that differ: a conflict for a person to decide."""
+    return len({head.value for head in heads}) > 1
+
+
+def refresh_conflicts(pairs: Iterable[tuple[str, bytes, str]]) -> int:
+    """Recompute whether each ``(record_type, record_id, field)`` is in dispute and keep the ``conflict``
+    table in step (inside the writer's transaction); returns how many disputes are newly open."""
+    db = store_db.current().db
+    opened = 0
+    for record_type, raw_id, field in pairs:
+        rows = db.execute_sql(
+            "SELECT c.change_id, c.value, c.hlc, p.uuid, c.base FROM change c JOIN peer p ON p.id = c.device "
+            "WHERE c.record_id = ? AND c.field = ?",
+            (raw_id, field),
+        ).fetchall()
+        also = [
+            r[0]
+            for r in db.execute_sql(
+                "SELECT b.base FROM change_base b JOIN change c ON c.change_id = b.change_id "
+                "WHERE c.record_id = ? AND c.field = ?",
+                (raw_id, field),
+            )
+        ]
+        disputed = is_dispute(field_heads(rows, also))
+        was = db.execute_sql("SELECT 1 FROM conflict WHERE record_id = ? AND field = ?", (raw_id, field)).fetchone()
+        if disputed and not was:
+            db.execute_sql(
+                "INSERT INTO conflict (record_id, field, record_type) VALUES (?, ?, ?)", (raw_id, field, record_type)
+            )
+            opened += 1
+        elif was and not disputed:
+            db.execute_sql("DELETE FROM conflict WHERE record_id = ? AND field = ?", (raw_id, field))
+    return opened

@@ -1,0 +1,198 @@
+"""Change-log entries and erasure markers as they travel: one JSON object per line, checked field by field.
+
+A line is accepted only when everything in it is what this program's change-log writer would write: a
+known record type and field, a value of the field's type in its canonical form, UUIDs where ids belong,
+stamps in range. Whatever a bundle holds is data from another laptop (or from someone who altered it), so
+nothing here trusts it; a refusal names the line and the problem, never a value.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from dataclasses import dataclass
+from typing import Any
+
+import peewee as pw
+
+from desktop.core import ids
+from desktop.core.errors import UserError
+from desktop.core.store.changelog import coerce, to_json
+from desktop.core.store.models import Travelling
+from desktop.i18n import _
+
+_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\Z")
+#: Stamps are milliseconds << 16; anything beyond the year 9999 (or negative) is not a stamp.
+MAX_STAMP = 253402300799999 << 16
+#: The longest text a field may hold in a bundle (a long note; far above what any form field takes).
+MAX_TEXT = 200_000
+
+
+class BadLine(UserError):
+    """A line of a bundle that this program would never have written."""
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """One change-log entry: ``value`` is canonical JSON, ids are 16 bytes, device/author UUID text."""
+
+    change_id: bytes
+    record_type: str
+    record_id: bytes
+    field: str
+    value: str
+    hlc: int
+    device: str
+    author: str | None
+    base: bytes | None
+    also: tuple[bytes, ...] = ()
+
+    def to_line(self) -> str:
+        obj: dict[str, Any] = {
+            "id": ids.to_text(self.change_id),
+            "type": self.record_type,
+            "record": ids.to_text(self.record_id),
+            "field": self.field,
+            "value": json.loads(self.value),
+            "hlc": self.hlc,
+            "device": self.device,
+            "author": self.author,
+            "base": ids.to_text(self.base) if self.base else None,
+        }
+        if self.also:
+            obj["also"] = [ids.to_text(b) for b in self.also]
+        return json.dumps(obj, ensure_ascii=False, separators=(",", ":"))
+
+
+@dataclass(frozen=True, slots=True)
+class Marker:
+    """An erasure marker: the record is gone everywhere, for good."""
+
+    record_id: bytes
+    record_type: str
+    hlc: int
+    device: str
+
+    def to_line(self) -> str:
+        return json.dumps(
+            {"record": ids.to_text(self.record_id), "type": self.record_type, "hlc": self.hlc, "device": self.device},
+            separators=(",", ":"),
+        )
+
+
+def _models() -> dict[str, tuple[type[Travelling], dict[str, pw.Field]]]:
+    return {m.record_type: (m, {f.name: f for f in m.data_fields()}) for m in Travelling.registry}
+
+
+_MODELS: dict[str, tuple[type[Travelling], dict[str, pw.Field]]] = {}
+
+
+def models() -> dict[str, tuple[type[Travelling], dict[str, pw.Field]]]:
+    """Record type -> (model, its travelling fields by name)."""
+    if not _MODELS:
+        _MODELS.update(_models())
+    return _MODELS
+
+
+def is_uuid(value: Any) -> bool:
+    return type(value) is str and _UUID.match(value) is not None
+
+
+def _uuid(obj: dict[str, Any], key: str, *, optional: bool = False) -> str | None:
+    value = obj.get(key)
+    if value is None and optional:
+        return None
+    if not is_uuid(value):
+        raise BadLine(_("{key} is not an id").format(key=key))
+    return value
+
+
+def _stamp(obj: dict[str, Any]) -> int:
+    value = obj.get("hlc")
+    if type(value) is not int or not 0 < value <= MAX_STAMP:
+        raise BadLine(_("the stamp is not valid"))
+    return value
+
+
+def canonical_value(field: pw.Field, value: Any) -> str:
+    """The canonical JSON of a travelling value, or BadLine when it is not of the field's type or not in
+    the form this program writes (so every laptop stores exactly the same text)."""
+    if value is None:
+        if not field.null:
+            raise BadLine(_("field {field} cannot be empty").format(field=field.name))
+        return "null"
+    if isinstance(field, pw.BooleanField):
+        ok = type(value) is bool
+    elif isinstance(field, pw.IntegerField) and not isinstance(field, pw.ForeignKeyField):
+        ok = type(value) is int and abs(value) < 2**53
+    elif isinstance(field, pw.ForeignKeyField):
+        ok = is_uuid(value)
+    else:
+        ok = type(value) is str and len(value) <= MAX_TEXT and "\x00" not in value
+    if ok and isinstance(field, pw.DateField | pw.DateTimeField):
+        try:
+            ok = to_json(coerce(field, value)) == to_json(value)
+        except (ValueError, TypeError):
+            ok = False
+    if not ok:
+        raise BadLine(_("field {field} holds a value of the wrong type").format(field=field.name))
+    return to_json(value)
+
+
+def _record(obj: dict[str, Any]) -> tuple[str, bytes, dict[str, pw.Field]]:
+    record_type = obj.get("type")
+    known = models().get(record_type) if type(record_type) is str else None
+    if known is None:
+        raise BadLine(_("an unknown kind of record"))
+    return record_type, ids.to_bytes(_uuid(obj, "record")), known[1]  # type: ignore[arg-type]
+
+
+_ENTRY_KEYS = {"id", "type", "record", "field", "value", "hlc", "device", "author", "base", "also"}
+
+
+def parse_entry(line: bytes) -> Entry:
+    try:
+        obj = json.loads(line)
+    except (ValueError, UnicodeDecodeError):
+        raise BadLine(_("not JSON")) from None
+    if type(obj) is not dict or not obj.keys() <= _ENTRY_KEYS or "value" not in obj:
+        raise BadLine(_("not a change"))
+    record_type, record_id, fields = _record(obj)
+    name = obj.get("field")
+    field = fields.get(name) if type(name) is str else None
+    if field is None:
+        raise BadLine(_("a field this kind of record does not have"))
+    also_raw = obj.get("also", [])
+    if type(also_raw) is not list or len(also_raw) > 64 or not all(is_uuid(a) for a in also_raw):
+        raise BadLine(_("also is not a list of ids"))
+    base = _uuid(obj, "base", optional=True)
+    if also_raw and base is None:
+        raise BadLine(_("a resolving change without a base"))
+    return Entry(
+        ids.to_bytes(_uuid(obj, "id")),  # type: ignore[arg-type]
+        record_type,
+        record_id,
+        field.name,
+        canonical_value(field, obj["value"]),
+        _stamp(obj),
+        _uuid(obj, "device"),  # type: ignore[arg-type]
+        _uuid(obj, "author", optional=True),
+        ids.to_bytes(base) if base else None,
+        tuple(ids.to_bytes(a) for a in also_raw),
+    )
+
+
+def parse_marker(line: bytes) -> Marker:
+    try:
+        obj = json.loads(line)
+    except (ValueError, UnicodeDecodeError):
+        raise BadLine(_("not JSON")) from None
+    if type(obj) is not dict or obj.keys() != {"record", "type", "hlc", "device"}:
+        raise BadLine(_("not an erasure marker"))
+    record_type, record_id, _fields = _record(obj)
+    return Marker(record_id, record_type, _stamp(obj), _uuid(obj, "device"))  # type: ignore[arg-type]
+
+
+def utc_now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC).replace(microsecond=0)
