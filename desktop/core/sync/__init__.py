@@ -1,0 +1,1 @@
+"""Exchange of case bundles between laptops."""
