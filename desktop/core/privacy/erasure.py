@@ -94,6 +94,8 @@ def erase_person(person_id: str) -> dict[str, int]:
     db = store.db
     with db.atomic("IMMEDIATE"), store_db.guard_open():
         if graph.present("person", [person_id]) == set():
+            if erased_among([ids.to_bytes(person_id)]):
+                raise RecordMissing(_("This person has been erased already."))
             raise RecordMissing(_("There is no such person: {id}.").format(id=person_id))
         stamp = store.clock.now()
         counts = erase_in_transaction([("person", person_id)], stamp, store.device_id)
