@@ -28,7 +28,13 @@ def _libcrypto() -> ctypes.CDLL | None:
     lib = ctypes.CDLL(name)
     lib.EVP_CIPHER_CTX_new.restype = ctypes.c_void_p
     lib.EVP_aes_256_cbc.restype = ctypes.c_void_p
-    lib.EVP_DecryptInit_ex.argtypes = [ctypes.c_void_p, ctypes.c_void_p, ctypes.c_void_p, ctypes.c_char_p, ctypes.c_char_p]
+    lib.EVP_DecryptInit_ex.argtypes = [
+        ctypes.c_void_p,
+        ctypes.c_void_p,
+        ctypes.c_void_p,
+        ctypes.c_char_p,
+        ctypes.c_char_p,
+    ]
     lib.EVP_CIPHER_CTX_set_padding.argtypes = [ctypes.c_void_p, ctypes.c_int]
     lib.EVP_DecryptUpdate.argtypes = [
         ctypes.c_void_p,

@@ -165,7 +165,9 @@ def test_closure_takes_the_person_and_everything_hanging_on_them(store):
 
 def test_closure_takes_a_household_left_with_no_member_and_what_points_at_it(store):
     f = make_family()
-    household_case = cases.create_case({"person": f.partner, "household": f.household, "case_type": "buergergeld_erstantrag"})
+    household_case = cases.create_case(
+        {"person": f.partner, "household": f.household, "case_type": "buergergeld_erstantrag"}
+    )
     both = erasure.closure([f.person, f.partner])
     assert both["household"] == {f.household}
     assert {f.case, f.partner_case, household_case.id} <= both["case"]

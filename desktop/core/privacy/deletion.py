@@ -106,7 +106,9 @@ def delete(record_type: str, record_id: str) -> Deletion:
     with db.atomic("IMMEDIATE"):
         if _require(record_type, record_id):
             raise AlreadyDeleted(_("This record is deleted already."))
-        deletion = Deletion(record_type, record_id, _ordered(dependants(record_type, record_id), record_type, record_id))
+        deletion = Deletion(
+            record_type, record_id, _ordered(dependants(record_type, record_id), record_type, record_id)
+        )
         for kind, found_id in deletion.tombstoned:
             changelog.delete(model_for(kind), found_id)
     return deletion

@@ -110,9 +110,7 @@ def _delete_rows(records: graph.Records) -> dict[str, int]:
     counts: dict[str, int] = {}
     printed = records.get("printed_document", set())
     for batch in graph.chunks(printed):
-        db.execute_sql(
-            f"DELETE FROM saved_file WHERE printed_document_id IN ({', '.join('?' for _ in batch)})", batch
-        )
+        db.execute_sql(f"DELETE FROM saved_file WHERE printed_document_id IN ({', '.join('?' for _ in batch)})", batch)
     for model in reversed(Travelling.registry):
         found = records.get(model.record_type)
         if not found:
@@ -191,7 +189,9 @@ def erased_among(record_ids: Iterable[bytes]) -> set[bytes]:
     for start in range(0, len(wanted), graph.CHUNK):
         batch = wanted[start : start + graph.CHUNK]
         marks = ", ".join("?" for _ in batch)
-        found.update(row[0] for row in db.execute_sql(f"SELECT record_id FROM erasure WHERE record_id IN ({marks})", batch))
+        found.update(
+            row[0] for row in db.execute_sql(f"SELECT record_id FROM erasure WHERE record_id IN ({marks})", batch)
+        )
     return found
 
 
