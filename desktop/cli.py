@@ -249,6 +249,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     marks.add_argument("--same-again", nargs=2, metavar="ID", help="take such a mark back")
     _exchange_parsers(sub)
+    _privacy_parsers(sub)
     return parser
 
 
@@ -907,7 +908,46 @@ def _cmd_peers(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+# --- delete and erase -------------------------------------------------------------------------------------
+def _privacy_parsers(sub: Any) -> None:
+    de = sub.add_parser("delete", help="delete a record (a tombstone that travels; what hangs on it alone goes too)")
+    de.add_argument("kind", choices=["person", "case", "appointment", "task", "note"])
+    de.add_argument("id")
+    er = sub.add_parser(
+        "erase", help="erase a person and everything of them for good, here and on every laptop (GDPR Art. 17)"
+    )
+    er.add_argument("id", metavar="PERSON_ID")
+    er.add_argument("--yes", action="store_true", help="confirm: erasing cannot be undone")
+
+
+def _cmd_delete(args: argparse.Namespace) -> int:
+    from desktop.core.privacy import deletion, words
+
+    _open(args)
+    done = deletion.delete(args.kind, args.id)
+    print(_("Deleted: {what}.").format(what=words.count_text(done.counts())))
+    return EXIT_OK
+
+
+def _cmd_erase(args: argparse.Namespace) -> int:
+    from desktop.core.privacy import erasure, words
+
+    if not args.yes:
+        raise UsageError(
+            _(
+                "Erasing removes the person and everything of them for good, on this and every other laptop; "
+                "it cannot be undone. Add --yes to erase."
+            )
+        )
+    _open(args)
+    counts = erasure.erase_person(args.id)
+    print(_("Erased: {what}.").format(what=words.count_text(counts)))
+    return EXIT_OK
+
+
 _COMMANDS = {
+    "delete": _cmd_delete,
+    "erase": _cmd_erase,
     "init": _cmd_init,
     "demo": _cmd_demo,
     "check": _cmd_check,

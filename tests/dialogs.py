@@ -64,6 +64,8 @@ def build(name: str, cls: type[QDialog], records: dict[str, object], tmp_path: P
         return [cls(case_id=case.id), cls(records["task"])]
     if name == "AppointmentEditor":
         return [cls(person_id=person.id), cls(records["appointment"])]
+    if name == "EraseDialog":
+        return [cls(person.id)]
     if name == "DocumentDialog":
         return [cls(person.id), cls(person.id, records["document"])]
     if name == "TemplatePicker":

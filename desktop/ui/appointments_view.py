@@ -91,6 +91,8 @@ def appointments_model(parent: QWidget | None = None) -> AppointmentTableModel:
 class AppointmentsView(ListArea):
     """List of appointments with New, Edit and "I'll accompany"; Enter or a double click opens one."""
 
+    DELETE_KIND = "appointment"
+
     model: AppointmentTableModel
     FILTERS = FILTERS
     RESORT_EDITED = True

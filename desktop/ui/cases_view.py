@@ -37,6 +37,8 @@ def cases_model(parent: QWidget | None = None) -> LazyTableModel[CaseRow]:
 class CasesView(ListArea):
     """List of cases with a search for their people, New and Edit."""
 
+    DELETE_KIND = "case"
+
     def make_model(self) -> LazyTableModel[CaseRow]:
         return cases_model(self)
 

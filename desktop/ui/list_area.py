@@ -20,6 +20,7 @@ from desktop.ui.common import (
     list_table,
     retranslate_filter,
 )
+from desktop.ui.deletion_ui import delete_action, delete_record
 from desktop.ui.lazy_model import LazyTableModel
 from desktop.ui.search_widgets import FILTER_LIMIT, SearchField, people_matching
 
@@ -50,12 +51,16 @@ class ListArea(Retranslatable, QWidget):
     """
 
     changed = Signal()
+    #: A record was deleted from the list (the Deletion, for an Undo).
+    deleted = Signal(object)
 
     #: Filter keys and their untranslated labels, in the order shown; none: the area has no filter.
     FILTERS: ClassVar[dict[str, str]] = {}
     #: An edited row whose sort key changed is loaded again and revealed in its new place (lists in time
     #: order, where a moved record may also leave the filter); otherwise it changes where it stands.
     RESORT_EDITED = False
+    #: The record type Delete (the Del key, the context menu) deletes; none: the area deletes nothing.
+    DELETE_KIND = ""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -63,6 +68,7 @@ class ListArea(Retranslatable, QWidget):
         self.model: LazyTableModel[Any] = self.make_model()
         self.table = list_table(self.model, self._open_index)
         self.table.selectionModel().currentRowChanged.connect(lambda _c, _p: self.selection_changed())
+        self.delete_action = delete_action(self.table, self.delete_current) if self.DELETE_KIND else None
         self.title = area_title()
         self.search_field = SearchField()
         self.search_field.textChanged.connect(self.search)
@@ -160,6 +166,8 @@ class ListArea(Retranslatable, QWidget):
         self.edit_button.setText(_("Edit"))
         self.edit_button.setToolTip(texts.edit_tip)
         self.table.setAccessibleName(texts.title)
+        if self.delete_action is not None:
+            self.delete_action.setText(_("&Delete"))
         self.update_count()
         self.model.retranslate()  # list_table refits the columns to the new headings
         self.selection_changed()  # texts that depend on the selection
@@ -237,6 +245,24 @@ class ListArea(Retranslatable, QWidget):
         record_id = self.selected_id()
         if record_id:
             self.open_record(record_id)
+
+    def delete_current(self) -> None:
+        """Delete the selected record (Del); the list keeps its place and ``deleted`` offers an Undo."""
+        index = self.table.currentIndex()
+        record_id = self.selected_id()
+        if not self.DELETE_KIND or record_id is None:
+            return
+        done = delete_record(self, self.DELETE_KIND, record_id)
+        if done is None:
+            return
+        self.update_filter()
+        self.load()
+        self.update_count()
+        if self.model.rowCount():
+            self.table.selectRow(min(index.row(), self.model.rowCount() - 1))
+        self.selection_changed()
+        self.deleted.emit(done)
+        self.changed.emit()
 
     def run_editor(self, editor: QDialog, record_id: str, changed_anyway: Callable[[], bool] = lambda: False) -> None:
         """Run the editor of a listed record; a save shows it in place. ``changed_anyway`` tells whether

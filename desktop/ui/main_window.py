@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 from desktop import i18n, paths
 from desktop.core import demo, people, profile
 from desktop.core.errors import ProfileDamaged, UserError
+from desktop.core.privacy import words
 from desktop.core.store import backup
 from desktop.core.store import db as store_db
 from desktop.i18n import N_, _
@@ -28,6 +29,7 @@ from desktop.ui.appointments_view import AppointmentsView
 from desktop.ui.cases_view import CasesView
 from desktop.ui.common import Retranslatable
 from desktop.ui.dashboard_view import DashboardView
+from desktop.ui.deletion_ui import UndoNotice
 from desktop.ui.duplicates_ui import DuplicatesDialog
 from desktop.ui.import_dialog import ImportDialog
 from desktop.ui.lock import LOCK_SHORTCUT, ScreenLock, lock_minutes
@@ -73,6 +75,12 @@ class MainWindow(Retranslatable, QMainWindow):
         self.today.open_task.connect(self.tasks.open_task)
         self.today.open_person.connect(self.people.open_person)
 
+        self.undo_notice = UndoNotice()
+        self.undo_notice.undone.connect(self._data_changed)
+        self.statusBar().addWidget(self.undo_notice)
+        for area in (self.people, self.cases, self.appointments, self.tasks):
+            area.deleted.connect(self.undo_notice.offer)
+        self.people.erased.connect(self._erased)
         self.who = QLabel()
         self.statusBar().addPermanentWidget(self.who)
         self.screen_lock = ScreenLock(QApplication.instance(), lock_minutes(), self)
@@ -127,6 +135,11 @@ class MainWindow(Retranslatable, QMainWindow):
         self.act_permit = self._action("Ctrl+Shift+V", self.show_permit_check)
         self.act_demo = self._action(None, self.load_demo_data)
         self.act_about = self._action(None, self.show_about)
+        self.act_undo = self._action(QKeySequence.StandardKey.Undo, self.undo_notice.undo)
+        # Delete acts on the list that has the focus (its own Del shortcut); the menu names the key only.
+        self.act_delete = self._action(QKeySequence.StandardKey.Delete, self._delete_in_area)
+        self.act_delete.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+        self.act_erase = self._action(None, self._erase_person)
         self.act_about.setMenuRole(QAction.MenuRole.AboutRole)
         self.language_group = QActionGroup(self)
         self.language_actions: dict[str, QAction] = {}
@@ -146,6 +159,11 @@ class MainWindow(Retranslatable, QMainWindow):
         self.menu_file.addSeparator()
         self.menu_file.addAction(self.act_lock)
         self.menu_file.addAction(self.act_quit)
+        self.menu_edit = bar.addMenu("")
+        self.menu_edit.addActions([self.act_undo, self.act_delete])
+        self.menu_edit.addSeparator()
+        self.menu_edit.addAction(self.act_erase)
+        self.menu_edit.aboutToShow.connect(self._update_edit_menu)
         self.menu_view = bar.addMenu("")
         self.menu_view.addActions(
             [self.act_today, self.act_people, self.act_cases, self.act_appointments, self.act_tasks]
@@ -166,6 +184,10 @@ class MainWindow(Retranslatable, QMainWindow):
     def retranslate_ui(self) -> None:
         self.setWindowTitle(_("Begleiter – Супровід"))
         self.menu_file.setTitle(_("&File"))
+        self.menu_edit.setTitle(_("&Edit"))
+        self.act_undo.setText(_("&Undo delete"))
+        self.act_delete.setText(_("&Delete"))
+        self.act_erase.setText(_("&Erase person…"))
         self.menu_view.setTitle(_("&View"))
         self.menu_tools.setTitle(_("&Tools"))
         self.menu_language.setTitle(_("&Language"))
@@ -209,8 +231,29 @@ class MainWindow(Retranslatable, QMainWindow):
 
     def _area_changed(self, row: int) -> None:
         self.stack.setCurrentIndex(row)
+        self.undo_notice.forget()  # an Undo is offered while the view that deleted is open
         if row == TODAY:
             self.today.refresh()
+
+    def _update_edit_menu(self) -> None:
+        area = self.areas[self.stack.currentIndex()]
+        self.act_undo.setEnabled(self.undo_notice.deletion is not None)
+        self.act_delete.setEnabled(getattr(area, "delete_action", None) is not None)
+        self.act_erase.setEnabled(area is self.people and self.people.selected_id() is not None)
+
+    def _delete_in_area(self) -> None:
+        area = self.areas[self.stack.currentIndex()]
+        if getattr(area, "delete_action", None) is not None:
+            area.delete_current()  # type: ignore[attr-defined]
+
+    def _erase_person(self) -> None:
+        if self.stack.currentIndex() == PEOPLE:
+            self.people.erase_current()
+
+    def _erased(self, counts: dict[str, int]) -> None:
+        self.undo_notice.forget()  # what an earlier delete took may have gone with the person
+        self._people_changed()
+        self.statusBar().showMessage(_("Erased: {what}.").format(what=words.count_text(counts)), 8000)
 
     def _new_person(self) -> None:
         self.show_area(PEOPLE)

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import Signal
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QWidget
 
 from desktop.core import people
 from desktop.core.search.query import EXACT, Hit
 from desktop.core.store.models import Person
 from desktop.i18n import _
+from desktop.ui.deletion_ui import erase_person
 from desktop.ui.list_area import AreaTexts, ListArea
 from desktop.ui.person_editor import PersonEditor
 from desktop.ui.search_widgets import FOUND_AS_COLUMN, PeopleSearchModel
@@ -21,6 +24,33 @@ class PeopleView(ListArea):
     """List of people with a search field, New and Edit; Enter or a double click opens the editor.
 
     Its model searches by itself (ranked, with a "Found as" column while searching)."""
+
+    DELETE_KIND = "person"
+    #: A person was erased: what went, per record type.
+    erased = Signal(object)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        self.erase_action = QAction()
+        super().__init__(parent)
+        self.erase_action.setParent(self.table)
+        self.erase_action.triggered.connect(self.erase_current)
+        self.table.addAction(self.erase_action)
+
+    def retranslate_ui(self) -> None:
+        self.erase_action.setText(_("&Erase person…"))
+        super().retranslate_ui()
+
+    def erase_current(self) -> None:
+        """Erase the selected person for good, after the confirmation."""
+        person_id = self.selected_id()
+        if person_id is None:
+            return
+        erased = erase_person(self, person_id)
+        if erased is None:
+            return
+        self.refresh()
+        self.erased.emit(erased)
+        self.changed.emit()
 
     model: PeopleSearchModel
 

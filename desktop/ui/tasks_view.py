@@ -126,6 +126,8 @@ def tasks_model(parent: QWidget | None = None) -> TaskTableModel:
 class TasksView(ListArea):
     """List of tasks and deadlines with a filter, New, Edit and Done; Enter or a double click opens one."""
 
+    DELETE_KIND = "task"
+
     model: TaskTableModel
     FILTERS: ClassVar[dict[str, str]] = {key: FILTER_LABELS[key] for key in tasks.FILTERS}
     RESORT_EDITED = True

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from peewee import DoesNotExist
 from PySide6.QtCore import Qt, QUrl, Signal
-from PySide6.QtGui import QDesktopServices, QKeyEvent
+from PySide6.QtGui import QAction, QDesktopServices, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import QHBoxLayout, QLineEdit, QPushButton, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget
 
 from desktop import i18n
@@ -16,6 +16,7 @@ from desktop.core.errors import ValidationError
 from desktop.core.store import db as store_db
 from desktop.i18n import N_, _
 from desktop.ui.common import Retranslatable, enter_activates, error_label, is_plain_enter, show_error
+from desktop.ui.deletion_ui import UndoNotice, delete_action, delete_record
 
 KINDS = {
     "note": N_("Note"),
@@ -65,6 +66,14 @@ class TimelineWidget(Retranslatable, QWidget):
         self.add_button = QPushButton()
         self.add_button.clicked.connect(self._add_note)
         self.error = error_label()
+        self.delete_action = delete_action(self.tree, self.delete_note)
+        self.undo_notice = UndoNotice()
+        self.undo_notice.undone.connect(self._after_change)
+        undo = QAction(self)
+        undo.setShortcut(QKeySequence(QKeySequence.StandardKey.Undo))
+        undo.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        undo.triggered.connect(self.undo_notice.undo)
+        self.addAction(undo)
         row = QHBoxLayout()
         row.addWidget(self.note, 1)
         row.addWidget(self.add_button)
@@ -73,6 +82,7 @@ class TimelineWidget(Retranslatable, QWidget):
         layout.addWidget(self.tree)
         layout.addLayout(row)
         layout.addWidget(self.error)
+        layout.addWidget(self.undo_notice)
         self.retranslate_ui()
 
     def retranslate_ui(self) -> None:
@@ -82,6 +92,7 @@ class TimelineWidget(Retranslatable, QWidget):
         self.note.setAccessibleName(_("New note"))
         self.add_button.setText(_("Add note"))
         self.open_button.setText(_("Open PDF"))
+        self.delete_action.setText(_("&Delete note"))
         self.open_button.setToolTip(_("Opens the selected document where it was saved as PDF (Enter on its line)."))
         self.reload()
 
@@ -107,6 +118,8 @@ class TimelineWidget(Retranslatable, QWidget):
                 else i18n.fmt_list_datetime(event.when)
             )
             item = QTreeWidgetItem([when, _(KINDS.get(event.kind, event.kind)), event.text])
+            if event.kind == "note":
+                item.setData(1, Qt.ItemDataRole.UserRole, event.record_id)
             if event.file:
                 item.setData(0, Qt.ItemDataRole.UserRole, event.file)
                 item.setToolTip(2, event.file)
@@ -144,6 +157,21 @@ class TimelineWidget(Retranslatable, QWidget):
             return False
         show_error(self.error, "")
         return QDesktopServices.openUrl(QUrl.fromLocalFile(file))
+
+    def delete_note(self) -> None:
+        """Delete the selected note (Del); Undo (Ctrl+Z) restores it while the timeline is open."""
+        item = self.tree.currentItem()
+        note_id = item.data(1, Qt.ItemDataRole.UserRole) if item is not None else None
+        if not note_id:
+            return
+        done = delete_record(self, "note", str(note_id))
+        if done is not None:
+            self.undo_notice.offer(done)
+            self._after_change()
+
+    def _after_change(self) -> None:
+        self.reload()
+        self.changed.emit()
 
     def _add_note(self) -> None:
         try:

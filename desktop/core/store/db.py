@@ -180,6 +180,9 @@ class ProfileDatabase(SqlCipherDatabase):
             conn.execute("PRAGMA synchronous = FULL")
             conn.execute(f"PRAGMA busy_timeout = {BUSY_STEP_MS}")
             conn.execute("PRAGMA temp_store = MEMORY")  # no plaintext temp files
+            # Deleted content is overwritten with zeros, not left in free space (SQLCipher's default, said
+            # here so that no build leaves it off: erasure relies on it).
+            conn.execute("PRAGMA secure_delete = ON")
             conn.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
             conn.create_function("bg_changelog_open", 0, lambda: int(changelog_open()))
             conn.create_function("bg_erasure_open", 0, lambda: int(erasure_open()))

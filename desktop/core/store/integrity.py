@@ -4,7 +4,7 @@
 current state of every travelling record is exactly what its change log says (its creating device
 included), that the guard triggers are all there, and that the change log itself is what its writer
 wrote: peers match their seals, entries name known record types and fields, bases that are in the log,
-and stamps the clock has seen. ``digest`` hashes the
+stamps the clock has seen, and nothing left of an erased record. ``digest`` hashes the
 canonical current state of all travelling records, so two laptops holding the same data print the same
 digest whatever order the changes reached them in.
 """
@@ -136,6 +136,16 @@ def _change_log_problems(db: Any) -> list[Problem]:
         (later,) = db.execute_sql("SELECT count(*) FROM change WHERE hlc > ?", (int(row[0]),)).fetchone()
         if later:
             problems.append(Problem("change log", f"{later} entries are stamped later than the clock has seen"))
+        (later,) = db.execute_sql("SELECT count(*) FROM erasure WHERE hlc > ?", (int(row[0]),)).fetchone()
+        if later:
+            problems.append(Problem("erasure", f"{later} markers are stamped later than the clock has seen"))
+    # An erasure takes every entry of a record (and so every base that named one of them) at once.
+    for table in ("change", "conflict"):
+        (left,) = db.execute_sql(
+            f"SELECT count(*) FROM {table} WHERE record_id IN (SELECT record_id FROM erasure)"
+        ).fetchone()
+        if left:
+            problems.append(Problem("erasure", f"{left} rows of {table} belong to erased records"))
     return problems
 
 
@@ -162,6 +172,7 @@ def check(progress: Callable[[str], None] | None = None) -> list[Problem]:
     report("change log")
     problems.extend(_guard_problems(db))
     problems.extend(_change_log_problems(db))
+    erased = {ids.to_text(raw) for (raw,) in db.execute_sql("SELECT record_id FROM erasure")}
     for model in Travelling.registry:
         report(model.record_type)
         heads, creators = _log_heads(model.record_type)
@@ -172,6 +183,8 @@ def check(progress: Callable[[str], None] | None = None) -> list[Problem]:
             record_id = row[0]
             logged = heads.pop(record_id, None)
             where = f"{model.record_type} {record_id}"
+            if record_id in erased:
+                problems.append(Problem(where, "was erased but is still here"))
             if logged is None:
                 problems.append(Problem(where, "has no change log entry"))
                 continue
