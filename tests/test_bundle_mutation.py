@@ -161,7 +161,9 @@ def test_a_header_mac_made_with_another_key_is_refused() -> None:
 
 
 def _profile(folder: Path, device: str) -> store_db.Store:
-    return profile.create(folder, PASSPHRASE, language="en", device_name=device, volunteer_name=device, kdf_iterations=TEST_KDF)
+    return profile.create(
+        folder, PASSPHRASE, language="en", device_name=device, volunteer_name=device, kdf_iterations=TEST_KDF
+    )
 
 
 def _state() -> tuple[str, int, int]:
