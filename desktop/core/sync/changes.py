@@ -115,6 +115,15 @@ def _stamp(obj: dict[str, Any]) -> int:
     return value
 
 
+def _is_text(value: str) -> bool:
+    """Unicode text: JSON can carry lone surrogates ("\\ud800"), which no UTF-8 database column takes."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def canonical_value(field: pw.Field, value: Any) -> str:
     """The canonical JSON of a travelling value, or BadLine when it is not of the field's type or not in
     the form this program writes (so every laptop stores exactly the same text)."""
@@ -129,7 +138,7 @@ def canonical_value(field: pw.Field, value: Any) -> str:
     elif isinstance(field, pw.ForeignKeyField):
         ok = is_uuid(value)
     else:
-        ok = type(value) is str and len(value) <= MAX_TEXT and "\x00" not in value
+        ok = type(value) is str and len(value) <= MAX_TEXT and "\x00" not in value and _is_text(value)
     if ok and isinstance(field, pw.DateField | pw.DateTimeField):
         try:
             ok = to_json(coerce(field, value)) == to_json(value)
@@ -154,7 +163,7 @@ _ENTRY_KEYS = {"id", "type", "record", "field", "value", "hlc", "device", "autho
 def parse_entry(line: bytes) -> Entry:
     try:
         obj = json.loads(line)
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, UnicodeDecodeError, RecursionError):  # RecursionError: nested deeper than Python goes
         raise BadLine(_("not JSON")) from None
     if type(obj) is not dict or not obj.keys() <= _ENTRY_KEYS or "value" not in obj:
         raise BadLine(_("not a change"))
@@ -186,7 +195,7 @@ def parse_entry(line: bytes) -> Entry:
 def parse_marker(line: bytes) -> Marker:
     try:
         obj = json.loads(line)
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, UnicodeDecodeError, RecursionError):  # RecursionError: nested deeper than Python goes
         raise BadLine(_("not JSON")) from None
     if type(obj) is not dict or obj.keys() != {"record", "type", "hlc", "device"}:
         raise BadLine(_("not an erasure marker"))
