@@ -38,6 +38,8 @@ MEMBERS = (MANIFEST, CHANGES, ERASURES)
 # Limits, counted while reading (never taken from what the file says about itself).
 MAX_FILE = 256 * 1024 * 1024
 MAX_ZIP_ENTRIES = 16
+#: The ZIP's central directory: three short names take 200 bytes; zipfile walks it by its size, not its count.
+MAX_DIRECTORY = 64 * 1024
 MAX_MANIFEST = 1024 * 1024
 MAX_MEMBER = 1024 * 1024 * 1024
 MAX_RATIO = 200
@@ -152,13 +154,19 @@ def decrypt(data: bytes, passphrase: str) -> bytes:
 
 
 def _entry_count(plain: bytes) -> int:
-    """Entries in the ZIP's central directory, from its end record (read before zipfile parses anything)."""
+    """Entries in the ZIP's central directory, from its end record (read before zipfile parses anything).
+
+    zipfile walks the directory by the size the end record gives (not by its count) and takes count, size
+    and place from a ZIP64 record when one stands before the end record: a directory larger than ours
+    ever is, or any ZIP64 record, counts as more entries than allowed."""
     tail = plain[-(22 + 65535) :]
     at = tail.rfind(b"PK\x05\x06")
     if at < 0 or len(tail) - at < 22:
         raise BundleRejected(_("The bundle is damaged or was altered."), "damaged")
-    disk_entries, total = struct.unpack("<HH", tail[at + 8 : at + 12])
-    if disk_entries == 0xFFFF or total == 0xFFFF:  # ZIP64: more than we ever write
+    disk_entries, total, directory = struct.unpack("<HHL", tail[at + 8 : at + 16])
+    locator = len(plain) - len(tail) + at - 20
+    zip64 = locator >= 0 and plain[locator : locator + 4] == b"PK\x06\x07"
+    if disk_entries == 0xFFFF or total == 0xFFFF or zip64 or directory > MAX_DIRECTORY:  # more than we write
         return MAX_ZIP_ENTRIES + 1
     return max(disk_entries, total)
 
@@ -178,7 +186,7 @@ def _lines(zf: zipfile.ZipFile, info: zipfile.ZipInfo, digest: Any) -> Iterator[
             digest.update(chunk)
             parts = (rest + chunk).split(b"\n")
             rest = parts.pop()
-            if len(rest) > MAX_LINE:
+            if len(rest) > MAX_LINE or max(map(len, parts), default=0) > MAX_LINE:
                 raise BundleRejected(_("A line of the bundle is longer than allowed; it is refused."), "limits")
             yield from parts
     if rest:
@@ -204,7 +212,7 @@ def _manifest(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> dict[str, Any]:
         raise BundleRejected(_("The bundle's manifest is larger than allowed."), "limits")
     try:
         manifest = json.loads(raw)
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, UnicodeDecodeError, RecursionError):  # RecursionError: nested deeper than Python goes
         manifest = None
     if type(manifest) is not dict or manifest.get("format") != FORMAT:
         raise BundleRejected(_("This file is not a Begleiter bundle."), "not_bundle")
@@ -212,6 +220,10 @@ def _manifest(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> dict[str, Any]:
 
 
 def _check_manifest(m: dict[str, Any]) -> None:
+    try:  # JSON may hold lone surrogates ("\\ud800"): not text, and no database or file takes them
+        json.dumps(m, ensure_ascii=False).encode("utf-8")
+    except (UnicodeEncodeError, RecursionError):
+        raise BundleRejected(_("The bundle's manifest is not valid."), "damaged") from None
     version = m.get("format_version")
     schema = m.get("schema_version")
     if type(version) is not int or type(schema) is not int or version < 1 or schema < 1:
