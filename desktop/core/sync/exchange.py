@@ -489,6 +489,7 @@ class _Apply:
                 raise BundleRejected(_("The bundle names one record as two kinds of record; it is refused."), "content")
             known = {row[0]: row for row in logged}
             keys = {(row[2], row[4], row[5]): row[0] for row in logged}
+            slots: dict[tuple[str, int, str], bytes] = {}
             fresh = []
             for e in entries.values():
                 if e.change_id in known:
@@ -500,6 +501,11 @@ class _Apply:
                     continue
                 if keys.get((e.field, e.hlc, e.device), e.change_id) != e.change_id:
                     raise BundleRejected(_("The bundle contradicts a change this laptop holds; it is refused."), "content")
+                if slots.setdefault((e.field, e.hlc, e.device), e.change_id) != e.change_id:  # one per slot in the log
+                    raise BundleRejected(
+                        _("The bundle holds two different changes of one field made at one moment; it is refused."),
+                        "content",
+                    )
                 fresh.append(e)
             if not fresh:
                 continue
