@@ -430,12 +430,16 @@ def test_a_manifest_that_lies_is_refused(
     refused(bundle_zip(sent, **lies), kind, words)
 
 
-def test_a_newer_format_names_the_update_in_every_language(sent: Sent, receiver: store_db.Store) -> None:
+@pytest.mark.parametrize(
+    "language, words", [("de", "neueren Version von Begleiter"), ("uk", "новішою версією Супроводу")]
+)
+def test_a_newer_schema_is_named_in_the_users_language(
+    sent: Sent, receiver: store_db.Store, language: str, words: str
+) -> None:
     from desktop import i18n
 
-    i18n.set_language("de")
-    error = refused(bundle_zip(sent, schema_version=migrations.LATEST + 5), "newer", "Begleiter")
-    assert "aktualisieren" in str(error).lower() or "update" not in str(error).lower()
+    i18n.set_language(language)
+    refused(bundle_zip(sent, schema_version=migrations.LATEST + 5), "newer", words)
 
 
 @pytest.mark.parametrize("schema", [1, migrations.LATEST - 1])
