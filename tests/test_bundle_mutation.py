@@ -52,8 +52,11 @@ def _hkdf(key: bytes, salt: bytes, info: bytes) -> bytes:
     return HKDF(algorithm=hashes.SHA256(), length=32, salt=salt, info=info).derive(key)
 
 
-def age_encrypt(plain: bytes, passphrase: str, work_factor: int = TEST_WORK_FACTOR) -> bytes:
-    """An age v1 file with one scrypt recipient (C2SP age.md), written step by step."""
+def age_encrypt(
+    plain: bytes, passphrase: str, work_factor: int = TEST_WORK_FACTOR, more_stanzas: list[bytes] = ()  # type: ignore[assignment]
+) -> bytes:
+    """An age v1 file with one scrypt recipient (C2SP age.md), written step by step; ``more_stanzas``
+    (whole stanza lines) follow it, for files the spec forbids."""
     file_key = os.urandom(16)
     salt = os.urandom(16)
     wrap_key = hashlib.scrypt(
@@ -70,6 +73,7 @@ def age_encrypt(plain: bytes, passphrase: str, work_factor: int = TEST_WORK_FACT
     lines += [encoded[i : i + 64] for i in range(0, len(encoded), 64)]
     if len(encoded) % 64 == 0:  # the stanza body ends with a line shorter than 64 columns
         lines.append(b"")
+    lines += more_stanzas
     header = b"\n".join(lines) + b"\n---"
     mac = hmac.new(_hkdf(file_key, b"", b"header"), header, hashlib.sha256).digest()
     nonce = os.urandom(16)
@@ -154,6 +158,22 @@ def test_a_header_mac_made_with_another_key_is_refused() -> None:
     forged = one[: a.mac.start] + other[b.mac.start : b.mac.stop] + one[a.mac.stop :]
     with pytest.raises(BundleRejected) as refused:
         bundle.decrypt(forged, TEAM)
+    assert refused.value.kind == "damaged"
+
+
+@pytest.mark.parametrize(
+    "stanza",
+    [
+        [b"-> X25519 " + _b64(bytes(32)), _b64(bytes(32))],
+        [b"-> scrypt " + _b64(bytes(16)) + b" 10", _b64(bytes(32))],
+        [b"-> unknown-recipient", b""],
+    ],
+)
+def test_a_scrypt_stanza_beside_another_is_refused(stanza: list[bytes]) -> None:
+    """The spec: a scrypt stanza must be the file's only one (else one passphrase could open another's file)."""
+    data = age_encrypt(b"plain", TEAM, more_stanzas=stanza)
+    with pytest.raises(BundleRejected) as refused:
+        bundle.decrypt(data, TEAM)
     assert refused.value.kind == "damaged"
 
 
