@@ -158,6 +158,7 @@ def _heads_everywhere_in_the_inbox() -> None:
 def _state(laptops: Laptops, number: int) -> tuple[str, Any, list[str]]:
     laptops.use(number)
     assert integrity.check() == []
+    assert conflicts.count() == len(conflicts.open_conflicts())  # the badge counts what the inbox lists
     return integrity.digest(), _open_conflicts(), _people()
 
 
