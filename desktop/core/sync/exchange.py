@@ -522,14 +522,7 @@ class _Apply:
         # 4. Write: rows, then the log, then what is derived from it.
         new_people = self._write_rows(plans)
         self._write_log(new_entries)
-        pairs = {(e.record_type, e.record_id, e.field) for e in new_entries}
-        multi = defaultdict(int)
-        for e in new_entries:
-            multi[(e.record_id, e.field)] += 1
-        touched = [
-            p for p in pairs if multi[(p[1], p[2])] > 1 or ids.to_text(p[1]) in plans[p[0]] and plans[p[0]][ids.to_text(p[1])]["existed"]
-        ]
-        report.conflicts = changelog.refresh_conflicts(sorted(touched))
+        report.conflicts = changelog.refresh_conflicts(self._disputable(new_entries, plans))
         if stamps:
             top = max(stamps)
             self.store.clock.observe(top)
@@ -541,6 +534,19 @@ class _Apply:
         report.families = self._families(plans)
         report.claims = self._claims(new_entries)
         return report
+
+    @staticmethod
+    def _disputable(entries: list[Entry], plans: dict[str, dict[str, dict[str, Any]]]) -> list[tuple[str, bytes, str]]:
+        """The fields that may hold two heads now: those of records this laptop had before, and those that
+        got more than one change from this bundle. A new record's field with one change cannot."""
+        existed = {
+            ids.to_bytes(rid) for records in plans.values() for rid, plan in records.items() if plan["existed"]
+        }
+        multi: dict[tuple[bytes, str], int] = defaultdict(int)
+        for e in entries:
+            multi[(e.record_id, e.field)] += 1
+        pairs = {(e.record_type, e.record_id, e.field) for e in entries}
+        return sorted(p for p in pairs if p[1] in existed or multi[(p[1], p[2])] > 1)
 
     def _fresh_markers(self, erasure: Any) -> list[Marker]:
         markers = self.payload.markers
@@ -627,12 +633,15 @@ class _Apply:
             if not records:
                 continue
             fields = {f.name: f for f in model.data_fields()}
+            coercers = {name: changelog.fast_coerce(f) for name, f in fields.items()}
             all_fields = model._meta.sorted_fields
+            db_values = [(f.name, changelog.fast_db_value(f)) for f in all_fields]
             defaults = {f.name: changelog.default_of(f) for f in model.data_fields()}
             table = model._meta.table_name
             inserts = []
+            loads = json.loads
             for rid, plan in records.items():
-                values = {name: changelog.coerce(fields[name], json.loads(v)) for name, v in plan["values"].items()}
+                values = {name: coercers[name](loads(v)) for name, v in plan["values"].items()}
                 if values.get("deleted") is True:
                     report.deleted += 1
                 if not plan["existed"]:
@@ -644,7 +653,7 @@ class _Apply:
                     row["created_by"] = device
                     if model.derived:
                         row.update(model.derive(row))
-                    inserts.append([f.db_value(row[f.name]) for f in all_fields])
+                    inserts.append([convert(row[name]) for name, convert in db_values])
                     report.new += 1
                     if model is Person and not row.get("deleted"):
                         new_people.append(rid)
