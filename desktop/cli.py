@@ -823,7 +823,7 @@ def _cmd_import(args: argparse.Namespace) -> int:
         kept = transport.quarantine_copy(Path(args.file), paths.profile_dir() / "quarantine", str(exc))
         print(f"begleiter-cli: {exc}", file=sys.stderr)
         print(_("A copy of the bundle was put aside in {folder}.").format(folder=str(kept.parent)), file=sys.stderr)
-        return EXIT_ERROR
+        return EXIT_PROBLEMS
     if args.json:
         print(json.dumps(report.as_json(), ensure_ascii=False, sort_keys=True))
     elif report.already_known:
