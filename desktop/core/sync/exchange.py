@@ -485,30 +485,38 @@ class _Apply:
         existing = self.existing(record_ids)
         new_entries: list[Entry] = []
         plans: dict[str, dict[str, dict[str, Any]]] = defaultdict(dict)  # type -> id -> plan
+        two_kinds = _("The bundle names one record as two kinds of record; it is refused.")
+        contradicts = _("The bundle contradicts a change this laptop holds; it is refused.")
         for rid in record_ids:
-            entries = incoming[rid]
-            logged = existing.get(rid, [])
-            types = {e.record_type for e in entries.values()} | {row[1] for row in logged}
-            if len(types) != 1:
-                raise BundleRejected(_("The bundle names one record as two kinds of record; it is refused."), "content")
-            known = {row[0]: row for row in logged}
-            keys = {(row[2], row[4], row[5]): row[0] for row in logged}
-            fresh = []
-            for e in entries.values():
-                if e.change_id in known:
-                    row = known[e.change_id]
-                    if (row[2], row[3], row[4], row[5], row[6]) != (e.field, e.value, e.hlc, e.device, e.base):
-                        raise BundleRejected(
-                            _("The bundle contradicts a change this laptop holds; it is refused."), "content"
-                        )
+            entries = list(incoming[rid].values())
+            logged = existing.get(rid)
+            record_type = entries[0].record_type
+            if any(e.record_type != record_type for e in entries):
+                raise BundleRejected(two_kinds, "content")
+            # One change per (field, stamp, device), in the bundle and with what this laptop holds.
+            keys: dict[tuple[str, int, str], bytes] = {}
+            if not logged:
+                fresh = entries
+                logged = []
+            else:
+                if any(row[1] != record_type for row in logged):
+                    raise BundleRejected(two_kinds, "content")
+                known = {row[0]: row for row in logged}
+                keys = {(row[2], row[4], row[5]): row[0] for row in logged}
+                fresh = []
+                for e in entries:
+                    row = known.get(e.change_id)
+                    if row is None:
+                        fresh.append(e)
+                    elif (row[2], row[3], row[4], row[5], row[6]) != (e.field, e.value, e.hlc, e.device, e.base):
+                        raise BundleRejected(contradicts, "content")
+                if not fresh:
                     continue
-                if keys.get((e.field, e.hlc, e.device), e.change_id) != e.change_id:
-                    raise BundleRejected(_("The bundle contradicts a change this laptop holds; it is refused."), "content")
-                fresh.append(e)
-            if not fresh:
-                continue
+            for e in fresh:
+                if keys.setdefault((e.field, e.hlc, e.device), e.change_id) != e.change_id:
+                    raise BundleRejected(contradicts, "content")
             new_entries.extend(fresh)
-            plans[types.pop()][ids.to_text(rid)] = self._plan(logged, fresh)
+            plans[record_type][ids.to_text(rid)] = self._plan(logged, fresh)
         report.changes = len(new_entries)
         # 3. References: every record must point at records that exist (or arrive, or are erased).
         doomed = self._check_references(plans, erasure)
