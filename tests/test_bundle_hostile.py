@@ -148,7 +148,7 @@ def test_a_line_added_with_a_truthful_manifest_is_applied(sent: Sent, receiver: 
 
 def test_two_changes_of_one_field_at_one_moment_are_refused(sent: Sent, receiver: store_db.Store) -> None:
     """Another id for a change the bundle holds (same record, field, stamp and laptop, another value)."""
-    refused(with_line(sent, changed_line(sent, value="Anders")), "content", "two different changes")
+    refused(with_line(sent, changed_line(sent, value="Anders")), "content", "contradicts")
 
 
 # --------------------------------------------------------------------------------------------- members
