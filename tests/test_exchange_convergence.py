@@ -359,6 +359,30 @@ def test_a_conflict_is_kept_everywhere_until_one_laptop_decides(laptops: Laptops
     assert open_after == [] and digest_after != digest
 
 
+@pytest.mark.parametrize("same", [True, False])
+def test_two_laptops_deciding_one_conflict(laptops: Laptops, same: bool) -> None:
+    """Two decisions of one conflict made apart: the same value closes it; two different values are a
+    new conflict between the decisions (the old values stay decided), listed everywhere."""
+    laptops.use(0)
+    person = people.create_person({"family_name": "Bondar"}).id
+    laptops.send(0, 1)
+    laptops.send(0, 2)
+    for number, city in ((0, "Kyiv"), (1, "Lviv")):
+        laptops.use(number)
+        changelog.update(Person, person, {"city": city})
+    _everyone_gets_everything(laptops)
+    (conflict,) = _agree(laptops)[1]
+    for number, city in ((1, "Dnipro"), (2, "Dnipro" if same else "Odesa")):
+        laptops.use(number)
+        conflicts.resolve(conflict[0], value=city)
+    _everyone_gets_everything(laptops)
+    open_ = _agree(laptops)[1]
+    if same:
+        assert open_ == []
+    else:
+        assert [sorted(v[1] for v in c[2]) for c in open_] == [["Dnipro", "Odesa"]]
+
+
 @pytest.mark.xfail(
     strict=True,
     reason="changelog.update names only the winning head as its base and refreshes the conflict table only "
