@@ -386,10 +386,10 @@ def test_the_team_view_lists_the_other_laptops_furthest_behind_first(qtbot, qtmo
     assert column(BEHIND)[0] == str(oksana.behind)
     assert model.data(model.index(0, BEHIND), Qt.ItemDataRole.FontRole).bold()
     assert model.data(model.index(1, BEHIND), Qt.ItemDataRole.FontRole) is None
-    held = column(4)[0]
+    held = column(5)[0]
     assert held.startswith(f"{oksana.counts['changes']} change")
     assert "1 conflict" in held  # Oksana's bundle brought the conflict
-    arrived = column(2)[0]
+    arrived = column(3)[0]
     assert dt.datetime.strptime(arrived, "%d/%m/%Y %H:%M").date() == dt.date.today()  # local time, list format
     header = dialog.table.horizontalHeader()
     qtbot.mouseClick(header.viewport(), Qt.MouseButton.LeftButton,

@@ -316,18 +316,26 @@ class NewValueDialog(Retranslatable, QDialog):
         try:
             value, problem = self.input.read()
         except pw.DoesNotExist:  # the record went meanwhile (an erasure from another laptop)
-            show_error(self.error, lambda: _("The record of this conflict no longer exists."))
+            self._say(lambda: _("The record of this conflict no longer exists."))
             return
         if problem:
-            show_error(self.error, lambda: self.input.read()[1])
+            self._say(lambda: self.input.read()[1])
             self.input.setFocus(Qt.FocusReason.OtherFocusReason)
             return
         try:
             conflicts.resolve(self.conflict.id, value=value)
         except UserError as exc:
-            show_error(self.error, str(exc))
+            self._say(str(exc))
             return
         self.accept()
+
+    def _say(self, message: Any) -> None:
+        """Show a refusal under the field; the dialog grows so that every line stays readable."""
+        show_error(self.error, message)
+        layout = self.layout()
+        needed = layout.totalHeightForWidth(self.width()) if layout.hasHeightForWidth() else self.sizeHint().height()
+        if needed > self.height():
+            self.resize(self.width(), needed)
 
 
 class ActionButton(QPushButton):
@@ -347,7 +355,7 @@ class ActionButton(QPushButton):
 
 def _small(text_role: str = "") -> QLabel:
     label = QLabel(text_role)
-    label.setStyleSheet("color: palette(mid);")
+    label.setStyleSheet("color: #5f6368;")  # grey, still readable
     return label
 
 

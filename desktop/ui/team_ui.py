@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
-from PySide6.QtGui import QFont
+from PySide6.QtGui import QFont, QShowEvent
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QVBoxLayout, QWidget
 
 from desktop import i18n
@@ -66,12 +66,12 @@ def _when(value: dt.datetime | None) -> str:
 COLUMNS = (
     TeamColumn(N_("Laptop"), lambda d: d.name or d.device[:8], lambda d: (d.name or d.device).casefold()),
     TeamColumn(N_("Volunteer"), lambda d: d.volunteer_name or "–", lambda d: (d.volunteer_name or "").casefold()),
+    TeamColumn(N_("Not seen yet"), lambda d: i18n.fmt_number(d.behind), lambda d: d.behind, align_right=True),
     TeamColumn(N_("Last bundle arrived"), lambda d: _when(d.last_received), lambda d: d.last_received or _NEVER),
     TeamColumn(N_("Bundle made"), lambda d: _when(d.last_created), lambda d: d.last_created or _NEVER),
     TeamColumn(N_("What it held"), lambda d: held_text(d.counts), lambda d: int(d.counts.get("changes", 0))),
-    TeamColumn(N_("Not seen yet"), lambda d: i18n.fmt_number(d.behind), lambda d: d.behind, align_right=True),
 )
-BEHIND = len(COLUMNS) - 1
+BEHIND = 2
 
 
 class TeamModel(QAbstractTableModel):
@@ -176,6 +176,14 @@ class TeamDialog(Retranslatable, QDialog):
             self.table.selectRow(0)
             self.table.setFocus(Qt.FocusReason.OtherFocusReason)
         self.retranslate_ui()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        fit_columns(self.table)  # on screen now
+        header = self.table.horizontalHeader()
+        if header.stretchLastSection():  # set again: the fitting sized the last column after it was stretched
+            header.setStretchLastSection(False)
+            header.setStretchLastSection(True)
 
     def retranslate_ui(self) -> None:
         self.setWindowTitle(_("Team"))
