@@ -783,7 +783,7 @@ def _cmd_export(args: argparse.Namespace) -> int:
         scope = exchange.Scope("all")
     elif args.since_last:
         scope = exchange.Scope("since_last")
-    elif args.for_device:
+    elif args.for_device is not None:
         scope = exchange.Scope("device", device=args.for_device)
     else:
         scope = exchange.Scope(

@@ -153,6 +153,10 @@ def _selection(db: Any, scope: Scope) -> set[bytes]:
     chosen["person"].update(scope.people)
     chosen["household"].update(scope.households)
     chosen["case"].update(scope.cases)
+    for table, wanted in (("person", scope.people), ("household", scope.households), ("case", scope.cases)):
+        for rid in wanted:
+            if db.execute_sql(f'SELECT 1 FROM "{table}" WHERE id = ?', (rid,)).fetchone() is None:
+                raise UserError(_("There is no such record: {id}.").format(id=rid))
     for household in scope.households:  # a household goes with its members
         for (person,) in db.execute_sql(
             "SELECT person_id FROM household_member WHERE household_id = ? AND deleted = 0", (household,)
