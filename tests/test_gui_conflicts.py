@@ -11,32 +11,24 @@ import pytest
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QApplication, QDialog, QLineEdit, QPushButton
 
-from desktop import i18n, paths
-from desktop.core import appointments, people, profile
-from desktop.core.store import db as store_db
+from desktop import i18n
+from desktop.core import appointments, people
 from desktop.core.store.models import Appointment, Person, Volunteer
-from desktop.core.sync import bundle, conflicts, exchange, team
+from desktop.core.sync import conflicts, team
 from desktop.ui.conflicts_ui import ConflictsDialog, NewValueDialog
 from desktop.ui.qt_i18n import apply_language
 from desktop.ui.team_ui import BEHIND, TeamDialog
-from tests.conftest import PASSPHRASE, TEST_KDF
-
-
-def send() -> bytes:
-    """A bundle of everything on the open laptop (its plaintext ZIP)."""
-    return exchange.export(exchange.Scope("all")).plain
-
-
-def receive(plain: bytes) -> exchange.Report:
-    return exchange.apply(bundle.read_zip(plain))
+from tests.laptops import Laptop
 
 
 class Team:
     """Two laptops of one team: the office laptop (A, open) and Oksana's (B), which share one family."""
 
     def __init__(self, folder: Path) -> None:
-        self.a, self.b = folder / "office", folder / "oksana"
-        self._create(self.a, "Büro-Laptop", "Anna Weber")
+        self.folder = folder
+        self.office = Laptop(folder / "office", "Büro-Laptop", "Anna Weber")
+        self.oksana = Laptop(folder / "oksana", "Laptop Oksana", "Оксана Бондар")
+        self.on_a()
         self.person = people.create_person(
             {"family_name_cyr": "Коваленко", "given_name_cyr": "Олена", "family_name": "Kovalenko",
              "given_name": "Olena", "city": "Chemnitz", "birth_date": dt.date(1985, 3, 12)}
@@ -44,43 +36,26 @@ class Team:
         self.appointment = appointments.create_appointment(
             {"person": self.person, "starts_at": dt.datetime(2026, 12, 10, 9, 30), "office": "Jobcenter Leipzig"}
         ).id
-        first = send()
-        store_db.close_store()
-        self._create(self.b, "Laptop Oksana", "Оксана Бондар")
-        receive(first)
-        answer = send()  # Oksana's laptop and volunteer become known on the office laptop
-        self.on_a()
-        receive(answer)
-
-    @staticmethod
-    def _create(folder: Path, laptop: str, volunteer: str) -> None:
-        paths.set_profile_dir(folder)
-        profile.create(folder, PASSPHRASE, language="en", device_name=laptop, volunteer_name=volunteer,
-                       kdf_iterations=TEST_KDF)
-
-    @staticmethod
-    def _open(folder: Path) -> None:
-        store_db.close_store()
-        paths.set_profile_dir(folder)
-        profile.unlock(folder, PASSPHRASE)
+        # Oksana's laptop gets the family; the office laptop gets to know Oksana's laptop and volunteer.
+        self.oksana.apply(self.office.export())
+        self.office.apply(self.oksana.export())
 
     def on_a(self) -> None:
-        self._open(self.a)
+        self.office.use()
 
     def on_b(self) -> None:
-        self._open(self.b)
+        self.oksana.use()
 
     def dispute(self, edit_a: Callable[[], object], edit_b: Callable[[], object]) -> None:
         """Both laptops change the same field from the same value and exchange: a conflict on both."""
         self.on_b()
         edit_b()
-        from_b = send()
+        from_b = self.oksana.export()
         self.on_a()
         edit_a()
-        from_a = send()
-        receive(from_b)
-        self.on_b()
-        receive(from_a)
+        from_a = self.office.export()
+        self.office.apply(from_b)
+        self.oksana.apply(from_a)
         self.on_a()
 
     def volunteer(self, name: str) -> str:
@@ -189,10 +164,10 @@ def test_keeping_the_other_value_resolves_and_the_decision_travels(qtbot, window
     inbox.close()
     window.close()
 
-    decision = send()
+    decision = laptops.office.export()
     laptops.on_b()
     assert conflicts.count() == 1  # Oksana's laptop has the same conflict open
-    receive(decision)
+    laptops.oksana.apply(decision)
     assert conflicts.count() == 0
     assert Person.get_by_id(laptops.person).city == "Leipzig"
 
@@ -261,9 +236,7 @@ def test_a_new_value_is_checked_and_then_decides(qtbot, laptops: Team, monkeypat
     assert Appointment.get_by_id(laptops.appointment).office == "Jobcenter Leipzig, Georg-Schumann-Str. 150"
     assert conflicts.count() == 0
 
-    decision = send()
-    laptops.on_b()
-    receive(decision)
+    laptops.oksana.apply(laptops.office.export())
     assert conflicts.count() == 0
     assert Person.get_by_id(laptops.person).birth_date == dt.date(1985, 3, 13)
 
@@ -358,16 +331,9 @@ def test_the_inbox_from_the_keyboard(qtbot, window, laptops: Team, monkeypatch: 
 
 def test_the_team_view_lists_the_other_laptops_furthest_behind_first(qtbot, qtmodeltester, laptops: Team) -> None:
     city_dispute(laptops)  # Oksana's laptop has not seen Anna's last change (its last bundle came before)
-    fresh = send()
-    store_db.close_store()
-    third = laptops.a.parent / "coordinator"
-    paths.set_profile_dir(third)
-    profile.create(third, PASSPHRASE, language="en", device_name="Koordination", volunteer_name="Petra Lange",
-                   kdf_iterations=TEST_KDF)
-    receive(fresh)
-    from_coordinator = send()  # the coordinator has everything
-    laptops.on_a()
-    receive(from_coordinator)
+    coordinator = Laptop(laptops.folder / "coordinator", "Koordination", "Petra Lange")
+    coordinator.apply(laptops.office.export())
+    laptops.office.apply(coordinator.export())  # the coordinator has everything
     devices = {d.name: d for d in team.devices()}
     assert devices["Laptop Oksana"].behind > 0 and devices["Koordination"].behind == 0
 
