@@ -303,6 +303,9 @@ def test_the_inbox_from_the_keyboard(qtbot, window, laptops: Team, monkeypatch: 
     qtbot.waitUntil(inbox.isActiveWindow)
     qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return)  # the list has the focus: Enter decides nothing
     assert conflicts.count() == 2 and inbox.isVisible()
+    first = next(iter(inbox.cards.values())).buttons()[0]
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
+    assert QApplication.focusWidget() is first  # from the list to the first card's first button
     city = _card(inbox, "city")
     target = city.keep_buttons[_value_id(city, "Leipzig")]
     for _press in range(12):

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from itertools import pairwise
 from typing import Any
 
 import peewee as pw
@@ -353,8 +354,9 @@ class ActionButton(QPushButton):
         super().keyPressEvent(event)
 
 
-def _small(text_role: str = "") -> QLabel:
-    label = QLabel(text_role)
+def _small() -> QLabel:
+    """A grey label: the column headings of a card and the "shown now" mark."""
+    label = QLabel()
     label.setStyleSheet("color: #5f6368;")  # grey, still readable
     return label
 
@@ -532,6 +534,10 @@ class ConflictsDialog(Retranslatable, QDialog):
             self.cards[conflict.id] = card
         self._show_count()
         self.scroll.verticalScrollBar().setValue(position)
+        # Tab goes from the list through every card's buttons, top to bottom, then to Close.
+        chain = [self.scroll, *(b for card in self.cards.values() for b in card.buttons()), *self.close_box.buttons()]
+        for first, then in pairwise(chain):
+            QWidget.setTabOrder(first, then)
 
     def _show_count(self) -> None:
         n = len(self.cards)
