@@ -102,7 +102,7 @@ def test_a_tampered_bundle_is_refused_quarantined_and_the_next_one_still_imports
     bad.write_bytes(bytes(data))
     capsys.readouterr()
     before = b.digest()
-    assert run(b, "import", str(bad)) == cli.EXIT_ERROR
+    assert run(b, "import", str(bad)) == cli.EXIT_PROBLEMS == 1
     err = capsys.readouterr().err
     assert "damaged or was altered" in err or "does not open this bundle" in err
     kept = list((b.folder / "quarantine").iterdir())
@@ -122,7 +122,7 @@ def test_a_wrong_team_passphrase_says_so(
     assert run(a, "export", "--all", "--out", str(out)) == cli.EXIT_OK
     capsys.readouterr()
     monkeypatch.setenv(cli.ENV_BUNDLE_PASSPHRASE, "another team")
-    assert run(b, "import", str(out)) == cli.EXIT_ERROR
+    assert run(b, "import", str(out)) == cli.EXIT_PROBLEMS
     assert "The team passphrase does not open this bundle" in capsys.readouterr().err
 
 
