@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QMessageBox,
     QProgressDialog,
+    QPushButton,
     QStackedWidget,
     QWidget,
 )
@@ -23,11 +24,13 @@ from desktop.core.errors import ProfileDamaged, UserError
 from desktop.core.privacy import words
 from desktop.core.store import backup
 from desktop.core.store import db as store_db
+from desktop.core.sync import conflicts
 from desktop.i18n import N_, _
 from desktop.ui.about import AboutDialog
 from desktop.ui.appointments_view import AppointmentsView
 from desktop.ui.cases_view import CasesView
 from desktop.ui.common import Retranslatable
+from desktop.ui.conflicts_ui import ConflictsDialog
 from desktop.ui.dashboard_view import DashboardView
 from desktop.ui.deletion_ui import UndoNotice
 from desktop.ui.duplicates_ui import DuplicatesDialog
@@ -36,12 +39,14 @@ from desktop.ui.lock import LOCK_SHORTCUT, ScreenLock, lock_minutes
 from desktop.ui.people_view import PeopleView
 from desktop.ui.qt_i18n import apply_language
 from desktop.ui.tasks_view import TasksView
+from desktop.ui.team_ui import TeamDialog
 from desktop.ui.tools_dialogs import DeadlineDialog, PermitDialog
 from desktop.ui.worker import run_in_background
 
 AREAS = (N_("Today"), N_("People"), N_("Cases"), N_("Appointments"), N_("Tasks"))
 TODAY, PEOPLE, CASES, APPOINTMENTS, TASKS = range(5)
 DEMO_DEFAULT_PEOPLE = 200
+CONFLICTS_SHORTCUT = "Ctrl+Shift+K"
 
 
 class MainWindow(Retranslatable, QMainWindow):
@@ -81,6 +86,12 @@ class MainWindow(Retranslatable, QMainWindow):
         for area in (self.people, self.cases, self.appointments, self.tasks):
             area.deleted.connect(self.undo_notice.offer)
         self.people.erased.connect(self._erased)
+        self.conflicts_badge = QPushButton()  # "Conflicts: N", hidden while there is none
+        self.conflicts_badge.setFlat(True)
+        self.conflicts_badge.setStyleSheet("font-weight: 600;")
+        self.conflicts_badge.clicked.connect(self.show_conflicts)
+        self.conflicts_badge.hide()
+        self.statusBar().addPermanentWidget(self.conflicts_badge)
         self.who = QLabel()
         self.statusBar().addPermanentWidget(self.who)
         self.screen_lock = ScreenLock(QApplication.instance(), lock_minutes(), self)
@@ -133,6 +144,8 @@ class MainWindow(Retranslatable, QMainWindow):
         self.act_duplicates = self._action(None, self.show_duplicates)
         self.act_deadline = self._action("Ctrl+D", self.show_deadline_calculator)
         self.act_permit = self._action("Ctrl+Shift+V", self.show_permit_check)
+        self.act_conflicts = self._action(CONFLICTS_SHORTCUT, self.show_conflicts)
+        self.act_team = self._action(None, self.show_team)
         self.act_demo = self._action(None, self.load_demo_data)
         self.act_about = self._action(None, self.show_about)
         self.act_undo = self._action(QKeySequence.StandardKey.Undo, self.undo_notice.undo)
@@ -174,6 +187,8 @@ class MainWindow(Retranslatable, QMainWindow):
         self.menu_tools.addActions([self.act_find, self.act_duplicates])
         self.menu_tools.addSeparator()
         self.menu_tools.addActions([self.act_deadline, self.act_permit])
+        self.menu_tools.addSeparator()
+        self.menu_tools.addActions([self.act_conflicts, self.act_team])
         self.menu_language = bar.addMenu("")
         self.menu_language.addActions(list(self.language_actions.values()))
         self.menu_help = bar.addMenu("")
@@ -216,6 +231,8 @@ class MainWindow(Retranslatable, QMainWindow):
         self.act_duplicates.setText(_("Find d&uplicates…"))
         self.act_deadline.setText(_("&Objection deadline…"))
         self.act_permit.setText(_("Residence &permit valid until…"))
+        self.act_conflicts.setText(_("&Conflicts…"))
+        self.act_team.setText(_("&Team…"))
         self.act_demo.setText(_("Load &demo data…"))
         self.act_about.setText(_("&About Begleiter"))
         for row, title in enumerate(AREAS):
@@ -323,6 +340,27 @@ class MainWindow(Retranslatable, QMainWindow):
     def show_permit_check(self) -> None:
         PermitDialog(self).exec()
 
+    def show_conflicts(self) -> None:
+        """The conflict inbox; a decision refreshes the lists and the badge."""
+        dialog = ConflictsDialog(self)
+        dialog.open_requested.connect(self._open_record)
+        dialog.changed.connect(self._data_changed)
+        dialog.exec()
+
+    def _open_record(self, kind: str, record_id: str) -> None:
+        """Open a record in its area's editor (from the conflict inbox)."""
+        opener = {
+            "person": self.people.open_person,
+            "case": self.cases.open_case,
+            "appointment": self.appointments.open_appointment,
+            "task": self.tasks.open_task,
+        }.get(kind)
+        if opener is not None:
+            opener(record_id)
+
+    def show_team(self) -> None:
+        TeamDialog(self).exec()
+
     def _refresh_all(self) -> None:
         for area in self.areas:
             area.refresh()  # type: ignore[attr-defined]
@@ -363,6 +401,19 @@ class MainWindow(Retranslatable, QMainWindow):
                 name=profile.volunteer_name() or "–", device=profile.device_name() or "–"
             )
         )
+        self._update_conflicts_badge()
+
+    def _update_conflicts_badge(self) -> None:
+        """ "Conflicts: N" in the status bar (one count query), hidden at none."""
+        n = conflicts.count()
+        self.conflicts_badge.setText(_("Conflicts: {n}").format(n=i18n.fmt_number(n)))
+        self.conflicts_badge.setToolTip(
+            _("Fields two laptops changed differently: open the inbox to decide ({keys})").format(
+                keys=CONFLICTS_SHORTCUT
+            )
+        )
+        self.conflicts_badge.setAccessibleName(self.conflicts_badge.text())
+        self.conflicts_badge.setVisible(n > 0)
 
     def load_demo_data(self) -> None:
         if people.count_people():
