@@ -34,7 +34,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop import i18n
-from desktop.core import appointments, cases, documents, households, people, residence, validation
+from desktop.core import appointments, cases, documents, people, validation
 from desktop.core.errors import UserError
 from desktop.core.store import changelog
 from desktop.core.sync import conflicts
@@ -71,27 +71,6 @@ EDITABLE: dict[str, frozenset[str]] = {
     "note": frozenset({"text"}),
 }
 
-#: Labels of fields the exchange core names only by their key (the same words the editors use).
-MORE_FIELD_LABELS: dict[str, str] = {
-    "letter_date": N_("Date of the authority's letter"),
-    "period_end": N_("End of the approval period"),
-    "move_in": N_("Moving-in day"),
-    "decision_on": N_("Decision received on"),
-    "issued_on": N_("Issued on"),
-    "kind": N_("Kind"),
-    "label": N_("Document"),
-    "have": N_("Have"),
-    "copied": N_("Copied"),
-    "submitted_on": N_("Submitted on"),
-    "submitted_how": N_("How"),
-    "receipt": N_("Receipt"),
-    "done_on": N_("Done on"),
-    "basis": N_("Legal basis"),
-    "phone": N_("Phone"),
-    "email": N_("E-mail"),
-    "case": N_("Case"),
-}
-
 #: The longest part of a value the inbox shows (a long note is shown in full in its tooltip).
 SHOWN_CHARS = 300
 
@@ -105,37 +84,6 @@ _NORMALISE = {
 
 def field_of(conflict: conflicts.Conflict) -> pw.Field:
     return models()[conflict.record_type][1][conflict.field]
-
-
-def field_text(conflict: conflicts.Conflict) -> str:
-    """The field as the user knows it, in the UI language."""
-    if conflict.record_type != "person" and conflict.field not in conflicts.FIELD_LABELS:
-        if conflict.field in MORE_FIELD_LABELS:
-            return _(MORE_FIELD_LABELS[conflict.field])
-    return conflict.field_text
-
-
-def value_text(conflict: conflicts.Conflict, value: conflicts.Value) -> str:
-    """A competing value as the user reads it: dates in the UI language, choices by their label."""
-    raw, field = value.value, field_of(conflict)
-    if isinstance(raw, str) and raw:
-        try:
-            if isinstance(field, pw.DateTimeField):
-                return i18n.fmt_list_datetime(dt.datetime.fromisoformat(raw))
-            if isinstance(field, pw.DateField):
-                return i18n.fmt_list_date(dt.date.fromisoformat(raw))
-        except ValueError:
-            return value.text
-        labels = {
-            ("case", "status"): cases.status_label,
-            ("case", "case_type"): cases.case_type_label,
-            ("household_member", "role"): households.role_label,
-            ("residence_document", "kind"): residence.kind_label,
-        }
-        label = labels.get((conflict.record_type, conflict.field))
-        if label is not None:
-            return label(raw)
-    return value.text
 
 
 def editable(conflict: conflicts.Conflict) -> bool:
@@ -219,7 +167,7 @@ class ValueInput(QWidget):
             self.edit.setPlaceholderText(_("DD.MM.YYYY"))  # type: ignore[attr-defined]
             self.edit.setAccessibleName(_("Date (DD.MM.YYYY)"))
         else:
-            self.edit.setAccessibleName(field_text(self.conflict))
+            self.edit.setAccessibleName(self.conflict.field_text)
         if self.time is not None:
             self.time.setPlaceholderText(_("HH:MM"))
             self.time.setAccessibleName(_("Time (HH:MM)"))
@@ -297,14 +245,14 @@ class NewValueDialog(Retranslatable, QDialog):
 
     def retranslate_ui(self) -> None:
         self.setWindowTitle(_("New value"))
-        self.heading.setText(f"{self.conflict.record_text} · {field_text(self.conflict)}")
+        self.heading.setText(f"{self.conflict.record_text} · {self.conflict.field_text}")
         self.explanation.setText(
             _(
                 "The value you enter replaces every value of this conflict, on this laptop and on every laptop "
                 "that receives your next bundle."
             )
         )
-        competing = "\n".join(f"• {value_text(self.conflict, v)}" for v in self.conflict.values)
+        competing = "\n".join(f"• {v.text}" for v in self.conflict.values)
         self.now.setText(_("The laptops have:") + "\n" + competing)
         self.field_label.setText(_("New &value:"))
         self.input.retranslate()
@@ -439,14 +387,14 @@ class ConflictCard(QFrame):
 
     def retranslate(self) -> None:
         c = self.conflict
-        self.heading.setText(f"{c.record_text} · {field_text(c)}")
+        self.heading.setText(f"{c.record_text} · {c.field_text}")
         for label, title in zip(self.column_labels, (N_("Value"), N_("Who"), N_("When"), N_("Laptop")), strict=True):
             label.setText(_(title))
         for value in c.values:
             who, _when, laptop = self.detail_labels[value.change_id]
             who.setText(value.author_name or "–")
             laptop.setText(value.device_name)
-            text = value_text(c, value)
+            text = value.text
             label = self.value_labels[value.change_id]
             label.setText(text if len(text) <= SHOWN_CHARS else text[:SHOWN_CHARS] + "…")
             label.setToolTip(text if len(text) > SHOWN_CHARS else "")
