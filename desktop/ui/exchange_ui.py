@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QObject, Qt, QUrl, Signal
+from PySide6.QtCore import QObject, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QButtonGroup,
@@ -52,8 +54,10 @@ from desktop.ui.common import (
 )
 from desktop.ui.worker import run_in_background
 
-#: A progress window shows only when an import takes longer than this (a small bundle never flashes one).
-PROGRESS_DELAY_MS = 700
+#: A progress window shows only when an import takes longer than this, and then stays at least
+#: PROGRESS_MIN_MS: a quick import shows none, a slow one never flashes one.
+PROGRESS_DELAY_MS = 500
+PROGRESS_MIN_MS = 800
 #: Where e-mail drafts go when no folder was chosen (inside the profile: the draft holds only the encrypted bundle).
 OUTBOX_DIR = "outbox"
 #: Kinds of refusal that say nothing against the file itself: it is not put aside.
@@ -599,6 +603,8 @@ class BundleImport(QObject):
         self.queue: list[Path] = []
         self.job = None
         self.progress: QProgressDialog | None = None
+        self.label = ""
+        self._shown_at = 0.0
         self.report_dialog: ReportDialog | None = None
         self._phase.connect(self._show_phase)
 
@@ -645,36 +651,60 @@ class BundleImport(QObject):
         QMessageBox.warning(self.window, _("Import a bundle"), text)
 
     def _run(self, path: Path, data: bytes, passphrase: str, *, remembered: bool, remember: bool) -> None:
-        progress = QProgressDialog(self.window)
-        progress.setWindowTitle(_("Import a bundle"))
-        progress.setLabelText(_("Opening the bundle {name}…").format(name=path.name))
-        progress.setCancelButton(None)
-        progress.setRange(0, 0)
-        progress.setWindowModality(Qt.WindowModality.WindowModal)
-        progress.setMinimumDuration(PROGRESS_DELAY_MS)
-        progress.setValue(0)  # starts the delay: shown only if the import is still running then
-        self.progress = progress
+        self.label = _("Opening the bundle {name}…").format(name=path.name)
         self.job = run_in_background(
             lambda: exchange.import_bundle(data, passphrase, progress=self._phase.emit),
-            lambda report: self._done(report, passphrase, remember),
-            lambda exc: self._failed(exc, path, data, remembered),
+            lambda report: self._after_progress(lambda: self._done(report, passphrase, remember)),
+            lambda exc: self._after_progress(lambda: self._failed(exc, path, data, remembered)),
             self,
         )
+        QTimer.singleShot(PROGRESS_DELAY_MS, lambda job=self.job: self._show_progress(job))
+
+    def _show_progress(self, job: object) -> None:
+        """The progress window, once an import has run for PROGRESS_DELAY_MS (a quick one never shows it)."""
+        if self.job is None or self.job is not job or self.progress is not None:
+            return
+        progress = QProgressDialog(self.window)
+        progress.setWindowTitle(_("Import a bundle"))
+        progress.setLabelText(self.label)
+        progress.setCancelButton(None)
+        progress.setRange(0, 0)
+        progress.setAutoClose(False)
+        progress.setAutoReset(False)
+        progress.setWindowModality(Qt.WindowModality.WindowModal)
+        progress.show()
+        self.progress = progress
+        self._shown_at = time.monotonic()
 
     def _show_phase(self, phase: str) -> None:
-        if self.progress is not None and phase == "apply":
-            self.progress.setLabelText(_("Adding the changes of the bundle…"))
-
-    def _finish_job(self) -> None:
-        self.job = None
+        if phase == "apply":
+            self.label = _("Adding the changes of the bundle…")
         if self.progress is not None:
-            self.progress.reset()
-            self.progress.close()
-            self.progress.deleteLater()
+            self.progress.setLabelText(self.label)
+
+    def _after_progress(self, then: Callable[[], None]) -> None:
+        """Close the progress window (shown at least PROGRESS_MIN_MS, so it never flashes), then go on."""
+        self.job = None
+        progress = self.progress
+        if progress is None:
+            then()
+            return
+        left = PROGRESS_MIN_MS - int((time.monotonic() - self._shown_at) * 1000)
+
+        def close() -> None:
+            progress.close()
+            progress.deleteLater()
             self.progress = None
+            then()
+
+        if left > 0:
+            self.job = progress  # still busy for the queue until the window is gone
+            QTimer.singleShot(left, close)
+        else:
+            close()
 
     def _done(self, report: exchange.Report, passphrase: str, remember: bool) -> None:
-        self._finish_job()
+        self.job = None
         if remember:
             sync_settings.keep_team_passphrase(passphrase)
         self.message.emit(summary(report))
@@ -689,7 +719,7 @@ class BundleImport(QObject):
         self._next()
 
     def _failed(self, exc: Exception, path: Path, data: bytes, remembered: bool) -> None:
-        self._finish_job()
+        self.job = None
         if isinstance(exc, BundleRejected) and exc.kind == "passphrase":
             problem = (
                 _("The team passphrase kept on this laptop does not open this bundle. Enter the one it was made with.")

@@ -94,7 +94,9 @@ class MainWindow(Retranslatable, QMainWindow):
         self.sync = SyncService(self)
         self.sync.imported.connect(self._data_changed)
         self.sync.message.connect(lambda text: self.statusBar().showMessage(text, 10000))
-        self.screen_lock.locked_changed.connect(lambda locked: self.sync.stop() if locked else self.sync.start())
+        self.screen_lock.locked_changed.connect(
+            lambda locked: self.sync.stop(publish=False) if locked else self.sync.start()
+        )
         self.setAcceptDrops(True)  # a bundle file dropped on the window is imported
         self._build_actions()
         self._build_menus()

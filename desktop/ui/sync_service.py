@@ -65,9 +65,19 @@ class SyncService(QObject):
     message = Signal(str)  # a short line for the status bar
     imported = Signal(object)  # the Report of a bundle that brought changes
 
-    def __init__(self, parent: QObject | None = None, clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(
+        self,
+        parent: QObject | None = None,
+        clock: Callable[[], float] = time.monotonic,
+        settle_seconds: float = transport.SETTLE_SECONDS,
+        folder_clock: Callable[[], float] = time.time,
+    ) -> None:
+        """``clock`` times the quiet spell before publishing; ``settle_seconds`` and ``folder_clock`` are the
+        sync folder's (a file is taken once it has kept its size and time that long)."""
         super().__init__(parent)
         self.clock = clock
+        self.settle_seconds = settle_seconds
+        self.folder_clock = folder_clock
         self.timer = QTimer(self)
         self.timer.setInterval(POLL_MS)
         self.timer.timeout.connect(self.tick)
@@ -101,7 +111,9 @@ class SyncService(QObject):
             )
             return False
         try:
-            self.folder = transport.SyncFolder(folder, profile=paths.profile_dir())
+            self.folder = transport.SyncFolder(
+                folder, profile=paths.profile_dir(), settle_seconds=self.settle_seconds, clock=self.folder_clock
+            )
         except UserError as exc:
             self.message.emit(str(exc))
             return False
@@ -118,7 +130,10 @@ class SyncService(QObject):
         """Stop polling (lock, close, new settings); with ``publish`` own unpublished changes go out first."""
         self.timer.stop()
         if self.job is not None:
-            self.job.wait()
+            try:
+                self.job.wait()  # its result still arrives by signal
+            except RuntimeError:  # the thread object is already gone
+                self.job = None
         if publish and self.folder is not None and store_db.is_open() and self._unpublished():
             try:
                 self._publish_now()
