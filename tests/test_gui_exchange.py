@@ -196,7 +196,8 @@ def test_a_dropped_bundle_is_imported_with_a_report_and_the_lists_follow(
     mime = QMimeData()
     mime.setUrls([QUrl.fromLocalFile(str(other))])
     enter = QDragEnterEvent(
-        window.rect().center(), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier
+        window.rect().center(), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
+        Qt.KeyboardModifier.NoModifier,
     )
     window.dragEnterEvent(enter)
     assert not enter.isAccepted()  # other files are not taken
