@@ -469,18 +469,15 @@ def _appointment_text(appointment_id: str) -> str:
 
 def count_lines(report: exchange.Report) -> list[str]:
     """What an import did, one line per kind (only kinds that happened), in the UI language."""
-    n = i18n.fmt_number
-    lines = []
-    for count, singular, plural in (
-        (report.new, "{n} new record", "{n} new records"),
-        (report.updated, "{n} record updated", "{n} records updated"),
-        (report.deleted, "{n} record deleted", "{n} records deleted"),
-        (report.erased, "{n} record erased", "{n} records erased"),
-        (report.conflicts, "{n} conflict to decide", "{n} conflicts to decide"),
-    ):
-        if count:
-            lines.append(i18n.ngettext(singular, plural, count).format(n=n(count)))
-    return lines
+    n, ngettext = i18n.fmt_number, i18n.ngettext
+    counted = (
+        (report.new, lambda k: ngettext("{n} new record", "{n} new records", k)),
+        (report.updated, lambda k: ngettext("{n} record updated", "{n} records updated", k)),
+        (report.deleted, lambda k: ngettext("{n} record deleted", "{n} records deleted", k)),
+        (report.erased, lambda k: ngettext("{n} record erased", "{n} records erased", k)),
+        (report.conflicts, lambda k: ngettext("{n} conflict to decide", "{n} conflicts to decide", k)),
+    )
+    return [text(count).format(n=n(count)) for count, text in counted if count]
 
 
 def summary(report: exchange.Report) -> str:
