@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QGridLayout,
     QGroupBox,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QLineEdit,
     QMessageBox,
@@ -506,6 +507,11 @@ class ReportDialog(Retranslatable, QDialog):
         self.families.setRootIsDecorated(False)
         self.families.setColumnCount(3)
         self.families.setAlternatingRowColors(True)
+        header = self.families.header()
+        header.setStretchLastSection(False)  # the name takes the width, the counts stay beside it
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        for column in (1, 2):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
         self.claims = _plain_label()
         self.buttons = DialogButtons(self, QDialogButtonBox.StandardButton.Close)
         self.buttons.rejected.connect(self.reject)
@@ -559,7 +565,6 @@ class ReportDialog(Retranslatable, QDialog):
         self.duplicates_button.setText(_("&Review duplicates…"))
         self.families.setHeaderLabels([_("Person"), _("New"), _("Updated")])
         self.families.setAccessibleName(_("What arrived per person"))
-        self.families.resizeColumnToContents(0)
         self.claims.setText(
             i18n.ngettext(
                 "An appointment is now claimed by two volunteers; please agree who goes:",
