@@ -39,7 +39,9 @@ def _person(family: str, given: str, family_cyr: str = "", given_cyr: str = "") 
 
 
 def _switch_to(folder: Path, *, create: bool, device: str = "other-laptop") -> None:
-    """Close the open profile and open (or create) the one in ``folder``."""
+    """Close the open profile and open (or create) the one in ``folder`` (once every worker has let go of it:
+    a job's thread closes its own connection after its result has arrived)."""
+    wait_all()
     store_db.close_store()
     paths.set_profile_dir(folder)
     if create:

@@ -380,7 +380,12 @@ class ExportDialog(Retranslatable, QDialog):
             return path
 
         self._busy(True)
-        self.job = run_in_background(work, lambda path: self._done(path, passphrase, by_mail), self._failed, self)
+        self._pending = (passphrase, by_mail)
+        # No parent for the job: a thread object deleted with its dialog while it still runs ends the program.
+        self.job = run_in_background(work, self._written, self._failed)
+
+    def _written(self, path: Path) -> None:
+        self._done(path, *self._pending)
 
     def _busy(self, busy: bool) -> None:
         for widget in (self.scope_box, self.target_box, self.passphrase, self.remember, self.export_button):
@@ -658,8 +663,7 @@ class BundleImport(QObject):
             lambda: exchange.import_bundle(data, passphrase, progress=self._phase.emit),
             lambda report: self._after_progress(lambda: self._done(report, passphrase, remember)),
             lambda exc: self._after_progress(lambda: self._failed(exc, path, data, remembered)),
-            self,
-        )
+        )  # no parent: the thread must outlive a window closed while it runs
         QTimer.singleShot(PROGRESS_DELAY_MS, lambda job=self.job: self._show_progress(job))
 
     def _show_progress(self, job: object) -> None:

@@ -193,8 +193,7 @@ class SyncService(QObject):
             lambda: exchange.import_bundle(data, passphrase),
             self._imported,
             lambda exc: self._import_failed(exc, path, data, digest),
-            self,
-        )
+        )  # no parent: the thread must outlive the window if it closes while this runs
 
     def _imported(self, report: exchange.Report) -> None:
         self.job = None
@@ -275,7 +274,7 @@ class SyncService(QObject):
             if self.folder is folder:
                 self._problem(self._publish_problem(exc))
 
-        self.job = run_in_background(self._publish_now, done, failed, self)
+        self.job = run_in_background(self._publish_now, done, failed)
 
     @staticmethod
     def _publish_problem(exc: Exception) -> str:
