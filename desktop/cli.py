@@ -783,11 +783,14 @@ def _cmd_export(args: argparse.Namespace) -> int:
         scope = exchange.Scope("all")
     elif args.since_last:
         scope = exchange.Scope("since_last")
-    elif args.for_device:
+    elif args.for_device is not None:
         scope = exchange.Scope("device", device=args.for_device)
     else:
         scope = exchange.Scope(
-            "selection", people=tuple(args.person or ()), households=tuple(args.household or ()), cases=tuple(args.case or ())
+            "selection",
+            people=tuple(args.person or ()),
+            households=tuple(args.household or ()),
+            cases=tuple(args.case or ()),
         )
     team = sync_settings.team_name() if args.team is None else args.team
     result = exchange.export_bundle(scope, passphrase, team)
@@ -823,7 +826,7 @@ def _cmd_import(args: argparse.Namespace) -> int:
         kept = transport.quarantine_copy(Path(args.file), paths.profile_dir() / "quarantine", str(exc))
         print(f"begleiter-cli: {exc}", file=sys.stderr)
         print(_("A copy of the bundle was put aside in {folder}.").format(folder=str(kept.parent)), file=sys.stderr)
-        return EXIT_ERROR
+        return EXIT_PROBLEMS
     if args.json:
         print(json.dumps(report.as_json(), ensure_ascii=False, sort_keys=True))
     elif report.already_known:
@@ -854,8 +857,15 @@ def _cmd_conflicts(args: argparse.Namespace) -> int:
                         "record_id": c.record_id,
                         "field": c.field,
                         "values": [
-                            {"change_id": v.change_id, "value": v.value, "device": v.device, "device_name": v.device_name,
-                             "author": v.author_name, "when": v.when.isoformat(), "winner": v.winner}
+                            {
+                                "change_id": v.change_id,
+                                "value": v.value,
+                                "device": v.device,
+                                "device_name": v.device_name,
+                                "author": v.author_name,
+                                "when": v.when.isoformat(),
+                                "winner": v.winner,
+                            }
                             for v in c.values
                         ],
                     }
@@ -870,7 +880,8 @@ def _cmd_conflicts(args: argparse.Namespace) -> int:
         print(f"{c.id}  {c.record_text} · {c.field_text}")
         for v in c.values:
             mark = "*" if v.winner else " "
-            print(f"  {mark} {v.change_id}  {v.text}  ({v.author_name or '–'}, {v.device_name}, {v.when:%d.%m.%Y %H:%M})")
+            who = v.author_name or "–"
+            print(f"  {mark} {v.change_id}  {v.text}  ({who}, {v.device_name}, {v.when:%d.%m.%Y %H:%M})")
     if not found:
         print(_("No open conflicts."))
     return EXIT_OK

@@ -75,3 +75,26 @@ def test_without_the_scrub_the_index_and_the_wal_keep_remnants(store, monkeypatc
     monkeypatch.setattr(erasure, "scrub", lambda: None)
     erasure.erase_person(f.person)
     assert remnants() != []
+
+
+def test_an_old_bundle_that_still_holds_the_person_leaves_nothing_either(tmp_path):
+    """The person came from another laptop, was erased here, and that laptop's next bundle still holds
+    them (it had not seen the erasure): the import drops every change of them; the file stays clean."""
+    from desktop.core import people
+    from tests.laptops import laptops
+
+    here, there = laptops(tmp_path, "here", "there")
+    there.use()
+    f = make_family()
+    here.apply(there.export())
+    store_db.checkpoint()
+    erasure.erase_person(f.person)
+    assert remnants() == []
+    there.use()
+    people.update_person(f.person, {"city": "Ostbahnhofstadt"})  # an edit made before the marker arrived
+    late = there.export()
+    report = here.apply(late)
+    assert report.new == 0
+    assert remnants() == []
+    store_db.checkpoint()
+    assert remnants() == []

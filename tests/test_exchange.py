@@ -503,3 +503,27 @@ def test_the_report_round_trips_through_json(ab: tuple[Laptop, Laptop]) -> None:
     b.use()
     again = exchange.Report.from_json(json.loads(json.dumps(report.as_json())))
     assert again.as_json() == report.as_json()
+
+
+def test_two_changes_of_one_field_stamp_and_device_are_refused_before_anything_is_written(
+    ab: tuple[Laptop, Laptop],
+) -> None:
+    """Such a pair cannot come from a Begleiter laptop (one stamp per change); applying it would break the
+    change log's unique index halfway. It is a clear refusal instead, and nothing is written."""
+    import dataclasses
+
+    from desktop.core import ids
+    from desktop.core.sync import bundle
+
+    a, b = ab
+    a.use()
+    _person()
+    payload = bundle.read_zip(a.export())
+    twin = dataclasses.replace(payload.entries[-1], change_id=ids.new_id_bytes())
+    forged = bundle.Payload(payload.manifest, [*payload.entries, twin], payload.markers)
+    before = b.digest()
+    b.use()
+    with pytest.raises(BundleRejected) as info:
+        exchange.apply(forged)
+    assert info.value.kind == "content"
+    assert b.digest() == before

@@ -20,7 +20,7 @@ from desktop.core.store import db as store_db
 from desktop.core.store.models import Person
 from desktop.core.sync import exchange, transport
 from desktop.core.sync import settings as sync_settings
-from desktop.ui import exchange_ui, sync_service
+from desktop.ui import exchange_ui
 from desktop.ui.exchange_ui import ExportDialog, PassphraseDialog, ReportDialog
 from desktop.ui.preferences import PreferencesDialog
 from desktop.ui.sync_service import SyncService
@@ -241,7 +241,7 @@ def test_a_tampered_bundle_is_put_aside_with_its_reason_and_the_next_one_still_c
     assert kept.read_bytes() == bytes(data) and bad.exists()  # a copy; the user's file stays where it was
     reason = (profile_dir / "quarantine" / (bad.name + ".reason.txt")).read_text()
     assert "damaged or was altered" in reason
-    assert sync_service._rejected_before(transport.sha256_of(bad))
+    assert exchange.rejected_file(transport.sha256_of(bad))
 
 
 def test_a_wrong_team_passphrase_is_asked_again_and_nothing_is_put_aside(

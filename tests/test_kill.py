@@ -119,7 +119,9 @@ def _run_and_kill(script: str, after: float) -> tuple[list[str], int | None]:
     if finished is None:
         child.send_signal(signal.SIGKILL)
     out, _err = child.communicate(timeout=60)
-    return out.splitlines(), finished
+    lines = out.split("\n")
+    # The last element is "" after a complete line; anything else is a line cut by the kill: not acknowledged.
+    return lines[:-1], finished
 
 
 #: Rounds on one profile before the next starts fresh: the profile (and its integrity check after every

@@ -44,16 +44,6 @@ def _own_latest() -> int:
     return int(row[0])
 
 
-def _rejected_before(digest: str) -> bool:
-    """Whether a bundle file with this SHA-256 was refused and put aside before."""
-    row = (
-        store_db.current()
-        .db.execute_sql("SELECT 1 FROM bundle WHERE file_sha256 = ? AND status = 'rejected'", (digest,))
-        .fetchone()
-    )
-    return row is not None
-
-
 def _published_mark() -> int:
     mark = json.loads(store_db.current().get_setting(MARK_KEY, "{}") or "{}")
     return int(mark.get("seq", 0))
@@ -149,7 +139,7 @@ class SyncService(QObject):
             or digest in self.refused
             or digest in self.waiting
             or exchange.known_file(digest) is not None
-            or _rejected_before(digest)
+            or exchange.rejected_file(digest)
         )
 
     def tick(self) -> None:

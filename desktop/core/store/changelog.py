@@ -90,14 +90,14 @@ def _normalise(model: type[Travelling], values: Mapping[str, Any]) -> dict[str, 
     return out
 
 
-def _fast_coerce(field: pw.Field) -> Any:
+def fast_coerce(field: pw.Field) -> Any:
     """``coerce`` for one field, with a shortcut for the common case of a string for a text field."""
     if isinstance(field, pw.CharField | pw.TextField) and not isinstance(field, pw.ForeignKeyField):
         return lambda value: value if type(value) is str else coerce(field, value)
     return lambda value: coerce(field, value)
 
 
-def _fast_db_value(field: pw.Field) -> Any:
+def fast_db_value(field: pw.Field) -> Any:
     """``field.db_value`` with a shortcut for text, which the database takes as it is."""
     if isinstance(field, pw.CharField | pw.TextField | pw.ForeignKeyField):
         return lambda value: value
@@ -148,8 +148,8 @@ def bulk_create(model: type[Travelling], rows: Sequence[Mapping[str, Any]], chun
     all_fields = model._meta.sorted_fields
     defaults = {f.name: default_of(f) for f in model.data_fields()}
     derived = set(model.derive({f.name: default_of(f) for f in all_fields}))
-    db_values = [(f.name, _fast_db_value(f)) for f in all_fields]
-    coercers = {f.name: _fast_coerce(f) for f in model.data_fields()}
+    db_values = [(f.name, fast_db_value(f)) for f in all_fields]
+    coercers = {f.name: fast_coerce(f) for f in model.data_fields()}
     columns = ", ".join(f'"{f.column_name}"' for f in all_fields)
     insert_row = f'INSERT INTO "{model._meta.table_name}" ({columns}) VALUES ({", ".join("?" for _ in all_fields)})'
     record_type = model.record_type

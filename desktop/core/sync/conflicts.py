@@ -158,7 +158,7 @@ def _display(record_type: str, field: str, value: Any) -> str:
         return _("yes")
     if value is False:
         return _("no")
-    model, fields = models()[record_type]
+    _model, fields = models()[record_type]
     f = fields.get(field)
     db = store_db.current().db
     if isinstance(f, pw.ForeignKeyField) and isinstance(value, str):
@@ -185,11 +185,13 @@ def _record_text(record_type: str, record_id: str) -> str:
     else:
         model, _fields = models()[record_type]
         if "person" in model._meta.fields:
-            row = db.execute_sql(f'SELECT person_id FROM "{model._meta.table_name}" WHERE id = ?', (record_id,)).fetchone()
+            table = model._meta.table_name
+            row = db.execute_sql(f'SELECT person_id FROM "{table}" WHERE id = ?', (record_id,)).fetchone()
             person = row[0] if row else None
         if person is None and "case" in model._meta.fields:
             row = db.execute_sql(
-                f'SELECT c.person_id FROM "{model._meta.table_name}" t JOIN "case" c ON c.id = t.case_id WHERE t.id = ?',
+                f'SELECT c.person_id FROM "{model._meta.table_name}" t JOIN "case" c ON c.id = t.case_id '
+                "WHERE t.id = ?",
                 (record_id,),
             ).fetchone()
             person = row[0] if row else None
@@ -239,7 +241,8 @@ def open_conflicts() -> list[Conflict]:
                 )
             )
         record_id = ids.to_text(raw_id)
-        out.append(Conflict(conflict_id(raw_id, field), record_type, record_id, field, _record_text(record_type, record_id), values))
+        text = _record_text(record_type, record_id)
+        out.append(Conflict(conflict_id(raw_id, field), record_type, record_id, field, text, values))
     return out
 
 

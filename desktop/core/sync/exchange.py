@@ -153,6 +153,10 @@ def _selection(db: Any, scope: Scope) -> set[bytes]:
     chosen["person"].update(scope.people)
     chosen["household"].update(scope.households)
     chosen["case"].update(scope.cases)
+    for table, wanted in (("person", scope.people), ("household", scope.households), ("case", scope.cases)):
+        for rid in wanted:
+            if db.execute_sql(f'SELECT 1 FROM "{table}" WHERE id = ?', (rid,)).fetchone() is None:
+                raise UserError(_("There is no such record: {id}.").format(id=rid))
     for household in scope.households:  # a household goes with its members
         for (person,) in db.execute_sql(
             "SELECT person_id FROM household_member WHERE household_id = ? AND deleted = 0", (household,)
@@ -425,6 +429,13 @@ def rejected_file(file_sha256: str) -> bool:
     return row is not None
 
 
+def _value(text: str) -> Any:
+    """A canonical JSON value: most are plain text, whose JSON is the text in quotes when it has no escape."""
+    if text[0] == '"' and "\\" not in text:
+        return text[1:-1]
+    return json.loads(text)
+
+
 class _Apply:
     """One import: everything read and checked first, then written in the caller's transaction."""
 
@@ -492,30 +503,38 @@ class _Apply:
         existing = self.existing(record_ids)
         new_entries: list[Entry] = []
         plans: dict[str, dict[str, dict[str, Any]]] = defaultdict(dict)  # type -> id -> plan
+        two_kinds = _("The bundle names one record as two kinds of record; it is refused.")
+        contradicts = _("The bundle contradicts a change this laptop holds; it is refused.")
         for rid in record_ids:
-            entries = incoming[rid]
-            logged = existing.get(rid, [])
-            types = {e.record_type for e in entries.values()} | {row[1] for row in logged}
-            if len(types) != 1:
-                raise BundleRejected(_("The bundle names one record as two kinds of record; it is refused."), "content")
-            known = {row[0]: row for row in logged}
-            keys = {(row[2], row[4], row[5]): row[0] for row in logged}
-            fresh = []
-            for e in entries.values():
-                if e.change_id in known:
-                    row = known[e.change_id]
-                    if (row[2], row[3], row[4], row[5], row[6]) != (e.field, e.value, e.hlc, e.device, e.base):
-                        raise BundleRejected(
-                            _("The bundle contradicts a change this laptop holds; it is refused."), "content"
-                        )
+            entries = list(incoming[rid].values())
+            logged = existing.get(rid)
+            record_type = entries[0].record_type
+            if any(e.record_type != record_type for e in entries):
+                raise BundleRejected(two_kinds, "content")
+            # One change per (field, stamp, device), in the bundle and with what this laptop holds.
+            keys: dict[tuple[str, int, str], bytes] = {}
+            if not logged:
+                fresh = entries
+                logged = []
+            else:
+                if any(row[1] != record_type for row in logged):
+                    raise BundleRejected(two_kinds, "content")
+                known = {row[0]: row for row in logged}
+                keys = {(row[2], row[4], row[5]): row[0] for row in logged}
+                fresh = []
+                for e in entries:
+                    row = known.get(e.change_id)
+                    if row is None:
+                        fresh.append(e)
+                    elif (row[2], row[3], row[4], row[5], row[6]) != (e.field, e.value, e.hlc, e.device, e.base):
+                        raise BundleRejected(contradicts, "content")
+                if not fresh:
                     continue
-                if keys.get((e.field, e.hlc, e.device), e.change_id) != e.change_id:
-                    raise BundleRejected(_("The bundle contradicts a change this laptop holds; it is refused."), "content")
-                fresh.append(e)
-            if not fresh:
-                continue
+            for e in fresh:
+                if keys.setdefault((e.field, e.hlc, e.device), e.change_id) != e.change_id:
+                    raise BundleRejected(contradicts, "content")
             new_entries.extend(fresh)
-            plans[types.pop()][ids.to_text(rid)] = self._plan(logged, fresh)
+            plans[record_type][ids.to_text(rid)] = self._plan(logged, fresh)
         report.changes = len(new_entries)
         # 3. References: every record must point at records that exist (or arrive, or are erased).
         doomed = self._check_references(plans, erasure)
@@ -529,14 +548,7 @@ class _Apply:
         # 4. Write: rows, then the log, then what is derived from it.
         new_people = self._write_rows(plans)
         self._write_log(new_entries)
-        pairs = {(e.record_type, e.record_id, e.field) for e in new_entries}
-        multi = defaultdict(int)
-        for e in new_entries:
-            multi[(e.record_id, e.field)] += 1
-        touched = [
-            p for p in pairs if multi[(p[1], p[2])] > 1 or ids.to_text(p[1]) in plans[p[0]] and plans[p[0]][ids.to_text(p[1])]["existed"]
-        ]
-        report.conflicts = changelog.refresh_conflicts(sorted(touched))
+        report.conflicts = changelog.refresh_conflicts(self._disputable(new_entries, plans))
         if stamps:
             top = max(stamps)
             self.store.clock.observe(top)
@@ -548,6 +560,19 @@ class _Apply:
         report.families = self._families(plans)
         report.claims = self._claims(new_entries)
         return report
+
+    @staticmethod
+    def _disputable(entries: list[Entry], plans: dict[str, dict[str, dict[str, Any]]]) -> list[tuple[str, bytes, str]]:
+        """The fields that may hold two heads now: those of records this laptop had before, and those that
+        got more than one change from this bundle. A new record's field with one change cannot."""
+        existed = {
+            ids.to_bytes(rid) for records in plans.values() for rid, plan in records.items() if plan["existed"]
+        }
+        multi: dict[tuple[bytes, str], int] = defaultdict(int)
+        for e in entries:
+            multi[(e.record_id, e.field)] += 1
+        pairs = {(e.record_type, e.record_id, e.field) for e in entries}
+        return sorted(p for p in pairs if p[1] in existed or multi[(p[1], p[2])] > 1)
 
     def _fresh_markers(self, erasure: Any) -> list[Marker]:
         markers = self.payload.markers
@@ -634,12 +659,14 @@ class _Apply:
             if not records:
                 continue
             fields = {f.name: f for f in model.data_fields()}
+            coercers = {name: changelog.fast_coerce(f) for name, f in fields.items()}
             all_fields = model._meta.sorted_fields
+            db_values = [(f.name, changelog.fast_db_value(f)) for f in all_fields]
             defaults = {f.name: changelog.default_of(f) for f in model.data_fields()}
             table = model._meta.table_name
             inserts = []
             for rid, plan in records.items():
-                values = {name: changelog.coerce(fields[name], json.loads(v)) for name, v in plan["values"].items()}
+                values = {name: coercers[name](_value(v)) for name, v in plan["values"].items()}
                 if values.get("deleted") is True:
                     report.deleted += 1
                 if not plan["existed"]:
@@ -651,7 +678,7 @@ class _Apply:
                     row["created_by"] = device
                     if model.derived:
                         row.update(model.derive(row))
-                    inserts.append([f.db_value(row[f.name]) for f in all_fields])
+                    inserts.append([convert(row[name]) for name, convert in db_values])
                     report.new += 1
                     if model is Person and not row.get("deleted"):
                         new_people.append(rid)
