@@ -544,3 +544,37 @@ def test_the_report_dialog_closes_with_escape_and_offers_the_duplicates(qtbot, r
     assert dialog.buttons.button(QDialogButtonBox.StandardButton.Close) is not None
     qtbot.keyClick(dialog, Qt.Key.Key_Escape)
     assert dialog.result() == QDialog.DialogCode.Rejected
+
+
+def test_the_window_offers_the_exchange_by_menu_and_key_and_stops_the_sync_folder_while_locked(
+    qtbot, store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from desktop.ui.main_window import MainWindow
+
+    shared = tmp_path / "share"
+    shared.mkdir()
+    sync_settings.keep_team_passphrase(TEAM_PASSPHRASE)
+    sync_settings.set_sync_folder(shared)
+    win = MainWindow()
+    qtbot.addWidget(win)
+    win.show()
+    assert [a.text() for a in win.menu_exchange.actions()] == ["&Export…", "&Import…"]
+    assert win.act_preferences in win.menu_edit.actions()
+    assert win.act_preferences.shortcut().toString() == "Ctrl+,"
+    assert win.act_export_bundle.shortcut().toString() == "Ctrl+E"
+    assert win.sync.running  # unlocked, with a folder and a kept passphrase
+    win.screen_lock.lock()
+    assert not win.sync.running and not win.sync.timer.isActive()
+    win.screen_lock.unlock()
+    assert win.sync.running
+    opened: list[object] = []
+    monkeypatch.setattr(ExportDialog, "exec", lambda self: opened.append(self.selection))
+    win.act_export_bundle.trigger()
+    assert opened == [None]  # Today in view: nothing selected to offer
+    person = _person("Zinchenko", "Halyna")
+    win.people.refresh()
+    win.show_area(1)
+    win.people.table.selectRow(0)
+    win.act_export_bundle.trigger()
+    assert opened[-1] == ("person", person, "Zinchenko, Halyna")  # offered, and chosen when the dialog opens
+    win.sync.stop(publish=False)
