@@ -108,6 +108,8 @@ class SyncService(QObject):
             self.message.emit(str(exc))
             return False
         self.passphrase = passphrase
+        for remembered in (self.refused, self.waiting, self.unreadable):
+            remembered.clear()  # a new passphrase or folder: every bundle gets its chance again
         stored = json.loads(store_db.current().get_setting(PUBLISHED_KEY, "[]") or "[]")
         self.published = set(stored)
         self._seen_own = _own_latest()
