@@ -123,4 +123,36 @@ def build(name: str, cls: type[QDialog], records: dict[str, object], tmp_path: P
         return [empty, cls()]
     if name == "NewValueDialog":
         return [cls(disputed(records))]
+    if name == "ExportDialog":
+        return [cls(), cls(selection=("person", person.id, person.display_name()))]
+    if name == "PassphraseDialog":
+        from desktop.i18n import _
+
+        wrong = _("The team passphrase does not open this bundle (or the bundle was altered).")
+        return [cls(), cls(wrong)]
+    if name == "ReportDialog":
+        return [cls(sample_report(records))]
     return [cls()]
+
+
+def sample_report(records: dict[str, object]):  # type: ignore[no-untyped-def]
+    """An import report with every part filled: counts, a likely duplicate, a family line, a double claim."""
+    from desktop.core.sync.exchange import FamilyLine, Report
+
+    person = records["person"]
+    return Report(
+        bundle="b1",
+        source_device="d1",
+        source_name="Laptop Leipzig-Ost",
+        volunteer_name="Oksana Shevchenko",
+        created="2026-12-02T20:31:00Z",
+        new=12,
+        updated=3,
+        deleted=1,
+        erased=1,
+        conflicts=2,
+        changes=40,
+        duplicates=[(person.id, person.id)],
+        families=[FamilyLine(person.id, person.display_name(), 5, 2)],
+        claims=[records["appointment"].id],
+    )

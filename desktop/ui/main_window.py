@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QSettings, Qt
-from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
     QHBoxLayout,
@@ -34,10 +34,13 @@ from desktop.ui.conflicts_ui import ConflictsDialog
 from desktop.ui.dashboard_view import DashboardView
 from desktop.ui.deletion_ui import UndoNotice
 from desktop.ui.duplicates_ui import DuplicatesDialog
+from desktop.ui.exchange_ui import BundleImport, ExportDialog, bundle_paths, selection_of
 from desktop.ui.import_dialog import ImportDialog
 from desktop.ui.lock import LOCK_SHORTCUT, ScreenLock, lock_minutes
 from desktop.ui.people_view import PeopleView
+from desktop.ui.preferences import PreferencesDialog
 from desktop.ui.qt_i18n import apply_language
+from desktop.ui.sync_service import SyncService
 from desktop.ui.tasks_view import TasksView
 from desktop.ui.team_ui import TeamDialog
 from desktop.ui.tools_dialogs import DeadlineDialog, PermitDialog
@@ -95,6 +98,17 @@ class MainWindow(Retranslatable, QMainWindow):
         self.who = QLabel()
         self.statusBar().addPermanentWidget(self.who)
         self.screen_lock = ScreenLock(QApplication.instance(), lock_minutes(), self)
+        self.bundle_import = BundleImport(self)
+        self.bundle_import.imported.connect(self._data_changed)
+        self.bundle_import.review_duplicates.connect(self.show_duplicates)
+        self.bundle_import.message.connect(lambda text: self.statusBar().showMessage(text, 10000))
+        self.sync = SyncService(self)
+        self.sync.imported.connect(self._data_changed)
+        self.sync.message.connect(lambda text: self.statusBar().showMessage(text, 10000))
+        self.screen_lock.locked_changed.connect(
+            lambda locked: self.sync.stop(publish=False) if locked else self.sync.start()
+        )
+        self.setAcceptDrops(True)  # a bundle file dropped on the window is imported
         self._build_actions()
         self._build_menus()
         self.nav.blockSignals(True)  # the dashboard was just built; switching to it would build it again
@@ -104,6 +118,7 @@ class MainWindow(Retranslatable, QMainWindow):
         self._restore_geometry()
         self.retranslate_ui()
         store_db.set_wait_notice(self._write_waits)
+        self.sync.start()
 
     def _write_waits(self, waiting: bool) -> None:
         """A save waits for another program's write (an import from begleiter-cli): say so while it waits."""
@@ -131,6 +146,10 @@ class MainWindow(Retranslatable, QMainWindow):
         self.act_new_appointment = self._action("Ctrl+Shift+A", self._new_appointment)
         self.act_new_task = self._action("Ctrl+Shift+T", self._new_task)
         self.act_import = self._action("Ctrl+I", self.import_spreadsheet)
+        self.act_export_bundle = self._action("Ctrl+E", self.export_bundle)
+        self.act_import_bundle = self._action("Ctrl+Shift+I", self.bundle_import.choose)
+        self.act_preferences = self._action("Ctrl+,", self.show_preferences)
+        self.act_preferences.setMenuRole(QAction.MenuRole.PreferencesRole)
         self.act_lock = self._action(LOCK_SHORTCUT, self.screen_lock.lock)
         self.act_quit = self._action(QKeySequence.StandardKey.Quit, self.close)
         self.act_today = self._action("Ctrl+1", lambda: self.show_area(TODAY))
@@ -168,6 +187,8 @@ class MainWindow(Retranslatable, QMainWindow):
         self.menu_file.addActions([self.act_new_person, self.act_new_case, self.act_new_appointment, self.act_new_task])
         self.menu_file.addSeparator()
         self.menu_file.addAction(self.act_import)
+        self.menu_exchange = self.menu_file.addMenu("")
+        self.menu_exchange.addActions([self.act_export_bundle, self.act_import_bundle])
         self.menu_file.addAction(self.act_print_checklist)
         self.menu_file.addSeparator()
         self.menu_file.addAction(self.act_lock)
@@ -176,6 +197,8 @@ class MainWindow(Retranslatable, QMainWindow):
         self.menu_edit.addActions([self.act_undo, self.act_delete])
         self.menu_edit.addSeparator()
         self.menu_edit.addAction(self.act_erase)
+        self.menu_edit.addSeparator()
+        self.menu_edit.addAction(self.act_preferences)
         self.menu_edit.aboutToShow.connect(self._update_edit_menu)
         self.menu_view = bar.addMenu("")
         self.menu_view.addActions(
@@ -212,6 +235,10 @@ class MainWindow(Retranslatable, QMainWindow):
         self.act_new_appointment.setText(_("New &appointment…"))
         self.act_new_task.setText(_("New &task…"))
         self.act_import.setText(_("&Import people from spreadsheet…"))
+        self.menu_exchange.setTitle(_("E&xchange"))
+        self.act_export_bundle.setText(_("&Export…"))
+        self.act_import_bundle.setText(_("&Import…"))
+        self.act_preferences.setText(_("Pre&ferences…"))
         self.act_lock.setText(_("&Lock"))
         self.act_lock.setToolTip(
             _(
@@ -333,6 +360,44 @@ class MainWindow(Retranslatable, QMainWindow):
         dialog.changed.connect(self.people.refresh)
         dialog.changed.connect(self._people_changed)
         dialog.exec()
+
+    # --- exchange -----------------------------------------------------------------------------------
+    def export_selection(self) -> tuple[str, str, str] | None:
+        """The person or case selected in the list in view, as the export dialog offers it."""
+        area = self.stack.currentIndex()
+        if area == PEOPLE:
+            return selection_of("person", self.people.selected_person_id())
+        if area == CASES:
+            return selection_of("case", self.cases.selected_id())
+        return None
+
+    def export_bundle(self) -> None:
+        ExportDialog(self, self.export_selection()).exec()
+
+    def show_preferences(self) -> None:
+        if PreferencesDialog(self).exec():
+            self.sync.start()  # the folder or the kept passphrase may have changed
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if bundle_paths(event.mimeData()):
+            event.acceptProposedAction()
+        else:
+            event.ignore()
+
+    def dragMoveEvent(self, event) -> None:  # type: ignore[no-untyped-def]
+        if bundle_paths(event.mimeData()):
+            event.acceptProposedAction()
+        else:
+            event.ignore()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        found = bundle_paths(event.mimeData())
+        if not found:
+            event.ignore()
+            return
+        event.acceptProposedAction()
+        for path in found:
+            self.bundle_import.import_file(path)
 
     def show_deadline_calculator(self) -> None:
         DeadlineDialog(store_db.current().get_setting("state", "SN") or "SN", self).exec()
@@ -477,5 +542,6 @@ class MainWindow(Retranslatable, QMainWindow):
             self.resize(1100, 700)
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        self.sync.stop()  # own changes not yet in the sync folder go there now
         self._settings().setValue("main/geometry", self.saveGeometry())
         super().closeEvent(event)

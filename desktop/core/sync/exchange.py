@@ -217,8 +217,11 @@ def _templates(entries: list[Entry]) -> list[dict[str, Any]]:
     return [{"id": t, "version": v} for t, v in sorted(found) if t]
 
 
-def export(scope: Scope, team: str = "") -> Exported:
-    """Collect a bundle's changes and build its ZIP (unencrypted; see export_bundle)."""
+def export(scope: Scope, team: str = "", mark_key: str = "last_export") -> Exported:
+    """Collect a bundle's changes and build its ZIP (unencrypted; see export_bundle).
+
+    ``mark_key`` names the setting "since the last export" starts from (the one remember_export wrote):
+    exports by hand and the sync folder's keep their own marks, so neither skips what the other sent."""
     from desktop.core import profile
     from desktop.core.privacy import erasure
 
@@ -242,7 +245,7 @@ def export(scope: Scope, team: str = "") -> Exported:
                 floor, seq_after = device_knowledge(scope.device), None
                 scope_info["device"] = scope.device
             else:
-                mark = json.loads(store.get_setting("last_export", "{}") or "{}")
+                mark = json.loads(store.get_setting(mark_key, "{}") or "{}")
                 floor, seq_after = mark.get("knowledge", {}), mark.get("seq", 0)
             rows = _changes_after(db, floor, seq_after)
             coverage = {d: [floor.get(d, 0), k] for d, k in held.items() if k > floor.get(d, 0)}
@@ -295,11 +298,11 @@ def _manifest_of(plain: bytes) -> bytes:
         return zf.read(bundle_file.MANIFEST)
 
 
-def export_bundle(scope: Scope, passphrase: str, team: str = "") -> Exported:
+def export_bundle(scope: Scope, passphrase: str, team: str = "", mark_key: str = "last_export") -> Exported:
     """A bundle ready to write: collected, zipped and encrypted with the team passphrase."""
     if not passphrase:
         raise BundleRejected(_("Enter the team passphrase."), "passphrase")
-    result = export(scope, team)
+    result = export(scope, team, mark_key)
     result.data = bundle_file.encrypt(result.plain, passphrase)
     return result
 
@@ -416,6 +419,14 @@ def record_rejected(file_sha256: str, reason: str, bundle_id: str | None = None)
             "INSERT OR IGNORE INTO bundle (bundle_id, file_sha256, received, status, report) VALUES (?, ?, ?, 'rejected', ?)",
             (bundle_id or f"file:{file_sha256}", file_sha256, utc_now().isoformat(), json.dumps({"reason": reason})),
         )
+
+
+def rejected_file(file_sha256: str) -> bool:
+    """Whether a bundle file with these bytes was refused before (see record_rejected)."""
+    row = store_db.current().db.execute_sql(
+        "SELECT 1 FROM bundle WHERE file_sha256 = ? AND status = 'rejected'", (file_sha256,)
+    ).fetchone()
+    return row is not None
 
 
 def _value(text: str) -> Any:
