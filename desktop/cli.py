@@ -833,10 +833,16 @@ def _cmd_import(args: argparse.Namespace) -> int:
         print(_("This bundle was imported before; nothing changed."))
     else:
         print(
-            _("New: {new}, updated: {updated}, deleted: {deleted}, erased: {erased}, conflicts: {conflicts}, "
-              "likely duplicates: {duplicates}.").format(
-                new=report.new, updated=report.updated, deleted=report.deleted, erased=report.erased,
-                conflicts=report.conflicts, duplicates=len(report.duplicates),
+            _(
+                "New: {new}, updated: {updated}, deleted: {deleted}, erased: {erased}, conflicts: {conflicts}, "
+                "likely duplicates: {duplicates}."
+            ).format(
+                new=report.new,
+                updated=report.updated,
+                deleted=report.deleted,
+                erased=report.erased,
+                conflicts=report.conflicts,
+                duplicates=len(report.duplicates),
             )
         )
     return EXIT_OK

@@ -578,3 +578,24 @@ def test_the_window_offers_the_exchange_by_menu_and_key_and_stops_the_sync_folde
     win.act_export_bundle.trigger()
     assert opened[-1] == ("person", person, "Zinchenko, Halyna")  # offered, and chosen when the dialog opens
     win.sync.stop(publish=False)
+
+
+def test_a_background_write_that_waits_leaves_the_widgets_alone(window, qtbot) -> None:  # type: ignore[no-untyped-def]
+    """The wait notice is called by whichever thread waits for the write lock; from a worker thread it must
+    not touch the status bar or the cursor (Qt widgets belong to the GUI thread)."""
+    import threading
+
+    from PySide6.QtWidgets import QApplication
+
+    def wait_in_worker() -> None:
+        window._write_waits(True)
+
+    worker = threading.Thread(target=wait_in_worker)
+    worker.start()
+    worker.join()
+    assert window.statusBar().currentMessage() == ""
+    assert QApplication.overrideCursor() is None
+    window._write_waits(True)  # on the GUI thread it says so
+    assert "waiting" in window.statusBar().currentMessage()
+    window._write_waits(False)
+    assert QApplication.overrideCursor() is None

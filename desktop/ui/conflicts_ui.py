@@ -61,8 +61,18 @@ EDITABLE: dict[str, frozenset[str]] = {
     "volunteer": frozenset({"name", "phone", "email"}),
     "household": frozenset({"name", "notes"}),
     "case": frozenset(
-        {"reference", "title", "authority", "notes", "opened_on", "closed_on", "letter_date", "period_end",
-         "move_in", "decision_on"}
+        {
+            "reference",
+            "title",
+            "authority",
+            "notes",
+            "opened_on",
+            "closed_on",
+            "letter_date",
+            "period_end",
+            "move_in",
+            "decision_on",
+        }
     ),
     "residence_document": frozenset({"number", "issued_on", "printed_until", "authority", "notes"}),
     "checklist_item": frozenset({"label", "notes", "submitted_on"}),

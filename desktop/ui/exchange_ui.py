@@ -300,9 +300,7 @@ class ExportDialog(Retranslatable, QDialog):
         self.folder.setPlaceholderText(_("Choose a folder"))
         self.browse.setText(_("C&hoose…"))
         self.to_mail.setText(_("As an e-&mail draft with the bundle attached"))
-        self.mail_note.setText(
-            _("Give the team passphrase to the other volunteer by phone, never in the e-mail.")
-        )
+        self.mail_note.setText(_("Give the team passphrase to the other volunteer by phone, never in the e-mail."))
         self.export_button.setText(_("&Export"))
         self.close_button.setText(_("Close") if self.written else _("Cancel"))
         self.show_button.setText(_("&Show in folder"))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import QSettings, Qt, QThread
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
@@ -121,7 +121,12 @@ class MainWindow(Retranslatable, QMainWindow):
         self.sync.start()
 
     def _write_waits(self, waiting: bool) -> None:
-        """A save waits for another program's write (an import from begleiter-cli): say so while it waits."""
+        """A save waits for another program's write (an import from begleiter-cli): say so while it waits.
+
+        Only for saves on the GUI thread: a background job (an import, the sync folder) shows its own
+        progress, and widgets must not be touched from its thread."""
+        if QThread.currentThread() is not self.thread():
+            return
         if waiting:
             QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
             self.statusBar().showMessage(_("Another program is writing to the profile; waiting until it has finished…"))

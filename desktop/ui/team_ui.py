@@ -38,9 +38,7 @@ _HELD = {
 
 def held_text(counts: dict[str, int]) -> str:
     """What a bundle held, in words: '12 changes: 3 new, 2 updated, 1 conflict'."""
-    parts = [
-        words(n).format(n=i18n.fmt_number(n)) for key, words in _HELD.items() if (n := int(counts.get(key, 0)))
-    ]
+    parts = [words(n).format(n=i18n.fmt_number(n)) for key, words in _HELD.items() if (n := int(counts.get(key, 0)))]
     changes = int(counts.get("changes", 0))
     total = i18n.ngettext("{n} change", "{n} changes", changes).format(n=i18n.fmt_number(changes))
     return f"{total}: {', '.join(parts)}" if parts else total

@@ -334,8 +334,17 @@ def resolve(conflict: str, keep: str | None = None, value: Any = _KEEP) -> None:
         model.update(assignments).where(model.id == found.record_id).execute()
         store.db.execute_sql(
             changelog._INSERT_CHANGE,
-            (change_id, found.record_type, raw_id, found.field, value_json, stamp,
-             changelog.peer_id(store.device_id), changelog.peer_id(store.volunteer_id), winner.change_id),
+            (
+                change_id,
+                found.record_type,
+                raw_id,
+                found.field,
+                value_json,
+                stamp,
+                changelog.peer_id(store.device_id),
+                changelog.peer_id(store.volunteer_id),
+                winner.change_id,
+            ),
         )
         store.db.cursor().executemany(
             "INSERT INTO change_base (change_id, base) VALUES (?, ?)", [(change_id, h.change_id) for h in others]
