@@ -821,6 +821,9 @@ def _cmd_import(args: argparse.Namespace) -> int:
     try:
         report = exchange.import_bundle(data, _bundle_passphrase(args))
     except bundle.BundleRejected as exc:
+        if exc.kind == "references":  # a sound bundle that came too early: not put aside, import it later
+            print(f"begleiter-cli: {exc}", file=sys.stderr)
+            return EXIT_PROBLEMS
         digest = hashlib.sha256(data).hexdigest()
         exchange.record_rejected(digest, str(exc))
         kept = transport.quarantine_copy(Path(args.file), paths.profile_dir() / "quarantine", str(exc))
@@ -833,10 +836,16 @@ def _cmd_import(args: argparse.Namespace) -> int:
         print(_("This bundle was imported before; nothing changed."))
     else:
         print(
-            _("New: {new}, updated: {updated}, deleted: {deleted}, erased: {erased}, conflicts: {conflicts}, "
-              "likely duplicates: {duplicates}.").format(
-                new=report.new, updated=report.updated, deleted=report.deleted, erased=report.erased,
-                conflicts=report.conflicts, duplicates=len(report.duplicates),
+            _(
+                "New: {new}, updated: {updated}, deleted: {deleted}, erased: {erased}, conflicts: {conflicts}, "
+                "likely duplicates: {duplicates}."
+            ).format(
+                new=report.new,
+                updated=report.updated,
+                deleted=report.deleted,
+                erased=report.erased,
+                conflicts=report.conflicts,
+                duplicates=len(report.duplicates),
             )
         )
     return EXIT_OK

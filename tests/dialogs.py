@@ -13,9 +13,12 @@ import pytest
 from PySide6.QtWidgets import QDialog
 
 import desktop.ui
-from desktop.core import appointments, cases, documents, people, tasks
+from desktop.core import appointments, cases, documents, ids, people, tasks
+from desktop.core.store import changelog, migrations
 from desktop.core.store import db as store_db
-from desktop.core.store.models import Appointment, Case, Person, ResidenceDocument, Task
+from desktop.core.store.models import Appointment, Case, Person, ResidenceDocument, Task, Volunteer
+from desktop.core.sync import bundle, conflicts, exchange
+from desktop.core.sync.changes import Entry
 
 
 def dialog_classes() -> dict[str, type[QDialog]]:
@@ -47,6 +50,36 @@ def records(store: store_db.Store) -> dict[str, object]:
         "appointment": Appointment.get_by_id(appointment.id),
         "document": ResidenceDocument.get_by_id(document.id),
     }
+
+
+OTHER_LAPTOP = "5d2f8c1e-7a43-4b9e-9c2d-3e8f1a6b7c90"
+OTHER_VOLUNTEER = "0193a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b"
+
+
+def disputed(records: dict[str, object]) -> conflicts.Conflict:
+    """An open conflict on the task's title: this laptop and another one changed it from the same value (the
+    other laptop's bundle built and applied as an import does, without the slow scrypt)."""
+    found = conflicts.open_conflicts()
+    if found:
+        return found[0]
+    task_id = records["task"].id  # type: ignore[attr-defined]
+    base = changelog.heads(task_id)["title"]
+    tasks.update_task(task_id, {"title": "Call the Jobcenter about the rent"})
+    stamp = store_db.current().clock.now()
+    entries = [
+        Entry(ids.new_id_bytes(), "task", ids.to_bytes(task_id), "title", '"Call the Ausländerbehörde"', stamp,
+              OTHER_LAPTOP, OTHER_VOLUNTEER, base)
+    ]
+    if Volunteer.get_or_none(Volunteer.id == OTHER_VOLUNTEER) is None:
+        entries.insert(0, Entry(ids.new_id_bytes(), "volunteer", ids.to_bytes(OTHER_VOLUNTEER), "name",
+                                '"Оксана Бондаренко-Ковальчук"', stamp - 1, OTHER_LAPTOP, OTHER_VOLUNTEER, None))
+    source = {"device": OTHER_LAPTOP, "device_name": "Ноутбук Оксани (Лейпциг)", "volunteer": OTHER_VOLUNTEER,
+              "volunteer_name": "Оксана Бондаренко-Ковальчук"}
+    manifest = {"format": bundle.FORMAT, "format_version": bundle.FORMAT_VERSION, "bundle_id": ids.new_id(),
+                "created": "2026-12-02T08:00:00Z", "schema_version": migrations.LATEST, "team": "", "source": source,
+                "scope": {"kind": "all"}, "counts": {}, "knowledge": {}, "coverage": {}}
+    exchange.apply(bundle.read_zip(bundle.build_zip(manifest, entries, [])))
+    return conflicts.open_conflicts()[0]
 
 
 def build(name: str, cls: type[QDialog], records: dict[str, object], tmp_path: Path) -> list[QDialog]:
@@ -84,4 +117,42 @@ def build(name: str, cls: type[QDialog], records: dict[str, object], tmp_path: P
         subject = binding.subject_for(person_id=person.id, template=template)
         pdf = service.output(template, service.values_for(template, subject), subject, "de")
         return [cls(pdf, "Schweigepflichtentbindung")]
+    if name in ("ConflictsDialog", "TeamDialog"):  # empty, then with a conflict from another laptop
+        empty = cls()
+        disputed(records)
+        return [empty, cls()]
+    if name == "NewValueDialog":
+        return [cls(disputed(records))]
+    if name == "ExportDialog":
+        return [cls(), cls(selection=("person", person.id, person.display_name()))]
+    if name == "PassphraseDialog":
+        from desktop.i18n import _
+
+        wrong = _("The team passphrase does not open this bundle (or the bundle was altered).")
+        return [cls(), cls(wrong)]
+    if name == "ReportDialog":
+        return [cls(sample_report(records))]
     return [cls()]
+
+
+def sample_report(records: dict[str, object]):  # type: ignore[no-untyped-def]
+    """An import report with every part filled: counts, a likely duplicate, a family line, a double claim."""
+    from desktop.core.sync.exchange import FamilyLine, Report
+
+    person = records["person"]
+    return Report(
+        bundle="b1",
+        source_device="d1",
+        source_name="Laptop Leipzig-Ost",
+        volunteer_name="Oksana Shevchenko",
+        created="2026-12-02T20:31:00Z",
+        new=12,
+        updated=3,
+        deleted=1,
+        erased=1,
+        conflicts=2,
+        changes=40,
+        duplicates=[(person.id, person.id)],
+        families=[FamilyLine(person.id, person.display_name(), 5, 2)],
+        claims=[records["appointment"].id],
+    )

@@ -140,3 +140,25 @@ def test_export_needs_a_scope_and_known_records(
     assert run(a, "export", "--for-device", "", "--out", str(tmp_path / "y.age")) == cli.EXIT_ERROR
     assert "Choose the laptop" in capsys.readouterr().err
     assert not (tmp_path / "y.age").exists()
+
+
+def test_a_bundle_that_came_too_early_is_refused_but_not_put_aside(
+    ab: tuple[Laptop, Laptop], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    a, b = ab
+    a.use()
+    person = people.create_person({"family_name": "Hrytsenko", "given_name": "Maryna"})
+    from desktop.core import cases
+
+    first = tmp_path / "first.age"
+    assert run(a, "export", "--since-last", "--out", str(first)) == cli.EXIT_OK
+    a.use()
+    cases.create_case({"person": person.id, "case_type": "widerspruch"})
+    second = tmp_path / "second.age"
+    assert run(a, "export", "--since-last", "--out", str(second)) == cli.EXIT_OK
+    capsys.readouterr()
+    assert run(b, "import", str(second)) == cli.EXIT_PROBLEMS
+    assert "Import the earlier bundles" in capsys.readouterr().err
+    assert not (b.folder / "quarantine").exists()
+    assert run(b, "import", str(first)) == cli.EXIT_OK
+    assert run(b, "import", str(second)) == cli.EXIT_OK  # now in order

@@ -527,3 +527,24 @@ def test_two_changes_of_one_field_stamp_and_device_are_refused_before_anything_i
         exchange.apply(forged)
     assert info.value.kind == "content"
     assert b.digest() == before
+
+
+def test_an_edit_on_top_of_a_value_both_laptops_wrote_leaves_no_conflict_anywhere(ab: tuple[Laptop, Laptop]) -> None:
+    """Two laptops wrote the same city from the same base (no dispute: one value, two heads). An edit made
+    on top of it replaces that value for everyone: it names both heads, so no laptop lists a conflict."""
+    a, b = ab
+    a.use()
+    pid = _person(city="Leipzig").id
+    b.apply(a.export())
+    for laptop in (a, b):
+        laptop.use()
+        people.update_person(pid, {"city": "Dresden"})
+    both_ways(a, b)
+    a.use()
+    assert conflicts.count() == 0
+    people.update_person(pid, {"city": "Görlitz"})
+    both_ways(a, b)
+    for laptop in (a, b):
+        laptop.use()
+        assert conflicts.count() == 0 and Person.get_by_id(pid).city == "Görlitz"
+    assert a.digest() == b.digest()

@@ -335,7 +335,6 @@ class AppointmentEditor(EditorDialog):
         appointments.update_appointment(self.appointment.id, {k: v for k, v in values.items() if k in changed})
         self.appointment = Appointment.get_by_id(self.appointment.id)
 
-
     def after_save(self) -> None:
         self.warn_about_clashes()
 

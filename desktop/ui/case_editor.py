@@ -409,4 +409,3 @@ class CaseEditor(EditorDialog):
             cases.update_case(self.case.id, {k: v for k, v in values.items() if k in changed})
         if self.case is not None and "helpers" in changed:
             cases.set_helpers(self.case.id, self._checked_helpers())
-

@@ -60,9 +60,9 @@ class DashboardView(Retranslatable, QWidget):
         self.summary.setText(
             _("{today}: {appointments}, {overdue} overdue, {due} due").format(
                 today=i18n.fmt_date(board.today, "full"),
-                appointments=i18n.ngettext(
-                    "{n} appointment", "{n} appointments", board.appointments_total
-                ).format(n=board.appointments_total),
+                appointments=i18n.ngettext("{n} appointment", "{n} appointments", board.appointments_total).format(
+                    n=board.appointments_total
+                ),
                 overdue=board.overdue_total,
                 due=board.due_total,
             )

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSettings, Qt
-from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
+from PySide6.QtCore import QSettings, Qt, QThread
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
     QHBoxLayout,
@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QMessageBox,
     QProgressDialog,
+    QPushButton,
     QStackedWidget,
     QWidget,
 )
@@ -23,25 +24,32 @@ from desktop.core.errors import ProfileDamaged, UserError
 from desktop.core.privacy import words
 from desktop.core.store import backup
 from desktop.core.store import db as store_db
+from desktop.core.sync import conflicts
 from desktop.i18n import N_, _
 from desktop.ui.about import AboutDialog
 from desktop.ui.appointments_view import AppointmentsView
 from desktop.ui.cases_view import CasesView
 from desktop.ui.common import Retranslatable
+from desktop.ui.conflicts_ui import ConflictsDialog
 from desktop.ui.dashboard_view import DashboardView
 from desktop.ui.deletion_ui import UndoNotice
 from desktop.ui.duplicates_ui import DuplicatesDialog
+from desktop.ui.exchange_ui import BundleImport, ExportDialog, bundle_paths, selection_of
 from desktop.ui.import_dialog import ImportDialog
 from desktop.ui.lock import LOCK_SHORTCUT, ScreenLock, lock_minutes
 from desktop.ui.people_view import PeopleView
+from desktop.ui.preferences import PreferencesDialog
 from desktop.ui.qt_i18n import apply_language
+from desktop.ui.sync_service import SyncService
 from desktop.ui.tasks_view import TasksView
+from desktop.ui.team_ui import TeamDialog
 from desktop.ui.tools_dialogs import DeadlineDialog, PermitDialog
 from desktop.ui.worker import run_in_background
 
 AREAS = (N_("Today"), N_("People"), N_("Cases"), N_("Appointments"), N_("Tasks"))
 TODAY, PEOPLE, CASES, APPOINTMENTS, TASKS = range(5)
 DEMO_DEFAULT_PEOPLE = 200
+CONFLICTS_SHORTCUT = "Ctrl+Shift+K"
 
 
 class MainWindow(Retranslatable, QMainWindow):
@@ -81,9 +89,26 @@ class MainWindow(Retranslatable, QMainWindow):
         for area in (self.people, self.cases, self.appointments, self.tasks):
             area.deleted.connect(self.undo_notice.offer)
         self.people.erased.connect(self._erased)
+        self.conflicts_badge = QPushButton()  # "Conflicts: N", hidden while there is none
+        self.conflicts_badge.setFlat(True)
+        self.conflicts_badge.setStyleSheet("font-weight: 600;")
+        self.conflicts_badge.clicked.connect(self.show_conflicts)
+        self.conflicts_badge.hide()
+        self.statusBar().addPermanentWidget(self.conflicts_badge)
         self.who = QLabel()
         self.statusBar().addPermanentWidget(self.who)
         self.screen_lock = ScreenLock(QApplication.instance(), lock_minutes(), self)
+        self.bundle_import = BundleImport(self)
+        self.bundle_import.imported.connect(self._data_changed)
+        self.bundle_import.review_duplicates.connect(self.show_duplicates)
+        self.bundle_import.message.connect(lambda text: self.statusBar().showMessage(text, 10000))
+        self.sync = SyncService(self)
+        self.sync.imported.connect(self._data_changed)
+        self.sync.message.connect(lambda text: self.statusBar().showMessage(text, 10000))
+        self.screen_lock.locked_changed.connect(
+            lambda locked: self.sync.stop(publish=False) if locked else self.sync.start()
+        )
+        self.setAcceptDrops(True)  # a bundle file dropped on the window is imported
         self._build_actions()
         self._build_menus()
         self.nav.blockSignals(True)  # the dashboard was just built; switching to it would build it again
@@ -93,9 +118,15 @@ class MainWindow(Retranslatable, QMainWindow):
         self._restore_geometry()
         self.retranslate_ui()
         store_db.set_wait_notice(self._write_waits)
+        self.sync.start()
 
     def _write_waits(self, waiting: bool) -> None:
-        """A save waits for another program's write (an import from begleiter-cli): say so while it waits."""
+        """A save waits for another program's write (an import from begleiter-cli): say so while it waits.
+
+        Only for saves on the GUI thread: a background job (an import, the sync folder) shows its own
+        progress, and widgets must not be touched from its thread."""
+        if QThread.currentThread() is not self.thread():
+            return
         if waiting:
             QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
             self.statusBar().showMessage(_("Another program is writing to the profile; waiting until it has finished…"))
@@ -120,6 +151,10 @@ class MainWindow(Retranslatable, QMainWindow):
         self.act_new_appointment = self._action("Ctrl+Shift+A", self._new_appointment)
         self.act_new_task = self._action("Ctrl+Shift+T", self._new_task)
         self.act_import = self._action("Ctrl+I", self.import_spreadsheet)
+        self.act_export_bundle = self._action("Ctrl+E", self.export_bundle)
+        self.act_import_bundle = self._action("Ctrl+Shift+I", self.bundle_import.choose)
+        self.act_preferences = self._action("Ctrl+,", self.show_preferences)
+        self.act_preferences.setMenuRole(QAction.MenuRole.PreferencesRole)
         self.act_lock = self._action(LOCK_SHORTCUT, self.screen_lock.lock)
         self.act_quit = self._action(QKeySequence.StandardKey.Quit, self.close)
         self.act_today = self._action("Ctrl+1", lambda: self.show_area(TODAY))
@@ -133,6 +168,8 @@ class MainWindow(Retranslatable, QMainWindow):
         self.act_duplicates = self._action(None, self.show_duplicates)
         self.act_deadline = self._action("Ctrl+D", self.show_deadline_calculator)
         self.act_permit = self._action("Ctrl+Shift+V", self.show_permit_check)
+        self.act_conflicts = self._action(CONFLICTS_SHORTCUT, self.show_conflicts)
+        self.act_team = self._action(None, self.show_team)
         self.act_demo = self._action(None, self.load_demo_data)
         self.act_about = self._action(None, self.show_about)
         self.act_undo = self._action(QKeySequence.StandardKey.Undo, self.undo_notice.undo)
@@ -155,6 +192,8 @@ class MainWindow(Retranslatable, QMainWindow):
         self.menu_file.addActions([self.act_new_person, self.act_new_case, self.act_new_appointment, self.act_new_task])
         self.menu_file.addSeparator()
         self.menu_file.addAction(self.act_import)
+        self.menu_exchange = self.menu_file.addMenu("")
+        self.menu_exchange.addActions([self.act_export_bundle, self.act_import_bundle])
         self.menu_file.addAction(self.act_print_checklist)
         self.menu_file.addSeparator()
         self.menu_file.addAction(self.act_lock)
@@ -163,6 +202,8 @@ class MainWindow(Retranslatable, QMainWindow):
         self.menu_edit.addActions([self.act_undo, self.act_delete])
         self.menu_edit.addSeparator()
         self.menu_edit.addAction(self.act_erase)
+        self.menu_edit.addSeparator()
+        self.menu_edit.addAction(self.act_preferences)
         self.menu_edit.aboutToShow.connect(self._update_edit_menu)
         self.menu_view = bar.addMenu("")
         self.menu_view.addActions(
@@ -174,6 +215,8 @@ class MainWindow(Retranslatable, QMainWindow):
         self.menu_tools.addActions([self.act_find, self.act_duplicates])
         self.menu_tools.addSeparator()
         self.menu_tools.addActions([self.act_deadline, self.act_permit])
+        self.menu_tools.addSeparator()
+        self.menu_tools.addActions([self.act_conflicts, self.act_team])
         self.menu_language = bar.addMenu("")
         self.menu_language.addActions(list(self.language_actions.values()))
         self.menu_help = bar.addMenu("")
@@ -197,6 +240,10 @@ class MainWindow(Retranslatable, QMainWindow):
         self.act_new_appointment.setText(_("New &appointment…"))
         self.act_new_task.setText(_("New &task…"))
         self.act_import.setText(_("&Import people from spreadsheet…"))
+        self.menu_exchange.setTitle(_("E&xchange"))
+        self.act_export_bundle.setText(_("&Export…"))
+        self.act_import_bundle.setText(_("&Import…"))
+        self.act_preferences.setText(_("Pre&ferences…"))
         self.act_lock.setText(_("&Lock"))
         self.act_lock.setToolTip(
             _(
@@ -216,6 +263,8 @@ class MainWindow(Retranslatable, QMainWindow):
         self.act_duplicates.setText(_("Find d&uplicates…"))
         self.act_deadline.setText(_("&Objection deadline…"))
         self.act_permit.setText(_("Residence &permit valid until…"))
+        self.act_conflicts.setText(_("&Conflicts…"))
+        self.act_team.setText(_("&Team…"))
         self.act_demo.setText(_("Load &demo data…"))
         self.act_about.setText(_("&About Begleiter"))
         for row, title in enumerate(AREAS):
@@ -317,11 +366,70 @@ class MainWindow(Retranslatable, QMainWindow):
         dialog.changed.connect(self._people_changed)
         dialog.exec()
 
+    # --- exchange -----------------------------------------------------------------------------------
+    def export_selection(self) -> tuple[str, str, str] | None:
+        """The person or case selected in the list in view, as the export dialog offers it."""
+        area = self.stack.currentIndex()
+        if area == PEOPLE:
+            return selection_of("person", self.people.selected_person_id())
+        if area == CASES:
+            return selection_of("case", self.cases.selected_id())
+        return None
+
+    def export_bundle(self) -> None:
+        ExportDialog(self, self.export_selection()).exec()
+
+    def show_preferences(self) -> None:
+        if PreferencesDialog(self).exec():
+            self.sync.start()  # the folder or the kept passphrase may have changed
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if bundle_paths(event.mimeData()):
+            event.acceptProposedAction()
+        else:
+            event.ignore()
+
+    def dragMoveEvent(self, event) -> None:  # type: ignore[no-untyped-def]
+        if bundle_paths(event.mimeData()):
+            event.acceptProposedAction()
+        else:
+            event.ignore()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        found = bundle_paths(event.mimeData())
+        if not found:
+            event.ignore()
+            return
+        event.acceptProposedAction()
+        for path in found:
+            self.bundle_import.import_file(path)
+
     def show_deadline_calculator(self) -> None:
         DeadlineDialog(store_db.current().get_setting("state", "SN") or "SN", self).exec()
 
     def show_permit_check(self) -> None:
         PermitDialog(self).exec()
+
+    def show_conflicts(self) -> None:
+        """The conflict inbox; a decision refreshes the lists and the badge."""
+        dialog = ConflictsDialog(self)
+        dialog.open_requested.connect(self._open_record)
+        dialog.changed.connect(self._data_changed)
+        dialog.exec()
+
+    def _open_record(self, kind: str, record_id: str) -> None:
+        """Open a record in its area's editor (from the conflict inbox)."""
+        opener = {
+            "person": self.people.open_person,
+            "case": self.cases.open_case,
+            "appointment": self.appointments.open_appointment,
+            "task": self.tasks.open_task,
+        }.get(kind)
+        if opener is not None:
+            opener(record_id)
+
+    def show_team(self) -> None:
+        TeamDialog(self).exec()
 
     def _refresh_all(self) -> None:
         for area in self.areas:
@@ -363,6 +471,19 @@ class MainWindow(Retranslatable, QMainWindow):
                 name=profile.volunteer_name() or "–", device=profile.device_name() or "–"
             )
         )
+        self._update_conflicts_badge()
+
+    def _update_conflicts_badge(self) -> None:
+        """ "Conflicts: N" in the status bar (one count query), hidden at none."""
+        n = conflicts.count()
+        self.conflicts_badge.setText(_("Conflicts: {n}").format(n=i18n.fmt_number(n)))
+        self.conflicts_badge.setToolTip(
+            _("Fields two laptops changed differently: open the inbox to decide ({keys})").format(
+                keys=CONFLICTS_SHORTCUT
+            )
+        )
+        self.conflicts_badge.setAccessibleName(self.conflicts_badge.text())
+        self.conflicts_badge.setVisible(n > 0)
 
     def load_demo_data(self) -> None:
         if people.count_people():
@@ -426,5 +547,6 @@ class MainWindow(Retranslatable, QMainWindow):
             self.resize(1100, 700)
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        self.sync.stop()  # own changes not yet in the sync folder go there now
         self._settings().setValue("main/geometry", self.saveGeometry())
         super().closeEvent(event)

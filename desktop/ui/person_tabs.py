@@ -127,7 +127,6 @@ class DocumentDialog(EditorDialog):
             documents.update_document(self.document.id, values)
 
 
-
 class DocumentsTab(Retranslatable, QWidget):
     """Residence documents: printed until, really valid until, and why."""
 

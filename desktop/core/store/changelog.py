@@ -227,6 +227,27 @@ def heads(record_id: str) -> dict[str, bytes]:
     return {field: change_id for field, change_id in rows}
 
 
+def _heads_of(db: Any, raw_id: bytes, fields: Iterable[str]) -> dict[str, list[Head]]:
+    """The heads of some fields of one record, the winner last (see field_heads)."""
+    wanted = set(fields)
+    rows: dict[str, list[tuple[bytes, str, int, str, bytes | None]]] = {name: [] for name in wanted}
+    for name, change_id, value, stamp, device, base in db.execute_sql(
+        "SELECT c.field, c.change_id, c.value, c.hlc, p.uuid, c.base FROM change c JOIN peer p ON p.id = c.device "
+        "WHERE c.record_id = ?",
+        (raw_id,),
+    ):
+        if name in wanted:
+            rows[name].append((change_id, value, stamp, device, base))
+    also = [
+        r[0]
+        for r in db.execute_sql(
+            "SELECT b.base FROM change_base b JOIN change c ON c.change_id = b.change_id WHERE c.record_id = ?",
+            (raw_id,),
+        )
+    ]
+    return {name: field_heads(found, also) for name, found in rows.items() if found}
+
+
 def _current(model: type[Travelling], record: Travelling, name: str) -> Any:
     """A field's current value in canonical form (the id for foreign keys, not the related object)."""
     field = model._meta.fields[name]
@@ -247,7 +268,8 @@ def update(model: type[T], record_id: str, values: Mapping[str, Any] | None = No
         if not changed:
             return []
         stamp = store.clock.now()
-        base = heads(record_id)
+        raw_id = ids.to_bytes(record_id)
+        current = _heads_of(store.db, raw_id, changed.keys())
         assignments: dict[pw.Field, Any] = {model._meta.fields[k]: v for k, v in changed.items()}
         if model.derived:
             full = {f.name: _current(model, record, f.name) for f in model.data_fields()}
@@ -256,25 +278,21 @@ def update(model: type[T], record_id: str, values: Mapping[str, Any] | None = No
                 assignments[model._meta.fields[name]] = value
         model.update(assignments).where(model.id == record_id).execute()
         device, author = peer_id(store.device_id), peer_id(store.volunteer_id)
-        store.db.cursor().executemany(
-            _INSERT_CHANGE,
-            [
-                (
-                    ids.new_id_bytes(),
-                    model.record_type,
-                    ids.to_bytes(record_id),
-                    name,
-                    to_json(value),
-                    stamp,
-                    device,
-                    author,
-                    base.get(name),
-                )
-                for name, value in changed.items()
-            ],
-        )
+        rows, further = [], []
+        for name, value in changed.items():
+            change_id = ids.new_id_bytes()
+            field_heads_ = current.get(name, [])
+            # The edit replaces the value shown: the winning head. Where two laptops had written the same value
+            # (several heads, no dispute), that value is what the user replaced: the edit names them all.
+            if len(field_heads_) > 1 and not is_dispute(field_heads_):
+                further.extend((change_id, head.change_id) for head in field_heads_[:-1])
+            base_id = field_heads_[-1].change_id if field_heads_ else None
+            rows.append((change_id, model.record_type, raw_id, name, to_json(value), stamp, device, author, base_id))
+        cursor = store.db.cursor()
+        cursor.executemany(_INSERT_CHANGE, rows)
+        if further:
+            cursor.executemany("INSERT INTO change_base (change_id, base) VALUES (?, ?)", further)
         remember_clock(stamp)
-        raw_id = ids.to_bytes(record_id)
         disputed = {r[0] for r in store.db.execute_sql("SELECT field FROM conflict WHERE record_id = ?", (raw_id,))}
         if disputed & changed.keys():  # an edit on top of one of two values may settle or keep the dispute
             refresh_conflicts([(model.record_type, raw_id, name) for name in disputed & changed.keys()])

@@ -133,9 +133,7 @@ def damage_text(reason: str) -> str:
 
 def damaged_error(reason: str, key_material: tuple[bytes, bytes] | None = None) -> ProfileDamaged:
     return ProfileDamaged(
-        _("The profile database is damaged: {what}. Begleiter does not write to it.").format(
-            what=damage_text(reason)
-        ),
+        _("The profile database is damaged: {what}. Begleiter does not write to it.").format(what=damage_text(reason)),
         reason,
         key_material,
     )

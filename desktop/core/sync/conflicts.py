@@ -15,6 +15,7 @@ from typing import Any
 
 import peewee as pw
 
+from desktop import i18n
 from desktop.core import ids, people
 from desktop.core.errors import UserError
 from desktop.core.store import changelog
@@ -71,7 +72,36 @@ FIELD_LABELS = {
     "values": N_("Form values"),
     "number": N_("Number"),
     "printed_until": N_("Valid until"),
+    "letter_date": N_("Date of the authority's letter"),
+    "period_end": N_("End of the approval period"),
+    "move_in": N_("Moving-in day"),
+    "decision_on": N_("Decision received on"),
+    "issued_on": N_("Issued on"),
+    "kind": N_("Kind"),
+    "label": N_("Document"),
+    "have": N_("Have"),
+    "copied": N_("Copied"),
+    "submitted_on": N_("Submitted on"),
+    "submitted_how": N_("How"),
+    "receipt": N_("Receipt"),
+    "done_on": N_("Done on"),
+    "basis": N_("Legal basis"),
+    "phone": N_("Phone"),
+    "email": N_("E-mail"),
+    "case": N_("Case"),
 }
+
+
+def _choice_labels() -> dict[tuple[str, str], Any]:
+    """Fields whose values are keys of a list: shown by their label in the user's language."""
+    from desktop.core import cases, households, residence
+
+    return {
+        ("case", "status"): cases.status_label,
+        ("case", "case_type"): cases.case_type_label,
+        ("household_member", "role"): households.role_label,
+        ("residence_document", "kind"): residence.kind_label,
+    }
 
 
 def record_label(record_type: str) -> str:
@@ -161,6 +191,16 @@ def _display(record_type: str, field: str, value: Any) -> str:
     _model, fields = models()[record_type]
     f = fields.get(field)
     db = store_db.current().db
+    if isinstance(value, str) and isinstance(f, pw.DateField | pw.DateTimeField):
+        try:
+            if isinstance(f, pw.DateTimeField):
+                return i18n.fmt_list_datetime(dt.datetime.fromisoformat(value))
+            return i18n.fmt_list_date(dt.date.fromisoformat(value))
+        except ValueError:
+            return value
+    label = _choice_labels().get((record_type, field))
+    if label is not None and isinstance(value, str):
+        return label(value)
     if isinstance(f, pw.ForeignKeyField) and isinstance(value, str):
         target = f.rel_model._meta.table_name
         if target == "person":
@@ -294,8 +334,17 @@ def resolve(conflict: str, keep: str | None = None, value: Any = _KEEP) -> None:
         model.update(assignments).where(model.id == found.record_id).execute()
         store.db.execute_sql(
             changelog._INSERT_CHANGE,
-            (change_id, found.record_type, raw_id, found.field, value_json, stamp,
-             changelog.peer_id(store.device_id), changelog.peer_id(store.volunteer_id), winner.change_id),
+            (
+                change_id,
+                found.record_type,
+                raw_id,
+                found.field,
+                value_json,
+                stamp,
+                changelog.peer_id(store.device_id),
+                changelog.peer_id(store.volunteer_id),
+                winner.change_id,
+            ),
         )
         store.db.cursor().executemany(
             "INSERT INTO change_base (change_id, base) VALUES (?, ?)", [(change_id, h.change_id) for h in others]

@@ -118,8 +118,9 @@ _SELECT = (
 
 def _entries(rows: Iterable[tuple[Any, ...]], also: dict[bytes, list[bytes]]) -> Iterator[Entry]:
     for change_id, record_type, record_id, name, value, stamp, device, author, base, _seq in rows:
-        yield Entry(change_id, record_type, record_id, name, value, stamp, device, author, base,
-                    tuple(also.get(change_id, ())))
+        yield Entry(
+            change_id, record_type, record_id, name, value, stamp, device, author, base, tuple(also.get(change_id, ()))
+        )
 
 
 def _also(db: Any) -> dict[bytes, list[bytes]]:
@@ -217,8 +218,11 @@ def _templates(entries: list[Entry]) -> list[dict[str, Any]]:
     return [{"id": t, "version": v} for t, v in sorted(found) if t]
 
 
-def export(scope: Scope, team: str = "") -> Exported:
-    """Collect a bundle's changes and build its ZIP (unencrypted; see export_bundle)."""
+def export(scope: Scope, team: str = "", mark_key: str = "last_export") -> Exported:
+    """Collect a bundle's changes and build its ZIP (unencrypted; see export_bundle).
+
+    ``mark_key`` names the setting "since the last export" starts from (the one remember_export wrote):
+    exports by hand and the sync folder's keep their own marks, so neither skips what the other sent."""
     from desktop.core import profile
     from desktop.core.privacy import erasure
 
@@ -242,7 +246,7 @@ def export(scope: Scope, team: str = "") -> Exported:
                 floor, seq_after = device_knowledge(scope.device), None
                 scope_info["device"] = scope.device
             else:
-                mark = json.loads(store.get_setting("last_export", "{}") or "{}")
+                mark = json.loads(store.get_setting(mark_key, "{}") or "{}")
                 floor, seq_after = mark.get("knowledge", {}), mark.get("seq", 0)
             rows = _changes_after(db, floor, seq_after)
             coverage = {d: [floor.get(d, 0), k] for d, k in held.items() if k > floor.get(d, 0)}
@@ -279,7 +283,10 @@ def export(scope: Scope, team: str = "") -> Exported:
         "templates": _templates(entries),
         "knowledge": held,
         "coverage": coverage,
-        "counts": {"records": sum(len(v) for v in by_type.values()), "by_type": {k: len(v) for k, v in by_type.items()}},
+        "counts": {
+            "records": sum(len(v) for v in by_type.values()),
+            "by_type": {k: len(v) for k, v in by_type.items()},
+        },
     }
     plain = bundle_file.build_zip(manifest, entries, markers)
     manifest = json.loads(_manifest_of(plain))
@@ -295,11 +302,11 @@ def _manifest_of(plain: bytes) -> bytes:
         return zf.read(bundle_file.MANIFEST)
 
 
-def export_bundle(scope: Scope, passphrase: str, team: str = "") -> Exported:
+def export_bundle(scope: Scope, passphrase: str, team: str = "", mark_key: str = "last_export") -> Exported:
     """A bundle ready to write: collected, zipped and encrypted with the team passphrase."""
     if not passphrase:
         raise BundleRejected(_("Enter the team passphrase."), "passphrase")
-    result = export(scope, team)
+    result = export(scope, team, mark_key)
     result.data = bundle_file.encrypt(result.plain, passphrase)
     return result
 
@@ -356,7 +363,12 @@ class Report:
             "duplicates": [list(p) for p in self.duplicates],
             "already_known": self.already_known,
             "changes": self.changes,
-            "source": {"device": self.source_device, "device_name": self.source_name, "volunteer": self.volunteer_name},
+            "source": {
+                "device": self.source_device,
+                "device_name": self.source_name,
+                "volunteer_name": self.volunteer_name,
+            },
+            "created": self.created,
             "families": [vars(f) for f in self.families],
             "claims": self.claims,
         }
@@ -368,7 +380,8 @@ class Report:
             bundle=data["bundle"],
             source_device=source.get("device", ""),
             source_name=source.get("device_name", ""),
-            volunteer_name=source.get("volunteer", ""),
+            volunteer_name=source.get("volunteer_name", ""),
+            created=data.get("created", ""),
             new=data.get("new", 0),
             updated=data.get("updated", 0),
             deleted=data.get("deleted", 0),
@@ -383,9 +396,11 @@ class Report:
 
 def known_file(file_sha256: str) -> Report | None:
     """The report of a bundle file imported before (same bytes), or None."""
-    row = store_db.current().db.execute_sql(
-        "SELECT report FROM bundle WHERE file_sha256 = ? AND status = 'applied'", (file_sha256,)
-    ).fetchone()
+    row = (
+        store_db.current()
+        .db.execute_sql("SELECT report FROM bundle WHERE file_sha256 = ? AND status = 'applied'", (file_sha256,))
+        .fetchone()
+    )
     if row is None:
         return None
     report = Report.from_json(json.loads(row[0]))
@@ -413,9 +428,20 @@ def record_rejected(file_sha256: str, reason: str, bundle_id: str | None = None)
     store = store_db.current()
     with store.db.atomic("IMMEDIATE"):
         store.db.execute_sql(
-            "INSERT OR IGNORE INTO bundle (bundle_id, file_sha256, received, status, report) VALUES (?, ?, ?, 'rejected', ?)",
+            "INSERT OR IGNORE INTO bundle (bundle_id, file_sha256, received, status, report) "
+            "VALUES (?, ?, ?, 'rejected', ?)",
             (bundle_id or f"file:{file_sha256}", file_sha256, utc_now().isoformat(), json.dumps({"reason": reason})),
         )
+
+
+def rejected_file(file_sha256: str) -> bool:
+    """Whether a bundle file with these bytes was refused before (see record_rejected)."""
+    row = (
+        store_db.current()
+        .db.execute_sql("SELECT 1 FROM bundle WHERE file_sha256 = ? AND status = 'rejected'", (file_sha256,))
+        .fetchone()
+    )
+    return row is not None
 
 
 def _value(text: str) -> Any:
@@ -461,7 +487,9 @@ class _Apply:
         table = model._meta.table_name
         for batch in _batches(sorted(set(record_ids))):
             marks = ",".join("?" * len(batch))
-            found.update(r[0] for r in self.db.execute_sql(f'SELECT id FROM "{table}" WHERE id IN ({marks})', list(batch)))
+            found.update(
+                r[0] for r in self.db.execute_sql(f'SELECT id FROM "{table}" WHERE id IN ({marks})', list(batch))
+            )
         return found
 
     def run(self) -> Report:
@@ -483,7 +511,9 @@ class _Apply:
         for e in payload.entries:
             same = incoming[e.record_id].get(e.change_id)
             if same is not None and same != e:
-                raise BundleRejected(_("The bundle holds two different changes under one id; it is refused."), "content")
+                raise BundleRejected(
+                    _("The bundle holds two different changes under one id; it is refused."), "content"
+                )
             incoming[e.record_id][e.change_id] = e
         erased = erasure.erased_among(list(incoming))
         for rid in erased:
@@ -554,9 +584,7 @@ class _Apply:
     def _disputable(entries: list[Entry], plans: dict[str, dict[str, dict[str, Any]]]) -> list[tuple[str, bytes, str]]:
         """The fields that may hold two heads now: those of records this laptop had before, and those that
         got more than one change from this bundle. A new record's field with one change cannot."""
-        existed = {
-            ids.to_bytes(rid) for records in plans.values() for rid, plan in records.items() if plan["existed"]
-        }
+        existed = {ids.to_bytes(rid) for records in plans.values() for rid, plan in records.items() if plan["existed"]}
         multi: dict[tuple[bytes, str], int] = defaultdict(int)
         for e in entries:
             multi[(e.record_id, e.field)] += 1
@@ -595,7 +623,9 @@ class _Apply:
             "first": first if (not existed or first != old_first) else None,
         }
 
-    def _check_references(self, plans: dict[str, dict[str, dict[str, Any]]], erasure: Any) -> list[tuple[str, str, int, str]]:
+    def _check_references(
+        self, plans: dict[str, dict[str, dict[str, Any]]], erasure: Any
+    ) -> list[tuple[str, str, int, str]]:
         """Records whose references lead to an erased record (they go too, as they would have on the
         laptop that erased it); BundleRejected when a reference leads nowhere."""
         by_type = {m.record_type: m for m in Travelling.registry}
@@ -701,7 +731,19 @@ class _Apply:
             for uuid in (e.device, e.author):
                 if uuid not in peers:
                     peers[uuid] = changelog.peer_id(uuid)
-            rows.append((e.change_id, e.record_type, e.record_id, e.field, e.value, e.hlc, peers[e.device], peers[e.author], e.base))
+            rows.append(
+                (
+                    e.change_id,
+                    e.record_type,
+                    e.record_id,
+                    e.field,
+                    e.value,
+                    e.hlc,
+                    peers[e.device],
+                    peers[e.author],
+                    e.base,
+                )
+            )
             bases.extend((e.change_id, b) for b in e.also)
         cursor = self.db.cursor()
         cursor.executemany(changelog._INSERT_CHANGE, rows)
@@ -713,27 +755,48 @@ class _Apply:
         source = m["source"]
         report = self.report
         now = utc_now().isoformat()
-        counts = {"new": report.new, "updated": report.updated, "deleted": report.deleted, "erased": report.erased,
-                  "conflicts": report.conflicts, "changes": report.changes}
+        counts = {
+            "new": report.new,
+            "updated": report.updated,
+            "deleted": report.deleted,
+            "erased": report.erased,
+            "conflicts": report.conflicts,
+            "changes": report.changes,
+        }
         if source["device"] != self.store.device_id:
             self.db.execute_sql(
-                "INSERT INTO team_device (device, name, volunteer, volunteer_name, knowledge, last_bundle, last_created, "
-                "last_received, last_counts) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(device) DO UPDATE SET "
+                "INSERT INTO team_device (device, name, volunteer, volunteer_name, knowledge, last_bundle, "
+                "last_created, last_received, last_counts) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
+                "ON CONFLICT(device) DO UPDATE SET "
                 "name = excluded.name, volunteer = excluded.volunteer, volunteer_name = excluded.volunteer_name, "
                 "knowledge = CASE WHEN excluded.last_created >= coalesce(team_device.last_created, '') "
                 "THEN excluded.knowledge ELSE team_device.knowledge END, "
                 "last_bundle = excluded.last_bundle, last_created = excluded.last_created, "
                 "last_received = excluded.last_received, last_counts = excluded.last_counts",
-                (source["device"], source.get("device_name", ""), source.get("volunteer"), source.get("volunteer_name", ""),
-                 json.dumps(m.get("knowledge", {}), separators=(",", ":")), payload.bundle_id, m.get("created"), now,
-                 json.dumps(counts)),
+                (
+                    source["device"],
+                    source.get("device_name", ""),
+                    source.get("volunteer"),
+                    source.get("volunteer_name", ""),
+                    json.dumps(m.get("knowledge", {}), separators=(",", ":")),
+                    payload.bundle_id,
+                    m.get("created"),
+                    now,
+                    json.dumps(counts),
+                ),
             )
         self.db.execute_sql(
             "INSERT INTO bundle (bundle_id, file_sha256, source_device, created, received, status, report) "
             "VALUES (?, ?, ?, ?, ?, 'applied', ?) ON CONFLICT(bundle_id) DO UPDATE SET status = 'applied', "
             "file_sha256 = excluded.file_sha256, report = excluded.report, received = excluded.received",
-            (payload.bundle_id, payload.file_sha256 or f"bundle:{payload.bundle_id}", source["device"], m.get("created"),
-             now, json.dumps(report.as_json(), ensure_ascii=False)),
+            (
+                payload.bundle_id,
+                payload.file_sha256 or f"bundle:{payload.bundle_id}",
+                source["device"],
+                m.get("created"),
+                now,
+                json.dumps(report.as_json(), ensure_ascii=False),
+            ),
         )
 
     def _duplicates(self, new_people: list[str]) -> list[tuple[str, str]]:
@@ -754,8 +817,13 @@ class _Apply:
                 )
             )
         for rid, family, given, family_cyr, given_cyr, birth in rows:
-            values = {"family_name": family, "given_name": given, "family_name_cyr": family_cyr,
-                      "given_name_cyr": given_cyr, "birth_date": birth}
+            values = {
+                "family_name": family,
+                "given_name": given,
+                "family_name_cyr": family_cyr,
+                "given_name_cyr": given_cyr,
+                "birth_date": birth,
+            }
             for other in duplicates.candidates(values, exclude=rid):
                 if other.id not in fresh:
                     found.append((rid, other.id))
@@ -773,11 +841,14 @@ class _Apply:
                 if record_type == "person":
                     person = rid
                 elif person_col:
-                    row = self.db.execute_sql(f'SELECT "{person_col}" FROM "{model._meta.table_name}" WHERE id = ?', (rid,)).fetchone()
+                    row = self.db.execute_sql(
+                        f'SELECT "{person_col}" FROM "{model._meta.table_name}" WHERE id = ?', (rid,)
+                    ).fetchone()
                     person = row[0] if row else None
                 if person is None and "case" in model._meta.fields:
                     row = self.db.execute_sql(
-                        f'SELECT c.person_id FROM "{model._meta.table_name}" t JOIN "case" c ON c.id = t.case_id WHERE t.id = ?',
+                        f'SELECT c.person_id FROM "{model._meta.table_name}" t JOIN "case" c ON c.id = t.case_id '
+                        "WHERE t.id = ?",
                         (rid,),
                     ).fetchone()
                     person = row[0] if row else None
@@ -797,7 +868,9 @@ class _Apply:
     def _claims(self, entries: list[Entry]) -> list[str]:
         from desktop.core import appointments
 
-        touched = sorted({ids.to_text(e.record_id) for e in entries if e.record_type == "appointment" and e.field == "volunteer"})
+        touched = sorted(
+            {ids.to_text(e.record_id) for e in entries if e.record_type == "appointment" and e.field == "volunteer"}
+        )
         out = []
         for rid in touched:
             try:
