@@ -259,6 +259,7 @@ def test_a_wrong_team_passphrase_is_asked_again_and_nothing_is_put_aside(
 
     monkeypatch.setattr(exchange_ui, "ask_team_passphrase", ask)
     _drop(window, path)
+    assert problems == []  # asked once the drop has returned: the file manager is not kept waiting
     report = _report_shown(qtbot, window)
     assert problems == ["", "The team passphrase does not open this bundle (or the bundle was altered)."]
     assert report.report.new >= 1
