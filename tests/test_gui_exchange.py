@@ -5,6 +5,8 @@ the sync folder taking in bundles and publishing own changes."""
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
 import threading
 from collections.abc import Callable
 from pathlib import Path
@@ -257,6 +259,7 @@ def test_a_wrong_team_passphrase_is_asked_again_and_nothing_is_put_aside(
 
     monkeypatch.setattr(exchange_ui, "ask_team_passphrase", ask)
     _drop(window, path)
+    assert problems == []  # asked once the drop has returned: the file manager is not kept waiting
     report = _report_shown(qtbot, window)
     assert problems == ["", "The team passphrase does not open this bundle (or the bundle was altered)."]
     assert report.report.new >= 1
@@ -506,6 +509,71 @@ def test_the_sync_folder_publishes_on_close_and_says_once_when_the_folder_is_gon
     service.tick()
     assert messages[-1] == "The sync folder can be read again."
     service.stop(publish=False)
+
+
+def test_an_erasure_alone_reaches_the_sync_folder_after_the_quiet_spell_and_on_close(
+    qtbot, store, tmp_path: Path
+) -> None:
+    """Erasing writes a marker and no change: the marker must still go out, or the other laptops keep the person."""
+    from desktop.core.privacy import erasure
+    from desktop.core.sync import bundle
+
+    shared = tmp_path / "share"
+    shared.mkdir()
+    sync_settings.keep_team_passphrase(TEAM_PASSPHRASE)
+    sync_settings.set_sync_folder(shared)
+    first, second = _person("Marchenko", "Yurii"), _person("Hnatiuk", "Iryna")
+    clock = _Clock()
+    service, _messages, _reports = _service(qtbot, clock)
+    assert service.start()
+    clock.now += 60
+    service.tick()
+    _idle(qtbot, service)
+    assert len(list(shared.glob("*.age"))) == 1
+    clock.now += 60
+    service.tick()
+    assert service.job is None  # nothing new
+
+    erasure.erase_person(first)
+    service.tick()  # seen; not settled yet
+    assert service.job is None and len(list(shared.glob("*.age"))) == 1
+    clock.now += 60
+    service.tick()
+    _idle(qtbot, service)
+    bundles = sorted(shared.glob("*.age"), key=lambda p: p.stat().st_mtime_ns)
+    assert len(bundles) == 2
+    payload = bundle.open_bundle(bundles[-1].read_bytes(), TEAM_PASSPHRASE)
+    assert [m.record_type for m in payload.markers] == ["person"] and not payload.entries
+    clock.now += 60
+    service.tick()
+    assert service.job is None  # published once, not again
+
+    erasure.erase_person(second)
+    service.stop()  # closing at once: the marker goes out now
+    assert len(list(shared.glob("*.age"))) == 3
+    assert service.start()
+    service.stop()
+    assert len(list(shared.glob("*.age"))) == 3  # nothing new since
+
+
+def test_the_sync_folder_remembers_its_newest_published_bundles(qtbot, store, tmp_path: Path) -> None:
+    """The list of own bundles (never imported back) keeps the newest when it is full, not the first in order."""
+    from desktop.ui import sync_service
+
+    shared = tmp_path / "share"
+    shared.mkdir()
+    sync_settings.keep_team_passphrase(TEAM_PASSPHRASE)
+    sync_settings.set_sync_folder(shared)
+    old = [f"f{n:063x}" for n in range(sync_service.PUBLISHED_KEPT)]  # after any real digest in order
+    store.set_setting(sync_service.PUBLISHED_KEY, json.dumps(old))
+    _person("Marchenko", "Yurii")
+    service, _messages, _reports = _service(qtbot, _Clock())
+    assert service.start()
+    service.stop()  # publishes
+    (published,) = shared.glob("*.age")
+    kept = json.loads(store.get_setting(sync_service.PUBLISHED_KEY, "[]"))
+    digest = hashlib.sha256(published.read_bytes()).hexdigest()
+    assert len(kept) == sync_service.PUBLISHED_KEPT and kept[-1] == digest and old[0] not in kept
 
 
 def test_the_sync_service_waits_for_a_kept_passphrase(qtbot, store, tmp_path: Path) -> None:

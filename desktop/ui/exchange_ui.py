@@ -628,10 +628,13 @@ class BundleImport(QObject):
             self.import_file(Path(name))
 
     def import_file(self, path: Path) -> None:
-        """Import ``path`` now, or after the bundles already waiting."""
+        """Import ``path`` next, or after the bundles already waiting.
+
+        The work starts once the caller has returned: a drop handler that opened the passphrase prompt itself
+        would keep the file manager the file came from waiting (frozen on Windows) until the prompt closed."""
         self.queue.append(Path(path))
         if not self.busy:
-            self._next()
+            QTimer.singleShot(0, self._next)
 
     def _next(self) -> None:
         while self.queue and not self.busy:

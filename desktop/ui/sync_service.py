@@ -32,6 +32,8 @@ MARK_KEY = "last_sync_export"
 #: The setting that lists the SHA-256 of the bundles this laptop published (so it never imports its own).
 PUBLISHED_KEY = "sync_published"
 PUBLISHED_KEPT = 500
+#: The setting with the stamp of the newest own erasure already published to the sync folder.
+ERASED_KEY = "sync_erased_published"
 
 
 def _own_latest() -> int:
@@ -44,9 +46,28 @@ def _own_latest() -> int:
     return int(row[0])
 
 
+def _own_erased() -> int:
+    """Stamp of the newest erasure this laptop made itself (0 if none). Erasing writes a marker and removes
+    changes, so it never shows in _own_latest, and its marker must reach the folder all the same."""
+    store = store_db.current()
+    row = store.db.execute_sql(
+        "SELECT coalesce(max(hlc), 0) FROM erasure WHERE device = ?", (store.device_id,)
+    ).fetchone()
+    return int(row[0])
+
+
+def _own_work() -> tuple[int, int]:
+    """Where this laptop's own work stands: its newest change and its newest erasure."""
+    return _own_latest(), _own_erased()
+
+
 def _published_mark() -> int:
     mark = json.loads(store_db.current().get_setting(MARK_KEY, "{}") or "{}")
     return int(mark.get("seq", 0))
+
+
+def _erased_mark() -> int:
+    return int(store_db.current().get_setting(ERASED_KEY, "0") or 0)
 
 
 class SyncService(QObject):
@@ -79,7 +100,7 @@ class SyncService(QObject):
         self.waiting: set[str] = set()  # refer to records not here yet: tried again after the next import
         self.unreadable: set[str] = set()  # names of files that could not be read, put aside this session
         self._folder_problem = ""
-        self._seen_own = 0
+        self._seen_own: tuple[int, int] = (0, 0)
         self._changed_at: float | None = None
 
     # -- starting and stopping
@@ -112,8 +133,8 @@ class SyncService(QObject):
             remembered.clear()  # a new passphrase or folder: every bundle gets its chance again
         stored = json.loads(store_db.current().get_setting(PUBLISHED_KEY, "[]") or "[]")
         self.published = set(stored)
-        self._seen_own = _own_latest()
-        self._changed_at = self.clock() if self._seen_own > _published_mark() else None
+        self._seen_own = _own_work()
+        self._changed_at = self.clock() if self._unpublished() else None
         self._folder_problem = ""
         self.timer.start()
         return True
@@ -159,7 +180,7 @@ class SyncService(QObject):
         if incoming:
             self._import(incoming[0])
             return
-        own = _own_latest()
+        own = _own_work()
         now = self.clock()
         if own != self._seen_own:
             self._seen_own = own
@@ -228,29 +249,31 @@ class SyncService(QObject):
 
     # -- publishing own changes
     def _unpublished(self) -> bool:
-        return _own_latest() > _published_mark()
+        return _own_latest() > _published_mark() or _own_erased() > _erased_mark()
 
-    def _make(self) -> tuple[exchange.Exported, str]:
+    def _make(self) -> tuple[exchange.Exported, str, int]:
         team = sync_settings.team_name()
+        erased = _own_erased()  # read first: an erasure made meanwhile is published again, never left out
         result = exchange.export_bundle(exchange.Scope("since_last"), self.passphrase, team, mark_key=MARK_KEY)
         name = transport.bundle_file_name(team, profile.device_name(), dt.datetime.now().astimezone())
-        return result, name
+        return result, name, erased
 
-    def _write(self, result: exchange.Exported, name: str) -> Path:
+    def _write(self, result: exchange.Exported, name: str, erased: int) -> Path:
         assert self.folder is not None
         digest = hashlib.sha256(result.data).hexdigest()
         self.published.add(digest)  # before it appears in the folder: never imported back
         path = self.folder.publish(result.data, name)
         exchange.remember_export(result, key=MARK_KEY)
         store = store_db.current()
-        kept = sorted(self.published)[-PUBLISHED_KEPT:]
+        stored = json.loads(store.get_setting(PUBLISHED_KEY, "[]") or "[]")
+        kept = [*[d for d in stored if d != digest][-(PUBLISHED_KEPT - 1) :], digest]  # the newest are kept
         with store.db.atomic("IMMEDIATE"):
             store.set_setting(PUBLISHED_KEY, json.dumps(kept))
+            store.set_setting(ERASED_KEY, str(erased))
         return path
 
     def _publish_now(self) -> Path:
-        result, name = self._make()
-        return self._write(result, name)
+        return self._write(*self._make())
 
     def _publish(self) -> None:
         self._changed_at = None
