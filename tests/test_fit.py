@@ -145,3 +145,39 @@ def test_people_and_cases_refit_their_columns_after_a_language_switch(qtbot, dem
     for row in range(window.stack.count()):
         window.nav.setCurrentRow(row)
         assert [p for p in clipped(window) if "column heading" in p] == []
+
+
+def _mnemonics(dialog) -> list[tuple[str, str]]:  # type: ignore[no-untyped-def]
+    """(letter, text) of every underlined letter in a dialog, hidden widgets included (they show later:
+    Show in folder after an export), each group box, button and label with a buddy counted once."""
+    import re
+
+    from PySide6.QtWidgets import QAbstractButton, QGroupBox, QLabel
+
+    found = []
+    for widget in dialog.findChildren(QAbstractButton) + dialog.findChildren(QGroupBox) + dialog.findChildren(QLabel):
+        if isinstance(widget, QLabel) and widget.buddy() is None:
+            continue
+        text = widget.title() if isinstance(widget, QGroupBox) else widget.text()
+        match = re.search(r"&(\w)", text.replace("&&", ""))
+        if match and widget.window() is dialog:
+            found.append((match.group(1).casefold(), text))
+    return found
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_no_two_alt_keys_of_a_dialog_share_a_letter(qtbot, records, tmp_path, language: str) -> None:
+    """Two widgets underlining one letter make Alt+letter only move the focus between them: the button is
+    never pressed. Checked for every dialog in every language."""
+    apply_language(language)
+    problems = []
+    for name, cls in sorted(dialog_classes().items()):
+        for dialog in build(name, cls, records, tmp_path):
+            qtbot.addWidget(dialog)
+            seen: dict[str, str] = {}
+            for letter, text in _mnemonics(dialog):
+                if letter in seen:
+                    problems.append(f"{name}: {seen[letter]!r} and {text!r}")
+                seen.setdefault(letter, text)
+            dialog.close()
+    assert not problems, "\n".join(problems)

@@ -667,3 +667,20 @@ def test_a_background_write_that_waits_leaves_the_widgets_alone(window, qtbot) -
     assert "waiting" in window.statusBar().currentMessage()
     window._write_waits(False)
     assert QApplication.overrideCursor() is None
+
+
+def test_enter_closes_the_read_only_exchange_dialogs(qtbot, records) -> None:  # type: ignore[no-untyped-def]
+    """The import report and the Team view hold nothing to save: Enter closes them, as Escape does."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtTest import QTest
+
+    from desktop.ui.exchange_ui import ReportDialog
+    from desktop.ui.team_ui import TeamDialog
+    from tests.dialogs import sample_report
+
+    for dialog in (ReportDialog(sample_report(records)), TeamDialog()):
+        qtbot.addWidget(dialog)
+        dialog.show()
+        qtbot.waitExposed(dialog)
+        QTest.keyClick(dialog.focusWidget() or dialog, Qt.Key.Key_Return)
+        assert not dialog.isVisible(), type(dialog).__name__

@@ -492,6 +492,8 @@ class DialogButtons(QDialogButtonBox):
     ) -> None:
         super().__init__(dialog)  # in the dialog before any button is made default: see the class docstring
         self.accept_button: QPushButton | None = None
+        #: Pressed by Enter when no accepting button shows (a report's Close, an export that is done).
+        self.dismiss_button: QPushButton | None = None
         if standard != QDialogButtonBox.StandardButton.NoButton:
             self.setStandardButtons(standard)
         if accept_text is not None:
@@ -499,11 +501,18 @@ class DialogButtons(QDialogButtonBox):
             self.accept_button = self.addButton(accept_text, QDialogButtonBox.ButtonRole.AcceptRole)
         self._settle()
 
+    def settle(self) -> None:
+        """Make the right button the default again after buttons were shown, hidden or given a new role."""
+        self._settle()
+
     def _settle(self) -> None:
         """The first accepting button is the one default; no other button of the box is auto-default."""
         buttons = [b for b in self.buttons() if isinstance(b, QPushButton)]
         default = self.accept_button or next((b for b in buttons if self.buttonRole(b) in _ACCEPT_ROLES), None)
         self.accept_button = default
+        if (default is None or default.isHidden()) and self.dismiss_button is not None:
+            # Nothing to accept (a report), or no longer (the work is done): Enter closes.
+            default = self.dismiss_button
         for button in buttons:
             button.setAutoDefault(False)
             if button is not default:

@@ -276,7 +276,7 @@ class ExportDialog(Retranslatable, QDialog):
     def retranslate_ui(self) -> None:
         self.setWindowTitle(_("Export a bundle"))
         self.scope_box.setTitle(_("What goes into the bundle"))
-        self.scope_all.setText(_("&Everything on this laptop"))
+        self.scope_all.setText(_("E&verything on this laptop"))
         self.scope_device.setText(_("What this &laptop has not seen yet:"))
         self.device_note.setText(
             ""
@@ -425,7 +425,10 @@ class ExportDialog(Retranslatable, QDialog):
             ).format(name=path.name, folder=str(path.parent))
         self.status.setText(text)
         self.retranslate_ui()
+        self.buttons.dismiss_button = self.close_button
+        self.buttons.settle()
         self.close_button.setFocus()
+        self.adjustSize()  # the result text is new: the dialog grows so that nothing of it is cut
 
     def _failed(self, exc: Exception) -> None:
         self.job = None
@@ -517,6 +520,8 @@ class ReportDialog(Retranslatable, QDialog):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
         self.claims = _plain_label()
         self.buttons = DialogButtons(self, QDialogButtonBox.StandardButton.Close)
+        self.buttons.dismiss_button = self.buttons.button(QDialogButtonBox.StandardButton.Close)
+        self.buttons.settle()  # a report: Enter closes it
         self.buttons.rejected.connect(self.reject)
         duplicates_row = QHBoxLayout()
         duplicates_row.addWidget(self.duplicates_label, 1)

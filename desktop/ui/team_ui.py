@@ -160,6 +160,8 @@ class TeamDialog(Retranslatable, QDialog):
         self.table.setSortingEnabled(True)
         self.table.horizontalHeader().setSortIndicator(BEHIND, Qt.SortOrder.DescendingOrder)
         self.close_box = DialogButtons(self, QDialogButtonBox.StandardButton.Close)
+        self.close_box.dismiss_button = self.close_box.button(QDialogButtonBox.StandardButton.Close)
+        self.close_box.settle()  # read-only: Enter closes it
         self.close_box.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addWidget(self.intro)

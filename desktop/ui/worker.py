@@ -46,7 +46,7 @@ def run_in_background(
     parent: QObject | None = None,
 ) -> QThread:
     """Run ``fn`` in a worker thread; ``on_done(result)`` or ``on_error(exc)`` run on the GUI thread."""
-    job = _Job(fn, parent)
+    job = _Job(fn)  # no parent: a widget deleted while the thread finishes must not take the thread with it
     job.succeeded.connect(on_done)
     job.failed.connect(on_error)
 

@@ -351,17 +351,17 @@ _BODY = """\
 Deutsch
 Im Anhang ist ein verschlüsseltes Austauschpaket von Begleiter (Team {team}, Laptop {device}, erstellt {date}).
 So importieren Sie es: in Begleiter Datei › Austausch › Importieren… wählen und die angehängte Datei öffnen.
-Die Passphrase des Teams bekommen Sie am Telefon, niemals per E-Mail. Schicken Sie sie nie per E-Mail.
+Die Passphrase des Teams bekommen Sie am Telefon – schicken Sie sie nie per E-Mail.
 
 Українська
-У вкладенні — зашифрований пакет обміну Begleiter (команда {team}, ноутбук {device}, створено {date}).
+У вкладенні — зашифрований пакет обміну Begleiter (команда {team}, з: {device}, створено {date}).
 Як імпортувати: у Begleiter виберіть Файл › Обмін › Імпорт… і відкрийте вкладений файл.
-Парольну фразу команди повідомляють телефоном, ніколи не електронною поштою. Ніколи не надсилайте її поштою.
+Парольну фразу команди повідомляють телефоном – ніколи не надсилайте її поштою.
 
 English
 Attached is an encrypted Begleiter exchange bundle (team {team}, laptop {device}, created {date}).
 To import it: in Begleiter choose File › Exchange › Import… and open the attached file.
-The team passphrase is given by phone, never by e-mail. Never send it by e-mail.
+The team passphrase is given by phone – never send it by e-mail.
 """
 
 
