@@ -128,22 +128,7 @@ def _open_conflicts() -> list[tuple[str, str, list[tuple[str, Any, str, bool]]]]
 
 def _heads(person: str, field: str) -> list[changelog.Head]:
     """The current values (heads) of one field of a person on the open laptop."""
-    db = store_db.current().db
-    raw = ids.to_bytes(person)
-    rows = db.execute_sql(
-        "SELECT c.change_id, c.value, c.hlc, p.uuid, c.base FROM change c JOIN peer p ON p.id = c.device "
-        "WHERE c.record_id = ? AND c.field = ?",
-        (raw, field),
-    ).fetchall()
-    also = [
-        r[0]
-        for r in db.execute_sql(
-            "SELECT b.base FROM change_base b JOIN change c ON c.change_id = b.change_id "
-            "WHERE c.record_id = ? AND c.field = ?",
-            (raw, field),
-        )
-    ]
-    return changelog.field_heads(rows, also)
+    return changelog.heads_of_field(ids.to_bytes(person), field)
 
 
 def _heads_everywhere_in_the_inbox() -> None:

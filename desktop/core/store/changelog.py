@@ -332,6 +332,25 @@ def field_heads(rows: Iterable[tuple[bytes, str, int, str, bytes | None]], also:
     return heads
 
 
+def heads_of_field(raw_id: bytes, field: str) -> list[Head]:
+    """The heads of one field of one record as the change log holds them, the winner last."""
+    db = store_db.current().db
+    rows = db.execute_sql(
+        "SELECT c.change_id, c.value, c.hlc, p.uuid, c.base FROM change c JOIN peer p ON p.id = c.device "
+        "WHERE c.record_id = ? AND c.field = ?",
+        (raw_id, field),
+    ).fetchall()
+    also = [
+        r[0]
+        for r in db.execute_sql(
+            "SELECT b.base FROM change_base b JOIN change c ON c.change_id = b.change_id "
+            "WHERE c.record_id = ? AND c.field = ?",
+            (raw_id, field),
+        )
+    ]
+    return field_heads(rows, also)
+
+
 def is_dispute(heads: Sequence[Head]) -> bool:
     """Two or more current values that differ: a conflict for a person to decide."""
     return len({head.value for head in heads}) > 1
@@ -343,20 +362,7 @@ def refresh_conflicts(pairs: Iterable[tuple[str, bytes, str]]) -> int:
     db = store_db.current().db
     opened = 0
     for record_type, raw_id, field in pairs:
-        rows = db.execute_sql(
-            "SELECT c.change_id, c.value, c.hlc, p.uuid, c.base FROM change c JOIN peer p ON p.id = c.device "
-            "WHERE c.record_id = ? AND c.field = ?",
-            (raw_id, field),
-        ).fetchall()
-        also = [
-            r[0]
-            for r in db.execute_sql(
-                "SELECT b.base FROM change_base b JOIN change c ON c.change_id = b.change_id "
-                "WHERE c.record_id = ? AND c.field = ?",
-                (raw_id, field),
-            )
-        ]
-        disputed = is_dispute(field_heads(rows, also))
+        disputed = is_dispute(heads_of_field(raw_id, field))
         was = db.execute_sql("SELECT 1 FROM conflict WHERE record_id = ? AND field = ?", (raw_id, field)).fetchone()
         if disputed and not was:
             db.execute_sql(

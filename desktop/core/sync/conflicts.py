@@ -156,21 +156,7 @@ def count() -> int:
 
 
 def _heads(record_id: bytes, field: str) -> list[changelog.Head]:
-    db = store_db.current().db
-    rows = db.execute_sql(
-        "SELECT c.change_id, c.value, c.hlc, p.uuid, c.base FROM change c JOIN peer p ON p.id = c.device "
-        "WHERE c.record_id = ? AND c.field = ?",
-        (record_id, field),
-    ).fetchall()
-    also = [
-        r[0]
-        for r in db.execute_sql(
-            "SELECT b.base FROM change_base b JOIN change c ON c.change_id = b.change_id "
-            "WHERE c.record_id = ? AND c.field = ?",
-            (record_id, field),
-        )
-    ]
-    return changelog.field_heads(rows, also)
+    return changelog.heads_of_field(record_id, field)
 
 
 def _names() -> tuple[dict[str, str], dict[str, str]]:
