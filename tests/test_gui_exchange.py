@@ -47,8 +47,9 @@ def _switch_to(folder: Path, *, create: bool, device: str = "other-laptop") -> N
     store_db.close_store()
     paths.set_profile_dir(folder)
     if create:
-        profile.create(folder, PASSPHRASE, language="en", device_name=device, volunteer_name="Oksana",
-                       kdf_iterations=TEST_KDF)
+        profile.create(
+            folder, PASSPHRASE, language="en", device_name=device, volunteer_name="Oksana", kdf_iterations=TEST_KDF
+        )
     else:
         profile.unlock(folder, PASSPHRASE)
 
@@ -200,7 +201,10 @@ def test_a_dropped_bundle_is_imported_with_a_report_and_the_lists_follow(
     mime = QMimeData()
     mime.setUrls([QUrl.fromLocalFile(str(other))])
     enter = QDragEnterEvent(
-        window.rect().center(), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
+        window.rect().center(),
+        Qt.DropAction.CopyAction,
+        mime,
+        Qt.MouseButton.LeftButton,
         Qt.KeyboardModifier.NoModifier,
     )
     window.dragEnterEvent(enter)
@@ -480,13 +484,19 @@ def test_the_sync_folder_takes_in_bundles_and_publishes_own_changes(
     service.stop(publish=False)
 
 
-def test_the_sync_folder_publishes_on_close_and_says_once_when_the_folder_is_gone(
-    qtbot, store, tmp_path: Path
-) -> None:
-    shared = tmp_path / "share"
-    shared.mkdir()
+@pytest.fixture
+def shared(store, tmp_path: Path) -> Path:  # type: ignore[no-untyped-def]
+    """A sync folder the profile is set to, with the team passphrase kept."""
+    folder = tmp_path / "share"
+    folder.mkdir()
     sync_settings.keep_team_passphrase(TEAM_PASSPHRASE)
-    sync_settings.set_sync_folder(shared)
+    sync_settings.set_sync_folder(folder)
+    return folder
+
+
+def test_the_sync_folder_publishes_on_close_and_says_once_when_the_folder_is_gone(
+    qtbot, store, tmp_path: Path, shared: Path
+) -> None:
     clock = _Clock()
     service, messages, _reports = _service(qtbot, clock)
     assert service.start()
@@ -512,16 +522,12 @@ def test_the_sync_folder_publishes_on_close_and_says_once_when_the_folder_is_gon
 
 
 def test_an_erasure_alone_reaches_the_sync_folder_after_the_quiet_spell_and_on_close(
-    qtbot, store, tmp_path: Path
+    qtbot, store, tmp_path: Path, shared: Path
 ) -> None:
     """Erasing writes a marker and no change: the marker must still go out, or the other laptops keep the person."""
     from desktop.core.privacy import erasure
     from desktop.core.sync import bundle
 
-    shared = tmp_path / "share"
-    shared.mkdir()
-    sync_settings.keep_team_passphrase(TEAM_PASSPHRASE)
-    sync_settings.set_sync_folder(shared)
     first, second = _person("Marchenko", "Yurii"), _person("Hnatiuk", "Iryna")
     clock = _Clock()
     service, _messages, _reports = _service(qtbot, clock)
@@ -556,14 +562,10 @@ def test_an_erasure_alone_reaches_the_sync_folder_after_the_quiet_spell_and_on_c
     assert len(list(shared.glob("*.age"))) == 3  # nothing new since
 
 
-def test_the_sync_folder_remembers_its_newest_published_bundles(qtbot, store, tmp_path: Path) -> None:
+def test_the_sync_folder_remembers_its_newest_published_bundles(qtbot, store, tmp_path: Path, shared: Path) -> None:
     """The list of own bundles (never imported back) keeps the newest when it is full, not the first in order."""
     from desktop.ui import sync_service
 
-    shared = tmp_path / "share"
-    shared.mkdir()
-    sync_settings.keep_team_passphrase(TEAM_PASSPHRASE)
-    sync_settings.set_sync_folder(shared)
     old = [f"f{n:063x}" for n in range(sync_service.PUBLISHED_KEPT)]  # after any real digest in order
     store.set_setting(sync_service.PUBLISHED_KEY, json.dumps(old))
     _person("Marchenko", "Yurii")
@@ -615,14 +617,10 @@ def test_the_report_dialog_closes_with_escape_and_offers_the_duplicates(qtbot, r
 
 
 def test_the_window_offers_the_exchange_by_menu_and_key_and_stops_the_sync_folder_while_locked(
-    qtbot, store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    qtbot, store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, shared: Path
 ) -> None:
     from desktop.ui.main_window import MainWindow
 
-    shared = tmp_path / "share"
-    shared.mkdir()
-    sync_settings.keep_team_passphrase(TEAM_PASSPHRASE)
-    sync_settings.set_sync_folder(shared)
     win = MainWindow()
     qtbot.addWidget(win)
     win.show()
@@ -634,6 +632,7 @@ def test_the_window_offers_the_exchange_by_menu_and_key_and_stops_the_sync_folde
     win.screen_lock.lock()
     assert not win.sync.running and not win.sync.timer.isActive()
     win.screen_lock.unlock()
+    qtbot.wait(10)  # the lock prompt and covers are deleted by the event loop
     assert win.sync.running
     opened: list[object] = []
     monkeypatch.setattr(ExportDialog, "exec", lambda self: opened.append(self.selection))

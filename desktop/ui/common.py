@@ -320,6 +320,18 @@ class ErrorLabel(QLabel):
         super().changeEvent(event)
 
 
+def plain_label(*, bold: bool = False) -> QLabel:
+    """A wrapping label for names, folders and values: shown as they are, never read as markup."""
+    label = QLabel()
+    label.setTextFormat(Qt.TextFormat.PlainText)
+    label.setWordWrap(True)
+    if bold:
+        font = label.font()
+        font.setBold(True)
+        label.setFont(font)
+    return label
+
+
 def error_label(parent: QWidget | None = None) -> ErrorLabel:
     """A label for an inline error message, hidden while empty."""
     return ErrorLabel(parent)

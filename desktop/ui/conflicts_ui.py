@@ -48,6 +48,7 @@ from desktop.ui.common import (
     VerticalScroll,
     error_label,
     is_plain_enter,
+    plain_label,
     show_error,
 )
 
@@ -224,17 +225,10 @@ class NewValueDialog(Retranslatable, QDialog):
         super().__init__(parent)
         self.conflict = conflict
         self.setMinimumWidth(520)
-        self.heading = QLabel()
-        self.heading.setTextFormat(Qt.TextFormat.PlainText)
-        self.heading.setWordWrap(True)
-        font = self.heading.font()
-        font.setBold(True)
-        self.heading.setFont(font)
+        self.heading = plain_label(bold=True)
         self.explanation = QLabel()
         self.explanation.setWordWrap(True)
-        self.now = QLabel()
-        self.now.setTextFormat(Qt.TextFormat.PlainText)
-        self.now.setWordWrap(True)
+        self.now = plain_label()
         self.input = ValueInput(conflict)
         self.form = LabelledForm()
         self.field_label = self.form.add("", self.input)
@@ -331,12 +325,7 @@ class ConflictCard(QFrame):
         super().__init__(parent)
         self.conflict = conflict
         self.setFrameShape(QFrame.Shape.StyledPanel)
-        self.heading = QLabel()
-        self.heading.setTextFormat(Qt.TextFormat.PlainText)
-        self.heading.setWordWrap(True)
-        font = self.heading.font()
-        font.setBold(True)
-        self.heading.setFont(font)
+        self.heading = plain_label(bold=True)
         grid = QGridLayout()
         grid.setHorizontalSpacing(16)
         self.column_labels = [_small() for _column in range(4)]

@@ -51,6 +51,7 @@ from desktop.ui.common import (
     ask_open_file,
     error_label,
     focus_first,
+    plain_label,
     show_error,
 )
 from desktop.ui.worker import run_in_background
@@ -84,13 +85,6 @@ def ask_folder(parent: QWidget | None, title: str, start: str) -> str:
         _forget_file_dialog_history()
 
 
-def _plain_label(wrap: bool = True) -> QLabel:
-    label = QLabel()
-    label.setTextFormat(Qt.TextFormat.PlainText)  # names and folders are shown as they are, never as markup
-    label.setWordWrap(wrap)
-    return label
-
-
 def _passphrase_field() -> QLineEdit:
     field = QLineEdit()
     field.setEchoMode(QLineEdit.EchoMode.Password)
@@ -106,7 +100,7 @@ class PassphraseDialog(Retranslatable, QDialog):
     def __init__(self, problem: str = "", parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setMinimumWidth(460)
-        self.intro = _plain_label()
+        self.intro = plain_label()
         self.label = QLabel()
         self.passphrase = _passphrase_field()
         self.label.setBuddy(self.passphrase)
@@ -190,10 +184,10 @@ class ExportDialog(Retranslatable, QDialog):
         self.devices = team.devices()
         for device in self.devices:
             self.device.addItem(_device_text(device), device.device)
-        self.device_note = _plain_label()
+        self.device_note = plain_label()
         self.scope_since = QRadioButton()
         self.scope_selection = QRadioButton()
-        self.selection_note = _plain_label()
+        self.selection_note = plain_label()
         self.scopes = QButtonGroup(self)
         for button in (self.scope_all, self.scope_device, self.scope_since, self.scope_selection):
             self.scopes.addButton(button)
@@ -222,7 +216,7 @@ class ExportDialog(Retranslatable, QDialog):
         self.browse = QPushButton()
         self.browse.clicked.connect(self._browse)
         self.to_mail = QRadioButton()
-        self.mail_note = _plain_label()
+        self.mail_note = plain_label()
         self.targets = QButtonGroup(self)
         self.targets.addButton(self.to_folder)
         self.targets.addButton(self.to_mail)
@@ -238,7 +232,7 @@ class ExportDialog(Retranslatable, QDialog):
         self.busy.setRange(0, 0)
         self.busy.setTextVisible(False)
         self.busy.hide()
-        self.status = _plain_label()
+        self.status = plain_label()
         self.status.hide()
         self.error = error_label()
         self.buttons = DialogButtons(self, QDialogButtonBox.StandardButton.Cancel, accept_text="")
@@ -504,9 +498,9 @@ class ReportDialog(Retranslatable, QDialog):
         super().__init__(parent)
         self.setMinimumSize(620, 420)
         self.report = report
-        self.source = _plain_label()
-        self.counts = _plain_label()
-        self.duplicates_label = _plain_label()
+        self.source = plain_label()
+        self.counts = plain_label()
+        self.duplicates_label = plain_label()
         self.duplicates_button = QPushButton()
         self.duplicates_button.clicked.connect(self.review_duplicates.emit)
         self.families = QTreeWidget()
@@ -518,7 +512,7 @@ class ReportDialog(Retranslatable, QDialog):
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         for column in (1, 2):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
-        self.claims = _plain_label()
+        self.claims = plain_label()
         self.buttons = DialogButtons(self, QDialogButtonBox.StandardButton.Close)
         self.buttons.dismiss_button = self.buttons.button(QDialogButtonBox.StandardButton.Close)
         self.buttons.settle()  # a report: Enter closes it
