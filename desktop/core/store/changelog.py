@@ -227,27 +227,6 @@ def heads(record_id: str) -> dict[str, bytes]:
     return {field: change_id for field, change_id in rows}
 
 
-def _heads_of(db: Any, raw_id: bytes, fields: Iterable[str]) -> dict[str, list[Head]]:
-    """The heads of some fields of one record, the winner last (see field_heads)."""
-    wanted = set(fields)
-    rows: dict[str, list[tuple[bytes, str, int, str, bytes | None]]] = {name: [] for name in wanted}
-    for name, change_id, value, stamp, device, base in db.execute_sql(
-        "SELECT c.field, c.change_id, c.value, c.hlc, p.uuid, c.base FROM change c JOIN peer p ON p.id = c.device "
-        "WHERE c.record_id = ?",
-        (raw_id,),
-    ):
-        if name in wanted:
-            rows[name].append((change_id, value, stamp, device, base))
-    also = [
-        r[0]
-        for r in db.execute_sql(
-            "SELECT b.base FROM change_base b JOIN change c ON c.change_id = b.change_id WHERE c.record_id = ?",
-            (raw_id,),
-        )
-    ]
-    return {name: field_heads(found, also) for name, found in rows.items() if found}
-
-
 def _current(model: type[Travelling], record: Travelling, name: str) -> Any:
     """A field's current value in canonical form (the id for foreign keys, not the related object)."""
     field = model._meta.fields[name]
@@ -269,7 +248,6 @@ def update(model: type[T], record_id: str, values: Mapping[str, Any] | None = No
             return []
         stamp = store.clock.now()
         raw_id = ids.to_bytes(record_id)
-        current = _heads_of(store.db, raw_id, changed.keys())
         assignments: dict[pw.Field, Any] = {model._meta.fields[k]: v for k, v in changed.items()}
         if model.derived:
             full = {f.name: _current(model, record, f.name) for f in model.data_fields()}
@@ -281,7 +259,7 @@ def update(model: type[T], record_id: str, values: Mapping[str, Any] | None = No
         rows, further = [], []
         for name, value in changed.items():
             change_id = ids.new_id_bytes()
-            field_heads_ = current.get(name, [])
+            field_heads_ = heads_of_field(raw_id, name)
             # The edit replaces the value shown: the winning head. Where two laptops had written the same value
             # (several heads, no dispute), that value is what the user replaced: the edit names them all.
             if len(field_heads_) > 1 and not is_dispute(field_heads_):
