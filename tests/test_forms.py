@@ -181,6 +181,7 @@ def test_official_forms_are_filled_and_read_back(demo_case: Case, part: str) -> 
     assert leftovers == {}, leftovers
 
 
+@pytest.mark.skipif(not OFFICIAL.exists(), reason="../shared/reference/official-forms not present")
 def test_a_used_blank_leaves_no_one_elses_data(demo_case: Case, tmp_path: Path) -> None:
     template = next(t for t in bundled() if t.kind == "acroform" and "hauptantrag" in t.id)
     reader = PdfReader(OFFICIAL / BLANKS["hauptantrag"])
