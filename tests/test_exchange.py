@@ -510,7 +510,6 @@ def test_two_changes_of_one_field_stamp_and_device_are_refused_before_anything_i
 ) -> None:
     """Such a pair cannot come from a Begleiter laptop (one stamp per change); applying it would break the
     change log's unique index halfway. It is a clear refusal instead, and nothing is written."""
-    import dataclasses
 
     from desktop.core import ids
     from desktop.core.sync import bundle
@@ -519,7 +518,7 @@ def test_two_changes_of_one_field_stamp_and_device_are_refused_before_anything_i
     a.use()
     _person()
     payload = bundle.read_zip(a.export())
-    twin = dataclasses.replace(payload.entries[-1], change_id=ids.new_id_bytes())
+    twin = payload.entries[-1]._replace(change_id=ids.new_id_bytes())
     forged = bundle.Payload(payload.manifest, [*payload.entries, twin], payload.markers)
     before = b.digest()
     b.use()
@@ -548,3 +547,40 @@ def test_an_edit_on_top_of_a_value_both_laptops_wrote_leaves_no_conflict_anywher
         laptop.use()
         assert conflicts.count() == 0 and Person.get_by_id(pid).city == "Görlitz"
     assert a.digest() == b.digest()
+
+
+def _index_state() -> tuple[list[tuple[object, ...]], list[tuple[object, ...]]]:
+    db = store_db.current().db
+    terms = db.execute_sql("SELECT term, col, doc, cnt FROM person_search_terms ORDER BY term, col").fetchall()
+    mapping = db.execute_sql("SELECT record_id, person_id FROM search_map ORDER BY record_id").fetchall()
+    return terms, mapping
+
+
+def test_imported_people_and_cases_are_found_and_indexed_as_a_rebuild_would(ab: tuple[Laptop, Laptop]) -> None:
+    from desktop.core.search import index, query
+
+    a, b = ab
+    a.use()
+    olena = _person("Kovalenko", "Olena", family_name_cyr="Коваленко", phone="+49 151 2345678")
+    cases.create_case({"person": olena.id, "case_type": "widerspruch", "reference": "W-123/26"})
+    gone = _person("Geloescht", "Petro")
+    deletion.delete("person", gone.id)  # arrives deleted: never indexed
+    b.apply(a.export())
+    b.use()
+    assert [h.row.id for h in query.search("Коваленко").hits] == [olena.id]
+    assert [h.row.id for h in query.search("Olena Kovalenko").hits] == [olena.id]
+    assert [h.row.id for h in query.search("W-123/26").hits] == [olena.id]
+    assert [h.row.id for h in query.search("0151 2345678").hits] == [olena.id]
+    # An update travels into the index too (through the queue: the person is not new here).
+    a.use()
+    people.update_person(olena.id, {"family_name": "Kowalenko"})
+    b.apply(a.export())
+    b.use()
+    assert query.search("Geloescht").hits == []
+    assert [h.row.id for h in query.search("Kowalenko").hits] == [olena.id]
+    db = store_db.current().db
+    index.flush_queue(db)
+    imported = _index_state()
+    index.rebuild(db)
+    assert _index_state()[0] == imported[0]
+    assert sorted(_index_state()[1]) == sorted(imported[1])

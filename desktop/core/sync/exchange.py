@@ -451,6 +451,21 @@ def _value(text: str) -> Any:
     return json.loads(text)
 
 
+def _from_json(f: pw.Field) -> Callable[[str], Any]:
+    """The database value of field ``f`` from its canonical JSON text (what coerce and db_value make of
+    the decoded value), with text taken as it stands when it has no escape."""
+    coerce, db_value = changelog.fast_coerce(f), changelog.fast_db_value(f)
+    if isinstance(f, pw.CharField | pw.TextField) and not isinstance(f, pw.ForeignKeyField):
+
+        def text(value: str) -> Any:
+            if value[0] == '"' and "\\" not in value:
+                return value[1:-1]
+            return db_value(coerce(json.loads(value)))
+
+        return text
+    return lambda value: db_value(coerce(_value(value)))
+
+
 class _Apply:
     """One import: everything read and checked first, then written in the caller's transaction."""
 
@@ -521,7 +536,12 @@ class _Apply:
         record_ids = sorted(incoming)
         existing = self.existing(record_ids)
         new_entries: list[Entry] = []
+        # The fields that may hold two heads after this import: all those a bundle changes in a record this
+        # laptop had, and those of a new record that got more than one change (see _plan_new).
+        disputable: set[tuple[str, bytes, str]] = set()
+        self.disputable = disputable
         plans: dict[str, dict[str, dict[str, Any]]] = defaultdict(dict)  # type -> id -> plan
+        self.plans = plans
         two_kinds = _("The bundle names one record as two kinds of record; it is refused.")
         contradicts = _("The bundle contradicts a change this laptop holds; it is refused.")
         for rid in record_ids:
@@ -531,10 +551,13 @@ class _Apply:
             if any(e.record_type != record_type for e in entries):
                 raise BundleRejected(two_kinds, "content")
             # One change per (field, stamp, device), in the bundle and with what this laptop holds.
-            keys: dict[tuple[str, int, str], bytes] = {}
             if not logged:
-                fresh = entries
-                logged = []
+                # A record new to this laptop: the common case of a big bundle, kept short.
+                if len({(e.field, e.hlc, e.device) for e in entries}) != len(entries):
+                    raise BundleRejected(contradicts, "content")
+                new_entries.extend(entries)
+                plans[record_type][ids.to_text(rid)] = self._plan_new(entries)
+                continue
             else:
                 if any(row[1] != record_type for row in logged):
                     raise BundleRejected(two_kinds, "content")
@@ -552,6 +575,7 @@ class _Apply:
             for e in fresh:
                 if keys.setdefault((e.field, e.hlc, e.device), e.change_id) != e.change_id:
                     raise BundleRejected(contradicts, "content")
+            disputable.update((record_type, rid, e.field) for e in fresh)
             new_entries.extend(fresh)
             plans[record_type][ids.to_text(rid)] = self._plan(logged, fresh)
         report.changes = len(new_entries)
@@ -565,9 +589,12 @@ class _Apply:
             gone = {ids.to_bytes(r[1]) for r in doomed}
             new_entries = [e for e in new_entries if e.record_id not in gone]
         # 4. Write: rows, then the log, then what is derived from it.
+        births = self._births_before(plans)
         new_people = self._write_rows(plans)
         self._write_log(new_entries)
-        report.conflicts = changelog.refresh_conflicts(self._disputable(new_entries, plans))
+        if doomed:
+            disputable = {d for d in disputable if d[1] not in gone}
+        report.conflicts = changelog.refresh_conflicts(sorted(disputable))
         if stamps:
             top = max(stamps)
             self.store.clock.observe(top)
@@ -575,21 +602,10 @@ class _Apply:
         search_index.flush_queue(self.db)
         _advance_knowledge(payload.manifest.get("coverage", {}))
         self._remember_source(payload)
-        report.duplicates = self._duplicates(new_people)
+        report.duplicates = self._duplicates(new_people, births)
         report.families = self._families(plans)
         report.claims = self._claims(new_entries)
         return report
-
-    @staticmethod
-    def _disputable(entries: list[Entry], plans: dict[str, dict[str, dict[str, Any]]]) -> list[tuple[str, bytes, str]]:
-        """The fields that may hold two heads now: those of records this laptop had before, and those that
-        got more than one change from this bundle. A new record's field with one change cannot."""
-        existed = {ids.to_bytes(rid) for records in plans.values() for rid, plan in records.items() if plan["existed"]}
-        multi: dict[tuple[bytes, str], int] = defaultdict(int)
-        for e in entries:
-            multi[(e.record_id, e.field)] += 1
-        pairs = {(e.record_type, e.record_id, e.field) for e in entries}
-        return sorted(p for p in pairs if p[1] in existed or multi[(p[1], p[2])] > 1)
 
     def _fresh_markers(self, erasure: Any) -> list[Marker]:
         markers = self.payload.markers
@@ -623,6 +639,20 @@ class _Apply:
             "first": first if (not existed or first != old_first) else None,
         }
 
+    def _plan_new(self, entries: list[Entry]) -> dict[str, Any]:
+        """_plan for a record this laptop has never seen, noting the fields with more than one change."""
+        best: dict[str, Entry] = {}
+        for e in entries:
+            current = best.get(e.field)
+            if current is None:
+                best[e.field] = e
+                continue
+            self.disputable.add((e.record_type, e.record_id, e.field))
+            if (e.hlc, e.device) > (current.hlc, current.device):
+                best[e.field] = e
+        first = min((e.hlc, e.device) for e in entries)
+        return {"existed": False, "values": {name: e.value for name, e in best.items()}, "first": first}
+
     def _check_references(
         self, plans: dict[str, dict[str, dict[str, Any]]], erasure: Any
     ) -> list[tuple[str, str, int, str]]:
@@ -638,7 +668,7 @@ class _Apply:
                     fk = fks.get(name)
                     if fk is None or value == "null":
                         continue
-                    target = json.loads(value)
+                    target = _value(value)
                     target_type = fk.rel_model.record_type
                     if target in plans.get(target_type, {}):
                         continue
@@ -679,29 +709,18 @@ class _Apply:
                 continue
             fields = {f.name: f for f in model.data_fields()}
             coercers = {name: changelog.fast_coerce(f) for name, f in fields.items()}
-            all_fields = model._meta.sorted_fields
-            db_values = [(f.name, changelog.fast_db_value(f)) for f in all_fields]
-            defaults = {f.name: changelog.default_of(f) for f in model.data_fields()}
-            table = model._meta.table_name
-            inserts = []
+            self._insert_new(model, records)
             for rid, plan in records.items():
+                if not plan["existed"]:
+                    report.new += 1
+                    deleted = plan["values"].get("deleted") == "true"
+                    report.deleted += deleted
+                    if model is Person and not deleted:
+                        new_people.append(rid)
+                    continue
                 values = {name: coercers[name](_value(v)) for name, v in plan["values"].items()}
                 if values.get("deleted") is True:
                     report.deleted += 1
-                if not plan["existed"]:
-                    row = dict(defaults)
-                    row.update(values)
-                    stamp, device = plan["first"]
-                    row["id"] = rid
-                    row["created_at"] = changelog.created_at(stamp)
-                    row["created_by"] = device
-                    if model.derived:
-                        row.update(model.derive(row))
-                    inserts.append([convert(row[name]) for name, convert in db_values])
-                    report.new += 1
-                    if model is Person and not row.get("deleted"):
-                        new_people.append(rid)
-                    continue
                 assignments: dict[pw.Field, Any] = {fields[k]: v for k, v in values.items()}
                 if plan["first"] is not None:
                     stamp, device = plan["first"]
@@ -717,34 +736,69 @@ class _Apply:
                     model.update(assignments).where(model.id == rid).execute()
                     if values:
                         report.updated += 1
-            if inserts:
-                columns = ", ".join(f'"{f.column_name}"' for f in all_fields)
-                marks = ", ".join("?" for _ in all_fields)
-                self.db.cursor().executemany(f'INSERT INTO "{table}" ({columns}) VALUES ({marks})', inserts)
         return new_people
 
+    def _insert_new(self, model: type[Travelling], records: dict[str, dict[str, Any]]) -> None:
+        """Insert the records new to this laptop with one statement, and index them for search directly
+        (as bulk_create does) instead of one queued document per row."""
+        all_fields = model._meta.sorted_fields
+        names = [f.name for f in all_fields]
+        position = {name: n for n, name in enumerate(names)}
+        data_fields = model.data_fields()
+        defaults = {f.name: changelog.default_of(f) for f in data_fields}
+        if model.derived:  # derive() takes the Python values of a whole row
+            coercers = {f.name: changelog.fast_coerce(f) for f in data_fields}
+            db_values = [changelog.fast_db_value(f) for f in all_fields]
+        else:  # straight from each value's canonical JSON to the column
+            template: list[Any] = [None] * len(all_fields)
+            to_db: dict[str, Callable[[str], Any]] = {}
+            for f in data_fields:
+                template[position[f.name]] = changelog.fast_db_value(f)(defaults[f.name])
+                to_db[f.name] = _from_json(f)
+            id_at, at_at, by_at = position["id"], position["created_at"], position["created_by"]
+            at_db = model._meta.fields["created_at"].db_value
+        indexed = model.record_type in search_index.INDEXED_TYPES
+        rows: list[list[Any]] = []
+        documents: list[dict[str, Any]] = []
+        for rid, plan in records.items():
+            if plan["existed"]:
+                continue
+            stamp, device = plan["first"]
+            if model.derived:
+                full = dict(defaults)
+                full.update((name, coercers[name](_value(v))) for name, v in plan["values"].items())
+                full.update(id=rid, created_at=changelog.created_at(stamp), created_by=device)
+                full.update(model.derive(full))
+                rows.append([convert(full[name]) for name, convert in zip(names, db_values, strict=True)])
+                if indexed:
+                    documents.append(full)
+                continue
+            row = template.copy()
+            for name, text in plan["values"].items():
+                row[position[name]] = to_db[name](text)
+            row[id_at] = rid
+            row[at_at] = at_db(changelog.created_at(stamp))
+            row[by_at] = device
+            rows.append(row)
+            if indexed:  # the columns' values: text as it is, which is all a search document reads
+                documents.append(dict(zip(names, row, strict=True)))
+        if not rows:
+            return
+        columns = ", ".join(f'"{f.column_name}"' for f in all_fields)
+        marks = ", ".join("?" for _ in all_fields)
+        with search_index.direct():
+            self.db.cursor().executemany(f'INSERT INTO "{model._meta.table_name}" ({columns}) VALUES ({marks})', rows)
+        if documents:
+            search_index.index_new(self.db, model.record_type, documents)
+
     def _write_log(self, entries: list[Entry]) -> None:
-        peers: dict[str | None, int | None] = {None: None}
-        rows = []
         bases = []
+        # Local numbers of devices and volunteers, new ones in the order they first appear.
+        peers = {uuid: changelog.peer_id(uuid) for uuid in dict.fromkeys(u for e in entries for u in e[6:8])}
+        rows = [(*e[:6], peers[e.device], peers[e.author], e.base) for e in entries]
         for e in entries:
-            for uuid in (e.device, e.author):
-                if uuid not in peers:
-                    peers[uuid] = changelog.peer_id(uuid)
-            rows.append(
-                (
-                    e.change_id,
-                    e.record_type,
-                    e.record_id,
-                    e.field,
-                    e.value,
-                    e.hlc,
-                    peers[e.device],
-                    peers[e.author],
-                    e.base,
-                )
-            )
-            bases.extend((e.change_id, b) for b in e.also)
+            if e.also:
+                bases.extend((e.change_id, b) for b in e.also)
         cursor = self.db.cursor()
         cursor.executemany(changelog._INSERT_CHANGE, rows)
         if bases:
@@ -799,20 +853,31 @@ class _Apply:
             ),
         )
 
-    def _duplicates(self, new_people: list[str]) -> list[tuple[str, str]]:
+    def _births_before(self, plans: dict[str, dict[str, dict[str, Any]]]) -> set[str]:
+        """The birth dates of the people this laptop has before the import (and those the import gives
+        them): a new person born on another day cannot be one of them."""
+        births = {row[0] for row in self.db.execute_sql("SELECT DISTINCT birth_date FROM person WHERE deleted = 0")}
+        for plan in plans.get(Person.record_type, {}).values():
+            if plan["existed"] and "birth_date" in plan["values"]:
+                births.add(_value(plan["values"]["birth_date"]))
+        births.discard(None)
+        return births
+
+    def _duplicates(self, new_people: list[str], births: set[str]) -> list[tuple[str, str]]:
         """New people who look like someone this laptop had already (a family entered on two laptops)."""
-        if not new_people:
+        plans = self.plans.get(Person.record_type, {})
+        maybe = [rid for rid in new_people if _value(plans[rid]["values"].get("birth_date", "null")) in births]
+        if not maybe:
             return []
         fresh = set(new_people)
         found = []
         rows = []
-        for batch in _batches(new_people):
+        for batch in _batches(maybe):
             marks = ",".join("?" * len(batch))
             rows.extend(
                 self.db.execute_sql(
                     "SELECT id, family_name, given_name, family_name_cyr, given_name_cyr, birth_date FROM person "
-                    f"WHERE id IN ({marks}) AND birth_date IS NOT NULL AND birth_date IN "
-                    "(SELECT birth_date FROM person GROUP BY birth_date HAVING count(*) > 1)",
+                    f"WHERE id IN ({marks})",
                     list(batch),
                 )
             )
@@ -891,5 +956,10 @@ def apply(payload: Payload) -> Report:
         report = Report.from_json(json.loads(row[0]))
         report.already_known = True
         return report
-    with store.db.atomic("IMMEDIATE"), store_db.guard_open(), store_db.bulk_cache(len(payload.entries)):
+    with (
+        bundle_file.gc_paused(),
+        store.db.atomic("IMMEDIATE"),
+        store_db.guard_open(),
+        store_db.bulk_cache(len(payload.entries)),
+    ):
         return _Apply(payload).run()
