@@ -262,11 +262,7 @@ def _check_manifest(m: dict[str, Any]) -> None:
 
 
 def _stamps_ok(value: Any, valid: Any) -> bool:
-    return (
-        type(value) is dict
-        and len(value) <= MAX_PEERS
-        and all(is_uuid(k) and valid(v) for k, v in value.items())
-    )
+    return type(value) is dict and len(value) <= MAX_PEERS and all(is_uuid(k) and valid(v) for k, v in value.items())
 
 
 @contextmanager
