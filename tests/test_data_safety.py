@@ -22,6 +22,7 @@ from desktop.core.search import query as search_query
 from desktop.core.store import backup, integrity, meta
 from desktop.core.store import db as store_db
 from tests.conftest import PASSPHRASE, TEST_KDF
+from tests.older_profiles import create_format1, forget_key_check
 from tests.test_cli import run_cli
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -36,15 +37,20 @@ def _child(script: str) -> None:
     subprocess.run([sys.executable, "-c", script], check=True, cwd=ROOT, env={**os.environ}, timeout=120)
 
 
-def crashed_profile(folder: Path, people_count: int = 300) -> None:
+def crashed_profile(folder: Path, people_count: int = 300, *, older: bool = False) -> None:
     """A profile whose every write since its creation is still in the WAL: the process ended without a
-    checkpoint (automatic checkpoints off), as a kill leaves it."""
+    checkpoint (automatic checkpoints off), as a kill leaves it. ``older``: a format-1 profile."""
+    create = (
+        f"from tests.older_profiles import create_format1; create_format1(Path({str(folder)!r}))\n"
+        if older
+        else f"profile.create(Path({str(folder)!r}), {PASSPHRASE!r}, language='en', device_name='d',"
+        f" volunteer_name='v', kdf_iterations={TEST_KDF})\n"
+    )
     _child(
         "import os; from pathlib import Path; from desktop.core import profile, people\n"
         "from desktop.core.store import db as d\n"
-        f"profile.create(Path({str(folder)!r}), {PASSPHRASE!r}, language='en', device_name='d',"
-        f" volunteer_name='v', kdf_iterations={TEST_KDF})\n"
-        "d.current().db.execute_sql('PRAGMA wal_autocheckpoint = 0')\n"
+        + create
+        + "d.current().db.execute_sql('PRAGMA wal_autocheckpoint = 0')\n"
         f"for i in range({people_count}):\n"
         "    people.create_person({'family_name': f'Kravchenko{i}', 'notes': 'x' * 300})\n"
         "os._exit(0)\n"
@@ -80,14 +86,6 @@ def partial_checkpoint(folder: Path, last_page: int) -> None:
                 fp.write(pages[pgno])
 
 
-def forget_key_check(folder: Path) -> None:
-    """profile.json as a version before the key check wrote it."""
-    data = json.loads((folder / "profile.json").read_text())
-    for key in ("kdf_salt", "key_check"):
-        data.pop(key, None)
-    (folder / "profile.json").write_text(json.dumps(data))
-
-
 # --- 1. a crash at any moment never locks anyone out ----------------------------------------------------
 
 
@@ -97,7 +95,7 @@ def test_a_profile_killed_in_the_middle_of_a_checkpoint_opens_with_everything(
     tmp_path: Path, last_page: int, older_profile: bool
 ) -> None:
     folder = tmp_path / "p"
-    crashed_profile(folder)
+    crashed_profile(folder, older=older_profile)
     partial_checkpoint(folder, last_page)
     if older_profile:
         forget_key_check(folder)
@@ -111,7 +109,7 @@ def test_a_profile_killed_in_the_middle_of_a_checkpoint_opens_with_everything(
     profile.unlock(folder, PASSPHRASE)
     assert people.count_people() == 300
     assert integrity.check() == []
-    assert meta.key_settings(folder).check is not None  # an older profile has its key check now
+    assert meta.key_settings(folder).wraps  # an older profile is converted to a wrapped random key
 
 
 def test_the_key_check_needs_no_database_page(store: store_db.Store, profile_dir: Path) -> None:
@@ -380,7 +378,9 @@ def test_a_profile_json_the_app_did_not_write_gets_a_clear_message(store, profil
     assert "profile" in result.stderr
 
 
-def test_a_removed_profile_json_unlocks_with_the_standard_settings(tmp_path: Path, monkeypatch) -> None:
+def test_a_removed_profile_json_unlocks_with_the_key_settings_kept_beside_the_backups(
+    tmp_path: Path, monkeypatch
+) -> None:
     folder = tmp_path / "p"
     monkeypatch.delenv(meta.ENV_WEAK_KDF)
     profile.create(folder, PASSPHRASE, language="en", device_name="d", volunteer_name="v")
@@ -389,7 +389,27 @@ def test_a_removed_profile_json_unlocks_with_the_standard_settings(tmp_path: Pat
     (folder / "profile.json").unlink()
     profile.unlock(folder, PASSPHRASE)
     assert people.count_people() == 1
-    assert meta.key_settings(folder).check is not None
+    assert meta.key_settings(folder).wraps  # profile.json has its key settings again
+    store_db.close_store()
+    # Without profile.json and its copy the database key is gone: the message says what to put back.
+    (folder / "profile.json").unlink()
+    meta.keys_copy_path(folder).unlink()
+    with pytest.raises(WrongPassphrase, match=r"profile\.json"):
+        profile.unlock(folder, PASSPHRASE)
+
+
+def test_a_removed_profile_json_of_an_older_profile_unlocks_with_the_standard_settings(
+    tmp_path: Path, monkeypatch
+) -> None:
+    folder = tmp_path / "p"
+    monkeypatch.delenv(meta.ENV_WEAK_KDF)
+    create_format1(folder, iterations=meta.DEFAULT_KDF_ITERATIONS)
+    people.create_person({"family_name": "Kept"})
+    store_db.close_store()
+    (folder / "profile.json").unlink()
+    profile.unlock(folder, PASSPHRASE)
+    assert people.count_people() == 1
+    assert meta.key_settings(folder).wraps  # converted on the way
 
 
 def test_a_key_derivation_below_the_floor_is_refused_outside_the_tests(store, profile_dir: Path, monkeypatch) -> None:
@@ -401,7 +421,8 @@ def test_a_key_derivation_below_the_floor_is_refused_outside_the_tests(store, pr
         store_db.create_profile(profile_dir.parent / "weak", PASSPHRASE, kdf_iterations=1000)
 
 
-def test_an_older_profile_without_key_check_tells_a_wrong_passphrase(store, profile_dir: Path) -> None:
+def test_an_older_profile_without_key_check_tells_a_wrong_passphrase(profile_dir: Path) -> None:
+    create_format1(profile_dir)
     people.create_person({"family_name": "Kept"})
     store_db.close_store()
     forget_key_check(profile_dir)
@@ -412,8 +433,8 @@ def test_an_older_profile_without_key_check_tells_a_wrong_passphrase(store, prof
     assert meta.key_settings(profile_dir).check is not None
 
 
-def test_an_older_profile_whose_database_is_damaged_is_vouched_for_by_its_backup(store, profile_dir: Path) -> None:
-    _filled(store)
+def test_an_older_profile_whose_database_is_damaged_is_vouched_for_by_its_backup(profile_dir: Path) -> None:
+    _filled(create_format1(profile_dir))
     forget_key_check(profile_dir)
     _flip(200)(profile_dir)
     with pytest.raises(WrongPassphrase):

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from pathlib import Path
 
 from desktop import i18n
 from desktop.core import logs
-from desktop.core.errors import ValidationError
+from desktop.core.errors import ValidationError, WrongPassphrase
 from desktop.core.store import changelog
 from desktop.core.store import db as store_db
 from desktop.core.store.models import Volunteer
@@ -72,6 +73,44 @@ def unlock(profile: Path, passphrase: str) -> store_db.Store:
     store = store_db.open_store(profile, passphrase)
     after_unlock(store)
     return store
+
+
+def unlock_with_recovery_key(profile: Path, recovery_key: str, new_passphrase: str, repeated: str) -> store_db.Store:
+    """Open a profile whose passphrase is forgotten: the recovery key from the printed sheet, and a new
+    passphrase, checked like any new one, which replaces the old."""
+    check_new_passphrase(new_passphrase, repeated)
+    store = store_db.open_with_recovery_key(profile, recovery_key, new_passphrase)
+    after_unlock(store)
+    log.info("profile opened with its recovery key; a new passphrase was set")
+    return store
+
+
+def change_passphrase(current_passphrase: str, new_passphrase: str, repeated: str) -> None:
+    """Replace the open profile's passphrase (profile.json is replaced in one atomic step: an interruption
+    leaves the old passphrase or the new one working)."""
+    if not store_db.passphrase_matches(current_passphrase):
+        raise WrongPassphrase(_("The current passphrase is not correct."))
+    check_new_passphrase(new_passphrase, repeated)
+    if new_passphrase == current_passphrase:
+        raise ValidationError(_("The new passphrase is the same as the current one."))
+    store = store_db.current()
+    store_db.set_passphrase(store.path, store.db._key_material, new_passphrase)
+    log.info("profile passphrase changed")
+
+
+def make_recovery_key() -> str:
+    """A new recovery key for the open profile, in its printed form; the previous one stops working.
+    Show it once and print it: it is not stored anywhere but wrapped."""
+    store = store_db.current()
+    text = store_db.new_recovery_key(store.path, store.db._key_material, dt.date.today().isoformat())
+    log.info("new recovery key made")
+    return text
+
+
+def recovery_key_made() -> str | None:
+    """When the open profile's recovery key was made (ISO date), or None when it has none."""
+    settings = store_db.meta.key_settings(store_db.current().path)
+    return settings.recovery_made if "recovery" in settings.wraps else None
 
 
 def passphrase_matches(passphrase: str) -> bool:

@@ -66,9 +66,8 @@ def _scrypt_seconds(data: bytes) -> tuple[int, float]:
     assert stanza[:2] == [b"->", b"scrypt"]
     factor = int(stanza[3])
     started = time.perf_counter()
-    hashlib.scrypt(
-        TEAM.encode(), salt=b"age-encryption.org/v1/scrypt" + bytes(16), n=2**factor, r=8, p=1, maxmem=2**31 - 1, dklen=32
-    )
+    salt = b"age-encryption.org/v1/scrypt" + bytes(16)
+    hashlib.scrypt(TEAM.encode(), salt=salt, n=2**factor, r=8, p=1, maxmem=2**31 - 1, dklen=32)
     return factor, time.perf_counter() - started
 
 

@@ -1,8 +1,11 @@
 """Opening, creating and closing the encrypted profile database.
 
-The key is derived once from the passphrase (PBKDF2-HMAC-SHA512, SQLCipher 4's algorithm, at least
-256,000 iterations) and handed to SQLCipher as a raw key, so further connections (worker threads) do not
-repeat the derivation. Only the derived key is kept, in memory; the passphrase is never stored.
+The database key is 32 random bytes, handed to SQLCipher as a raw key (further connections, worker
+threads, do not repeat any derivation). It is stored only wrapped in profile.json: under the passphrase
+and under the recovery key (PBKDF2-HMAC-SHA512 with at least 256,000 rounds, then AES key wrap; see
+desktop.core.keys.wrap and meta). Only the unwrapped key is kept, in memory; the passphrase never.
+Profiles from before (format 1) derived the key from the passphrase; they are converted on their next
+unlock: the database is copied under a new random key (convert_profile), safe against a crash at any point.
 """
 
 from __future__ import annotations
@@ -10,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import logging
+import os
 import secrets
 import threading
 import time
@@ -27,6 +31,7 @@ from sqlcipher3 import dbapi2 as sqlcipher
 from desktop import paths
 from desktop.core import ids, storage
 from desktop.core.errors import ProfileBusy, ProfileDamaged, ProfileExists, ProfileMissing, WrongPassphrase
+from desktop.core.keys import recovery, wrap
 from desktop.core.search import index as search_index
 from desktop.core.store import meta, migrations
 from desktop.core.store.hlc import HybridClock
@@ -360,9 +365,11 @@ def create_profile(
     for sub in (paths.logs_dir(profile), paths.backups_dir(profile), paths.cache_dir(profile)):
         sub.mkdir(exist_ok=True, mode=0o700)
     salt = secrets.token_bytes(SALT_BYTES)
-    key = derive_key(passphrase, salt, kdf_iterations)
+    key = wrap.new_key()
     meta.write(profile, language=language, damaged=None)
-    meta.record_key(profile, kdf_iterations, salt, key)
+    meta.record_wrapped_key(
+        profile, kdf_iterations, salt, key, {"passphrase": wrap.wrap(key, passphrase, kdf_iterations)}
+    )
     store = _bind(profile, key, salt)
     log.info("new profile created (schema %d)", migrations.LATEST)
     return store
@@ -410,6 +417,13 @@ def _verify_without_key_check(profile: Path, db_file: Path, key: bytes, salt: by
         if _probe(copy, key, salt, honour_wal=False):
             meta.mark_damaged(profile, "unreadable")
             raise damaged_error("unreadable", (key, salt))
+    if not meta.read(profile):
+        raise WrongPassphrase(
+            _(
+                "The passphrase is not correct, or the profile's settings file {file} is missing: it holds the "
+                "key that the passphrase opens. Put back a copy of the file (it holds nothing personal)."
+            ).format(file=str(paths.profile_meta_path(profile)))
+        )
     raise WrongPassphrase(_("The passphrase is not correct."))
 
 
@@ -443,7 +457,12 @@ def unlock_key(profile: Path, passphrase: str) -> tuple[bytes, bytes]:
     if not db_file.is_file():
         raise ProfileMissing(_("There is no profile in {folder}.").format(folder=str(profile)))
     storage.check_profile_location(profile)
+    meta.restore_keys_from_copy(profile)
     settings = meta.key_settings(profile)
+    if settings.pending is not None:
+        settings = _settle_conversion(profile, db_file, passphrase, settings)
+    if settings.wraps:
+        return _unwrapped(profile, settings, "passphrase", passphrase), settings.salt  # type: ignore[return-value]
     salt = settings.salt or _read_salt(db_file)
     if salt is None:  # an older profile without its salt in profile.json, and a file cut before the salt
         raise damaged_error("truncated")
@@ -458,6 +477,201 @@ def unlock_key(profile: Path, passphrase: str) -> tuple[bytes, bytes]:
     return key, salt
 
 
+def _unwrapped(profile: Path, settings: meta.KeySettings, name: str, secret: str) -> bytes:
+    """The database key unwrapped by one of its secrets; WrongPassphrase when it is not that secret."""
+    try:
+        key = wrap.unwrap(settings.wraps[name], secret, settings.iterations)
+    except wrap.WrongSecret:
+        raise WrongPassphrase(_("The passphrase is not correct.")) from None
+    if settings.check is None or not meta.key_matches(key, settings.check):
+        raise meta.ProfileSettingsBroken(
+            _(
+                "The profile's settings file {file} does not match its key. Nothing was opened or changed. "
+                "Put back a copy of the file."
+            ).format(file=str(paths.profile_meta_path(profile)))
+        )
+    return key
+
+
+class RecoveryKeyRefused(WrongPassphrase):
+    """The recovery key is mistyped, not this profile's, or the profile has none."""
+
+
+def recovery_key_material(profile: Path, typed: str) -> tuple[bytes, bytes]:
+    """The database key and salt unwrapped by the recovery key (as typed from the sheet)."""
+    db_file = paths.database_path(profile)
+    if not db_file.is_file():
+        raise ProfileMissing(_("There is no profile in {folder}.").format(folder=str(profile)))
+    meta.restore_keys_from_copy(profile)
+    settings = meta.key_settings(profile)
+    try:
+        text = recovery.normalise(typed)
+    except recovery.RecoveryKeyTypo:
+        raise RecoveryKeyRefused(
+            _(
+                "This is not a recovery key as printed on the sheet: it has six groups of five letters and "
+                "digits. Please check each group."
+            )
+        ) from None
+    if "recovery" not in settings.wraps:
+        raise RecoveryKeyRefused(_("This profile has no recovery key. Only its passphrase opens it."))
+    try:
+        key = _unwrapped(profile, settings, "recovery", text)
+    except WrongPassphrase:
+        raise RecoveryKeyRefused(
+            _("This recovery key does not open this profile. A newer recovery sheet may have replaced it.")
+        ) from None
+    return key, settings.salt  # type: ignore[return-value]
+
+
+def set_passphrase(profile: Path, key_material: tuple[bytes, bytes], passphrase: str) -> None:
+    """Wrap the database key under a new passphrase, in one atomic replacement of profile.json: a crash
+    leaves the old passphrase working or the new one, never neither. The recovery key stays valid."""
+    key, salt = key_material
+    settings = meta.key_settings(profile)
+    if not settings.wraps or settings.check is None or not meta.key_matches(key, settings.check):
+        raise ValueError("not this profile's key")
+    wraps = dict(settings.wraps)
+    wraps["passphrase"] = wrap.wrap(key, passphrase, settings.iterations)
+    meta.record_wrapped_key(profile, settings.iterations, salt, key, wraps, settings.retired, settings.recovery_made)
+
+
+def new_recovery_key(profile: Path, key_material: tuple[bytes, bytes], today: str) -> str:
+    """A new recovery key for the profile (returned in its printed form, shown once); the previous one
+    stops opening it."""
+    key, salt = key_material
+    settings = meta.key_settings(profile)
+    if not settings.wraps or settings.check is None or not meta.key_matches(key, settings.check):
+        raise ValueError("not this profile's key")
+    text = recovery.new_recovery_key()
+    wraps = dict(settings.wraps)
+    wraps["recovery"] = wrap.wrap(key, text, settings.iterations)
+    meta.record_wrapped_key(profile, settings.iterations, salt, key, wraps, settings.retired, today)
+    return text
+
+
+def key_materials(profile: Path, key_material: tuple[bytes, bytes]) -> list[tuple[bytes, bytes]]:
+    """The current key and every older one kept under it (backups made before a conversion)."""
+    key, salt = key_material
+    out = [key_material]
+    for check, wrapped in meta.key_settings(profile).retired:
+        try:
+            old = wrap.unwrap_with(wrapped, key)
+        except wrap.WrongSecret:
+            continue
+        if meta.key_matches(old, check):
+            out.append((old, salt))
+    return out
+
+
+# --- converting a format-1 profile to a random key -------------------------------------------------------
+
+
+def _side_file(db_file: Path) -> Path:
+    return db_file.with_name(db_file.name + ".rekey")
+
+
+def _remove_with_companions(path: Path) -> None:
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        path.with_name(path.name + suffix).unlink(missing_ok=True)
+
+
+def _settle_conversion(profile: Path, db_file: Path, passphrase: str, settings: meta.KeySettings) -> meta.KeySettings:
+    """A conversion was cut short: finish it when the database is already under the new key, else
+    forget it (the database is still under the old one). Needs the passphrase: the pending wrap is its."""
+    pending = settings.pending
+    assert pending is not None and settings.salt is not None
+    try:
+        new_key = wrap.unwrap(pending.wraps["passphrase"], passphrase, settings.iterations)
+    except wrap.WrongSecret:
+        raise WrongPassphrase(_("The passphrase is not correct.")) from None
+    if (
+        pending.check is not None
+        and meta.key_matches(new_key, pending.check)
+        and _probe(db_file, new_key, settings.salt, honour_wal=True)
+    ):
+        meta.record_wrapped_key(profile, settings.iterations, settings.salt, new_key, pending.wraps, pending.retired)
+        log.info("profile key conversion completed after an interruption")
+    else:
+        meta.drop_pending(profile)
+        log.info("an interrupted profile key conversion was undone")
+    _remove_with_companions(_side_file(db_file))
+    return meta.key_settings(profile)
+
+
+def convert_profile(profile: Path, passphrase: str, old_key: bytes, salt: bytes) -> bytes:
+    """Move a format-1 profile (key derived from the passphrase) to a random key wrapped by it.
+
+    The database is copied under the new key beside the old (``begleiter.db.rekey``) and verified; the
+    new key is announced in profile.json as pending; the copy replaces the file; profile.json makes the
+    new key current. Killed at any step, the next unlock finds the old or the new key in force
+    (_settle_conversion). The old key is kept wrapped under the new one for the backups made before.
+    Returns the new key."""
+    db_file = paths.database_path(profile)
+    side = _side_file(db_file)
+    _remove_with_companions(side)
+    settings = meta.key_settings(profile)
+    new_key = wrap.new_key()
+    conn = sqlcipher.connect(str(db_file), isolation_level=None, check_same_thread=False)
+    try:
+        conn.execute("PRAGMA cipher_log_level = NONE")
+        conn.execute(f"PRAGMA key = \"x'{(old_key + salt).hex()}'\"")
+        conn.execute(f"PRAGMA busy_timeout = {BUSY_STEP_MS}")
+        # Out of WAL mode: this needs the only connection to the file, so no other program is writing.
+        mode = conn.execute("PRAGMA journal_mode = DELETE").fetchone()[0]
+        if str(mode).lower() != "delete":
+            raise ProfileBusy(_("Another program has the profile open. Close it and unlock again."))
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+        conn.execute(f"ATTACH DATABASE '{side}' AS rekeyed KEY \"x'{(new_key + salt).hex()}'\"")
+        conn.execute("BEGIN IMMEDIATE")
+        conn.execute("SELECT sqlcipher_export('rekeyed')")
+        conn.execute(f"PRAGMA rekeyed.user_version = {int(version)}")
+        conn.execute("COMMIT")
+        conn.execute("DETACH DATABASE rekeyed")
+    finally:
+        conn.close()
+    _verify_copy(side, new_key, salt, db_file, old_key)
+    with side.open("rb") as fp:
+        os.fsync(fp.fileno())
+    retired = ((meta.key_check(old_key), wrap.wrap_with(old_key, new_key)),)
+    wraps = {"passphrase": wrap.wrap(new_key, passphrase, settings.iterations)}
+    meta.record_pending(profile, new_key, wraps, retired)
+    os.replace(side, db_file)
+    _fsync_folder(db_file.parent)
+    for suffix in ("-wal", "-shm", "-journal"):
+        db_file.with_name(db_file.name + suffix).unlink(missing_ok=True)
+    meta.record_wrapped_key(profile, settings.iterations, salt, new_key, wraps, retired)
+    log.info("profile converted to a random database key")
+    return new_key
+
+
+def _verify_copy(side: Path, key: bytes, salt: bytes, original: Path, old_key: bytes) -> None:
+    """The copy opens under the new key, passes SQLCipher's and SQLite's checks and holds as many
+    change-log entries as the original."""
+    with _read_only(side, key, salt, honour_wal=False) as conn:
+        bad = conn.execute("PRAGMA cipher_integrity_check").fetchall()
+        quick = [r[0] for r in conn.execute("PRAGMA quick_check").fetchall()]
+        copied = conn.execute("SELECT count(*) FROM change").fetchone()[0]
+    with _read_only(original, old_key, salt, honour_wal=False) as conn:
+        held = conn.execute("SELECT count(*) FROM change").fetchone()[0]
+    if bad or quick != ["ok"] or copied != held:
+        _remove_with_companions(side)
+        raise RuntimeError("the profile's copy under its new key did not verify; nothing was changed")
+
+
+def _fsync_folder(folder: Path) -> None:
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:  # Windows cannot open a folder; its renames are durable on NTFS
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
 def open_store(profile: Path, passphrase: str) -> Store:
     """Unlock an existing profile.
 
@@ -466,6 +680,23 @@ def open_store(profile: Path, passphrase: str) -> Store:
     is recorded as damaged and is never written to; a WAL left by a crash is recovered by opening.
     """
     key, salt = unlock_key(profile, passphrase)
+    _refuse_damaged(profile, key, salt)
+    if meta.key_settings(profile).fmt == meta.FORMAT_DERIVED_KEY:
+        key = convert_profile(profile, passphrase, key, salt)
+    return open_with_key(profile, key, salt)
+
+
+def open_with_recovery_key(profile: Path, typed: str, new_passphrase: str) -> Store:
+    """Unlock with the recovery key and wrap the database key under a new passphrase (the old one no
+    longer opens the profile; the recovery key still does)."""
+    key, salt = recovery_key_material(profile, typed)
+    _refuse_damaged(profile, key, salt)
+    set_passphrase(profile, (key, salt), new_passphrase)
+    return open_with_key(profile, key, salt)
+
+
+def _refuse_damaged(profile: Path, key: bytes, salt: bytes) -> None:
+    """ProfileDamaged (recorded) when the database failed a check before or fails the quick one now."""
     reason = meta.damage(profile)
     if reason is None:
         reason = _check_file(paths.database_path(profile), key, salt)
@@ -473,15 +704,19 @@ def open_store(profile: Path, passphrase: str) -> Store:
             meta.mark_damaged(profile, reason)
     if reason is not None:
         raise damaged_error(reason, (key, salt))
-    return open_with_key(profile, key, salt)
 
 
 def passphrase_matches(passphrase: str) -> bool:
     """Whether ``passphrase`` is the open profile's (for the screen lock; nothing is opened or written)."""
     store = current()
     key, salt = store.db._key_material
-    iterations = meta.key_settings(store.path).iterations
-    return hmac.compare_digest(derive_key(passphrase, salt, iterations), key)
+    settings = meta.key_settings(store.path)
+    if "passphrase" not in settings.wraps:
+        return hmac.compare_digest(derive_key(passphrase, salt, settings.iterations), key)
+    try:
+        return hmac.compare_digest(wrap.unwrap(settings.wraps["passphrase"], passphrase, settings.iterations), key)
+    except wrap.WrongSecret:
+        return False
 
 
 def open_with_key(profile: Path, key: bytes, salt: bytes) -> Store:

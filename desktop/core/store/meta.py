@@ -1,7 +1,16 @@
 """``profile.json``: the plain description of a profile, read before it is unlocked.
 
 It holds nothing personal: the file format, the key derivation (algorithm, iterations, salt), a **key
-check**, the UI language and, when the database failed a check, that it is damaged.
+check**, the **wrapped database key**, the UI language and, when the database failed a check, that it is
+damaged.
+
+Format 2 (this version): the database key is 32 random bytes, stored only wrapped (desktop.core.keys.wrap):
+under the passphrase (``key_wraps.passphrase``) and, once a recovery sheet was made, under the recovery
+key (``key_wraps.recovery``). Older database keys (a profile converted from format 1) are kept wrapped
+under the current one (``retired_keys``) so that backups made before the conversion still open. A copy of
+the key settings is kept in the backups folder (``keys.json``): without them the database cannot be opened.
+Format 1 (older profiles): the database key was derived from the passphrase itself; such a profile is
+converted on its next unlock (the database is copied under a new random key, see db.convert_profile).
 
 The key check is HMAC-SHA256 of a fixed label under the derived database key. It tells a wrong passphrase
 from a damaged database without reading a single page of the database: a wrong passphrase fails the check
@@ -20,7 +29,7 @@ import hmac
 import json
 import logging
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -28,11 +37,15 @@ from desktop import paths
 from desktop.core import input_files
 from desktop.core.atomic import atomic_write_text
 from desktop.core.errors import UserError
+from desktop.core.keys.wrap import SALT_BYTES as WRAP_SALT_BYTES
+from desktop.core.keys.wrap import WRAPPED_BYTES, Wrapped
 from desktop.i18n import _
 
 log = logging.getLogger(__name__)
 
-FORMAT = 1
+FORMAT = 2
+#: Profiles whose database key is derived from the passphrase (converted on their next unlock).
+FORMAT_DERIVED_KEY = 1
 KDF = "pbkdf2-hmac-sha512"
 #: SQLCipher 4's default and our floor for real profiles.
 DEFAULT_KDF_ITERATIONS = 256_000
@@ -53,11 +66,21 @@ class ProfileSettingsBroken(UserError):
 
 @dataclass(frozen=True)
 class KeySettings:
-    """How the database key is derived and checked; ``salt``/``check`` are None in an older profile."""
+    """How the database key is obtained and checked; ``salt``/``check`` are None in an older profile.
+
+    ``wraps`` (format 2): the database key wrapped per secret ("passphrase", "recovery"); empty in a
+    format-1 profile, whose key is derived from the passphrase. ``pending``: a conversion to a new key
+    that was cut short (its key check, wraps and retired keys), settled at the next unlock.
+    """
 
     iterations: int
     salt: bytes | None
     check: bytes | None
+    fmt: int = FORMAT
+    wraps: dict[str, Wrapped] = field(default_factory=dict)
+    retired: tuple[tuple[bytes, bytes], ...] = ()  # (key check, key wrapped under the current key)
+    pending: KeySettings | None = None
+    recovery_made: str | None = None
 
 
 def weak_kdf_allowed() -> bool:
@@ -125,7 +148,7 @@ def key_settings(profile: Path) -> KeySettings:
     """The key derivation and check of ``profile``, validated; ProfileSettingsBroken for anything the
     app did not write (a list, a string or null for the iterations, 10^9 iterations …)."""
     meta = _load(profile)
-    fmt = meta.get("format", FORMAT)
+    fmt = meta.get("format", FORMAT_DERIVED_KEY)  # profile.json removed or written before the format
     if not isinstance(fmt, int) or isinstance(fmt, bool) or fmt < 1:
         raise _broken(profile, _("the value of {key} is not valid").format(key="format"))
     if fmt > FORMAT:
@@ -151,7 +174,86 @@ def key_settings(profile: Path) -> KeySettings:
         )
     salt = _hex_bytes(meta, "kdf_salt", SALT_BYTES, profile)
     check = _hex_bytes(meta, "key_check", _CHECK_BYTES, profile)
-    return KeySettings(iterations=iterations, salt=salt, check=check)
+    if fmt == FORMAT_DERIVED_KEY:
+        return KeySettings(iterations=iterations, salt=salt, check=check, fmt=fmt, pending=_pending(meta, profile))
+    if salt is None or check is None:
+        raise _broken(profile, _("the value of {key} is not valid").format(key="key_check"))
+    wraps, recovery_made = _wraps(meta.get("key_wraps"), profile, "key_wraps")
+    if "passphrase" not in wraps:
+        raise _broken(profile, _("the value of {key} is not valid").format(key="key_wraps"))
+    return KeySettings(
+        iterations=iterations,
+        salt=salt,
+        check=check,
+        fmt=fmt,
+        wraps=wraps,
+        retired=_retired(meta.get("retired_keys", []), profile, "retired_keys"),
+        recovery_made=recovery_made,
+    )
+
+
+def _bad(profile: Path, key: str) -> ProfileSettingsBroken:
+    return _broken(profile, _("the value of {key} is not valid").format(key=key))
+
+
+def _hex_of(value: Any, size: int) -> bytes | None:
+    try:
+        data = bytes.fromhex(value) if isinstance(value, str) else None
+    except ValueError:
+        return None
+    return data if data is not None and len(data) == size else None
+
+
+def _wraps(value: Any, profile: Path, key: str) -> tuple[dict[str, Wrapped], str | None]:
+    if not isinstance(value, dict) or not set(value) <= {"passphrase", "recovery"}:
+        raise _bad(profile, key)
+    out = {}
+    made = None
+    for name, entry in value.items():
+        if not isinstance(entry, dict):
+            raise _bad(profile, key)
+        salt = _hex_of(entry.get("salt"), WRAP_SALT_BYTES)
+        wrapped = _hex_of(entry.get("wrapped"), WRAPPED_BYTES)
+        if salt is None or wrapped is None:
+            raise _bad(profile, key)
+        out[name] = Wrapped(salt, wrapped)
+        if name == "recovery":
+            made = entry.get("made") if isinstance(entry.get("made"), str) else None
+    return out, made
+
+
+def _retired(value: Any, profile: Path, key: str) -> tuple[tuple[bytes, bytes], ...]:
+    if not isinstance(value, list) or len(value) > 100:
+        raise _bad(profile, key)
+    out = []
+    for entry in value:
+        check = _hex_of(entry.get("check"), _CHECK_BYTES) if isinstance(entry, dict) else None
+        wrapped = _hex_of(entry.get("wrapped"), WRAPPED_BYTES) if isinstance(entry, dict) else None
+        if check is None or wrapped is None:
+            raise _bad(profile, key)
+        out.append((check, wrapped))
+    return tuple(out)
+
+
+def _pending(meta: dict[str, Any], profile: Path) -> KeySettings | None:
+    value = meta.get("key_pending")
+    if value is None:
+        return None
+    if not isinstance(value, dict):
+        raise _bad(profile, "key_pending")
+    check = _hex_of(value.get("key_check"), _CHECK_BYTES)
+    if check is None:
+        raise _bad(profile, "key_pending")
+    wraps, _made = _wraps(value.get("key_wraps"), profile, "key_pending")
+    if "passphrase" not in wraps:
+        raise _bad(profile, "key_pending")
+    return KeySettings(
+        iterations=meta.get("kdf_iterations", DEFAULT_KDF_ITERATIONS),
+        salt=None,
+        check=check,
+        wraps=wraps,
+        retired=_retired(value.get("retired_keys", []), profile, "key_pending"),
+    )
 
 
 def key_check(key: bytes) -> bytes:
@@ -163,15 +265,104 @@ def key_matches(key: bytes, check: bytes) -> bool:
 
 
 def record_key(profile: Path, iterations: int, salt: bytes, key: bytes) -> None:
-    """Write the key derivation and its check (a new profile, or an older one on its first unlock)."""
+    """Write the key derivation and its check of a format-1 profile whose key check is missing."""
+    write(
+        profile,
+        format=FORMAT_DERIVED_KEY,
+        kdf=KDF,
+        kdf_iterations=iterations,
+        kdf_salt=salt.hex(),
+        key_check=key_check(key).hex(),
+    )
+
+
+def _key_fields(
+    key: bytes, wraps: dict[str, Wrapped], retired: tuple[tuple[bytes, bytes], ...], recovery_made: str | None
+) -> dict[str, Any]:
+    entries: dict[str, Any] = {name: w.as_json() for name, w in wraps.items()}
+    if "recovery" in entries and recovery_made:
+        entries["recovery"]["made"] = recovery_made
+    return {
+        "key_check": key_check(key).hex(),
+        "key_wraps": entries,
+        "retired_keys": [{"check": c.hex(), "wrapped": w.hex()} for c, w in retired],
+    }
+
+
+def record_wrapped_key(
+    profile: Path,
+    iterations: int,
+    salt: bytes,
+    key: bytes,
+    wraps: dict[str, Wrapped],
+    retired: tuple[tuple[bytes, bytes], ...] = (),
+    recovery_made: str | None = None,
+) -> None:
+    """Write a format-2 profile's key settings in one atomic replacement of profile.json (a passphrase
+    change, a new recovery key: the file holds the old settings or the new ones, never a mix), and the
+    copy in the backups folder."""
     write(
         profile,
         format=FORMAT,
         kdf=KDF,
         kdf_iterations=iterations,
         kdf_salt=salt.hex(),
-        key_check=key_check(key).hex(),
+        key_pending=None,
+        **_key_fields(key, wraps, retired, recovery_made),
     )
+    mirror_keys(profile)
+
+
+def record_pending(
+    profile: Path, key: bytes, wraps: dict[str, Wrapped], retired: tuple[tuple[bytes, bytes], ...]
+) -> None:
+    """Announce a conversion to ``key`` before the database is swapped (see db.convert_profile)."""
+    write(profile, key_pending=_key_fields(key, wraps, retired, None))
+
+
+def drop_pending(profile: Path) -> None:
+    write(profile, key_pending=None)
+
+
+#: The key settings copied beside the backups: profile.json is needed to open the database.
+KEY_FIELDS = ("format", "kdf", "kdf_iterations", "kdf_salt", "key_check", "key_wraps", "retired_keys")
+
+
+def keys_copy_path(profile: Path) -> Path:
+    return paths.backups_dir(profile) / "keys.json"
+
+
+def mirror_keys(profile: Path) -> None:
+    """Copy the key settings to backups/keys.json (nothing personal: wrapped keys and their check)."""
+    meta = read(profile)
+    copy = {k: meta[k] for k in KEY_FIELDS if k in meta}
+    target = keys_copy_path(profile)
+    if target.parent.is_dir():
+        atomic_write_text(target, json.dumps(copy, indent=2, sort_keys=True))
+
+
+def restore_keys_from_copy(profile: Path) -> bool:
+    """profile.json is missing or holds no key settings at all, and the copy in the backups folder has
+    them: put them back. (A profile.json that is not what the app wrote is left alone: its message says
+    what to do.)"""
+    try:
+        current = _load(profile)
+    except ProfileSettingsBroken:
+        return False
+    if any(k in current for k in KEY_FIELDS):
+        return False
+    source = keys_copy_path(profile)
+    if not source.is_file():
+        return False
+    try:
+        copy = json.loads(input_files.read_input(source, MAX_META_BYTES).decode("utf-8"))
+    except (input_files.InputRefused, UnicodeDecodeError, ValueError):
+        return False
+    if not isinstance(copy, dict) or copy.get("key_wraps") is None:
+        return False
+    write(profile, **{k: copy[k] for k in KEY_FIELDS if k in copy})
+    log.warning("profile.json had no key settings; they were taken from the copy in the backups folder")
+    return True
 
 
 # --- damage ---------------------------------------------------------------------------------------------

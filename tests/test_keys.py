@@ -1,0 +1,272 @@
+"""The database key: random, wrapped by the passphrase and by the recovery key; older profiles converted;
+a passphrase change or a conversion cut short at any point leaves a profile that opens."""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from desktop.core import people, profile
+from desktop.core.errors import ValidationError, WrongPassphrase
+from desktop.core.keys import recovery, wrap
+from desktop.core.store import backup, integrity, meta
+from desktop.core.store import db as store_db
+from tests.conftest import PASSPHRASE
+from tests.older_profiles import create_format1
+
+ROOT = Path(__file__).resolve().parent.parent
+NEW = "a completely new passphrase 2026"
+
+
+def _opens_directly(folder: Path, key: bytes) -> bool:
+    """Whether ``key`` opens the database file itself (what an attacker with the file could try)."""
+    salt = meta.key_settings(folder).salt or store_db._read_salt(folder / "begleiter.db")
+    return store_db._probe(folder / "begleiter.db", key, salt, honour_wal=True)
+
+
+def _profile_json(folder: Path) -> dict:
+    return json.loads((folder / "profile.json").read_text())
+
+
+# --- the recovery key's written form ----------------------------------------------------------------------
+
+
+def test_a_recovery_key_is_six_groups_of_five_and_reads_back_however_it_is_typed() -> None:
+    key = recovery.new_recovery_key()
+    groups = key.split("-")
+    assert [len(g) for g in groups] == [5] * 6 and all(ch in recovery.ALPHABET for ch in "".join(groups))
+    assert recovery.normalise(key) == key
+    assert recovery.normalise(" ".join(groups).lower()) == key
+    assert recovery.normalise(key.replace("0", "o").replace("1", "l")) == key
+    assert len({recovery.new_recovery_key() for _ in range(200)}) == 200
+
+
+def test_a_mistyped_recovery_key_is_named_as_a_typing_error() -> None:
+    rng = random.Random(3)
+    caught = 0
+    for _ in range(300):
+        key = recovery.new_recovery_key().replace("-", "")
+        at = rng.randrange(len(key))
+        wrong = rng.choice([c for c in recovery.ALPHABET if c != key[at]])
+        try:
+            recovery.normalise(key[:at] + wrong + key[at + 1 :])
+        except recovery.RecoveryKeyTypo:
+            caught += 1
+    assert caught >= 290  # the 10-bit check misses about one typo in a thousand
+    for bad in ("", "ABCDE", recovery.new_recovery_key() + "X", "U" * 30):
+        with pytest.raises(recovery.RecoveryKeyTypo):
+            recovery.normalise(bad)
+
+
+def test_a_wrapped_key_opens_only_with_its_secret() -> None:
+    key = wrap.new_key()
+    sealed = wrap.wrap(key, "secret", 1000)
+    assert wrap.unwrap(sealed, "secret", 1000) == key
+    with pytest.raises(wrap.WrongSecret):
+        wrap.unwrap(sealed, "Secret", 1000)
+    with pytest.raises(wrap.WrongSecret):
+        wrap.unwrap(wrap.Wrapped(sealed.salt, bytes(40)), "secret", 1000)
+
+
+# --- new profiles -------------------------------------------------------------------------------------------
+
+
+def test_a_new_profile_has_a_random_key_that_the_passphrase_does_not_derive(store, profile_dir: Path) -> None:
+    settings = meta.key_settings(profile_dir)
+    assert settings.fmt == meta.FORMAT and set(settings.wraps) == {"passphrase"}
+    key, salt = store.db._key_material
+    assert not _opens_directly(profile_dir, store_db.derive_key(PASSPHRASE, salt, settings.iterations))
+    assert _opens_directly(profile_dir, key)
+    text = json.dumps(_profile_json(profile_dir))
+    assert key.hex() not in text and PASSPHRASE not in text
+    assert (
+        json.loads(meta.keys_copy_path(profile_dir).read_text())["key_wraps"] == _profile_json(profile_dir)["key_wraps"]
+    )
+
+
+def test_the_passphrase_changes_and_the_old_one_stops_opening(store, profile_dir: Path) -> None:
+    people.create_person({"family_name": "Kept"})
+    recovery_key = profile.make_recovery_key()
+    with pytest.raises(WrongPassphrase):
+        profile.change_passphrase("not it", NEW, NEW)
+    with pytest.raises(ValidationError):
+        profile.change_passphrase(PASSPHRASE, NEW, NEW + "x")
+    with pytest.raises(ValidationError):
+        profile.change_passphrase(PASSPHRASE, "short", "short")
+    profile.change_passphrase(PASSPHRASE, NEW, NEW)
+    assert profile.passphrase_matches(NEW) and not profile.passphrase_matches(PASSPHRASE)
+    store_db.close_store()
+    with pytest.raises(WrongPassphrase):
+        profile.unlock(profile_dir, PASSPHRASE)
+    profile.unlock(profile_dir, NEW)
+    assert people.count_people() == 1
+    store_db.close_store()
+    # The recovery key made before still opens it.
+    third = "a third passphrase for it"
+    profile.unlock_with_recovery_key(profile_dir, recovery_key, third, third)
+    assert people.count_people() == 1
+
+
+def test_a_new_recovery_key_replaces_the_old_one(store, profile_dir: Path) -> None:
+    assert profile.recovery_key_made() is None
+    first = profile.make_recovery_key()
+    second = profile.make_recovery_key()
+    assert first != second and profile.recovery_key_made() is not None
+    store_db.close_store()
+    with pytest.raises(store_db.RecoveryKeyRefused, match="does not open"):
+        profile.unlock_with_recovery_key(profile_dir, first, NEW, NEW)
+    with pytest.raises(store_db.RecoveryKeyRefused, match="six groups"):
+        profile.unlock_with_recovery_key(profile_dir, first[:-1], NEW, NEW)
+    profile.unlock_with_recovery_key(profile_dir, second.lower().replace("-", " "), NEW, NEW)
+    store_db.close_store()
+    profile.unlock(profile_dir, NEW)
+
+
+def test_a_profile_without_recovery_key_says_so(store, profile_dir: Path) -> None:
+    store_db.close_store()
+    with pytest.raises(store_db.RecoveryKeyRefused, match="no recovery key"):
+        profile.unlock_with_recovery_key(profile_dir, recovery.new_recovery_key(), NEW, NEW)
+
+
+# --- older profiles -----------------------------------------------------------------------------------------
+
+
+def test_an_older_profile_is_converted_recovered_and_the_old_passphrase_no_longer_opens_it(tmp_path: Path) -> None:
+    folder = tmp_path / "older"
+    store = create_format1(folder)
+    for i in range(50):
+        people.create_person({"family_name": f"Shevchenko{i}", "notes": "x" * 200})
+    old_key, salt = store.db._key_material
+    backup.make_backup()
+    store_db.close_store()
+    assert _profile_json(folder)["format"] == 1 and _opens_directly(folder, old_key)
+
+    profile.unlock(folder, PASSPHRASE)  # converted on the way
+    settings = meta.key_settings(folder)
+    assert settings.fmt == meta.FORMAT and settings.pending is None and len(settings.retired) == 1
+    assert people.count_people() == 50 and integrity.check() == []
+    new_key = store_db.current().db._key_material[0]
+    assert new_key != old_key and _opens_directly(folder, new_key) and not _opens_directly(folder, old_key)
+    assert not (folder / "begleiter.db.rekey").exists()
+    # The backup made before still opens, under the old key kept wrapped under the new one.
+    materials = store_db.key_materials(folder, (new_key, salt))
+    assert (old_key, salt) in materials
+    backup.verify(backup.backups(folder)[-1], materials[1])
+
+    recovery_key = profile.make_recovery_key()
+    store_db.close_store()
+    profile.unlock_with_recovery_key(folder, recovery_key, NEW, NEW)
+    assert people.count_people() == 50
+    store_db.close_store()
+    with pytest.raises(WrongPassphrase):
+        profile.unlock(folder, PASSPHRASE)
+    assert not _opens_directly(folder, store_db.derive_key(PASSPHRASE, salt, settings.iterations))
+    profile.unlock(folder, NEW)
+    assert people.count_people() == 50
+
+
+@pytest.mark.parametrize("cut", ["before-pending", "before-swap", "after-swap"])
+def test_a_conversion_cut_short_at_any_step_opens_with_the_passphrase(tmp_path: Path, monkeypatch, cut: str) -> None:
+    folder = tmp_path / "older"
+    create_format1(folder)
+    for i in range(30):
+        people.create_person({"family_name": f"Bondarenko{i}"})
+    store_db.close_store()
+
+    class Cut(Exception):
+        pass
+
+    def stop(*_args, **_kwargs):
+        raise Cut
+
+    if cut == "before-pending":
+        monkeypatch.setattr(meta, "record_pending", stop)
+    elif cut == "before-swap":
+        monkeypatch.setattr(store_db.os, "replace", stop)
+    else:
+        monkeypatch.setattr(meta, "record_wrapped_key", stop)
+    with pytest.raises(Cut):
+        profile.unlock(folder, PASSPHRASE)
+    monkeypatch.undo()
+    store_db.close_store()
+    with pytest.raises(WrongPassphrase):
+        profile.unlock(folder, "not the passphrase")
+    profile.unlock(folder, PASSPHRASE)
+    assert people.count_people() == 30 and integrity.check() == []
+    assert meta.key_settings(folder).fmt == meta.FORMAT and meta.key_settings(folder).pending is None
+    assert not (folder / "begleiter.db.rekey").exists()
+
+
+_KILLED_CHILD = """
+import sys
+from pathlib import Path
+from desktop.core import profile
+from desktop.core.store import db as store_db
+folder, action = Path(sys.argv[1]), sys.argv[2]
+old, new = sys.argv[3], sys.argv[4]
+if action == "convert":
+    profile.unlock(folder, old)
+else:
+    profile.unlock(folder, old)
+    profile.change_passphrase(old, new, new)
+print("done", flush=True)
+"""
+
+
+@pytest.mark.timeout(300)
+def test_killed_while_converting_or_changing_the_passphrase_it_opens_with_the_old_or_the_new(tmp_path: Path) -> None:
+    """SIGKILL at random moments of a conversion and of a passphrase change: afterwards the profile opens
+    with the old passphrase or the new one, holds everything, and passes its check."""
+    rng = random.Random(11)
+    folder = tmp_path / "older"
+    create_format1(folder)
+    for i in range(400):
+        people.create_person({"family_name": f"Tkachenko{i}", "notes": "x" * 500})
+    store_db.close_store()
+    passphrases = [PASSPHRASE]
+    kills = finished = 0
+    window = 1.5  # shrinks to how long an uninterrupted child takes, so the kills land inside the work
+    for round_ in range(16):
+        action = "convert" if meta.key_settings(folder).fmt == meta.FORMAT_DERIVED_KEY else "change"
+        old = passphrases[-1]
+        new = f"passphrase number {round_} for the kill test"
+        child = subprocess.Popen(
+            [sys.executable, "-c", _KILLED_CHILD, str(folder), action, old, new],
+            cwd=ROOT,
+            env={**os.environ},
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+        )
+        started = time.monotonic()
+        deadline = started + rng.uniform(0.05, window)
+        while child.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.005)
+        if child.poll() is None:
+            os.kill(child.pid, signal.SIGKILL)
+            kills += 1
+        else:
+            window = min(window, time.monotonic() - started)
+        out = child.communicate()[0]
+        finished += b"done" in out
+        opened = None
+        for candidate in (new, old):
+            try:
+                profile.unlock(folder, candidate)
+                opened = candidate
+                break
+            except WrongPassphrase:
+                continue
+        assert opened is not None, f"round {round_}: neither passphrase opens the profile"
+        assert people.count_people() == 400 and integrity.check() == []
+        store_db.close_store()
+        if opened != passphrases[-1]:
+            passphrases.append(opened)
+    assert kills >= 6 and finished >= 1
