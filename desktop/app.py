@@ -62,6 +62,7 @@ def unlock_interactively(profile_dir: Path) -> tuple[bool, bool]:
 
     Returns (opened, wants_demo).
     """
+    from desktop.ui.keys_ui import RecoveryKeyDialog
     from desktop.ui.profile_dialogs import UnlockDialog, WelcomeDialog
 
     if store_db.profile_exists(profile_dir):
@@ -69,6 +70,7 @@ def unlock_interactively(profile_dir: Path) -> tuple[bool, bool]:
     welcome = WelcomeDialog(profile_dir)
     if not welcome.exec():
         return False, False
+    RecoveryKeyDialog(first=True).exec()  # shown once; "Not now" leaves it for File › New recovery key…
     return True, welcome.wants_demo()
 
 

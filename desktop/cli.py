@@ -38,6 +38,8 @@ from desktop.core.store import db as store_db
 from desktop.i18n import _
 
 ENV_PASSPHRASE = "BEGLEITER_PASSPHRASE"
+ENV_NEW_PASSPHRASE = "BEGLEITER_NEW_PASSPHRASE"
+ENV_RECOVERY_KEY = "BEGLEITER_RECOVERY_KEY"
 ENV_BUNDLE_PASSPHRASE = "BEGLEITER_BUNDLE_PASSPHRASE"
 
 EXIT_OK = 0
@@ -179,6 +181,17 @@ def build_parser() -> argparse.ArgumentParser:
         help="put a backup in place of the profile's database (the current one is kept in damaged/)",
     )
     rs.add_argument("backup", nargs="?", metavar="BACKUP", help="a file in backups/ (default: the newest good one)")
+    sub.add_parser(
+        "rekey", help=f"change the profile's passphrase (the new one from ${ENV_NEW_PASSPHRASE}, else asked twice)"
+    )
+    sub.add_parser(
+        "recover",
+        help=f"open a profile with its recovery key (${ENV_RECOVERY_KEY}, else asked) and set a new passphrase",
+    )
+    rsh = sub.add_parser(
+        "recovery-sheet", help="make a new recovery key and print it to a PDF sheet (the old key stops working)"
+    )
+    rsh.add_argument("--out", required=True, metavar="FILE.pdf", help="where to write the sheet")
     dl = sub.add_parser("deadline", help="German deadline calculator (no profile needed)")
     dl_kind = dl.add_subparsers(dest="deadline_kind", required=True, parser_class=_Parser)
     wid = dl_kind.add_parser("widerspruch", help="objection deadline (§84 SGG) for a Bescheid")
@@ -304,13 +317,19 @@ def _passphrase(args: argparse.Namespace, *, confirm: bool = False) -> str:
     return first
 
 
-def _open(args: argparse.Namespace) -> store_db.Store:
+def _existing_profile() -> Path:
+    """The profile folder, when it holds a profile in an acceptable place."""
     folder = paths.profile_dir()
     if not store_db.profile_exists(folder):
         raise ProfileMissing(
             _("There is no profile in {folder}. Create one with 'begleiter-cli init'.").format(folder=str(folder))
         )
     _check_location(folder)
+    return folder
+
+
+def _open(args: argparse.Namespace) -> store_db.Store:
+    folder = _existing_profile()
     return profile.unlock(folder, _passphrase(args))
 
 
@@ -412,6 +431,67 @@ def _cmd_restore(args: argparse.Namespace) -> int:
         _("Restored the backup of {time}. The previous database was kept in {folder}.").format(
             time=i18n.fmt_list_datetime(backup.backup_time(source)), folder=str(aside)
         )
+    )
+    return EXIT_OK
+
+
+def _new_passphrase() -> tuple[str, str]:
+    """The new passphrase, twice (from BEGLEITER_NEW_PASSPHRASE, else typed)."""
+    env = os.environ.get(ENV_NEW_PASSPHRASE)
+    if env:
+        return env, env
+    if not sys.stdin.isatty():
+        raise UserError(_("No new passphrase given: set BEGLEITER_NEW_PASSPHRASE."))
+    return getpass.getpass(_("New passphrase: ")), getpass.getpass(_("Repeat the new passphrase: "))
+
+
+def _cmd_rekey(args: argparse.Namespace) -> int:
+    folder = _existing_profile()
+    current = _passphrase(args)
+    profile.unlock(folder, current)
+    new, repeated = _new_passphrase()
+    profile.change_passphrase(current, new, repeated)
+    print(_("The passphrase was changed. The old one no longer opens the profile; the recovery key still does."))
+    return EXIT_OK
+
+
+def _cmd_recover(args: argparse.Namespace) -> int:
+    folder = _existing_profile()
+    typed = os.environ.get(ENV_RECOVERY_KEY)
+    if not typed:
+        if not sys.stdin.isatty():
+            raise UserError(_("No recovery key given: set BEGLEITER_RECOVERY_KEY."))
+        typed = getpass.getpass(_("Recovery key: "))
+    store_db.recovery_key_material(folder, typed)  # a wrong key is told before a new passphrase is asked
+    new, repeated = _new_passphrase()
+    profile.unlock_with_recovery_key(folder, typed, new, repeated)
+    print(_("The profile was opened with its recovery key and has a new passphrase."))
+    return EXIT_OK
+
+
+def _cmd_recovery_sheet(args: argparse.Namespace) -> int:
+    out = Path(args.out).expanduser()
+    if not out.parent.is_dir():
+        raise UsageError(_("The folder {folder} does not exist.").format(folder=str(out.parent)))
+    _open(args)
+    from desktop.core.keys import recovery, sheet
+
+    text = recovery.new_recovery_key()  # in force once the sheet is written
+    facts = sheet.SheetFacts(text, profile.device_name(), profile.volunteer_name(), dt.date.today())
+    from desktop.core import atomic
+
+    try:
+        atomic.atomic_write_bytes(out, sheet.recovery_sheet(facts))
+    except OSError as exc:
+        raise UserError(
+            _("Cannot write {file}: {reason}").format(file=str(out), reason=os_reason(exc.errno, writing=True))
+        ) from exc
+    profile.make_recovery_key(text)
+    print(
+        _(
+            "A new recovery key is on the sheet {file}; the previous key no longer opens the profile. Print it for "
+            "the coordinator's safe, then delete the file."
+        ).format(file=str(out))
     )
     return EXIT_OK
 
@@ -974,6 +1054,9 @@ _COMMANDS = {
     "digest": _cmd_digest,
     "backup": _cmd_backup,
     "restore": _cmd_restore,
+    "rekey": _cmd_rekey,
+    "recover": _cmd_recover,
+    "recovery-sheet": _cmd_recovery_sheet,
     "deadline": _cmd_deadline,
     "permit-validity": _cmd_permit_validity,
     "import-csv": _cmd_import_csv,

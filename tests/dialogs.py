@@ -87,7 +87,7 @@ def build(name: str, cls: type[QDialog], records: dict[str, object], tmp_path: P
     person, case = records["person"], records["case"]
     if name == "WelcomeDialog":
         return [cls(tmp_path / "new-profile")]
-    if name == "UnlockDialog":
+    if name in ("UnlockDialog", "RecoveryUnlockDialog"):
         return [cls(tmp_path / "profile")]  # the open test profile's folder (conftest)
     if name == "PersonEditor":
         return [cls(), cls(person)]

@@ -270,3 +270,65 @@ def test_killed_while_converting_or_changing_the_passphrase_it_opens_with_the_ol
         if opened != passphrases[-1]:
             passphrases.append(opened)
     assert kills >= 6 and finished >= 1
+
+
+# --- the command line ---------------------------------------------------------------------------------------
+
+
+def test_cli_rekey_recovery_sheet_and_recover(tmp_path: Path) -> None:
+    from pypdf import PdfReader
+
+    from tests.test_cli import run_cli
+
+    folder = tmp_path / "p"
+    env = {"BEGLEITER_PASSPHRASE": PASSPHRASE}
+    created = run_cli("--data-dir", str(folder), "init", "--language", "en", env=env)
+    assert created.returncode == 0, created.stderr
+    sheet_file = tmp_path / "sheet.pdf"
+    made = run_cli("--data-dir", str(folder), "recovery-sheet", "--out", str(sheet_file), env=env)
+    assert made.returncode == 0, made.stderr
+    text = "".join(page.extract_text() for page in PdfReader(sheet_file).pages)
+    assert "Wiederherstellungsschlüssel" in text and "Ключ відновлення" in text
+    groups = [g for g in text.split() if len(g) == 5 and all(c in recovery.ALPHABET for c in g)]
+    key = "-".join(groups[:6])
+    assert recovery.normalise(key) == key
+
+    # rekey: the new passphrase from the environment; the old one stops opening.
+    changed = run_cli("--data-dir", str(folder), "rekey", env={**env, "BEGLEITER_NEW_PASSPHRASE": NEW})
+    assert changed.returncode == 0, changed.stderr
+    assert run_cli("--data-dir", str(folder), "check", env=env).returncode != 0
+    assert run_cli("--data-dir", str(folder), "check", env={"BEGLEITER_PASSPHRASE": NEW}).returncode == 0
+    too_short = run_cli(
+        "--data-dir", str(folder), "rekey", env={"BEGLEITER_PASSPHRASE": NEW, "BEGLEITER_NEW_PASSPHRASE": "x"}
+    )
+    assert too_short.returncode != 0 and "Traceback" not in too_short.stderr
+
+    # recover: a mistyped key is named as such; the printed key and a new passphrase open it.
+    typo = run_cli(
+        "--data-dir", str(folder), "recover", env={"BEGLEITER_RECOVERY_KEY": key[:-1], "BEGLEITER_NEW_PASSPHRASE": NEW}
+    )
+    assert typo.returncode != 0 and "six groups" in typo.stderr
+    third = "third passphrase after recovery"
+    recovered = run_cli(
+        "--data-dir",
+        str(folder),
+        "recover",
+        env={"BEGLEITER_RECOVERY_KEY": key.lower(), "BEGLEITER_NEW_PASSPHRASE": third},
+    )
+    assert recovered.returncode == 0, recovered.stderr
+    assert run_cli("--data-dir", str(folder), "check", env={"BEGLEITER_PASSPHRASE": NEW}).returncode != 0
+    assert run_cli("--data-dir", str(folder), "check", env={"BEGLEITER_PASSPHRASE": third}).returncode == 0
+    # A new sheet makes the printed key useless.
+    again = run_cli(
+        "--data-dir",
+        str(folder),
+        "recovery-sheet",
+        "--out",
+        str(tmp_path / "2.pdf"),
+        env={"BEGLEITER_PASSPHRASE": third},
+    )
+    assert again.returncode == 0
+    old_key = run_cli(
+        "--data-dir", str(folder), "recover", env={"BEGLEITER_RECOVERY_KEY": key, "BEGLEITER_NEW_PASSPHRASE": NEW}
+    )
+    assert old_key.returncode != 0 and "does not open" in old_key.stderr

@@ -98,11 +98,12 @@ def change_passphrase(current_passphrase: str, new_passphrase: str, repeated: st
     log.info("profile passphrase changed")
 
 
-def make_recovery_key() -> str:
-    """A new recovery key for the open profile, in its printed form; the previous one stops working.
-    Show it once and print it: it is not stored anywhere but wrapped."""
+def make_recovery_key(text: str | None = None) -> str:
+    """Make ``text`` (from keys.recovery.new_recovery_key, once it is printed or shown) or a new key the
+    open profile's recovery key, in its printed form; the previous one stops working. It is not stored
+    anywhere but wrapped."""
     store = store_db.current()
-    text = store_db.new_recovery_key(store.path, store.db._key_material, dt.date.today().isoformat())
+    text = store_db.new_recovery_key(store.path, store.db._key_material, dt.date.today().isoformat(), text)
     log.info("new recovery key made")
     return text
 

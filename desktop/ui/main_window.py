@@ -156,6 +156,8 @@ class MainWindow(Retranslatable, QMainWindow):
         self.act_preferences = self._action("Ctrl+,", self.show_preferences)
         self.act_preferences.setMenuRole(QAction.MenuRole.PreferencesRole)
         self.act_lock = self._action(LOCK_SHORTCUT, self.screen_lock.lock)
+        self.act_change_passphrase = self._action(None, self.change_passphrase)
+        self.act_recovery_key = self._action(None, self.new_recovery_key)
         self.act_quit = self._action(QKeySequence.StandardKey.Quit, self.close)
         self.act_today = self._action("Ctrl+1", lambda: self.show_area(TODAY))
         self.act_people = self._action("Ctrl+2", lambda: self.show_area(PEOPLE))
@@ -196,6 +198,7 @@ class MainWindow(Retranslatable, QMainWindow):
         self.menu_exchange.addActions([self.act_export_bundle, self.act_import_bundle])
         self.menu_file.addAction(self.act_print_checklist)
         self.menu_file.addSeparator()
+        self.menu_file.addActions([self.act_change_passphrase, self.act_recovery_key])
         self.menu_file.addAction(self.act_lock)
         self.menu_file.addAction(self.act_quit)
         self.menu_edit = bar.addMenu("")
@@ -245,6 +248,8 @@ class MainWindow(Retranslatable, QMainWindow):
         self.act_import_bundle.setText(_("&Import…"))
         self.act_preferences.setText(_("Pre&ferences…"))
         self.act_lock.setText(_("&Lock"))
+        self.act_change_passphrase.setText(_("Change passp&hrase…"))
+        self.act_recovery_key.setText(_("New &recovery key…"))
         self.act_lock.setToolTip(
             _(
                 "Hide everything until the passphrase is entered (Begleiter also locks itself "
@@ -378,6 +383,22 @@ class MainWindow(Retranslatable, QMainWindow):
 
     def export_bundle(self) -> None:
         ExportDialog(self, self.export_selection()).exec()
+
+    def change_passphrase(self) -> None:
+        from desktop.ui.keys_ui import ChangePassphraseDialog
+
+        dialog = ChangePassphraseDialog(self)
+        if dialog.exec():
+            self.statusBar().showMessage(_("The passphrase was changed."), 8000)
+        dialog.deleteLater()
+
+    def new_recovery_key(self) -> None:
+        from desktop.ui.keys_ui import RecoveryKeyDialog
+
+        dialog = RecoveryKeyDialog(self)
+        if dialog.exec():
+            self.statusBar().showMessage(_("The new recovery key is in force; destroy the previous sheet."), 8000)
+        dialog.deleteLater()
 
     def show_preferences(self) -> None:
         if PreferencesDialog(self).exec():

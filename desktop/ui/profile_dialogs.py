@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QMessageBox,
     QProgressBar,
+    QPushButton,
     QVBoxLayout,
     QWidget,
 )
@@ -133,8 +134,8 @@ class WelcomeDialog(Retranslatable, QDialog):
         self.passphrase.setPlaceholderText(_("at least {count} characters").format(count=profile.MIN_PASSPHRASE_LENGTH))
         self.warning.setText(
             _(
-                "Begleiter cannot recover this passphrase: there is no recovery option. If it is forgotten, the "
-                "data in this profile cannot be opened again. Write it down and keep it in a safe place."
+                "If this passphrase is forgotten, only the recovery key opens the profile: you get it in the next "
+                "step, to print for your coordinator. Without both, the data cannot be opened again."
             )
         )
         self.demo.setText(_("Load demo data to try Begleiter out (fictional families)"))
@@ -200,6 +201,9 @@ class UnlockDialog(Retranslatable, QDialog):
         self.error = error_label()
         self.buttons = DialogButtons(self, QDialogButtonBox.StandardButton.Cancel, accept_text="")
         self.ok_button = self.buttons.accept_button
+        self.forgot_button = QPushButton()
+        self.buttons.addButton(self.forgot_button, QDialogButtonBox.ButtonRole.ActionRole)
+        self.forgot_button.clicked.connect(self.open_with_recovery_key)
         self.buttons.accepted.connect(self._unlock)
         self.buttons.rejected.connect(self.reject)
         self.form = LabelledForm()
@@ -221,6 +225,7 @@ class UnlockDialog(Retranslatable, QDialog):
         self.intro.setText(_("Enter the passphrase of your profile."))
         self.form.retranslate(_)
         self.ok_button.setText(_("Unlock"))
+        self.forgot_button.setText(_("&Forgot the passphrase?"))
         _show_location(self.location, self.profile_dir)
         if self.error.isVisible() and self.attempts:
             show_error(self.error, self._wrong_text())
@@ -255,6 +260,20 @@ class UnlockDialog(Retranslatable, QDialog):
             if self._offer_backup(damaged):
                 self._unlock()
             return
+        profile.set_language(self.profile_dir, i18n.current_language())
+        self.accept()
+
+    def open_with_recovery_key(self) -> None:
+        """Passphrase forgotten: the recovery key and a new passphrase open the profile."""
+        from desktop.ui.keys_ui import RecoveryUnlockDialog
+
+        dialog = RecoveryUnlockDialog(self.profile_dir, self)
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            dialog.deleteLater()
+            self.passphrase.setFocus()
+            return
+        self.store = dialog.store
+        dialog.deleteLater()
         profile.set_language(self.profile_dir, i18n.current_language())
         self.accept()
 

@@ -536,14 +536,14 @@ def set_passphrase(profile: Path, key_material: tuple[bytes, bytes], passphrase:
     meta.record_wrapped_key(profile, settings.iterations, salt, key, wraps, settings.retired, settings.recovery_made)
 
 
-def new_recovery_key(profile: Path, key_material: tuple[bytes, bytes], today: str) -> str:
-    """A new recovery key for the profile (returned in its printed form, shown once); the previous one
-    stops opening it."""
+def new_recovery_key(profile: Path, key_material: tuple[bytes, bytes], today: str, text: str | None = None) -> str:
+    """A new recovery key for the profile (``text``, or a new one; returned in its printed form, shown
+    once); the previous one stops opening it."""
     key, salt = key_material
     settings = meta.key_settings(profile)
     if not settings.wraps or settings.check is None or not meta.key_matches(key, settings.check):
         raise ValueError("not this profile's key")
-    text = recovery.new_recovery_key()
+    text = recovery.normalise(text) if text else recovery.new_recovery_key()
     wraps = dict(settings.wraps)
     wraps["recovery"] = wrap.wrap(key, text, settings.iterations)
     meta.record_wrapped_key(profile, settings.iterations, salt, key, wraps, settings.retired, today)
