@@ -1,6 +1,7 @@
 """Kill test: processes writing to a profile (demo data, spreadsheet imports, edits, new records,
-backups) are killed with SIGKILL at random moments; after every kill the profile must unlock with the
-right passphrase, hold every change that was acknowledged, and pass the integrity check.
+backups, exchange bundle imports, passphrase changes) are killed with SIGKILL at random moments; after every
+kill the profile must unlock with the right passphrase (the old or the new one after a change), hold every
+change that was acknowledged, and pass the integrity check.
 
 `make test` runs a quick round (BEGLEITER_KILLS, default 12); `make kill-test` runs 240.
 """
@@ -19,14 +20,18 @@ from pathlib import Path
 import pytest
 
 from desktop.core import people, profile
+from desktop.core.errors import WrongPassphrase
 from desktop.core.store import db as store_db
 from desktop.core.store import integrity
 from desktop.core.store.models import Person
 from tests.conftest import PASSPHRASE, TEST_KDF
+from tests.laptops import Laptop
 
 ROOT = Path(__file__).resolve().parent.parent
 KILLS = int(os.environ.get("BEGLEITER_KILLS", "12"))
 IMPORT_ROWS = 4000
+BUNDLE_PEOPLE = 1500
+OTHER_PASSPHRASE = "the other passphrase of the kill test"
 SEED = int(os.environ.get("BEGLEITER_KILL_SEED", "20261202"))
 
 pytestmark = pytest.mark.skipif(os.name != "posix", reason="SIGKILL")
@@ -61,6 +66,11 @@ class Workloads:
         self.edit_value = 0  # the city's number as last seen
         self.edit_start = 1
         self.imports = 0
+        self.bundles = 0
+        self.bundle_ids: set[str] = set()
+        self.source = Laptop(tmp / f"source-{folder.name}", "source", "Source volunteer")
+        store_db.close_store()
+        profile.unlock(folder, PASSPHRASE)
 
     def demo(self) -> tuple[str, float]:
         return _cli(self.folder, "demo", "--people", "4000"), 1.9
@@ -101,15 +111,46 @@ class Workloads:
         )
         return _session(self.folder, body), 2.0
 
+    def bundle(self) -> tuple[str, float]:
+        """An exchange bundle of BUNDLE_PEOPLE new people from another laptop, imported by begleiter-cli."""
+        from desktop.core.sync import exchange
+        from tests.test_bundle_mutation import TEAM, age_encrypt
+
+        self.bundles += 1
+        self.source.use()
+        before = {p.id for p in Person.select(Person.id)}
+        for i in range(BUNDLE_PEOPLE):
+            people.create_person({"family_name_cyr": f"Бандл{_letters(self.bundles)}{_letters(i)}", "notes": "b" * 300})
+        self.bundle_ids = {p.id for p in Person.select(Person.id)} - before
+        result = exchange.export(exchange.Scope("since_last"))
+        exchange.remember_export(result)
+        path = self.tmp / f"bundle{self.bundles}.age"
+        path.write_bytes(age_encrypt(result.plain, TEAM))
+        store_db.close_store()
+        return _cli(self.folder, "import", str(path)), 1.3
+
+    def rekey(self) -> tuple[str, float]:
+        """The passphrase changed to another and back, again and again, each change acknowledged."""
+        body = (
+            f"old, new = {PASSPHRASE!r}, {OTHER_PASSPHRASE!r}\n"
+            "for i in range(10**9):\n"
+            "    profile.change_passphrase(old, new, new)\n"
+            "    print('rekeyed', new == " + repr(OTHER_PASSPHRASE) + ", flush=True)\n"
+            "    old, new = new, old\n"
+        )
+        return _session(self.folder, body), 2.0
+
     def all(self) -> list[str]:
-        return ["demo", "import_csv", "edits", "creates", "backups"]
+        return ["demo", "import_csv", "edits", "creates", "backups", "bundle", "rekey"]
 
 
 def _run_and_kill(script: str, after: float) -> tuple[list[str], int | None]:
+    from tests.test_bundle_mutation import TEAM
+
     child = subprocess.Popen(
         [sys.executable, "-c", script],
         cwd=ROOT,
-        env={**os.environ, "BEGLEITER_PASSPHRASE": PASSPHRASE},
+        env={**os.environ, "BEGLEITER_PASSPHRASE": PASSPHRASE, "BEGLEITER_BUNDLE_PASSPHRASE": TEAM},
         stdout=subprocess.PIPE,
         stderr=subprocess.DEVNULL,
         text=True,
@@ -129,6 +170,16 @@ def _run_and_kill(script: str, after: float) -> tuple[list[str], int | None]:
 ROUNDS_PER_PROFILE = 24
 
 
+def _unlock_either(folder: Path) -> None:
+    """Unlock with the test's passphrase, or with the other one a killed passphrase change left in force
+    (then changed back, so the next round starts as usual). Neither opening it fails the test."""
+    try:
+        profile.unlock(folder, PASSPHRASE)
+    except WrongPassphrase:
+        profile.unlock(folder, OTHER_PASSPHRASE)
+        profile.change_passphrase(OTHER_PASSPHRASE, PASSPHRASE, PASSPHRASE)
+
+
 def _round(work: Workloads, kind: str, rng: random.Random, round_no: int, acked_ids: set[str]) -> bool:
     """One process started and killed, then the profile checked; True when the kill landed mid-work."""
     folder = work.folder
@@ -141,10 +192,15 @@ def _round(work: Workloads, kind: str, rng: random.Random, round_no: int, acked_
     after = rng.uniform(0.5, longest)  # Python and the unlock take about half a second
     lines, finished = _run_and_kill(script, after)
     try:
-        profile.unlock(folder, PASSPHRASE)
+        _unlock_either(folder)
     except Exception as exc:  # a lockout: the test's whole point
         pytest.fail(f"round {round_no} ({kind}, killed after {after:.2f} s) locked out: {type(exc).__name__}: {exc}")
     try:
+        if kind == "bundle":
+            arrived = {p.id for p in Person.select(Person.id).where(Person.id.in_(list(work.bundle_ids)))}
+            assert arrived in (set(), work.bundle_ids), f"round {round_no}: a partial bundle ({len(arrived)} people)"
+            if any(line.startswith("New:") for line in lines):  # acknowledged: printed after the commit
+                assert arrived == work.bundle_ids, f"round {round_no}: an acknowledged bundle is missing"
         edits = [int(line.split()[1]) for line in lines if line.startswith("edit ")]
         acked_edit = edits[-1] if edits else work.edit_value
         # The newest acknowledged edit, or the one after it (committed, killed before it was printed).
