@@ -192,6 +192,14 @@ def build_parser() -> argparse.ArgumentParser:
         "recovery-sheet", help="make a new recovery key and print it to a PDF sheet (the old key stops working)"
     )
     rsh.add_argument("--out", required=True, metavar="FILE.pdf", help="where to write the sheet")
+    ret = sub.add_parser(
+        "retention", help="closed cases and inactive people kept longer than the retention period, to erase"
+    )
+    ret.add_argument("--json", action="store_true")
+    act = ret.add_mutually_exclusive_group()
+    act.add_argument("--erase", action="store_true", help="erase everything listed")
+    act.add_argument("--anonymise", action="store_true", help="keep only counts per month, then erase")
+    ret.add_argument("--yes", action="store_true", help="do not ask for confirmation")
     dl = sub.add_parser("deadline", help="German deadline calculator (no profile needed)")
     dl_kind = dl.add_subparsers(dest="deadline_kind", required=True, parser_class=_Parser)
     wid = dl_kind.add_parser("widerspruch", help="objection deadline (§84 SGG) for a Bescheid")
@@ -493,6 +501,43 @@ def _cmd_recovery_sheet(args: argparse.Namespace) -> int:
             "the coordinator's safe, then delete the file."
         ).format(file=str(out))
     )
+    return EXIT_OK
+
+
+def _cmd_retention(args: argparse.Namespace) -> int:
+    from desktop.core.privacy import retention, words
+
+    _open(args)
+    due = retention.due()
+    if args.json:
+        print(
+            json.dumps(
+                [{"kind": d.kind, "id": d.record_id, "label": d.label, "since": d.since.isoformat()} for d in due],
+                ensure_ascii=False,
+            )
+        )
+    else:
+        for d in due:
+            print(f"{d.kind}\t{d.record_id}\t{i18n.fmt_date(d.since) if d.since.year > 1 else '–'}\t{d.label}")
+        print(
+            i18n.ngettext(
+                "{n} record is due for erasure (kept longer than {months} months).",
+                "{n} records are due for erasure (kept longer than {months} months).",
+                len(due),
+            ).format(n=len(due), months=retention.period_months()),
+            file=sys.stderr if args.erase or args.anonymise else sys.stdout,
+        )
+    if not (args.erase or args.anonymise) or not due:
+        return EXIT_OK
+    if not args.yes:
+        if not sys.stdin.isatty():
+            raise UsageError(_("Add --yes to erase without being asked."))
+        answer = input(_("Erase them now? This cannot be undone. [y/N] "))
+        if answer.strip().lower() not in ("y", "yes", "j", "ja", "т", "так"):
+            print(_("Nothing was erased."))
+            return EXIT_OK
+    counts = retention.anonymise(due) if args.anonymise else retention.erase(due)
+    print(_("Erased: {what}.").format(what=words.count_text(counts)), file=sys.stderr if args.json else sys.stdout)
     return EXIT_OK
 
 
@@ -1057,6 +1102,7 @@ _COMMANDS = {
     "rekey": _cmd_rekey,
     "recover": _cmd_recover,
     "recovery-sheet": _cmd_recovery_sheet,
+    "retention": _cmd_retention,
     "deadline": _cmd_deadline,
     "permit-validity": _cmd_permit_validity,
     "import-csv": _cmd_import_csv,

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 
 from desktop.core import ids
 from desktop.core.privacy import graph
@@ -101,6 +101,23 @@ def erase_person(person_id: str) -> dict[str, int]:
         counts = erase_in_transaction([("person", person_id)], stamp, store.device_id)
     scrub()
     log.info("a person was erased (%d records)", sum(counts.values()))
+    return counts
+
+
+def erase_records(records: Iterable[tuple[str, str]], within: Callable[[], None] | None = None) -> dict[str, int]:
+    """Erase several records (people, cases, …) and what goes with each, in one transaction, marked for the
+    other laptops (retention: everything due at once); ``within`` runs in the same transaction. Returns
+    counts per type."""
+    store = store_db.current()
+    wanted = list(records)
+    if not wanted:
+        return {}
+    with store.db.atomic("IMMEDIATE"), store_db.guard_open():
+        counts = erase_in_transaction(wanted, store.clock.now(), store.device_id)
+        if within is not None:
+            within()
+    scrub()
+    log.info("%d records were erased together (%d rows)", len(wanted), sum(counts.values()))
     return counts
 
 
