@@ -8,6 +8,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 # Test profiles derive their key cheaply (TEST_KDF); outside the tests such a profile is refused.
 os.environ["BEGLEITER_TEST_WEAK_KDF"] = "1"
 
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -33,6 +34,9 @@ def _isolation(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None
     monkeypatch.delenv(paths.ENV_HOME, raising=False)
     i18n.set_language("en")
     yield
+    worker = sys.modules.get("desktop.ui.worker")
+    if worker is not None:
+        worker.wait_all()  # background jobs end before their profile is closed
     store_db.close_store()
     paths.set_profile_dir(None)
     i18n.set_language("en")

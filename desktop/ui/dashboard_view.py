@@ -10,9 +10,12 @@ from PySide6.QtWidgets import QHeaderView, QLabel, QTreeWidget, QTreeWidgetItem,
 
 from desktop import i18n
 from desktop.core import cases, dashboard, residence, tasks
+from desktop.core.privacy import retention
 from desktop.core.store import db as store_db
 from desktop.i18n import _
 from desktop.ui.common import Retranslatable, area_title
+from desktop.ui.retention_ui import kind_text, since_text
+from desktop.ui.worker import run_in_background
 
 OVERDUE = QColor("#b00020")
 
@@ -23,6 +26,7 @@ class DashboardView(Retranslatable, QWidget):
     open_appointment = Signal(str)
     open_task = Signal(str)
     open_person = Signal(str)
+    review_retention = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -39,11 +43,31 @@ class DashboardView(Retranslatable, QWidget):
         layout.addWidget(self.summary)
         layout.addWidget(self.tree)
         self.board: dashboard.Dashboard | None = None
+        #: What is due for erasure: looked for in the background (it reads the whole change log), None until
+        #: known.
+        self.retention: list[retention.Due] | None = None
+        self._retention_asked = 0
         self.refresh()
 
     def refresh(self, today: dt.date | None = None) -> None:
         self.board = dashboard.build(today)
         self._fill()
+        self._look_for_retention(today)
+
+    def _look_for_retention(self, today: dt.date | None) -> None:
+        self._retention_asked += 1
+        asked = self._retention_asked
+        # Bound methods: Qt drops the delivery when this view is gone before the job ends.
+        run_in_background(lambda: (asked, retention.due(today)), self._retention_found, self._retention_failed)
+
+    def _retention_found(self, result: tuple[int, list[retention.Due]]) -> None:
+        asked, found = result
+        if asked == self._retention_asked:  # not overtaken by a newer refresh
+            self.retention = found
+            self._fill()
+
+    def _retention_failed(self, _exc: Exception) -> None:
+        """Logged by the job; the group keeps its "…" and the next refresh tries again."""
 
     def retranslate_ui(self) -> None:
         self._fill()
@@ -78,6 +102,14 @@ class DashboardView(Retranslatable, QWidget):
                 len(board.expiring),
             ),
         ]
+        due = self.retention
+        groups.append(
+            (
+                _("Kept longer than {months} months").format(months=retention.period_months()),
+                [self._retention_item(d) for d in (due or [])[: dashboard.LIMIT]],
+                len(due) if due is not None else "…",
+            )
+        )
         for title, items, total in groups:
             group = QTreeWidgetItem([f"{title} ({total})"])
             font = group.font(0)
@@ -166,11 +198,19 @@ class DashboardView(Retranslatable, QWidget):
         item.setData(0, Qt.ItemDataRole.UserRole, ("person", person_id))
         return item
 
+    def _retention_item(self, due: retention.Due) -> QTreeWidgetItem:
+        item = QTreeWidgetItem([since_text(due), kind_text(due.kind), due.label, _("to review for erasure")])
+        item.setData(0, Qt.ItemDataRole.UserRole, ("retention", due.record_id))
+        return item
+
     def _activated(self, item: QTreeWidgetItem, _column: int) -> None:
         data = item.data(0, Qt.ItemDataRole.UserRole)
         if not data:
             return
         kind, record_id = data
+        if kind == "retention":
+            self.review_retention.emit()
+            return
         {"appointment": self.open_appointment, "task": self.open_task, "person": self.open_person}[kind].emit(record_id)
 
     def selected(self) -> tuple[str, str] | None:

@@ -82,6 +82,7 @@ class MainWindow(Retranslatable, QMainWindow):
         self.today.open_appointment.connect(self.appointments.open_appointment)
         self.today.open_task.connect(self.tasks.open_task)
         self.today.open_person.connect(self.people.open_person)
+        self.today.review_retention.connect(self.review_retention)
 
         self.undo_notice = UndoNotice()
         self.undo_notice.undone.connect(self._data_changed)
@@ -172,6 +173,7 @@ class MainWindow(Retranslatable, QMainWindow):
         self.act_permit = self._action("Ctrl+Shift+V", self.show_permit_check)
         self.act_conflicts = self._action(CONFLICTS_SHORTCUT, self.show_conflicts)
         self.act_team = self._action(None, self.show_team)
+        self.act_retention = self._action(None, self.review_retention)
         self.act_demo = self._action(None, self.load_demo_data)
         self.act_about = self._action(None, self.show_about)
         self.act_undo = self._action(QKeySequence.StandardKey.Undo, self.undo_notice.undo)
@@ -219,7 +221,7 @@ class MainWindow(Retranslatable, QMainWindow):
         self.menu_tools.addSeparator()
         self.menu_tools.addActions([self.act_deadline, self.act_permit])
         self.menu_tools.addSeparator()
-        self.menu_tools.addActions([self.act_conflicts, self.act_team])
+        self.menu_tools.addActions([self.act_conflicts, self.act_team, self.act_retention])
         self.menu_language = bar.addMenu("")
         self.menu_language.addActions(list(self.language_actions.values()))
         self.menu_help = bar.addMenu("")
@@ -270,6 +272,7 @@ class MainWindow(Retranslatable, QMainWindow):
         self.act_permit.setText(_("Residence &permit valid until…"))
         self.act_conflicts.setText(_("&Conflicts…"))
         self.act_team.setText(_("&Team…"))
+        self.act_retention.setText(_("&Retention review…"))
         self.act_demo.setText(_("Load &demo data…"))
         self.act_about.setText(_("&About Begleiter"))
         for row, title in enumerate(AREAS):
@@ -398,6 +401,15 @@ class MainWindow(Retranslatable, QMainWindow):
         dialog = RecoveryKeyDialog(self)
         if dialog.exec():
             self.statusBar().showMessage(_("The new recovery key is in force; destroy the previous sheet."), 8000)
+        dialog.deleteLater()
+
+    def review_retention(self) -> None:
+        from desktop.ui.retention_ui import RetentionDialog
+
+        dialog = RetentionDialog(self, self.today.retention)
+        if dialog.exec() and dialog.acted:
+            self.statusBar().showMessage(dialog.summary, 8000)
+            self._refresh_all()
         dialog.deleteLater()
 
     def show_preferences(self) -> None:
