@@ -238,10 +238,24 @@ def main(args: argparse.Namespace) -> int:
             return termination.code
         return int(app.exec())
     finally:
-        from desktop.ui.worker import wait_all
+        close_profile(with_backup=not termination.code)
 
-        wait_all()
-        if store_db.is_open():
-            store_db.checkpoint()
-            store_db.close_store()
-            log.info("closed")
+
+def close_profile(*, with_backup: bool) -> None:
+    """Wait for background work, fold the WAL in, write the closing backup (``with_backup``: the user
+    closed the app; not when a signal ends it, a logout waits for no one) and close the database."""
+    from desktop.core.store import backup
+    from desktop.ui.worker import wait_all
+
+    wait_all()
+    if not store_db.is_open():
+        return
+    store_db.checkpoint()
+    if with_backup:
+        try:
+            if backup.backup_on_close() is not None:
+                log.info("closing backup written")
+        except Exception as exc:  # the data is safe in the profile; the next backup tries again
+            log.warning("the closing backup failed (%s)", type(exc).__name__)
+    store_db.close_store()
+    log.info("closed")

@@ -176,11 +176,18 @@ def build_parser() -> argparse.ArgumentParser:
     dg = sub.add_parser("digest", help="hash of the current state of all travelling records")
     dg.add_argument("--json", action="store_true")
     sub.add_parser("backup", help="write a verified, encrypted backup into the profile's backups folder")
+    bl = sub.add_parser("backups", help="list the backups: time, size, people and cases, whether each verifies")
+    bl.add_argument("--json", action="store_true")
     rs = sub.add_parser(
         "restore",
-        help="put a backup in place of the profile's database (the current one is kept in damaged/)",
+        help="put a backup in place of the profile's database (the current one is kept in damaged/ or replaced/)",
     )
-    rs.add_argument("backup", nargs="?", metavar="BACKUP", help="a file in backups/ (default: the newest good one)")
+    rs.add_argument(
+        "backup",
+        nargs="?",
+        metavar="BACKUP",
+        help="a backup's path or its name as 'backups' lists it (default: the newest good one)",
+    )
     sub.add_parser(
         "rekey", help=f"change the profile's passphrase (the new one from ${ENV_NEW_PASSPHRASE}, else asked twice)"
     )
@@ -409,21 +416,62 @@ def _cmd_backup(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _cmd_restore(args: argparse.Namespace) -> int:
+def _backup_key(args: argparse.Namespace) -> tuple[Path, tuple[bytes, bytes]]:
+    """The profile folder and its key (key, salt) for reading its backups; the database is not opened."""
     folder = paths.profile_dir()
     if not store_db.profile_exists(folder):
         raise ProfileMissing(_("There is no profile in {folder}.").format(folder=str(folder)))
     _check_location(folder)
     try:
-        key_material = store_db.unlock_key(folder, _passphrase(args))
+        return folder, store_db.unlock_key(folder, _passphrase(args))
     except ProfileDamaged as exc:  # an older profile whose database does not open: its backups vouched
         if exc.key_material is None:
             raise
-        key_material = exc.key_material
+        return folder, exc.key_material
+
+
+def _size_text(size: int) -> str:
+    return _("{size} MB").format(size=i18n.fmt_number(round(size / 1_000_000, 1)))
+
+
+def _backup_line(info: backup.BackupInfo) -> str:
+    """One backup as ``backups`` lists it: name, time, size, people and cases, whether it verified."""
+    counts = info.counts_text() or _("does not open")
+    state = _("verified") if info.verified else _("FAILS ITS CHECK")
+    return f"{info.path.name}  {i18n.fmt_list_datetime(info.time)}  {_size_text(info.size)}  {counts}  {state}"
+
+
+def _cmd_backups(args: argparse.Namespace) -> int:
+    folder, key_material = _backup_key(args)
+    infos = [backup.describe(path, key_material) for path in reversed(backup.backups(folder))]
+    if args.json:
+        listed = [
+            {
+                "name": info.path.name,
+                "path": str(info.path),
+                "time": info.time.isoformat(timespec="seconds"),
+                "size": info.size,
+                "people": info.people,
+                "cases": info.cases,
+                "verified": info.verified,
+            }
+            for info in infos
+        ]
+        print(json.dumps(listed, ensure_ascii=False))
+    elif infos:
+        print("\n".join(_backup_line(info) for info in infos))
+    else:
+        print(_("There are no backups yet."))
+    return EXIT_OK if all(info.verified for info in infos) else EXIT_PROBLEMS
+
+
+def _cmd_restore(args: argparse.Namespace) -> int:
+    folder, key_material = _backup_key(args)
     if args.backup:
-        source = Path(args.backup).expanduser()
-        if not source.is_file():
-            raise UsageError(_("There is no backup {file}.").format(file=str(source)))
+        found = backup.find(folder, args.backup)
+        if found is None:
+            raise UsageError(_("There is no backup {file}.").format(file=args.backup))
+        source = found
     else:
         found = backup.newest_good(folder, key_material)
         if found is None:
@@ -1098,6 +1146,7 @@ _COMMANDS = {
     "check": _cmd_check,
     "digest": _cmd_digest,
     "backup": _cmd_backup,
+    "backups": _cmd_backups,
     "restore": _cmd_restore,
     "rekey": _cmd_rekey,
     "recover": _cmd_recover,

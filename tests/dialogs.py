@@ -89,6 +89,9 @@ def build(name: str, cls: type[QDialog], records: dict[str, object], tmp_path: P
         return [cls(tmp_path / "new-profile")]
     if name in ("UnlockDialog", "RecoveryUnlockDialog"):
         return [cls(tmp_path / "profile")]  # the open test profile's folder (conftest)
+    if name == "RestoreDialog":  # asking the passphrase, and offered for a damaged database (no backups yet)
+        damaged = store_db.damaged_error("page", store_db.current().db._key_material)
+        return [cls(tmp_path / "profile"), cls(tmp_path / "profile", damaged=damaged)]
     if name == "PersonEditor":
         return [cls(), cls(person)]
     if name == "CaseEditor":

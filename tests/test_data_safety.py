@@ -482,15 +482,26 @@ def test_the_unlock_dialog_restores_the_newest_good_backup(qtbot, store, profile
 
     _filled(store)
     _truncate(profile_dir)
+    from desktop.ui.restore_ui import RestoreDialog
+
     dialog = UnlockDialog(profile_dir)
     qtbot.addWidget(dialog)
     asked: list[str] = []
-    monkeypatch.setattr(dialog, "_ask_restore", lambda damage, when: asked.append(damage) or False)
+    answer = [False]
+
+    def offered(restore: RestoreDialog) -> int:  # the restore dialog, answered at once
+        asked.append(restore.intro.text())
+        if answer[0]:
+            restore.ok_button.click()  # the newest good backup is chosen already
+        return restore.result()
+
+    monkeypatch.setattr(RestoreDialog, "exec", offered)
+    monkeypatch.setattr(RestoreDialog, "confirm", lambda self, info: True)
     dialog.passphrase.setText(PASSPHRASE)
     dialog.ok_button.click()
     assert asked and "damaged" in asked[0] and dialog.result() == 0
     assert "damaged" in dialog.error.text() and not store_db.is_open()
-    monkeypatch.setattr(dialog, "_ask_restore", lambda damage, when: True)
+    answer[0] = True
     dialog.ok_button.click()
     assert dialog.result() == 1 and store_db.is_open()
     assert people.count_people() == 300

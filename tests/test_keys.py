@@ -160,6 +160,13 @@ def test_an_older_profile_is_converted_recovered_and_the_old_passphrase_no_longe
     materials = store_db.key_materials(folder, (new_key, salt))
     assert (old_key, salt) in materials
     backup.verify(backup.backups(folder)[-1], materials[1])
+    assert backup.describe(backup.backups(folder)[-1], (new_key, salt)).people == 50
+    # Restored, it is copied under the current key: the profile opens with its passphrase as before.
+    people.create_person({"family_name": "After the backup"})
+    store_db.close_store()
+    backup.restore(folder, backup.backups(folder)[-1], (new_key, salt))
+    profile.unlock(folder, PASSPHRASE)
+    assert people.count_people() == 50 and integrity.check() == []
 
     recovery_key = profile.make_recovery_key()
     store_db.close_store()

@@ -51,11 +51,12 @@ def test_the_remains_of_an_interrupted_backup_are_removed(store, profile_dir: Pa
     backup.make_backup()
     assert _partials(profile_dir) == []
     # Rotation counts and keeps only finished backups; nothing unfinished survives it either.
-    for hour in range(backup.KEEP + 2):
-        (folder / f".begleiter-20250103-0{hour}0000.partial").write_bytes(b"x")
-        backup.make_backup(dt.datetime(2026, 1, 1, hour))
+    for day in range(backup.KEEP + 2):
+        (folder / f".begleiter-20250103-{day:02d}0000.partial").write_bytes(b"x")
+        backup.make_backup(dt.datetime(2026, 1, 1 + day))
     assert _partials(profile_dir) == []
-    assert len(backup.backups(profile_dir)) == backup.KEEP
+    # Today's, 8 to 13 January and the newest of the ISO week before (Sunday 4 January).
+    assert len(backup.backups(profile_dir)) == 8
     assert sorted(p.name for p in folder.iterdir() if p.name.startswith("begleiter-")) == [
         p.name for p in backup.backups(profile_dir)
     ]

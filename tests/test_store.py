@@ -135,9 +135,13 @@ def test_backups_are_encrypted_verified_openable_and_rotated(store: store_db.Sto
     assert first.read_bytes()[:16] != SQLITE_MAGIC and b"Savchenko" not in first.read_bytes()
     assert backup.backup_if_due() is None  # a fresh backup exists
     digest = integrity.digest()
-    for hour in range(10):
-        backup.make_backup(dt.datetime(2026, 1, 1, hour))
-    assert len(backup.backups(profile_dir)) == backup.KEEP
+    for day in range(10):  # Thursday 1 to Saturday 10 January 2026, beside today's
+        backup.make_backup(dt.datetime(2026, 1, 1 + day, 9))
+    # Today's and the last six days (4 to 10 January, from ISO week 2), and the newest of week 1 (Sunday 4th).
+    assert [p.name for p in backup.backups(profile_dir)][:7] == [
+        f"begleiter-202601{day:02d}-090000.db" for day in range(4, 11)
+    ]
+    assert len(backup.backups(profile_dir)) == 8
     # A backup is a whole profile database: the passphrase opens it.
     restored = profile_dir.parent / "restored"
     restored.mkdir()

@@ -143,8 +143,9 @@ class EraseDialog(Retranslatable, QDialog):
             _(
                 "Erasing cannot be undone: every earlier value goes too. The erasure reaches the other "
                 "laptops of the team with the next exchange, and they erase the person as well. The automatic "
-                "backups keep the person until {days} newer ones have replaced them (at least {days} days)."
-            ).format(days=backup.KEEP)
+                "backups made before keep the person until rotation removes them: about {weeks} weeks when "
+                "Begleiter is used every day, longer when it is not."
+            ).format(weeks=backup.WEEKLY + 1)
         )
         self.understood.setText(_("I understand that this cannot be undone"))
         self.cancel_button.setText(_("Cancel"))

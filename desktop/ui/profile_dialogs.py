@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLayout,
     QLineEdit,
-    QMessageBox,
     QProgressBar,
     QPushButton,
     QVBoxLayout,
@@ -25,10 +24,10 @@ from PySide6.QtWidgets import (
 from desktop import i18n
 from desktop.core import profile, storage
 from desktop.core.errors import ProfileDamaged, UserError, ValidationError, WrongPassphrase
-from desktop.core.store import backup
 from desktop.i18n import N_, _
 from desktop.ui.common import DialogButtons, LabelledForm, Retranslatable, error_label, focus_first, show_error
 from desktop.ui.qt_i18n import apply_language
+from desktop.ui.restore_ui import RestoreOffer
 
 STRENGTH_WORDS = (N_("very weak"), N_("weak"), N_("fair"), N_("good"), N_("strong"))
 
@@ -206,6 +205,7 @@ class UnlockDialog(Retranslatable, QDialog):
         self.forgot_button.clicked.connect(self.open_with_recovery_key)
         self.buttons.accepted.connect(self._unlock)
         self.buttons.rejected.connect(self.reject)
+        self.restore = RestoreOffer(self)
         self.form = LabelledForm()
         self.form.add(N_("Language"), self.language)
         self.form.add(N_("Passphrase"), self.passphrase)
@@ -226,6 +226,7 @@ class UnlockDialog(Retranslatable, QDialog):
         self.form.retranslate(_)
         self.ok_button.setText(_("Unlock"))
         self.forgot_button.setText(_("&Forgot the passphrase?"))
+        self.restore.retranslate_ui()
         _show_location(self.location, self.profile_dir)
         if self.error.isVisible() and self.attempts:
             show_error(self.error, self._wrong_text())
@@ -278,41 +279,5 @@ class UnlockDialog(Retranslatable, QDialog):
         self.accept()
 
     def _offer_backup(self, exc: ProfileDamaged) -> bool:
-        """Say that the database is damaged and offer the newest good backup; True once it is restored."""
-        QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
-        try:
-            found = backup.newest_good(self.profile_dir, exc.key_material) if exc.key_material else None
-        finally:
-            QGuiApplication.restoreOverrideCursor()
-        if found is None:
-            show_error(
-                self.error,
-                str(exc)
-                + " "
-                + _("No backup of this profile passes its check. The file is kept as it is: ask your coordinator."),
-            )
-            return False
-        when = i18n.fmt_list_datetime(backup.backup_time(found))
-        if not self._ask_restore(str(exc), when):
-            show_error(self.error, str(exc))
-            return False
-        try:
-            backup.restore(self.profile_dir, found, exc.key_material)  # type: ignore[arg-type]
-        except (OSError, backup.BackupError):
-            show_error(self.error, _("The backup could not be put in place; nothing was changed."))
-            return False
-        return True
-
-    def _ask_restore(self, damage: str, when: str) -> bool:
-        box = QMessageBox(QMessageBox.Icon.Warning, _("The profile is damaged"), damage, parent=self)
-        box.setInformativeText(
-            _(
-                "The newest good backup is from {time}. Restore it? What was entered after it is not in it. "
-                "The damaged database is not deleted: it is kept in the profile's folder 'damaged'."
-            ).format(time=when)
-        )
-        restore = box.addButton(_("Restore the backup"), QMessageBox.ButtonRole.AcceptRole)
-        box.addButton(QMessageBox.StandardButton.Cancel)
-        box.setDefaultButton(restore)
-        box.exec()
-        return box.clickedButton() is restore
+        """Say that the database is damaged and offer the newest good backup; True once one is restored."""
+        return self.restore.offer(exc)

@@ -621,13 +621,8 @@ def convert_profile(profile: Path, passphrase: str, old_key: bytes, salt: bytes)
         mode = conn.execute("PRAGMA journal_mode = DELETE").fetchone()[0]
         if str(mode).lower() != "delete":
             raise ProfileBusy(_("Another program has the profile open. Close it and unlock again."))
-        version = conn.execute("PRAGMA user_version").fetchone()[0]
-        conn.execute(f"ATTACH DATABASE '{side}' AS rekeyed KEY \"x'{(new_key + salt).hex()}'\"")
         conn.execute("BEGIN IMMEDIATE")
-        conn.execute("SELECT sqlcipher_export('rekeyed')")
-        conn.execute(f"PRAGMA rekeyed.user_version = {int(version)}")
-        conn.execute("COMMIT")
-        conn.execute("DETACH DATABASE rekeyed")
+        _export_into(conn, side, new_key, salt)
     finally:
         conn.close()
     _verify_copy(side, new_key, salt, db_file, old_key)
@@ -643,6 +638,40 @@ def convert_profile(profile: Path, passphrase: str, old_key: bytes, salt: bytes)
     meta.record_wrapped_key(profile, settings.iterations, salt, new_key, wraps, retired)
     log.info("profile converted to a random database key")
     return new_key
+
+
+def _export_into(conn: Any, target: Path, key: bytes, salt: bytes) -> None:
+    """Copy the database of ``conn`` (schema, rows, user_version) into a new file under another key; a
+    transaction begun on ``conn`` is committed."""
+    version = conn.execute("PRAGMA user_version").fetchone()[0]
+    conn.execute(f"ATTACH DATABASE '{target}' AS rekeyed KEY \"x'{(key + salt).hex()}'\"")
+    try:
+        conn.execute("SELECT sqlcipher_export('rekeyed')")
+        conn.execute(f"PRAGMA rekeyed.user_version = {int(version)}")
+        if conn.in_transaction:
+            conn.execute("COMMIT")
+    finally:
+        conn.execute("DETACH DATABASE rekeyed")
+
+
+def key_for_file(profile: Path, path: Path, key_material: tuple[bytes, bytes]) -> tuple[bytes, bytes] | None:
+    """Which of the profile's keys (the current one, or an older one kept under it) opens the database
+    file ``path`` (a backup made before a conversion is under the older key); None when none does."""
+    for material in key_materials(profile, key_material):
+        if _probe(path, *material, honour_wal=False):
+            return material
+    return None
+
+
+def copy_under_key(source: Path, old: tuple[bytes, bytes], target: Path, new: tuple[bytes, bytes]) -> None:
+    """A copy of the database file ``source`` (opened read-only under ``old``) at ``target`` under ``new``."""
+    conn = sqlcipher.connect(f"file:{quote(str(source.resolve()))}?mode=ro&immutable=1", uri=True, isolation_level=None)
+    try:
+        conn.execute("PRAGMA cipher_log_level = NONE")
+        conn.execute(f"PRAGMA key = \"x'{(old[0] + old[1]).hex()}'\"")
+        _export_into(conn, target, *new)
+    finally:
+        conn.close()
 
 
 def _verify_copy(side: Path, key: bytes, salt: bytes, original: Path, old_key: bytes) -> None:
