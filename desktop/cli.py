@@ -938,6 +938,11 @@ def _privacy_parsers(sub: Any) -> None:
     )
     er.add_argument("id", metavar="PERSON_ID")
     er.add_argument("--yes", action="store_true", help="confirm: erasing cannot be undone")
+    au = sub.add_parser("audit", help="the audit log: who did what with the data and when, never content")
+    au.add_argument("--json", action="store_true")
+    au.add_argument(
+        "--verify", action="store_true", help="check the log's hash chain (exit 1 naming the first broken entry)"
+    )
 
 
 def _cmd_delete(args: argparse.Namespace) -> int:
@@ -965,7 +970,43 @@ def _cmd_erase(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _cmd_audit(args: argparse.Namespace) -> int:
+    from desktop.core import audit
+    from desktop.core.sync.conflicts import record_label
+
+    _open(args)
+    if args.verify:
+        broken = audit.verify()
+        total = audit.count()
+        if args.json:
+            result = {"whole": broken is None, "entries": total, "broken": broken.as_json() if broken else None}
+            print(json.dumps(result, ensure_ascii=False, sort_keys=True))
+        elif broken is not None:
+            print(_("Entry {seq} of the audit log is broken: {what}.").format(seq=broken.seq, what=broken.text()))
+        else:
+            print(
+                i18n.ngettext(
+                    "The audit log is whole ({n} entry).", "The audit log is whole ({n} entries).", total
+                ).format(n=total)
+            )
+        return EXIT_OK if broken is None else EXIT_PROBLEMS
+    found: list[audit.Entry] = []
+    while page := audit.entries(found[-1].seq if found else None, 1000):
+        found.extend(page)
+    if args.json:
+        columns = ("seq", "at", "kind", "volunteer", "device", "record_type", "record_id", "count", "detail")
+        print(json.dumps([{c: getattr(e, c) for c in columns} for e in found], ensure_ascii=False, sort_keys=True))
+        return EXIT_OK
+    for e in found:
+        record = f"{record_label(e.record_type)} {audit.short_id(e.record_id)}".strip() if e.record_type else ""
+        parts = [i18n.fmt_list_datetime(audit.local_time(e.at)), audit.kind_label(e.kind), record]
+        parts.append(audit.details_text(e.kind, e.count, e.detail))
+        print(f"{e.seq:>6}  " + "  ".join(p for p in parts if p))
+    return EXIT_OK
+
+
 _COMMANDS = {
+    "audit": _cmd_audit,
     "delete": _cmd_delete,
     "erase": _cmd_erase,
     "init": _cmd_init,

@@ -6,8 +6,8 @@ import logging
 from pathlib import Path
 
 from desktop import i18n
-from desktop.core import logs
-from desktop.core.errors import ValidationError
+from desktop.core import audit, logs
+from desktop.core.errors import ValidationError, WrongPassphrase
 from desktop.core.store import changelog
 from desktop.core.store import db as store_db
 from desktop.core.store.models import Volunteer
@@ -68,21 +68,30 @@ def create(
 
 
 def unlock(profile: Path, passphrase: str) -> store_db.Store:
-    """Open an existing profile; a wrong passphrase raises WrongPassphrase before anything is written."""
-    store = store_db.open_store(profile, passphrase)
+    """Open an existing profile; a wrong passphrase raises WrongPassphrase before the database is written
+    (it is counted in profile.json, for the audit log at the next unlock)."""
+    try:
+        store = store_db.open_store(profile, passphrase)
+    except WrongPassphrase:
+        audit.note_failed_unlock(profile)
+        raise
     after_unlock(store)
     return store
 
 
 def passphrase_matches(passphrase: str) -> bool:
-    """Whether ``passphrase`` opens the profile that is open now (the screen lock asks for it)."""
-    return store_db.passphrase_matches(passphrase)
+    """Whether ``passphrase`` opens the profile that is open now (the screen lock asks for it); the
+    answer goes into the audit log."""
+    matches = store_db.passphrase_matches(passphrase)
+    audit.record("unlock" if matches else "failed_unlock", count=None if matches else 1, detail="screen_lock")
+    return matches
 
 
 def after_unlock(store: store_db.Store) -> None:
-    """What may only happen once the profile is open: logging to its folder, crash file."""
+    """What may only happen once the profile is open: logging to its folder, the audit log's entries."""
     logs.setup_logging(store.path)
     log.info("profile opened")
+    audit.after_unlock(store)
 
 
 def set_language(profile: Path, language: str) -> None:
