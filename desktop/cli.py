@@ -9,6 +9,7 @@ import getpass
 import json
 import locale
 import logging
+import math
 import os
 import platform
 import re
@@ -343,9 +344,22 @@ def _existing_profile() -> Path:
     return folder
 
 
+def _wait_for_unlock(folder: Path) -> None:
+    """After repeated wrong passphrases the next try waits (growing delays); the command says so and waits."""
+    wait = profile.unlock_wait(folder)
+    if wait > 0:
+        print(
+            _("Too many wrong tries: waiting {seconds} s before this one.").format(seconds=math.ceil(wait)),
+            file=sys.stderr,
+        )
+        time.sleep(wait)
+
+
 def _open(args: argparse.Namespace) -> store_db.Store:
     folder = _existing_profile()
-    return profile.unlock(folder, _passphrase(args))
+    passphrase = _passphrase(args)
+    _wait_for_unlock(folder)
+    return profile.unlock(folder, passphrase)
 
 
 def _cmd_init(args: argparse.Namespace) -> int:
@@ -504,6 +518,7 @@ def _new_passphrase() -> tuple[str, str]:
 def _cmd_rekey(args: argparse.Namespace) -> int:
     folder = _existing_profile()
     current = _passphrase(args)
+    _wait_for_unlock(folder)
     profile.unlock(folder, current)
     new, repeated = _new_passphrase()
     profile.change_passphrase(current, new, repeated)
@@ -518,7 +533,8 @@ def _cmd_recover(args: argparse.Namespace) -> int:
         if not sys.stdin.isatty():
             raise UserError(_("No recovery key given: set BEGLEITER_RECOVERY_KEY."))
         typed = getpass.getpass(_("Recovery key: "))
-    store_db.recovery_key_material(folder, typed)  # a wrong key is told before a new passphrase is asked
+    _wait_for_unlock(folder)
+    profile.check_recovery_key(folder, typed)  # a wrong key is told before a new passphrase is asked
     new, repeated = _new_passphrase()
     profile.unlock_with_recovery_key(folder, typed, new, repeated)
     print(_("The profile was opened with its recovery key and has a new passphrase."))
@@ -1111,6 +1127,11 @@ def _privacy_parsers(sub: Any) -> None:
     )
     er.add_argument("id", metavar="PERSON_ID")
     er.add_argument("--yes", action="store_true", help="confirm: erasing cannot be undone")
+    au = sub.add_parser("audit", help="the audit log: who did what with the data and when, never content")
+    au.add_argument("--json", action="store_true")
+    au.add_argument(
+        "--verify", action="store_true", help="check the log's hash chain (exit 1 naming the first broken entry)"
+    )
 
 
 def _cmd_delete(args: argparse.Namespace) -> int:
@@ -1138,7 +1159,43 @@ def _cmd_erase(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _cmd_audit(args: argparse.Namespace) -> int:
+    from desktop.core import audit
+    from desktop.core.sync.conflicts import record_label
+
+    _open(args)
+    if args.verify:
+        broken = audit.verify()
+        total = audit.count()
+        if args.json:
+            result = {"whole": broken is None, "entries": total, "broken": broken.as_json() if broken else None}
+            print(json.dumps(result, ensure_ascii=False, sort_keys=True))
+        elif broken is not None:
+            print(_("Entry {seq} of the audit log is broken: {what}.").format(seq=broken.seq, what=broken.text()))
+        else:
+            print(
+                i18n.ngettext(
+                    "The audit log is whole ({n} entry).", "The audit log is whole ({n} entries).", total
+                ).format(n=total)
+            )
+        return EXIT_OK if broken is None else EXIT_PROBLEMS
+    found: list[audit.Entry] = []
+    while page := audit.entries(found[-1].seq if found else None, 1000):
+        found.extend(page)
+    if args.json:
+        columns = ("seq", "at", "kind", "volunteer", "device", "record_type", "record_id", "count", "detail")
+        print(json.dumps([{c: getattr(e, c) for c in columns} for e in found], ensure_ascii=False, sort_keys=True))
+        return EXIT_OK
+    for e in found:
+        record = f"{record_label(e.record_type)} {audit.short_id(e.record_id)}".strip() if e.record_type else ""
+        parts = [i18n.fmt_list_datetime(audit.local_time(e.at)), audit.kind_label(e.kind), record]
+        parts.append(audit.details_text(e.kind, e.count, e.detail))
+        print(f"{e.seq:>6}  " + "  ".join(p for p in parts if p))
+    return EXIT_OK
+
+
 _COMMANDS = {
+    "audit": _cmd_audit,
     "delete": _cmd_delete,
     "erase": _cmd_erase,
     "init": _cmd_init,

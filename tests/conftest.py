@@ -89,3 +89,16 @@ def _no_blocking_message_boxes(monkeypatch: pytest.MonkeyPatch) -> list[tuple[st
 
     monkeypatch.setattr(QMessageBox, "exec", exec_box)
     return shown
+
+
+def uncounted(path: Path) -> bytes:
+    """A file's bytes; profile.json without the count of wrong passphrases (kept there for the audit log
+    until the next unlock), which is all a wrong passphrase may change."""
+    data = path.read_bytes()
+    if path.name != "profile.json":
+        return data
+    import json
+
+    settings = json.loads(data)
+    settings.pop("failed_unlocks", None)
+    return json.dumps(settings, sort_keys=True).encode()

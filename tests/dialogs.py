@@ -76,7 +76,8 @@ def disputed(records: dict[str, object]) -> conflicts.Conflict:
     source = {"device": OTHER_LAPTOP, "device_name": "Ноутбук Оксани (Лейпциг)", "volunteer": OTHER_VOLUNTEER,
               "volunteer_name": "Оксана Бондаренко-Ковальчук"}
     manifest = {"format": bundle.FORMAT, "format_version": bundle.FORMAT_VERSION, "bundle_id": ids.new_id(),
-                "created": "2026-12-02T08:00:00Z", "schema_version": migrations.LATEST, "team": "", "source": source,
+                "created": "2026-12-02T08:00:00Z", "schema_version": migrations.TRAVELLING_SCHEMA, "team": "",
+                "source": source,
                 "scope": {"kind": "all"}, "counts": {}, "knowledge": {}, "coverage": {}}
     exchange.apply(bundle.read_zip(bundle.build_zip(manifest, entries, [])))
     return conflicts.open_conflicts()[0]

@@ -122,3 +122,46 @@ def test_the_file_menu_offers_passphrase_change_and_a_new_recovery_key(qtbot, st
     actions = window.menu_file.actions()
     assert window.act_change_passphrase in actions and window.act_recovery_key in actions
     assert "&" in window.act_change_passphrase.text() and "&" in window.act_recovery_key.text()
+
+
+def test_the_unlock_dialog_rests_after_repeated_wrong_passphrases(qtbot, store, profile_dir: Path) -> None:
+    store_db.close_store()
+    dialog = UnlockDialog(profile_dir)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    for _try in range(4):
+        dialog.passphrase.setText("not it")
+        qtbot.keyClick(dialog.passphrase, Qt.Key.Key_Return)
+    assert not dialog.ok_button.isEnabled() and "Too many wrong tries" in dialog.error.text()
+    qtbot.waitUntil(dialog.ok_button.isEnabled, timeout=3000)  # one second after the fourth
+    assert "Too many" not in dialog.error.text() and "attempt 4" in dialog.error.text()
+    dialog.passphrase.setText(PASSPHRASE)
+    qtbot.keyClick(dialog.passphrase, Qt.Key.Key_Return)
+    assert dialog.result() == QDialog.DialogCode.Accepted
+
+
+def test_a_new_unlock_dialog_remembers_the_pause(qtbot, store, profile_dir: Path) -> None:
+    store_db.close_store()
+    for _try in range(5):
+        with pytest.raises(Exception, match=r"not correct|wait"):
+            profile.unlock(profile_dir, "not it")
+    dialog = UnlockDialog(profile_dir)
+    qtbot.addWidget(dialog)
+    assert not dialog.ok_button.isEnabled()
+
+
+def test_the_lock_screen_rests_too(qtbot, store) -> None:
+    from desktop.ui.lock import LockPrompt
+
+    prompt = LockPrompt()
+    qtbot.addWidget(prompt)
+    prompt.show()
+    for _try in range(4):
+        prompt.passphrase.setText("not it")
+        qtbot.keyClick(prompt.passphrase, Qt.Key.Key_Return)
+    assert not prompt.ok_button.isEnabled()
+    qtbot.waitUntil(prompt.ok_button.isEnabled, timeout=3000)
+    prompt.passphrase.setText(PASSPHRASE)
+    with qtbot.waitSignal(prompt.unlocked):
+        qtbot.keyClick(prompt.passphrase, Qt.Key.Key_Return)
+    qtbot.wait(10)

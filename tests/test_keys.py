@@ -339,3 +339,62 @@ def test_cli_rekey_recovery_sheet_and_recover(tmp_path: Path) -> None:
         "--data-dir", str(folder), "recover", env={"BEGLEITER_RECOVERY_KEY": key, "BEGLEITER_NEW_PASSPHRASE": NEW}
     )
     assert old_key.returncode != 0 and "does not open" in old_key.stderr
+
+
+# --- growing delays -------------------------------------------------------------------------------------------
+
+
+def _age_failures(folder: Path, seconds: float) -> None:
+    """Move the last wrong try ``seconds`` into the past (instead of waiting for it)."""
+    import datetime as dt
+
+    data = _profile_json(folder)
+    last = dt.datetime.fromisoformat(data["failed_unlocks"]["last"]) - dt.timedelta(seconds=seconds)
+    data["failed_unlocks"]["last"] = last.isoformat(timespec="milliseconds")
+    (folder / "profile.json").write_text(json.dumps(data))
+
+
+def test_the_delays_grow_after_the_third_wrong_try_and_end_with_the_right_one(store, profile_dir: Path) -> None:
+    from desktop.core.keys import delay
+
+    assert [delay.delay_after(n) for n in range(0, 12)] == [0, 0, 0, 0, 1, 2, 4, 8, 16, 32, 60, 60]
+    store_db.close_store()
+    for _try in range(4):
+        with pytest.raises(WrongPassphrase):
+            profile.unlock(profile_dir, "not it")
+    assert 0 < profile.unlock_wait(profile_dir) <= 1
+    with pytest.raises(profile.TryLater, match="wait 1 s"):
+        profile.unlock(profile_dir, PASSPHRASE)  # even the right one waits
+    _age_failures(profile_dir, 1.5)
+    with pytest.raises(WrongPassphrase):
+        profile.unlock(profile_dir, "still not")
+    assert 1 < profile.unlock_wait(profile_dir) <= 2
+    _age_failures(profile_dir, 2.5)
+    with pytest.raises(WrongPassphrase):  # a wrong recovery key counts as a wrong try
+        profile.check_recovery_key(profile_dir, recovery.new_recovery_key())
+    with pytest.raises(profile.TryLater, match="wait 4 s"):
+        profile.unlock(profile_dir, PASSPHRASE)
+    _age_failures(profile_dir, 5)
+    profile.unlock(profile_dir, PASSPHRASE)
+    assert profile.unlock_wait(profile_dir) == 0
+
+
+def test_the_cli_waits_out_the_delay(store, profile_dir: Path, monkeypatch, capsys) -> None:
+    from desktop import cli
+
+    store_db.close_store()
+    for _try in range(5):
+        with pytest.raises(WrongPassphrase):
+            profile.unlock(profile_dir, "not it")
+        _age_failures(profile_dir, 60)
+    _age_failures(profile_dir, -60)  # the fifth wrong try just now
+    slept: list[float] = []
+
+    def fake_sleep(seconds: float) -> None:
+        slept.append(seconds)
+        _age_failures(profile_dir, seconds + 0.1)
+
+    monkeypatch.setattr(cli.time, "sleep", fake_sleep)
+    monkeypatch.setenv("BEGLEITER_PASSPHRASE", PASSPHRASE)
+    assert cli.main(["--data-dir", str(profile_dir), "digest"]) == cli.EXIT_OK
+    assert slept and 1 < slept[0] <= 2 and "waiting" in capsys.readouterr().err

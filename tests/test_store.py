@@ -14,14 +14,17 @@ from desktop.core import people, profile
 from desktop.core.errors import ProfileExists, ProfileMissing, WrongPassphrase
 from desktop.core.store import db as store_db
 from desktop.core.store import migrations
-from tests.conftest import PASSPHRASE, TEST_KDF
+from tests.conftest import PASSPHRASE, TEST_KDF, uncounted
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 
 
 def _snapshot(folder: Path) -> dict[str, tuple[str, int]]:
     return {
-        str(p.relative_to(folder)): (hashlib.sha256(p.read_bytes()).hexdigest(), p.stat().st_mtime_ns)
+        str(p.relative_to(folder)): (
+            hashlib.sha256(uncounted(p)).hexdigest(),
+            0 if p.name == "profile.json" else p.stat().st_mtime_ns,  # wrong passphrases are counted there
+        )
         for p in sorted(folder.rglob("*"))
         if p.is_file()
     }
@@ -69,10 +72,15 @@ def test_wrong_passphrase_changes_nothing(store: store_db.Store, profile_dir: Pa
     store_db.checkpoint()
     store_db.close_store()
     before = _snapshot(profile_dir)
+    settings = json.loads(paths.profile_meta_path(profile_dir).read_text())
     for attempt in ("wrong", "", PASSPHRASE + " "):
         with pytest.raises(WrongPassphrase):
             profile.unlock(profile_dir, attempt)
     assert _snapshot(profile_dir) == before
+    # Only profile.json counts the failed attempts (for the audit log at the next unlock), without data.
+    counted = json.loads(paths.profile_meta_path(profile_dir).read_text())
+    assert counted.pop("failed_unlocks")["count"] == 3
+    assert counted == settings
     assert not store_db.is_open()
     profile.unlock(profile_dir, PASSPHRASE)  # and the right one still works afterwards
 

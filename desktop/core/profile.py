@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import math
 from pathlib import Path
 
 from desktop import i18n
-from desktop.core import logs
-from desktop.core.errors import ValidationError, WrongPassphrase
+from desktop.core import audit, logs
+from desktop.core.errors import UserError, ValidationError, WrongPassphrase
+from desktop.core.keys import delay
 from desktop.core.store import changelog
 from desktop.core.store import db as store_db
 from desktop.core.store.models import Volunteer
@@ -68,19 +70,65 @@ def create(
     return store
 
 
+class TryLater(UserError):
+    """Too many wrong passphrases in a row: the next try must wait ``seconds``."""
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+        super().__init__(
+            _("Too many wrong tries. Please wait {seconds} s before the next one.").format(seconds=math.ceil(seconds))
+        )
+
+
+def unlock_wait(profile: Path) -> float:
+    """Seconds before the profile may be tried again after wrong passphrases (0: now)."""
+    return delay.remaining(profile)
+
+
+def _refuse_too_soon(profile: Path) -> None:
+    wait = delay.remaining(profile)
+    if wait > 0:
+        raise TryLater(wait)
+
+
 def unlock(profile: Path, passphrase: str) -> store_db.Store:
-    """Open an existing profile; a wrong passphrase raises WrongPassphrase before anything is written."""
-    store = store_db.open_store(profile, passphrase)
+    """Open an existing profile; a wrong passphrase raises WrongPassphrase before the database is written
+    (it is counted in profile.json, for the audit log at the next unlock and the growing delays: TryLater
+    while one runs)."""
+    _refuse_too_soon(profile)
+    try:
+        store = store_db.open_store(profile, passphrase)
+    except WrongPassphrase:
+        audit.note_failed_unlock(profile)
+        raise
     after_unlock(store)
     return store
 
 
+def check_recovery_key(profile: Path, recovery_key: str) -> None:
+    """Whether the typed recovery key opens the profile, before a new passphrase is asked; a wrong one is
+    counted like a wrong passphrase (the growing delays, the audit log)."""
+    _refuse_too_soon(profile)
+    try:
+        store_db.recovery_key_material(profile, recovery_key)
+    except WrongPassphrase:
+        audit.note_failed_unlock(profile)
+        raise
+
+
 def unlock_with_recovery_key(profile: Path, recovery_key: str, new_passphrase: str, repeated: str) -> store_db.Store:
     """Open a profile whose passphrase is forgotten: the recovery key from the printed sheet, and a new
-    passphrase, checked like any new one, which replaces the old."""
+    passphrase, checked like any new one, which replaces the old. A wrong key counts as a wrong try."""
+    _refuse_too_soon(profile)
     check_new_passphrase(new_passphrase, repeated)
-    store = store_db.open_with_recovery_key(profile, recovery_key, new_passphrase)
+    try:
+        store = store_db.open_with_recovery_key(profile, recovery_key, new_passphrase)
+    except WrongPassphrase:
+        audit.note_failed_unlock(profile)
+        raise
     after_unlock(store)
+    audit.record("recovery_key_used")
+    audit.record("passphrase_changed", detail="recovery")
     log.info("profile opened with its recovery key; a new passphrase was set")
     return store
 
@@ -95,6 +143,7 @@ def change_passphrase(current_passphrase: str, new_passphrase: str, repeated: st
         raise ValidationError(_("The new passphrase is the same as the current one."))
     store = store_db.current()
     store_db.set_passphrase(store.path, store.db._key_material, new_passphrase)
+    audit.record("passphrase_changed")
     log.info("profile passphrase changed")
 
 
@@ -104,6 +153,7 @@ def make_recovery_key(text: str | None = None) -> str:
     anywhere but wrapped."""
     store = store_db.current()
     text = store_db.new_recovery_key(store.path, store.db._key_material, dt.date.today().isoformat(), text)
+    audit.record("passphrase_changed", detail="new_recovery_key")
     log.info("new recovery key made")
     return text
 
@@ -115,14 +165,18 @@ def recovery_key_made() -> str | None:
 
 
 def passphrase_matches(passphrase: str) -> bool:
-    """Whether ``passphrase`` opens the profile that is open now (the screen lock asks for it)."""
-    return store_db.passphrase_matches(passphrase)
+    """Whether ``passphrase`` opens the profile that is open now (the screen lock asks for it); the
+    answer goes into the audit log."""
+    matches = store_db.passphrase_matches(passphrase)
+    audit.record("unlock" if matches else "failed_unlock", count=None if matches else 1, detail="screen_lock")
+    return matches
 
 
 def after_unlock(store: store_db.Store) -> None:
-    """What may only happen once the profile is open: logging to its folder, crash file."""
+    """What may only happen once the profile is open: logging to its folder, the audit log's entries."""
     logs.setup_logging(store.path)
     log.info("profile opened")
+    audit.after_unlock(store)
 
 
 def set_language(profile: Path, language: str) -> None:

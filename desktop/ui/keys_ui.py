@@ -279,8 +279,6 @@ class RecoveryUnlockDialog(Retranslatable, QDialog):
         self.strength.update_strength()
 
     def _unlock(self) -> None:
-        from desktop.core.store import db as store_db
-
         if not self.key.text().strip():
             show_error(self.error, _("Type the recovery key from the sheet."))
             self.key.setFocus()
@@ -288,7 +286,7 @@ class RecoveryUnlockDialog(Retranslatable, QDialog):
         QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         try:
             try:
-                store_db.recovery_key_material(self.profile_dir, self.key.text())
+                profile.check_recovery_key(self.profile_dir, self.key.text())
             except UserError as exc:
                 show_error(self.error, str(exc))
                 self.key.selectAll()

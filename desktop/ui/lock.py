@@ -20,10 +20,11 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.core import profile
+from desktop.core.keys import delay
 from desktop.core.store import db as store_db
 from desktop.i18n import _
 from desktop.ui.common import DialogButtons, Retranslatable, error_label, show_error
-from desktop.ui.profile_dialogs import wrong_passphrase
+from desktop.ui.profile_dialogs import RetryPause, wrong_passphrase
 
 #: Minutes without keyboard or mouse input before the app locks (DESIGN.md §4); a profile may set its own
 #: ("lock_minutes" in its settings; 0 never locks by itself).
@@ -105,6 +106,7 @@ class LockPrompt(Retranslatable, QDialog):
         layout.addWidget(self.error)
         layout.addWidget(self.buttons)
         self.attempts = 0
+        self.pause = RetryPause(self.ok_button, self.error, lambda: wrong_passphrase(self.attempts))
         self.retranslate_ui()
 
     def retranslate_ui(self) -> None:
@@ -125,10 +127,12 @@ class LockPrompt(Retranslatable, QDialog):
         if not right:  # kept and selected, as in the unlock dialog: typing replaces it
             self.attempts += 1
             show_error(self.error, wrong_passphrase(self.attempts))
+            self.pause.start(delay.delay_after(self.attempts))
             self.adjustSize()  # room for the message
             self.passphrase.selectAll()
             self.passphrase.setFocus()
             return
+        self.attempts = 0
         self.passphrase.clear()
         self.hide()
         self.unlocked.emit()

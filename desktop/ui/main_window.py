@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop import i18n, paths
-from desktop.core import demo, people, profile
+from desktop.core import audit, demo, people, profile
 from desktop.core.errors import ProfileDamaged, UserError
 from desktop.core.privacy import words
 from desktop.core.store import backup
@@ -28,6 +28,7 @@ from desktop.core.sync import conflicts
 from desktop.i18n import N_, _
 from desktop.ui.about import AboutDialog
 from desktop.ui.appointments_view import AppointmentsView
+from desktop.ui.audit_ui import AuditDialog
 from desktop.ui.cases_view import CasesView
 from desktop.ui.common import Retranslatable
 from desktop.ui.conflicts_ui import ConflictsDialog
@@ -174,6 +175,7 @@ class MainWindow(Retranslatable, QMainWindow):
         self.act_conflicts = self._action(CONFLICTS_SHORTCUT, self.show_conflicts)
         self.act_team = self._action(None, self.show_team)
         self.act_retention = self._action(None, self.review_retention)
+        self.act_audit = self._action(None, self.show_audit)
         self.act_demo = self._action(None, self.load_demo_data)
         self.act_about = self._action(None, self.show_about)
         self.act_undo = self._action(QKeySequence.StandardKey.Undo, self.undo_notice.undo)
@@ -221,7 +223,9 @@ class MainWindow(Retranslatable, QMainWindow):
         self.menu_tools.addSeparator()
         self.menu_tools.addActions([self.act_deadline, self.act_permit])
         self.menu_tools.addSeparator()
-        self.menu_tools.addActions([self.act_conflicts, self.act_team, self.act_retention])
+        self.menu_tools.addActions([self.act_conflicts, self.act_team])
+        self.menu_tools.addSeparator()
+        self.menu_tools.addActions([self.act_audit, self.act_retention])
         self.menu_language = bar.addMenu("")
         self.menu_language.addActions(list(self.language_actions.values()))
         self.menu_help = bar.addMenu("")
@@ -273,6 +277,7 @@ class MainWindow(Retranslatable, QMainWindow):
         self.act_conflicts.setText(_("&Conflicts…"))
         self.act_team.setText(_("&Team…"))
         self.act_retention.setText(_("&Retention review…"))
+        self.act_audit.setText(_("&Audit log…"))
         self.act_demo.setText(_("Load &demo data…"))
         self.act_about.setText(_("&About Begleiter"))
         for row, title in enumerate(AREAS):
@@ -464,6 +469,9 @@ class MainWindow(Retranslatable, QMainWindow):
     def show_team(self) -> None:
         TeamDialog(self).exec()
 
+    def show_audit(self) -> None:
+        AuditDialog(self).exec()
+
     def _refresh_all(self) -> None:
         for area in self.areas:
             area.refresh()  # type: ignore[attr-defined]
@@ -496,6 +504,7 @@ class MainWindow(Retranslatable, QMainWindow):
     def _update_status(self) -> None:
         if not store_db.is_open():
             return  # the window outlived the profile (closing down)
+        audit.flush()  # entries that found another program writing
         n_people = self.people.model.total
         self.act_demo.setEnabled(n_people == 0)
         self.act_demo.setToolTip("" if n_people == 0 else _("Demo data can only be loaded into an empty profile."))

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import math
 import platform
+import time
+from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QObject, Qt, QTimer
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -62,6 +65,46 @@ def _show_location(label: QLabel, folder: Path) -> None:
 def wrong_passphrase(attempts: int) -> str:
     """What the unlock and lock dialogs say after a wrong passphrase."""
     return _("The passphrase is not correct. Please try again (attempt {count}).").format(count=attempts)
+
+
+class RetryPause(QObject):
+    """After repeated wrong passphrases the Unlock button rests for a while (desktop.core.keys.delay): the
+    message counts the seconds down, then the button works again."""
+
+    def __init__(self, button: QPushButton, message: QLabel, first_text: Callable[[], str]) -> None:
+        super().__init__(button)
+        self.button = button
+        self.message = message
+        self.first_text = first_text
+        self.until = 0.0
+        self.timer = QTimer(self)
+        self.timer.setInterval(250)
+        self.timer.timeout.connect(self._tick)
+
+    def start(self, seconds: float) -> None:
+        if seconds <= 0:
+            return
+        self.until = time.monotonic() + seconds
+        self.button.setEnabled(False)
+        self.timer.start()
+        self._tick()
+
+    def active(self) -> bool:
+        return self.timer.isActive()
+
+    def _tick(self) -> None:
+        left = self.until - time.monotonic()
+        if left <= 0:
+            self.timer.stop()
+            self.button.setEnabled(True)
+            show_error(self.message, self.first_text())
+            return
+        show_error(
+            self.message,
+            self.first_text()
+            + " "
+            + _("Too many wrong tries: the next one is possible in {seconds} s.").format(seconds=math.ceil(left)),
+        )
 
 
 class WelcomeDialog(Retranslatable, QDialog):
@@ -217,8 +260,10 @@ class UnlockDialog(Retranslatable, QDialog):
         layout.addWidget(self.buttons)
         self.attempts = 0
         self.store = None
+        self.pause = RetryPause(self.ok_button, self.error, self._wrong_text)
         self.retranslate_ui()
         focus_first(self.passphrase)
+        self.pause.start(profile.unlock_wait(profile_dir))  # wrong tries of an earlier start count too
 
     def retranslate_ui(self) -> None:
         self.setWindowTitle(_("Unlock Begleiter"))
@@ -232,7 +277,7 @@ class UnlockDialog(Retranslatable, QDialog):
             show_error(self.error, self._wrong_text())
 
     def _wrong_text(self) -> str:
-        return wrong_passphrase(self.attempts)
+        return wrong_passphrase(self.attempts) if self.attempts else ""
 
     def _unlock(self) -> None:
         if not self.passphrase.text():
@@ -247,6 +292,10 @@ class UnlockDialog(Retranslatable, QDialog):
             show_error(self.error, self._wrong_text())
             self.passphrase.selectAll()
             self.passphrase.setFocus()
+            self.pause.start(profile.unlock_wait(self.profile_dir))
+            return
+        except profile.TryLater as exc:
+            self.pause.start(exc.seconds)
             return
         except ProfileDamaged as exc:
             damaged = exc

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 from reportlab.platypus.doctemplate import LayoutError
 
 from desktop import paths
-from desktop.core import input_files, validation
+from desktop.core import audit, input_files, validation
 from desktop.core.errors import UserError
 from desktop.core.forms import binding
 from desktop.core.forms.binding import ChecklistLine, Subject
@@ -218,8 +218,9 @@ def output(
 
 
 def record_print(template: Template, subject: Subject, pdf: bytes, how: str) -> PrintedDocument:
-    """File the printed or saved document on the case (or the person): template, version, hash, date."""
-    return changelog.create(
+    """File the printed or saved document on the case (or the person): template, version, hash, date;
+    the audit log notes it."""
+    printed = changelog.create(
         PrintedDocument,
         person=subject.person.id,
         case=subject.case.id if subject.case else None,
@@ -229,3 +230,5 @@ def record_print(template: Template, subject: Subject, pdf: bytes, how: str) -> 
         printed_on=dt.date.today(),
         how=how,
     )
+    audit.record("print", PrintedDocument.record_type, printed.id, detail=how)
+    return printed

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from desktop.core import audit
 from desktop.core.errors import UserError
 from desktop.core.privacy import graph
 from desktop.core.store import changelog
@@ -111,6 +112,7 @@ def delete(record_type: str, record_id: str) -> Deletion:
         )
         for kind, found_id in deletion.tombstoned:
             changelog.delete(model_for(kind), found_id)
+    audit.record("delete", record_type, record_id, count=len(deletion.tombstoned))
     return deletion
 
 

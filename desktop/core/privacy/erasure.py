@@ -4,7 +4,8 @@ What goes is the person and everything hanging on them by a current foreign key,
 :func:`closure`). Their rows, every change-log entry of them (with further bases and open conflicts),
 their search-index documents and the local paths of their saved PDFs are deleted, and one **erasure
 marker** (record id, type, stamp, device) is written per erased id. Markers travel, so every laptop erases
-too, and an older change of an erased record that arrives later is discarded by the merge.
+too, and an older change of an erased record that arrives later is discarded by the merge. In the audit
+log, their ids become the erasure marker (its hash chain covers a digest of the id, so it still verifies).
 
 SQLite leaves deleted content in the file unless ``secure_delete`` is on (SQLCipher's default, made
 explicit on every connection and again here), deleted FTS5 terms live on in older index segments until
@@ -18,7 +19,7 @@ import logging
 import time
 from collections.abc import Callable, Iterable, Iterator
 
-from desktop.core import ids
+from desktop.core import audit, ids
 from desktop.core.privacy import graph
 from desktop.core.privacy.deletion import RecordMissing
 from desktop.core.store import changelog
@@ -99,6 +100,7 @@ def erase_person(person_id: str) -> dict[str, int]:
             raise RecordMissing(_("There is no such person: {id}.").format(id=person_id))
         stamp = store.clock.now()
         counts = erase_in_transaction([("person", person_id)], stamp, store.device_id)
+        audit.record("erase", "person", person_id, count=sum(counts.values()))  # kept as the marker
     scrub()
     log.info("a person was erased (%d records)", sum(counts.values()))
     return counts
@@ -194,6 +196,7 @@ def erase_in_transaction(records: Iterable[tuple[str, str]], stamp: int, device:
             "INSERT OR IGNORE INTO erasure (record_id, record_type, hlc, device) VALUES (?, ?, ?, ?)",
             [(ids.to_bytes(record_id), kind, stamp, device) for record_id, kind in marked.items()],
         )
+        audit.forget(marked, stamp)  # the audit log keeps the erasure marker in place of their ids
     changelog.remember_clock(stamp)
     return counts
 

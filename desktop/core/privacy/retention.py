@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 import peewee as pw
 
-from desktop.core import ids
+from desktop.core import audit, ids
 from desktop.core.privacy import erasure
 from desktop.core.store import db as store_db
 from desktop.core.store.hlc import physical_ms
@@ -203,7 +203,7 @@ def _names(person_ids: set[str]) -> dict[str, str]:
 def erase(items: Iterable[Due]) -> dict[str, int]:
     """Erase the given due records (and what goes with them); returns rows erased per type."""
     chosen = [(d.kind, d.record_id) for d in items]
-    counts = erasure.erase_records(chosen)
+    counts = erasure.erase_records(chosen, within=lambda: audit.record("retention", count=len(chosen), detail="erased"))
     log.info("retention: %d records erased", len(chosen))
     return counts
 
@@ -220,6 +220,7 @@ def anonymise(items: Iterable[Due]) -> dict[str, int]:
 
     def keep_counts() -> None:
         store_db.current().set_setting(SETTING_COUNTS, json.dumps(counts, sort_keys=True))
+        audit.record("retention", count=len(chosen), detail="anonymised")
 
     result = erasure.erase_records([(d.kind, d.record_id) for d in chosen], within=keep_counts)
     log.info("retention: %d records anonymised", len(chosen))

@@ -316,6 +316,7 @@ def restore(profile: Path, source: Path, key_material: tuple[bytes, bytes]) -> P
     os.replace(staged, database)
     _fsync_folder(profile)
     meta.clear_damage(profile)
+    meta.count_event(profile, "restores")  # an audit log entry at the next unlock
     log.info("database restored from a backup; the previous one was kept aside")
     return aside
 

@@ -392,3 +392,52 @@ def mark_damaged(profile: Path, reason: str) -> None:
 def clear_damage(profile: Path) -> None:
     if damage(profile) is not None:
         write(profile, damaged=None)
+
+
+# --- events for the audit log that happen while the database is closed --------------------------------
+
+#: Events counted here until the next unlock writes them into the audit log (a count and a time only).
+PENDING_EVENTS = ("failed_unlocks", "restores")
+
+
+def count_event(profile: Path, key: str) -> None:
+    """Count an event that happened while the database could not be written (a wrong passphrase, a
+    restored backup): how many, and when the first of them happened; nothing personal."""
+    entry = read(profile).get(key)
+    count = entry.get("count") if isinstance(entry, dict) else None
+    since = entry.get("since") if isinstance(entry, dict) else None
+    if not isinstance(count, int) or isinstance(count, bool) or count < 0:
+        count = 0
+    now = dt.datetime.now(dt.UTC)
+    if not isinstance(since, str):
+        since = now.isoformat(timespec="seconds")
+    write(profile, **{key: {"count": count + 1, "since": since, "last": now.isoformat(timespec="milliseconds")}})
+
+
+def event_count(profile: Path, key: str) -> tuple[int, dt.datetime | None]:
+    """How often the event was counted and when last (the unlock delays read the wrong passphrases)."""
+    entry = read(profile).get(key)
+    if not isinstance(entry, dict):
+        return 0, None
+    count = entry.get("count")
+    if not isinstance(count, int) or isinstance(count, bool) or count < 0:
+        count = 0
+    try:
+        last = dt.datetime.fromisoformat(entry["last"]) if isinstance(entry.get("last"), str) else None
+    except ValueError:
+        last = None
+    if last is not None and last.tzinfo is None:
+        last = last.replace(tzinfo=dt.UTC)
+    return count, last
+
+
+def take_event(profile: Path, key: str) -> tuple[int, str | None]:
+    """How often the event happened since it was last taken, and when first; the count starts again."""
+    entry = read(profile).get(key)
+    if entry is None:
+        return 0, None
+    write(profile, **{key: None})
+    count = entry.get("count") if isinstance(entry, dict) else None
+    since = entry.get("since") if isinstance(entry, dict) else None
+    valid = isinstance(count, int) and not isinstance(count, bool) and count > 0
+    return (count if valid else 1), (since if isinstance(since, str) else None)

@@ -388,6 +388,42 @@ def _v10(db: pw.Database) -> None:
         db.execute_sql(sql)
 
 
+def _v11(db: pw.Database) -> None:
+    """The audit log: who did what with the data on this laptop, and when (never content).
+
+    Local to the device (it does not travel). Each entry's ``hash`` covers its fields, a digest of its
+    record id and the previous entry's hash (see ``desktop.core.audit.chain``); the clear record id may
+    only be replaced by an erasure marker, inside an erasure, and no entry is ever deleted.
+    """
+    for sql in (
+        """CREATE TABLE audit_log (
+            seq INTEGER PRIMARY KEY NOT NULL,
+            at TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            volunteer TEXT,
+            device TEXT NOT NULL,
+            record_type TEXT,
+            record_id TEXT,
+            record_digest TEXT NOT NULL DEFAULT '',
+            count INTEGER,
+            detail TEXT NOT NULL DEFAULT '',
+            prev_hash TEXT NOT NULL,
+            hash TEXT NOT NULL)""",
+        "CREATE INDEX audit_log_record ON audit_log (record_id) WHERE record_id IS NOT NULL",
+        "CREATE INDEX audit_log_kind ON audit_log (kind, seq)",
+        "CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log "
+        "BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END",
+        "CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log WHEN NOT bg_erasure_open() "
+        "OR NEW.seq IS NOT OLD.seq OR NEW.at IS NOT OLD.at OR NEW.kind IS NOT OLD.kind "
+        "OR NEW.volunteer IS NOT OLD.volunteer OR NEW.device IS NOT OLD.device "
+        "OR NEW.record_type IS NOT OLD.record_type OR NEW.record_digest IS NOT OLD.record_digest "
+        "OR NEW.count IS NOT OLD.count OR NEW.detail IS NOT OLD.detail OR NEW.prev_hash IS NOT OLD.prev_hash "
+        "OR NEW.hash IS NOT OLD.hash "
+        "BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END",
+    ):
+        db.execute_sql(sql)
+
+
 #: Triggers that guard the change log itself (the travelling tables' own are named by guard_triggers()).
 CHANGE_LOG_TRIGGERS = (
     "change_no_update",
@@ -417,8 +453,13 @@ MIGRATIONS: dict[int, Callable[[pw.Database], None]] = {
     8: _v8,
     9: _v9,
     10: _v10,
+    11: _v11,
 }
 LATEST = max(MIGRATIONS)
+#: The newest schema version that changed what travels (record types, fields, their meaning). Bundles carry
+#: it, and a bundle from a newer one is refused as "from a newer Begleiter"; a migration of local tables only
+#: (11: the audit log) leaves it, so laptops one version apart keep exchanging.
+TRAVELLING_SCHEMA = 10
 
 
 def current_version(db: pw.Database) -> int:

@@ -230,7 +230,7 @@ def _check_manifest(m: dict[str, Any]) -> None:
     schema = m.get("schema_version")
     if type(version) is not int or type(schema) is not int or version < 1 or schema < 1:
         raise BundleRejected(_("The bundle's manifest is not valid."), "damaged")
-    if version > FORMAT_VERSION or schema > migrations.LATEST:
+    if version > FORMAT_VERSION or schema > migrations.TRAVELLING_SCHEMA:
         raise BundleRejected(
             _("This bundle was made by a newer version of Begleiter. Please update Begleiter to import it."), "newer"
         )

@@ -22,7 +22,7 @@ from typing import Any
 import peewee as pw
 
 from desktop import __version__
-from desktop.core import ids
+from desktop.core import audit, ids
 from desktop.core.errors import UserError
 from desktop.core.search import duplicates
 from desktop.core.search import index as search_index
@@ -271,7 +271,7 @@ def export(scope: Scope, team: str = "", mark_key: str = "last_export") -> Expor
         "bundle_id": ids.new_id(),
         "created": utc_now().isoformat().replace("+00:00", "Z"),
         "app_version": __version__,
-        "schema_version": migrations.LATEST,
+        "schema_version": migrations.TRAVELLING_SCHEMA,
         "team": team,
         "source": {
             "device": store.device_id,
@@ -291,6 +291,7 @@ def export(scope: Scope, team: str = "", mark_key: str = "last_export") -> Expor
     plain = bundle_file.build_zip(manifest, entries, markers)
     manifest = json.loads(_manifest_of(plain))
     mark = {"seq": last_seq, "knowledge": held} if scope.kind in ("all", "since_last") else {}
+    audit.record("export", count=manifest["counts"]["records"])
     return Exported(manifest, plain, mark=mark)
 
 
@@ -962,4 +963,8 @@ def apply(payload: Payload) -> Report:
         store_db.guard_open(),
         store_db.bulk_cache(len(payload.entries)),
     ):
-        return _Apply(payload).run()
+        report = _Apply(payload).run()
+    audit.record("import", count=report.changes)
+    if report.erased:
+        audit.record("erase", count=report.erased, detail="bundle")
+    return report
