@@ -236,6 +236,7 @@ def make_backup(now: dt.datetime | None = None) -> Path:
             log.info("removed the remains of an unfinished backup")
         try:
             started = time.time_ns()
+            mark = _data_mark()
             store.db.execute_sql("VACUUM INTO ?", (str(partial),))
             if os.name == "posix":
                 os.chmod(partial, 0o600)
@@ -247,8 +248,23 @@ def make_backup(now: dt.datetime | None = None) -> Path:
         finally:
             remove_partials(folder)
         rotate(store.path)
+    store.set_setting(MARK_SETTING, mark)
     log.info("backup written and verified")
     return target
+
+
+#: What the data was when the newest backup was made (see _data_mark).
+MARK_SETTING = "backup_data_mark"
+
+
+def _data_mark() -> str:
+    """The records' state in a few numbers: the change log's newest entry and the erasure markers. An
+    unlock writes to the database too (the audit log), so file times alone would call every session a
+    change."""
+    db = store_db.current().db
+    (seq,) = db.execute_sql("SELECT coalesce(max(seq), 0) FROM change").fetchone()
+    (erased,) = db.execute_sql("SELECT count(*) FROM erasure").fetchone()
+    return f"{seq}:{erased}"
 
 
 def newest_good(profile: Path, key_material: tuple[bytes, bytes]) -> Path | None:
@@ -361,10 +377,12 @@ def changed_since(profile: Path, copy: Path) -> bool:
 
 
 def backup_on_close(now: dt.datetime | None = None) -> Path | None:
-    """The backup at closing: made when anything was written since the newest backup (or there is none),
-    else nothing. Called after the WAL was folded in, so an unchanged profile is not copied again."""
-    profile = store_db.current().path
-    last = newest(profile)
-    if last is not None and not changed_since(profile, last):
-        return None
+    """The backup at closing: made when the records changed since the newest backup (or there is none),
+    else nothing, so an unchanged profile is not copied again."""
+    store = store_db.current()
+    last = newest(store.path)
+    if last is not None:
+        kept = store.get_setting(MARK_SETTING)
+        if (kept == _data_mark()) if kept else not changed_since(store.path, last):
+            return None
     return make_backup(now)
