@@ -200,6 +200,11 @@ def build_parser() -> argparse.ArgumentParser:
         "recovery-sheet", help="make a new recovery key and print it to a PDF sheet (the old key stops working)"
     )
     rsh.add_argument("--out", required=True, metavar="FILE.pdf", help="where to write the sheet")
+    sr = sub.add_parser(
+        "subject-report", help="everything stored about one person (GDPR Art. 15): a bilingual PDF and a JSON"
+    )
+    sr.add_argument("person_id", metavar="PERSON_ID")
+    sr.add_argument("--out", required=True, metavar="DIR", help="an existing folder for the two files")
     ret = sub.add_parser(
         "retention", help="closed cases and inactive people kept longer than the retention period, to erase"
     )
@@ -565,6 +570,19 @@ def _cmd_recovery_sheet(args: argparse.Namespace) -> int:
             "the coordinator's safe, then delete the file."
         ).format(file=str(out))
     )
+    return EXIT_OK
+
+
+def _cmd_subject_report(args: argparse.Namespace) -> int:
+    from desktop.core.privacy import subject
+
+    folder = Path(args.out).expanduser()
+    if not folder.is_dir():
+        raise UsageError(_("The folder {folder} does not exist.").format(folder=str(folder)))
+    _open(args)
+    json_path, pdf_path = subject.write(args.person_id, folder)
+    print(pdf_path)
+    print(json_path)
     return EXIT_OK
 
 
@@ -1209,6 +1227,7 @@ _COMMANDS = {
     "recover": _cmd_recover,
     "recovery-sheet": _cmd_recovery_sheet,
     "retention": _cmd_retention,
+    "subject-report": _cmd_subject_report,
     "deadline": _cmd_deadline,
     "permit-validity": _cmd_permit_validity,
     "import-csv": _cmd_import_csv,

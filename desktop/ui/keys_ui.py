@@ -13,7 +13,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QLabel,
     QLayout,
     QLineEdit,
@@ -31,6 +30,7 @@ from desktop.ui.common import (
     DialogButtons,
     LabelledForm,
     Retranslatable,
+    ask_save_file,
     error_label,
     focus_first,
     plain_label,
@@ -152,7 +152,7 @@ class RecoveryKeyDialog(Retranslatable, QDialog):
         self.confirm.setChecked(True)
 
     def save_sheet(self) -> None:
-        name, _filter = QFileDialog.getSaveFileName(
+        name = ask_save_file(
             self, _("Save recovery sheet"), str(Path.home() / "recovery-sheet.pdf"), _("PDF files (*.pdf)")
         )
         if not name:

@@ -2,8 +2,18 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from PySide6.QtCore import QSettings, Qt, QThread
-from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence
+from PySide6.QtGui import (
+    QAction,
+    QActionGroup,
+    QCloseEvent,
+    QDragEnterEvent,
+    QDropEvent,
+    QGuiApplication,
+    QKeySequence,
+)
 from PySide6.QtWidgets import (
     QApplication,
     QHBoxLayout,
@@ -183,6 +193,7 @@ class MainWindow(Retranslatable, QMainWindow):
         self.act_delete = self._action(QKeySequence.StandardKey.Delete, self._delete_in_area)
         self.act_delete.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
         self.act_erase = self._action(None, self._erase_person)
+        self.act_subject_report = self._action(None, self.subject_report)
         self.act_about.setMenuRole(QAction.MenuRole.AboutRole)
         self.language_group = QActionGroup(self)
         self.language_actions: dict[str, QAction] = {}
@@ -209,6 +220,7 @@ class MainWindow(Retranslatable, QMainWindow):
         self.menu_edit.addActions([self.act_undo, self.act_delete])
         self.menu_edit.addSeparator()
         self.menu_edit.addAction(self.act_erase)
+        self.menu_edit.addAction(self.act_subject_report)
         self.menu_edit.addSeparator()
         self.menu_edit.addAction(self.act_preferences)
         self.menu_edit.aboutToShow.connect(self._update_edit_menu)
@@ -240,6 +252,7 @@ class MainWindow(Retranslatable, QMainWindow):
         self.act_undo.setText(_("&Undo delete"))
         self.act_delete.setText(_("&Delete"))
         self.act_erase.setText(_("&Erase person…"))
+        self.act_subject_report.setText(_("Everything &stored about this person…"))
         self.menu_view.setTitle(_("&View"))
         self.menu_tools.setTitle(_("&Tools"))
         self.menu_language.setTitle(_("&Language"))
@@ -302,6 +315,7 @@ class MainWindow(Retranslatable, QMainWindow):
         self.act_undo.setEnabled(self.undo_notice.deletion is not None)
         self.act_delete.setEnabled(getattr(area, "delete_action", None) is not None)
         self.act_erase.setEnabled(area is self.people and self.people.selected_id() is not None)
+        self.act_subject_report.setEnabled(self.act_erase.isEnabled())
 
     def _delete_in_area(self) -> None:
         area = self.areas[self.stack.currentIndex()]
@@ -311,6 +325,35 @@ class MainWindow(Retranslatable, QMainWindow):
     def _erase_person(self) -> None:
         if self.stack.currentIndex() == PEOPLE:
             self.people.erase_current()
+
+    def subject_report(self) -> None:
+        """Art. 15: the selected person's report (JSON and PDF) into a folder the user chooses."""
+        from desktop.core.privacy import subject
+        from desktop.ui.exchange_ui import ask_folder
+
+        person_id = self.people.selected_id() if self.stack.currentIndex() == PEOPLE else None
+        if person_id is None:
+            return
+        folder = ask_folder(self, _("Where should the report go?"), str(Path.home()))
+        if not folder:
+            return
+        QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        try:
+            json_path, pdf_path = subject.write(person_id, Path(folder))
+        except (UserError, OSError) as exc:
+            QGuiApplication.restoreOverrideCursor()
+            QMessageBox.warning(self, _("Everything stored about this person"), str(exc))
+            return
+        QGuiApplication.restoreOverrideCursor()
+        QMessageBox.information(
+            self,
+            _("Everything stored about this person"),
+            _(
+                "The report is in {pdf} (to read and print, German and Ukrainian) and {json} (every record, "
+                "field and change, machine-readable). Hand it over and then delete the files: they hold "
+                "the person's data unencrypted."
+            ).format(pdf=pdf_path.name, json=json_path.name),
+        )
 
     def _erased(self, counts: dict[str, int]) -> None:
         self.undo_notice.forget()  # what an earlier delete took may have gone with the person
