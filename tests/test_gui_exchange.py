@@ -214,7 +214,7 @@ def test_a_dropped_bundle_is_imported_with_a_report_and_the_lists_follow(
     report = _report_shown(qtbot, window)
     assert report.report.new == manifest["counts"]["records"] and report.report.conflicts == 0
     assert "From the laptop other-laptop of Oksana" in report.source.text()
-    assert f"{manifest['counts']['records']} new records" in report.counts.text()
+    assert report.counts.text() == "• New: 2 people, 1 volunteer." and report.file.text() == f"File: {path.name}"
     names = {report.families.topLevelItem(i).text(0) for i in range(report.families.topLevelItemCount())}
     assert names == {"Kovalenko, Olena", "Kovalenko, Petro"}
     assert window.people.model.total == 2  # the lists were refreshed
@@ -248,6 +248,46 @@ def test_a_tampered_bundle_is_put_aside_with_its_reason_and_the_next_one_still_c
     reason = (profile_dir / "quarantine" / (bad.name + ".reason.txt")).read_text()
     assert "damaged or was altered" in reason
     assert exchange.rejected_file(transport.sha256_of(bad))
+
+
+def test_several_bundles_chosen_at_once_come_in_one_after_another_each_named(
+    qtbot, window, tmp_path: Path, profile_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """File › Exchange › Import… with three files: two go in, each with its own report naming the file and
+    counting per kind; the damaged one is put aside with its reason; the passphrase is asked once."""
+    first, _m = _bundle_from_another_laptop(tmp_path, profile_dir, lambda: _person("Hnatiuk", "Iryna"))
+    second, _m = _bundle_from_another_laptop(
+        tmp_path, profile_dir, lambda: [_person("Savchenko", "Daria"), _person("Savchenko", "Ivan")], name="third"
+    )
+    data = bytearray(second.read_bytes())
+    data[len(data) // 2] ^= 0x01
+    bad = first.with_name("Begleiter_damaged.age")
+    bad.write_bytes(bytes(data))
+    chosen: list[str] = []
+    monkeypatch.setattr(
+        exchange_ui, "ask_open_files", lambda *args: chosen.append(args[1]) or [str(first), str(bad), str(second)]
+    )
+    asked: list[str] = []
+    monkeypatch.setattr(
+        exchange_ui, "ask_team_passphrase", lambda parent, problem="": asked.append(problem) or (TEAM_PASSPHRASE, False)
+    )
+    warnings: list[str] = []
+    monkeypatch.setattr(exchange_ui.BundleImport, "_warn", lambda self, text: warnings.append(text))
+    window.act_import_bundle.trigger()
+    qtbot.waitUntil(
+        lambda: len(window.findChildren(ReportDialog)) == 2 and not window.bundle_import.busy, timeout=30000
+    )
+    assert chosen == ["Choose the bundles to import"]
+    assert asked == [""]  # typed once for the batch, not kept
+    assert sync_settings.team_passphrase() == "" and window.bundle_import._typed == ""
+    assert sorted(p.family_name for p in Person.select()) == ["Hnatiuk", "Savchenko", "Savchenko"]
+    reports = {d.file.text(): d for d in window.findChildren(ReportDialog)}
+    assert set(reports) == {f"File: {first.name}", f"File: {second.name}"}
+    assert "New: 1 person, 1 volunteer." in reports[f"File: {first.name}"].counts.text()
+    assert "New: 2 people, 1 volunteer." in reports[f"File: {second.name}"].counts.text()
+    (warning,) = warnings
+    assert warning.startswith(f"File: {bad.name}") and "damaged or was altered" in warning
+    assert (profile_dir / "quarantine" / bad.name).read_bytes() == bytes(data)
 
 
 def test_a_wrong_team_passphrase_is_asked_again_and_nothing_is_put_aside(
@@ -608,7 +648,13 @@ def test_the_report_dialog_closes_with_escape_and_offers_the_duplicates(qtbot, r
     dialog.review_duplicates.connect(lambda: asked.append(True))
     dialog.show()
     assert "Melnyk" in dialog.duplicates_label.text() and dialog.claims.isVisible()
-    assert "2 conflicts to decide" in dialog.counts.text() and "12 new records" in dialog.counts.text()
+    assert "2 conflicts to decide" in dialog.counts.text()
+    assert "New: 2 people, 1 household, 3 cases, 2 appointments, 3 tasks and deadlines, 1 note." in dialog.counts.text()
+    assert "Erased: 1 residence document." in dialog.counts.text()
+    assert "12 new records" not in dialog.counts.text()  # the totals only for reports stored without kinds
+    dialog.report.kinds = {}
+    dialog.retranslate_ui()
+    assert "12 new records" in dialog.counts.text()
     dialog.duplicates_button.click()
     assert asked == [True]
     assert dialog.buttons.button(QDialogButtonBox.StandardButton.Close) is not None
