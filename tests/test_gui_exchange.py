@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import shutil
 import threading
 from collections.abc import Callable
 from pathlib import Path
@@ -133,6 +134,36 @@ def test_export_to_a_folder_is_read_on_another_laptop(qtbot, store, tmp_path: Pa
     report = exchange.import_bundle(data, TEAM_PASSPHRASE)
     assert report.source_name == "test-laptop" and report.new >= 2  # the person and the volunteer
     assert [p.family_name for p in Person.select()] == ["Melnyk"]
+
+
+def test_the_export_proposes_the_folder_of_last_time_while_it_is_there(
+    qtbot, store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(exchange_ui, "open_url", lambda url: False)  # no mail program here
+    _person("Bondar", "Ivan")
+    stick = tmp_path / "Stick Familie Bondar"  # a folder's name can be a client's: kept in the profile only
+    stick.mkdir()
+    first = ExportDialog()
+    qtbot.addWidget(first)
+    assert first.folder.text() == ""
+    first.passphrase.setText(TEAM_PASSPHRASE)
+    first.folder.setText(str(stick))
+    first.export_button.click()
+    qtbot.waitUntil(lambda: first.written is not None, timeout=20000)
+    assert sync_settings.export_folder() == stick
+    again = ExportDialog()
+    qtbot.addWidget(again)
+    assert again.folder.text() == str(stick)
+    again.passphrase.setText(TEAM_PASSPHRASE)
+    again.to_mail.setChecked(True)
+    again.folder.clear()
+    again.export_button.click()  # an e-mail draft goes to the outbox: the folder of last time stays
+    qtbot.waitUntil(lambda: again.written is not None, timeout=20000)
+    assert sync_settings.export_folder() == stick
+    shutil.rmtree(stick)  # the stick is not plugged in
+    third = ExportDialog()
+    qtbot.addWidget(third)
+    assert third.folder.text() == ""
 
 
 def test_an_export_that_cannot_be_written_says_why_and_remembers_nothing(

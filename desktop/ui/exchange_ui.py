@@ -214,6 +214,9 @@ class ExportDialog(Retranslatable, QDialog):
         self.to_folder = QRadioButton()
         self.to_folder.setChecked(True)
         self.folder = QLineEdit()
+        last = sync_settings.export_folder()
+        if last is not None and last.is_dir():  # the stick of last time, when it is there again
+            self.folder.setText(str(last))
         self.browse = QPushButton()
         self.browse.clicked.connect(self._browse)
         self.to_mail = QRadioButton()
@@ -414,6 +417,7 @@ class ExportDialog(Retranslatable, QDialog):
                     "folder” and open it, or attach the bundle to an e-mail by hand."
                 ).format(name=path.name, folder=str(path.parent))
         else:
+            sync_settings.set_export_folder(path.parent)
             text = _(
                 "The bundle {name} is written to {folder} and was read back and checked. On a USB stick: eject "
                 "the stick safely (Eject in the file manager) before you pull it out."
