@@ -724,6 +724,22 @@ def test_the_window_offers_the_exchange_by_menu_and_key_and_stops_the_sync_folde
     win.sync.stop(publish=False)
 
 
+def test_the_export_and_preferences_dialogs_are_freed_after_closing_and_open_again(
+    qtbot, window, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtCore import QEvent
+
+    opened: list[QDialog] = []
+    for cls in (ExportDialog, PreferencesDialog):
+        monkeypatch.setattr(cls, "exec", lambda self: opened.append(self) or 0)
+    for _round in range(2):
+        window.act_export_bundle.trigger()
+        window.act_preferences.trigger()
+        QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+        assert window.findChildren(ExportDialog) == [] and window.findChildren(PreferencesDialog) == []
+    assert [type(d) for d in opened] == [ExportDialog, PreferencesDialog] * 2  # a new one each time
+
+
 def test_a_background_write_that_waits_leaves_the_widgets_alone(window, qtbot) -> None:  # type: ignore[no-untyped-def]
     """The wait notice is called by whichever thread waits for the write lock; from a worker thread it must
     not touch the status bar or the cursor (Qt widgets belong to the GUI thread)."""

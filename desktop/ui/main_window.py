@@ -6,6 +6,7 @@ from PySide6.QtCore import QSettings, Qt, QThread
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
+    QDialog,
     QHBoxLayout,
     QInputDialog,
     QLabel,
@@ -50,6 +51,14 @@ AREAS = (N_("Today"), N_("People"), N_("Cases"), N_("Appointments"), N_("Tasks")
 TODAY, PEOPLE, CASES, APPOINTMENTS, TASKS = range(5)
 DEMO_DEFAULT_PEOPLE = 200
 CONFLICTS_SHORTCUT = "Ctrl+Shift+K"
+
+
+def _run_once(dialog: QDialog) -> int:
+    """Show a dialog of the main window until it is closed, then free it (it is made anew next time)."""
+    try:
+        return dialog.exec()
+    finally:
+        dialog.deleteLater()
 
 
 class MainWindow(Retranslatable, QMainWindow):
@@ -377,10 +386,10 @@ class MainWindow(Retranslatable, QMainWindow):
         return None
 
     def export_bundle(self) -> None:
-        ExportDialog(self, self.export_selection()).exec()
+        _run_once(ExportDialog(self, self.export_selection()))
 
     def show_preferences(self) -> None:
-        if PreferencesDialog(self).exec():
+        if _run_once(PreferencesDialog(self)):
             self.sync.start()  # the folder or the kept passphrase may have changed
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
