@@ -592,6 +592,24 @@ def test_the_sync_folder_publishes_on_close_and_says_once_when_the_folder_is_gon
     service.stop(publish=False)
 
 
+def test_locking_the_screen_publishes_own_changes_before_the_sync_folder_stops(
+    qtbot, shared: Path, window, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    assert window.sync.running
+    window.sync.stop()  # what the profile held at the start is out: the lock has only the new change to send
+    assert window.sync.start()
+    before = set(shared.glob("*.age"))
+    _person("Marchenko", "Yurii")
+    qtbot.keyClick(window, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)  # Ctrl+L, before the quiet spell
+    assert window.screen_lock.locked and not window.sync.running
+    (published,) = set(shared.glob("*.age")) - before
+    window.screen_lock.unlock()
+    qtbot.wait(10)
+    _switch_to(tmp_path / "other", create=True)
+    exchange.import_bundle(published.read_bytes(), TEAM_PASSPHRASE)
+    assert [p.family_name for p in Person.select()] == ["Marchenko"]
+
+
 def test_an_erasure_alone_reaches_the_sync_folder_after_the_quiet_spell_and_on_close(
     qtbot, store, tmp_path: Path, shared: Path
 ) -> None:

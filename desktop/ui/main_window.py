@@ -114,9 +114,9 @@ class MainWindow(Retranslatable, QMainWindow):
         self.sync = SyncService(self)
         self.sync.imported.connect(self._data_changed)
         self.sync.message.connect(lambda text: self.statusBar().showMessage(text, 10000))
-        self.screen_lock.locked_changed.connect(
-            lambda locked: self.sync.stop(publish=False) if locked else self.sync.start()
-        )
+        # Locking stops the sync folder as closing does: own changes not yet there go out first, so a laptop
+        # left locked has shared its work.
+        self.screen_lock.locked_changed.connect(lambda locked: self.sync.stop() if locked else self.sync.start())
         self.setAcceptDrops(True)  # a bundle file dropped on the window is imported
         self._build_actions()
         self._build_menus()
