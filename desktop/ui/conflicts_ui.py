@@ -529,7 +529,11 @@ class ConflictsDialog(Retranslatable, QDialog):
         if card is None:
             return
         dialog = NewValueDialog(card.conflict, self)
-        if dialog.exec():
+        decided = dialog.exec()
+        # Back from the sub-dialog, the inbox takes the keys again (not every platform gives them back to it);
+        # _decided then puts the focus on the next card, or on Close once the last one is gone.
+        self.activateWindow()
+        if decided:
             self._decided(conflict_id)
 
     def open_record(self, conflict_id: str) -> None:
