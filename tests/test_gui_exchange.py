@@ -491,6 +491,12 @@ def _idle(qtbot, service: SyncService) -> None:  # type: ignore[no-untyped-def]
     qtbot.waitUntil(lambda: service.job is None, timeout=20000)
 
 
+def _tick(qtbot, service: SyncService) -> None:  # type: ignore[no-untyped-def]
+    """One look at the folder (read in the worker thread) and whatever it starts, to the end."""
+    service.tick()
+    _idle(qtbot, service)
+
+
 def test_the_sync_folder_takes_in_bundles_and_publishes_own_changes(
     qtbot, store, tmp_path: Path, profile_dir: Path
 ) -> None:
@@ -507,45 +513,43 @@ def test_the_sync_folder_takes_in_bundles_and_publishes_own_changes(
     clock = _Clock()
     service, messages, reports = _service(qtbot, clock)
     assert service.start() and service.timer.isActive()
-    service.tick()  # first sight: not settled yet
-    assert service.job is None
+    _tick(qtbot, service)  # first sight: not settled yet
+    assert reports == [] and messages == []
     for _round in range(3):
-        service.tick()
-        _idle(qtbot, service)
+        _tick(qtbot, service)
     assert [p.family_name for p in Person.select()] == ["Savchenko"] and len(reports) == 1
     assert bad.exists()  # the shared file stays; a copy is put aside in the profile
     assert (profile_dir / "quarantine" / bad.name).read_bytes() == bytes(data)
     assert any("refused and a copy put aside" in m and "damaged" in m for m in messages)
     assert any(m.startswith("Bundle from other-laptop") for m in messages)
-    service.tick()
-    assert service.job is None  # nothing new: neither the good nor the bad one again
+    said = len(messages)
+    _tick(qtbot, service)
+    assert len(messages) == said and len(reports) == 1  # nothing new: neither the good nor the bad one again
 
     before = {p.name for p in shared.iterdir()}
     clock.now += 60
-    service.tick()  # own changes (the volunteer of this profile) not yet published, quiet since start
-    _idle(qtbot, service)
+    _tick(qtbot, service)  # own changes (the volunteer of this profile) not yet published, quiet since start
     published = {p.name for p in shared.iterdir()} - before
     assert len(published) == 1
     (name,) = published
     assert name.startswith("Begleiter_Leipzig-Ost-hilft_test-laptop_")
     assert store.get_setting("last_export", "") == ""  # the hand-made exports keep their own mark
     clock.now += 60
-    service.tick()
-    _idle(qtbot, service)
+    _tick(qtbot, service)
     assert {p.name for p in shared.iterdir()} - before == published  # nothing changed: nothing published
 
     _person("Romanenko", "Vira")
-    service.tick()  # the change is seen; the edits have not settled yet
+    _tick(qtbot, service)  # the change is seen; the edits have not settled yet
     clock.now += 10
-    service.tick()
-    assert service.job is None and {p.name for p in shared.iterdir()} - before == published
+    _tick(qtbot, service)
+    assert {p.name for p in shared.iterdir()} - before == published
     clock.now += 30
-    service.tick()
-    _idle(qtbot, service)
+    _tick(qtbot, service)
     assert len({p.name for p in shared.iterdir()} - before) == 2
     clock.now += 60
-    service.tick()
-    assert service.job is None  # its own bundles are never imported back
+    said = len(messages)
+    _tick(qtbot, service)
+    assert len(messages) == said and len(reports) == 1  # its own bundles are never imported back
 
     newest = max(shared.glob("Begleiter_Leipzig*"), key=lambda p: p.stat().st_mtime_ns)
     _switch_to(tmp_path / "other", create=False)
@@ -563,6 +567,44 @@ def shared(store, tmp_path: Path) -> Path:  # type: ignore[no-untyped-def]
     sync_settings.keep_team_passphrase(TEAM_PASSPHRASE)
     sync_settings.set_sync_folder(folder)
     return folder
+
+
+def test_the_sync_folder_is_listed_hashed_and_read_off_the_window_thread(
+    qtbot, store, tmp_path: Path, profile_dir: Path, shared: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A large bundle (or a slow network folder) never stalls the window: tick() returns at once and the
+    hashing and reading happen in the worker thread."""
+    import time
+
+    _bundle_from_another_laptop(tmp_path, profile_dir, lambda: _person("Savchenko", "Daria"), folder=shared)
+    threads: list[threading.Thread] = []
+    release = threading.Event()
+    hash_file, read_file = transport.sha256_of, transport.read_bundle
+
+    def slow_hash(path: Path, limit: int | None = None) -> str:
+        threads.append(threading.current_thread())
+        release.wait(3)  # a very large file
+        return hash_file(path, limit)
+
+    def read(path: Path) -> bytes:
+        threads.append(threading.current_thread())
+        return read_file(path)
+
+    monkeypatch.setattr(transport, "sha256_of", slow_hash)
+    monkeypatch.setattr(transport, "read_bundle", read)
+    service, _messages, reports = _service(qtbot, _Clock())
+    assert service.start()
+    _tick(qtbot, service)  # first sight: not settled, not hashed
+    assert threads == []
+    started = time.monotonic()
+    service.tick()
+    assert time.monotonic() - started < 1.0 and service.job is not None  # the window goes on meanwhile
+    qtbot.waitUntil(lambda: bool(threads), timeout=5000)
+    release.set()
+    _idle(qtbot, service)
+    assert len(reports) == 1 and [p.family_name for p in Person.select()] == ["Savchenko"]
+    assert len(threads) == 2 and threading.main_thread() not in threads  # hashed, then read, in the worker
+    service.stop(publish=False)
 
 
 def test_the_sync_folder_publishes_on_close_and_says_once_when_the_folder_is_gone(
@@ -583,11 +625,11 @@ def test_the_sync_folder_publishes_on_close_and_says_once_when_the_folder_is_gon
         child.unlink()
     shared.rmdir()
     for _round in range(4):
-        service.tick()
+        _tick(qtbot, service)
     gone = [m for m in messages if "cannot be read" in m]
     assert len(gone) == 1 and service.timer.isActive()  # said once, tried again at every tick
     shared.mkdir()
-    service.tick()
+    _tick(qtbot, service)
     assert messages[-1] == "The sync folder can be read again."
     service.stop(publish=False)
 
@@ -622,26 +664,24 @@ def test_an_erasure_alone_reaches_the_sync_folder_after_the_quiet_spell_and_on_c
     service, _messages, _reports = _service(qtbot, clock)
     assert service.start()
     clock.now += 60
-    service.tick()
-    _idle(qtbot, service)
+    _tick(qtbot, service)
     assert len(list(shared.glob("*.age"))) == 1
     clock.now += 60
-    service.tick()
-    assert service.job is None  # nothing new
+    _tick(qtbot, service)
+    assert len(list(shared.glob("*.age"))) == 1  # nothing new
 
     erasure.erase_person(first)
-    service.tick()  # seen; not settled yet
-    assert service.job is None and len(list(shared.glob("*.age"))) == 1
+    _tick(qtbot, service)  # seen; not settled yet
+    assert len(list(shared.glob("*.age"))) == 1
     clock.now += 60
-    service.tick()
-    _idle(qtbot, service)
+    _tick(qtbot, service)
     bundles = sorted(shared.glob("*.age"), key=lambda p: p.stat().st_mtime_ns)
     assert len(bundles) == 2
     payload = bundle.open_bundle(bundles[-1].read_bytes(), TEAM_PASSPHRASE)
     assert [m.record_type for m in payload.markers] == ["person"] and not payload.entries
     clock.now += 60
-    service.tick()
-    assert service.job is None  # published once, not again
+    _tick(qtbot, service)
+    assert len(list(shared.glob("*.age"))) == 2  # published once, not again
 
     erasure.erase_person(second)
     service.stop()  # closing at once: the marker goes out now
