@@ -279,9 +279,13 @@ def test_the_record_opens_in_its_editor(qtbot, window, laptops: Team, monkeypatc
     monkeypatch.setattr(window.people, "open_person", opened.append)
     window.act_conflicts.trigger()
     inbox = window.opened[-1]
-    _card(inbox, "city").open_button.click()
+    inbox.activateWindow()
+    qtbot.waitUntil(inbox.isActiveWindow)
+    _card(inbox, "city").open_button.setFocus()
+    qtbot.keyClick(_card(inbox, "city").open_button, Qt.Key.Key_Return)
     assert opened == [laptops.person]
     assert len(inbox.cards) == 1  # read again after the editor: still open
+    assert QApplication.focusWidget() is _card(inbox, "city").open_button  # the keys stay where they were
 
 
 # --- keyboard --------------------------------------------------------------------------------------------
