@@ -159,4 +159,10 @@ def sample_report(records: dict[str, object]):  # type: ignore[no-untyped-def]
         duplicates=[(person.id, person.id)],
         families=[FamilyLine(person.id, person.display_name(), 5, 2)],
         claims=[records["appointment"].id],
+        kinds={
+            "new": {"person": 2, "household": 1, "case": 3, "appointment": 2, "task": 3, "note": 1},
+            "updated": {"person": 2, "checklist_item": 1},
+            "deleted": {"task": 1},
+            "erased": {"residence_document": 1},
+        },
     )

@@ -584,3 +584,30 @@ def test_imported_people_and_cases_are_found_and_indexed_as_a_rebuild_would(ab: 
     index.rebuild(db)
     assert _index_state()[0] == imported[0]
     assert sorted(_index_state()[1]) == sorted(imported[1])
+
+
+def test_the_report_counts_each_kind_of_record_and_reads_reports_without_them(ab: tuple[Laptop, Laptop]) -> None:
+    a, b = ab
+    a.use()
+    olena, petro = _person().id, _person("Melnyk", "Petro").id
+    case = cases.create_case({"person": olena, "case_type": "widerspruch"}).id
+    tasks.create_task({"case": case, "title": "Call the Jobcenter", "due_date": dt.date(2026, 12, 1)})
+    first = b.apply(a.export())
+    assert first.kinds["new"]["person"] == 2 and first.kinds["new"]["case"] == 1
+    assert first.kinds["new"]["task"] >= 1 and first.kinds["new"]["volunteer"] == 1
+    assert sum(first.kinds["new"].values()) == first.new and "updated" not in first.kinds
+    a.use()
+    people.update_person(olena, {"city": "Leipzig"})
+    deletion.delete("person", petro)
+    erasure.erase_person(olena)  # the person and her case and task
+    a.use()
+    second = b.apply(a.export())
+    assert second.kinds["erased"]["person"] == 1 and second.kinds["erased"]["case"] == 1
+    assert second.kinds["deleted"] == {"person": 1} and second.deleted == 1
+    assert sum(second.kinds["erased"].values()) == second.erased
+    again = exchange.Report.from_json(json.loads(json.dumps(second.as_json())))
+    assert again.kinds == second.kinds
+    stored_before = second.as_json()  # a report stored by the version before the kinds were counted
+    del stored_before["kinds"]
+    old = exchange.Report.from_json(stored_before)
+    assert old.kinds == {} and old.erased == second.erased and old.deleted == 1

@@ -279,9 +279,13 @@ def test_the_record_opens_in_its_editor(qtbot, window, laptops: Team, monkeypatc
     monkeypatch.setattr(window.people, "open_person", opened.append)
     window.act_conflicts.trigger()
     inbox = window.opened[-1]
-    _card(inbox, "city").open_button.click()
+    inbox.activateWindow()
+    qtbot.waitUntil(inbox.isActiveWindow)
+    _card(inbox, "city").open_button.setFocus()
+    qtbot.keyClick(_card(inbox, "city").open_button, Qt.Key.Key_Return)
     assert opened == [laptops.person]
     assert len(inbox.cards) == 1  # read again after the editor: still open
+    assert QApplication.focusWidget() is _card(inbox, "city").open_button  # the keys stay where they were
 
 
 # --- keyboard --------------------------------------------------------------------------------------------
@@ -326,6 +330,36 @@ def test_the_inbox_from_the_keyboard(qtbot, window, laptops: Team, monkeypatch: 
     qtbot.keyClick(office.keep_buttons[office.conflict.values[0].change_id], Qt.Key.Key_Return)
     assert conflicts.count() == 0 and not window.conflicts_badge.isVisible()
     qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Escape)
+    assert not inbox.isVisible()
+
+
+def test_after_the_last_conflict_is_given_a_new_value_the_keys_go_to_close(qtbot, laptops: Team) -> None:
+    """Decided in the New value dialog with the keyboard: back in the inbox the focus is on Close (Enter or
+    Escape closes it), never on nothing."""
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QDialogButtonBox
+
+    city_dispute(laptops)
+    inbox = _inbox(qtbot)
+    inbox.activateWindow()
+    qtbot.waitUntil(inbox.isActiveWindow)
+    card = _card(inbox, "city")
+    card.new_button.setFocus()
+    typed: list[NewValueDialog] = []
+
+    def type_a_value() -> None:
+        dialog = QApplication.activeModalWidget()
+        typed.append(dialog)
+        dialog.input.edit.setText("Halle (Saale)")
+        qtbot.keyClick(dialog.input.edit, Qt.Key.Key_Return)
+
+    QTimer.singleShot(100, type_a_value)
+    qtbot.keyClick(card.new_button, Qt.Key.Key_Return)  # the real, modal New value dialog
+    assert isinstance(typed[0], NewValueDialog) and Person.get_by_id(laptops.person).city == "Halle (Saale)"
+    assert conflicts.count() == 0 and inbox.cards == {} and inbox.empty.isVisible()
+    close = inbox.close_box.button(QDialogButtonBox.StandardButton.Close)
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is close, timeout=2000)
+    qtbot.keyClick(close, Qt.Key.Key_Escape)
     assert not inbox.isVisible()
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import shutil
 import threading
 from collections.abc import Callable
 from pathlib import Path
@@ -135,6 +136,36 @@ def test_export_to_a_folder_is_read_on_another_laptop(qtbot, store, tmp_path: Pa
     assert [p.family_name for p in Person.select()] == ["Melnyk"]
 
 
+def test_the_export_proposes_the_folder_of_last_time_while_it_is_there(
+    qtbot, store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(exchange_ui, "open_url", lambda url: False)  # no mail program here
+    _person("Bondar", "Ivan")
+    stick = tmp_path / "Stick Familie Bondar"  # a folder's name can be a client's: kept in the profile only
+    stick.mkdir()
+    first = ExportDialog()
+    qtbot.addWidget(first)
+    assert first.folder.text() == ""
+    first.passphrase.setText(TEAM_PASSPHRASE)
+    first.folder.setText(str(stick))
+    first.export_button.click()
+    qtbot.waitUntil(lambda: first.written is not None, timeout=20000)
+    assert sync_settings.export_folder() == stick
+    again = ExportDialog()
+    qtbot.addWidget(again)
+    assert again.folder.text() == str(stick)
+    again.passphrase.setText(TEAM_PASSPHRASE)
+    again.to_mail.setChecked(True)
+    again.folder.clear()
+    again.export_button.click()  # an e-mail draft goes to the outbox: the folder of last time stays
+    qtbot.waitUntil(lambda: again.written is not None, timeout=20000)
+    assert sync_settings.export_folder() == stick
+    shutil.rmtree(stick)  # the stick is not plugged in
+    third = ExportDialog()
+    qtbot.addWidget(third)
+    assert third.folder.text() == ""
+
+
 def test_an_export_that_cannot_be_written_says_why_and_remembers_nothing(
     qtbot, store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -214,7 +245,7 @@ def test_a_dropped_bundle_is_imported_with_a_report_and_the_lists_follow(
     report = _report_shown(qtbot, window)
     assert report.report.new == manifest["counts"]["records"] and report.report.conflicts == 0
     assert "From the laptop other-laptop of Oksana" in report.source.text()
-    assert f"{manifest['counts']['records']} new records" in report.counts.text()
+    assert report.counts.text() == "• New: 2 people, 1 volunteer." and report.file.text() == f"File: {path.name}"
     names = {report.families.topLevelItem(i).text(0) for i in range(report.families.topLevelItemCount())}
     assert names == {"Kovalenko, Olena", "Kovalenko, Petro"}
     assert window.people.model.total == 2  # the lists were refreshed
@@ -248,6 +279,46 @@ def test_a_tampered_bundle_is_put_aside_with_its_reason_and_the_next_one_still_c
     reason = (profile_dir / "quarantine" / (bad.name + ".reason.txt")).read_text()
     assert "damaged or was altered" in reason
     assert exchange.rejected_file(transport.sha256_of(bad))
+
+
+def test_several_bundles_chosen_at_once_come_in_one_after_another_each_named(
+    qtbot, window, tmp_path: Path, profile_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """File › Exchange › Import… with three files: two go in, each with its own report naming the file and
+    counting per kind; the damaged one is put aside with its reason; the passphrase is asked once."""
+    first, _m = _bundle_from_another_laptop(tmp_path, profile_dir, lambda: _person("Hnatiuk", "Iryna"))
+    second, _m = _bundle_from_another_laptop(
+        tmp_path, profile_dir, lambda: [_person("Savchenko", "Daria"), _person("Savchenko", "Ivan")], name="third"
+    )
+    data = bytearray(second.read_bytes())
+    data[len(data) // 2] ^= 0x01
+    bad = first.with_name("Begleiter_damaged.age")
+    bad.write_bytes(bytes(data))
+    chosen: list[str] = []
+    monkeypatch.setattr(
+        exchange_ui, "ask_open_files", lambda *args: chosen.append(args[1]) or [str(first), str(bad), str(second)]
+    )
+    asked: list[str] = []
+    monkeypatch.setattr(
+        exchange_ui, "ask_team_passphrase", lambda parent, problem="": asked.append(problem) or (TEAM_PASSPHRASE, False)
+    )
+    warnings: list[str] = []
+    monkeypatch.setattr(exchange_ui.BundleImport, "_warn", lambda self, text: warnings.append(text))
+    window.act_import_bundle.trigger()
+    qtbot.waitUntil(
+        lambda: len(window.findChildren(ReportDialog)) == 2 and not window.bundle_import.busy, timeout=30000
+    )
+    assert chosen == ["Choose the bundles to import"]
+    assert asked == [""]  # typed once for the batch, not kept
+    assert sync_settings.team_passphrase() == "" and window.bundle_import._typed == ""
+    assert sorted(p.family_name for p in Person.select()) == ["Hnatiuk", "Savchenko", "Savchenko"]
+    reports = {d.file.text(): d for d in window.findChildren(ReportDialog)}
+    assert set(reports) == {f"File: {first.name}", f"File: {second.name}"}
+    assert "New: 1 person, 1 volunteer." in reports[f"File: {first.name}"].counts.text()
+    assert "New: 2 people, 1 volunteer." in reports[f"File: {second.name}"].counts.text()
+    (warning,) = warnings
+    assert warning.startswith(f"File: {bad.name}") and "damaged or was altered" in warning
+    assert (profile_dir / "quarantine" / bad.name).read_bytes() == bytes(data)
 
 
 def test_a_wrong_team_passphrase_is_asked_again_and_nothing_is_put_aside(
@@ -420,6 +491,12 @@ def _idle(qtbot, service: SyncService) -> None:  # type: ignore[no-untyped-def]
     qtbot.waitUntil(lambda: service.job is None, timeout=20000)
 
 
+def _tick(qtbot, service: SyncService) -> None:  # type: ignore[no-untyped-def]
+    """One look at the folder (read in the worker thread) and whatever it starts, to the end."""
+    service.tick()
+    _idle(qtbot, service)
+
+
 def test_the_sync_folder_takes_in_bundles_and_publishes_own_changes(
     qtbot, store, tmp_path: Path, profile_dir: Path
 ) -> None:
@@ -436,45 +513,43 @@ def test_the_sync_folder_takes_in_bundles_and_publishes_own_changes(
     clock = _Clock()
     service, messages, reports = _service(qtbot, clock)
     assert service.start() and service.timer.isActive()
-    service.tick()  # first sight: not settled yet
-    assert service.job is None
+    _tick(qtbot, service)  # first sight: not settled yet
+    assert reports == [] and messages == []
     for _round in range(3):
-        service.tick()
-        _idle(qtbot, service)
+        _tick(qtbot, service)
     assert [p.family_name for p in Person.select()] == ["Savchenko"] and len(reports) == 1
     assert bad.exists()  # the shared file stays; a copy is put aside in the profile
     assert (profile_dir / "quarantine" / bad.name).read_bytes() == bytes(data)
     assert any("refused and a copy put aside" in m and "damaged" in m for m in messages)
     assert any(m.startswith("Bundle from other-laptop") for m in messages)
-    service.tick()
-    assert service.job is None  # nothing new: neither the good nor the bad one again
+    said = len(messages)
+    _tick(qtbot, service)
+    assert len(messages) == said and len(reports) == 1  # nothing new: neither the good nor the bad one again
 
     before = {p.name for p in shared.iterdir()}
     clock.now += 60
-    service.tick()  # own changes (the volunteer of this profile) not yet published, quiet since start
-    _idle(qtbot, service)
+    _tick(qtbot, service)  # own changes (the volunteer of this profile) not yet published, quiet since start
     published = {p.name for p in shared.iterdir()} - before
     assert len(published) == 1
     (name,) = published
     assert name.startswith("Begleiter_Leipzig-Ost-hilft_test-laptop_")
     assert store.get_setting("last_export", "") == ""  # the hand-made exports keep their own mark
     clock.now += 60
-    service.tick()
-    _idle(qtbot, service)
+    _tick(qtbot, service)
     assert {p.name for p in shared.iterdir()} - before == published  # nothing changed: nothing published
 
     _person("Romanenko", "Vira")
-    service.tick()  # the change is seen; the edits have not settled yet
+    _tick(qtbot, service)  # the change is seen; the edits have not settled yet
     clock.now += 10
-    service.tick()
-    assert service.job is None and {p.name for p in shared.iterdir()} - before == published
+    _tick(qtbot, service)
+    assert {p.name for p in shared.iterdir()} - before == published
     clock.now += 30
-    service.tick()
-    _idle(qtbot, service)
+    _tick(qtbot, service)
     assert len({p.name for p in shared.iterdir()} - before) == 2
     clock.now += 60
-    service.tick()
-    assert service.job is None  # its own bundles are never imported back
+    said = len(messages)
+    _tick(qtbot, service)
+    assert len(messages) == said and len(reports) == 1  # its own bundles are never imported back
 
     newest = max(shared.glob("Begleiter_Leipzig*"), key=lambda p: p.stat().st_mtime_ns)
     _switch_to(tmp_path / "other", create=False)
@@ -492,6 +567,44 @@ def shared(store, tmp_path: Path) -> Path:  # type: ignore[no-untyped-def]
     sync_settings.keep_team_passphrase(TEAM_PASSPHRASE)
     sync_settings.set_sync_folder(folder)
     return folder
+
+
+def test_the_sync_folder_is_listed_hashed_and_read_off_the_window_thread(
+    qtbot, store, tmp_path: Path, profile_dir: Path, shared: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A large bundle (or a slow network folder) never stalls the window: tick() returns at once and the
+    hashing and reading happen in the worker thread."""
+    import time
+
+    _bundle_from_another_laptop(tmp_path, profile_dir, lambda: _person("Savchenko", "Daria"), folder=shared)
+    threads: list[threading.Thread] = []
+    release = threading.Event()
+    hash_file, read_file = transport.sha256_of, transport.read_bundle
+
+    def slow_hash(path: Path, limit: int | None = None) -> str:
+        threads.append(threading.current_thread())
+        release.wait(3)  # a very large file
+        return hash_file(path, limit)
+
+    def read(path: Path) -> bytes:
+        threads.append(threading.current_thread())
+        return read_file(path)
+
+    monkeypatch.setattr(transport, "sha256_of", slow_hash)
+    monkeypatch.setattr(transport, "read_bundle", read)
+    service, _messages, reports = _service(qtbot, _Clock())
+    assert service.start()
+    _tick(qtbot, service)  # first sight: not settled, not hashed
+    assert threads == []
+    started = time.monotonic()
+    service.tick()
+    assert time.monotonic() - started < 1.0 and service.job is not None  # the window goes on meanwhile
+    qtbot.waitUntil(lambda: bool(threads), timeout=5000)
+    release.set()
+    _idle(qtbot, service)
+    assert len(reports) == 1 and [p.family_name for p in Person.select()] == ["Savchenko"]
+    assert len(threads) == 2 and threading.main_thread() not in threads  # hashed, then read, in the worker
+    service.stop(publish=False)
 
 
 def test_the_sync_folder_publishes_on_close_and_says_once_when_the_folder_is_gone(
@@ -512,13 +625,31 @@ def test_the_sync_folder_publishes_on_close_and_says_once_when_the_folder_is_gon
         child.unlink()
     shared.rmdir()
     for _round in range(4):
-        service.tick()
+        _tick(qtbot, service)
     gone = [m for m in messages if "cannot be read" in m]
     assert len(gone) == 1 and service.timer.isActive()  # said once, tried again at every tick
     shared.mkdir()
-    service.tick()
+    _tick(qtbot, service)
     assert messages[-1] == "The sync folder can be read again."
     service.stop(publish=False)
+
+
+def test_locking_the_screen_publishes_own_changes_before_the_sync_folder_stops(
+    qtbot, shared: Path, window, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    assert window.sync.running
+    window.sync.stop()  # what the profile held at the start is out: the lock has only the new change to send
+    assert window.sync.start()
+    before = set(shared.glob("*.age"))
+    _person("Marchenko", "Yurii")
+    qtbot.keyClick(window, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)  # Ctrl+L, before the quiet spell
+    assert window.screen_lock.locked and not window.sync.running
+    (published,) = set(shared.glob("*.age")) - before
+    window.screen_lock.unlock()
+    qtbot.wait(10)
+    _switch_to(tmp_path / "other", create=True)
+    exchange.import_bundle(published.read_bytes(), TEAM_PASSPHRASE)
+    assert [p.family_name for p in Person.select()] == ["Marchenko"]
 
 
 def test_an_erasure_alone_reaches_the_sync_folder_after_the_quiet_spell_and_on_close(
@@ -533,26 +664,24 @@ def test_an_erasure_alone_reaches_the_sync_folder_after_the_quiet_spell_and_on_c
     service, _messages, _reports = _service(qtbot, clock)
     assert service.start()
     clock.now += 60
-    service.tick()
-    _idle(qtbot, service)
+    _tick(qtbot, service)
     assert len(list(shared.glob("*.age"))) == 1
     clock.now += 60
-    service.tick()
-    assert service.job is None  # nothing new
+    _tick(qtbot, service)
+    assert len(list(shared.glob("*.age"))) == 1  # nothing new
 
     erasure.erase_person(first)
-    service.tick()  # seen; not settled yet
-    assert service.job is None and len(list(shared.glob("*.age"))) == 1
+    _tick(qtbot, service)  # seen; not settled yet
+    assert len(list(shared.glob("*.age"))) == 1
     clock.now += 60
-    service.tick()
-    _idle(qtbot, service)
+    _tick(qtbot, service)
     bundles = sorted(shared.glob("*.age"), key=lambda p: p.stat().st_mtime_ns)
     assert len(bundles) == 2
     payload = bundle.open_bundle(bundles[-1].read_bytes(), TEAM_PASSPHRASE)
     assert [m.record_type for m in payload.markers] == ["person"] and not payload.entries
     clock.now += 60
-    service.tick()
-    assert service.job is None  # published once, not again
+    _tick(qtbot, service)
+    assert len(list(shared.glob("*.age"))) == 2  # published once, not again
 
     erasure.erase_person(second)
     service.stop()  # closing at once: the marker goes out now
@@ -608,7 +737,13 @@ def test_the_report_dialog_closes_with_escape_and_offers_the_duplicates(qtbot, r
     dialog.review_duplicates.connect(lambda: asked.append(True))
     dialog.show()
     assert "Melnyk" in dialog.duplicates_label.text() and dialog.claims.isVisible()
-    assert "2 conflicts to decide" in dialog.counts.text() and "12 new records" in dialog.counts.text()
+    assert "2 conflicts to decide" in dialog.counts.text()
+    assert "New: 2 people, 1 household, 3 cases, 2 appointments, 3 tasks and deadlines, 1 note." in dialog.counts.text()
+    assert "Erased: 1 residence document." in dialog.counts.text()
+    assert "12 new records" not in dialog.counts.text()  # the totals only for reports stored without kinds
+    dialog.report.kinds = {}
+    dialog.retranslate_ui()
+    assert "12 new records" in dialog.counts.text()
     dialog.duplicates_button.click()
     assert asked == [True]
     assert dialog.buttons.button(QDialogButtonBox.StandardButton.Close) is not None
@@ -645,6 +780,22 @@ def test_the_window_offers_the_exchange_by_menu_and_key_and_stops_the_sync_folde
     win.act_export_bundle.trigger()
     assert opened[-1] == ("person", person, "Zinchenko, Halyna")  # offered, and chosen when the dialog opens
     win.sync.stop(publish=False)
+
+
+def test_the_export_and_preferences_dialogs_are_freed_after_closing_and_open_again(
+    qtbot, window, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtCore import QEvent
+
+    opened: list[QDialog] = []
+    for cls in (ExportDialog, PreferencesDialog):
+        monkeypatch.setattr(cls, "exec", lambda self: opened.append(self) or 0)
+    for _round in range(2):
+        window.act_export_bundle.trigger()
+        window.act_preferences.trigger()
+        QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+        assert window.findChildren(ExportDialog) == [] and window.findChildren(PreferencesDialog) == []
+    assert [type(d) for d in opened] == [ExportDialog, PreferencesDialog] * 2  # a new one each time
 
 
 def test_a_background_write_that_waits_leaves_the_widgets_alone(window, qtbot) -> None:  # type: ignore[no-untyped-def]

@@ -139,3 +139,31 @@ def test_erase_from_the_people_list(qtbot, window, monkeypatch) -> None:
     assert Person.get_or_none(Person.id == window.family.person) is None
     assert window.family.person not in listed(window.people)
     assert window.statusBar().currentMessage().startswith("Erased: 1 person")
+
+
+@pytest.mark.parametrize("language", ["de", "uk"])
+def test_the_erase_question_wraps_a_long_name_instead_of_cutting_it(qtbot, store, language: str) -> None:
+    from desktop.core import people
+    from desktop.ui.qt_i18n import apply_language
+    from tests.fit import SCREEN, clipped
+
+    apply_language(language)
+    person = people.create_person(
+        {
+            "family_name_cyr": "Бондаренко-Ковальчук-Шевченко-Ткаченко-Лисенко-Мельниченко-Гнатюк",
+            "given_name_cyr": "Олександра-Анастасія-Христина-Ярослава-Валентина-Мирослава-"
+            "Богдана-Катерина-Зоряна-Людмила",
+            "family_name": "Bondarenko-Kovalchuk-Shevchenko-Tkachenko-Lysenko-Melnychenko-Hnatiuk",
+            "given_name": "Oleksandra-Anastasiia-Khrystyna-Yaroslava-Valentyna-Myroslava-"
+            "Bohdana-Kateryna-Zoriana-Liudmyla",
+        }
+    )
+    dialog = EraseDialog(person.id)
+    qtbot.addWidget(dialog)
+    hint = dialog.sizeHint()
+    dialog.resize(min(hint.width(), SCREEN[0]), min(hint.height(), SCREEN[1]))
+    dialog.show()
+    assert "Bondarenko" in dialog.heading.text() or "Бондаренко" in dialog.heading.text()
+    assert dialog.heading.fontMetrics().horizontalAdvance(dialog.heading.text()) > SCREEN[0]  # wider than the screen
+    assert dialog.width() <= SCREEN[0]
+    assert clipped(dialog) == []

@@ -206,6 +206,15 @@ def ask_open_file(parent: QWidget | None, title: str, folder: str, filter_text: 
     return _ask_file(False, parent, title, folder, filter_text)
 
 
+def ask_open_files(parent: QWidget | None, title: str, folder: str, filter_text: str) -> list[str]:
+    """Files to open, several at once if the user likes, chosen in ``folder`` first ([] when cancelled)."""
+    try:
+        names, _chosen = QFileDialog.getOpenFileNames(parent, title, folder, filter_text, options=_FILE_DIALOG)
+    finally:
+        _forget_file_dialog_history()
+    return names
+
+
 def ask_save_file(parent: QWidget | None, title: str, suggested: str, filter_text: str) -> str:
     """Where to save, ``suggested`` proposed."""
     return _ask_file(True, parent, title, suggested, filter_text)

@@ -466,8 +466,9 @@ class ConflictsDialog(Retranslatable, QDialog):
 
     # --- the list ----------------------------------------------------------------------------------
     def load(self) -> None:
-        """Read the open conflicts and show one card each (the scroll position is kept)."""
+        """Read the open conflicts and show one card each (the scroll position and the focus are kept)."""
         position = self.scroll.verticalScrollBar().value()
+        focused = self._focused_button()
         for card in self.cards.values():
             self.card_layout.removeWidget(card)
             card.deleteLater()
@@ -485,6 +486,30 @@ class ConflictsDialog(Retranslatable, QDialog):
         chain = [self.scroll, *(b for card in self.cards.values() for b in card.buttons()), *self.close_box.buttons()]
         for first, then in pairwise(chain):
             QWidget.setTabOrder(first, then)
+        if focused is not None:  # the card that had it was built again, or decided meanwhile
+            self._focus_again(*focused)
+
+    def _focused_button(self) -> tuple[str, int] | None:
+        """(conflict id, place of the button in its card) of the card button that has the focus, if any."""
+        widget = self.focusWidget()
+        for conflict_id, card in self.cards.items():
+            buttons = card.buttons()
+            if widget in buttons:
+                return conflict_id, buttons.index(widget)
+        return None
+
+    def _focus_again(self, conflict_id: str, place: int) -> None:
+        """After the cards were built again: the same button of the same conflict, else the first card's
+        first button, else Close; never nothing."""
+        card = self.cards.get(conflict_id)
+        if card is not None:
+            buttons = card.buttons()
+            target = buttons[min(place, len(buttons) - 1)]
+        elif self.cards:
+            target = next(iter(self.cards.values())).buttons()[0]
+        else:
+            target = self.close_box.buttons()[0]
+        target.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def _show_count(self) -> None:
         n = len(self.cards)
@@ -529,7 +554,11 @@ class ConflictsDialog(Retranslatable, QDialog):
         if card is None:
             return
         dialog = NewValueDialog(card.conflict, self)
-        if dialog.exec():
+        decided = dialog.exec()
+        # Back from the sub-dialog, the inbox takes the keys again (not every platform gives them back to it);
+        # _decided then puts the focus on the next card, or on Close once the last one is gone.
+        self.activateWindow()
+        if decided:
             self._decided(conflict_id)
 
     def open_record(self, conflict_id: str) -> None:

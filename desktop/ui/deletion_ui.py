@@ -24,7 +24,7 @@ from desktop.core.privacy import deletion, erasure, words
 from desktop.core.store import backup
 from desktop.core.store.models import Person
 from desktop.i18n import _
-from desktop.ui.common import DialogButtons, Retranslatable
+from desktop.ui.common import DialogButtons, Retranslatable, plain_label
 
 
 def delete_record(parent: QWidget, kind: str, record_id: str) -> deletion.Deletion | None:
@@ -110,11 +110,7 @@ class EraseDialog(Retranslatable, QDialog):
         self.name = person.display_name() or "–"
         self.counts = erasure.preview(person_id)
         self.erased: dict[str, int] | None = None
-        self.heading = QLabel()
-        self.heading.setTextFormat(Qt.TextFormat.PlainText)
-        font = self.heading.font()
-        font.setBold(True)
-        self.heading.setFont(font)
+        self.heading = plain_label(bold=True)  # a long name, in German or Ukrainian, wraps
         self.what = QLabel()
         self.what.setTextFormat(Qt.TextFormat.PlainText)
         self.warning = QLabel()

@@ -39,6 +39,7 @@ from PySide6.QtWidgets import (
 from desktop import i18n, paths
 from desktop.core import profile
 from desktop.core.errors import UserError
+from desktop.core.privacy import words
 from desktop.core.store.models import Appointment, Case, Person
 from desktop.core.sync import exchange, team, transport
 from desktop.core.sync import settings as sync_settings
@@ -48,7 +49,7 @@ from desktop.ui.common import (
     DialogButtons,
     Retranslatable,
     _forget_file_dialog_history,
-    ask_open_file,
+    ask_open_files,
     error_label,
     focus_first,
     plain_label,
@@ -213,6 +214,9 @@ class ExportDialog(Retranslatable, QDialog):
         self.to_folder = QRadioButton()
         self.to_folder.setChecked(True)
         self.folder = QLineEdit()
+        last = sync_settings.export_folder()
+        if last is not None and last.is_dir():  # the stick of last time, when it is there again
+            self.folder.setText(str(last))
         self.browse = QPushButton()
         self.browse.clicked.connect(self._browse)
         self.to_mail = QRadioButton()
@@ -413,6 +417,7 @@ class ExportDialog(Retranslatable, QDialog):
                     "folder” and open it, or attach the bundle to an e-mail by hand."
                 ).format(name=path.name, folder=str(path.parent))
         else:
+            sync_settings.set_export_folder(path.parent)
             text = _(
                 "The bundle {name} is written to {folder} and was read back and checked. On a USB stick: eject "
                 "the stick safely (Eject in the file manager) before you pull it out."
@@ -481,6 +486,24 @@ def count_lines(report: exchange.Report) -> list[str]:
     return [text(count).format(n=n(count)) for count, text in counted if count]
 
 
+def kind_lines(report: exchange.Report) -> list[str]:
+    """What an import did per kind of record ("New: 2 people, 1 case"), then the conflicts; the totals of
+    :func:`count_lines` for a report stored before the kinds were counted."""
+    if not report.kinds:
+        return count_lines(report)
+    titled = (
+        ("new", lambda what: _("New: {what}.").format(what=what)),
+        ("updated", lambda what: _("Updated: {what}.").format(what=what)),
+        ("deleted", lambda what: _("Deleted: {what}.").format(what=what)),
+        ("erased", lambda what: _("Erased: {what}.").format(what=what)),
+    )
+    lines = [title(words.count_text(report.kinds[key])) for key, title in titled if report.kinds.get(key)]
+    if report.conflicts:
+        n = report.conflicts
+        lines.append(i18n.ngettext("{n} conflict to decide", "{n} conflicts to decide", n).format(n=i18n.fmt_number(n)))
+    return lines
+
+
 def summary(report: exchange.Report) -> str:
     """One line for the status bar: where from and what came in."""
     if report.already_known:
@@ -494,10 +517,14 @@ class ReportDialog(Retranslatable, QDialog):
 
     review_duplicates = Signal()
 
-    def __init__(self, report: exchange.Report, parent: QWidget | None = None) -> None:
+    def __init__(self, report: exchange.Report, parent: QWidget | None = None, file_name: str = "") -> None:
+        """``file_name``: the bundle file the report is about (named: several may be imported at once)."""
         super().__init__(parent)
         self.setMinimumSize(620, 420)
         self.report = report
+        self.file_name = file_name
+        self.file = plain_label(bold=True)
+        self.file.setVisible(bool(file_name))
         self.source = plain_label()
         self.counts = plain_label()
         self.duplicates_label = plain_label()
@@ -521,6 +548,7 @@ class ReportDialog(Retranslatable, QDialog):
         duplicates_row.addWidget(self.duplicates_label, 1)
         duplicates_row.addWidget(self.duplicates_button, 0, Qt.AlignmentFlag.AlignTop)
         layout = QVBoxLayout(self)
+        layout.addWidget(self.file)
         layout.addWidget(self.source)
         layout.addWidget(self.counts)
         layout.addLayout(duplicates_row)
@@ -543,6 +571,7 @@ class ReportDialog(Retranslatable, QDialog):
     def retranslate_ui(self) -> None:
         report = self.report
         self.setWindowTitle(_("Bundle imported"))
+        self.file.setText(_file_line(Path(self.file_name)) if self.file_name else "")
         source = _("From the laptop {laptop} of {volunteer}").format(
             laptop=report.source_name or "–", volunteer=report.volunteer_name or "–"
         )
@@ -550,7 +579,7 @@ class ReportDialog(Retranslatable, QDialog):
         if when:
             source += ", " + _("made {when}").format(when=when)
         self.source.setText(source)
-        lines = count_lines(report)
+        lines = kind_lines(report)
         self.counts.setText("\n".join(f"• {line}" for line in lines) if lines else _("The bundle brought nothing new."))
         self.duplicates_label.setText(
             i18n.ngettext(
@@ -610,6 +639,8 @@ class BundleImport(QObject):
         self.label = ""
         self._shown_at = 0.0
         self.report_dialog: ReportDialog | None = None
+        #: A passphrase typed (not kept) for one bundle of a batch is tried first for the next ones.
+        self._typed = ""
         self._phase.connect(self._show_phase)
 
     @property
@@ -617,13 +648,14 @@ class BundleImport(QObject):
         return self.job is not None
 
     def choose(self) -> None:
-        name = ask_open_file(
+        """File › Exchange › Import…: one bundle or several (Ctrl or Shift in the file list), imported in turn."""
+        names = ask_open_files(
             self.window,
-            _("Choose a bundle to import"),
+            _("Choose the bundles to import"),
             str(Path.home()),
             _("Begleiter bundles (*.age)"),
         )
-        if name:
+        for name in names:
             self.import_file(Path(name))
 
     def import_file(self, path: Path) -> None:
@@ -636,6 +668,8 @@ class BundleImport(QObject):
             QTimer.singleShot(0, self._next)
 
     def _next(self) -> None:
+        if not self.queue and not self.busy:
+            self._typed = ""  # the batch is done: a passphrase that was not to be kept goes
         while self.queue and not self.busy:
             path = self.queue.pop(0)
             if not transport.is_bundle_name(path.name):
@@ -650,6 +684,9 @@ class BundleImport(QObject):
             if kept:
                 self._run(path, data, kept, remembered=True, remember=False)
                 continue
+            if self._typed:
+                self._run(path, data, self._typed, remembered=False, remember=False)
+                continue
             answer = ask_team_passphrase(self.window)
             if answer is not None:
                 self._run(path, data, answer[0], remembered=False, remember=answer[1])
@@ -661,7 +698,7 @@ class BundleImport(QObject):
         self.label = _("Opening the bundle {name}…").format(name=path.name)
         self.job = run_in_background(
             lambda: exchange.import_bundle(data, passphrase, progress=self._phase.emit),
-            lambda report: self._after_progress(lambda: self._done(report, passphrase, remember)),
+            lambda report: self._after_progress(lambda: self._done(report, path, passphrase, remember)),
             lambda exc: self._after_progress(lambda: self._failed(exc, path, data, remembered)),
         )  # no parent: the thread must outlive a window closed while it runs
         QTimer.singleShot(PROGRESS_DELAY_MS, lambda job=self.job: self._show_progress(job))
@@ -709,16 +746,18 @@ class BundleImport(QObject):
         else:
             close()
 
-    def _done(self, report: exchange.Report, passphrase: str, remember: bool) -> None:
+    def _done(self, report: exchange.Report, path: Path, passphrase: str, remember: bool) -> None:
         self.job = None
         if remember:
             sync_settings.keep_team_passphrase(passphrase)
+        elif not sync_settings.team_passphrase():
+            self._typed = passphrase
         self.message.emit(summary(report))
         if report.already_known:
-            QMessageBox.information(self.window, _("Import a bundle"), summary(report))
+            QMessageBox.information(self.window, _("Import a bundle"), _file_line(path) + "\n\n" + summary(report))
         else:
             self.imported.emit(report)
-            self.report_dialog = ReportDialog(report, self.window)
+            self.report_dialog = ReportDialog(report, self.window, path.name)
             self.report_dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
             self.report_dialog.review_duplicates.connect(self.review_duplicates.emit)
             self.report_dialog.open()
@@ -737,12 +776,17 @@ class BundleImport(QObject):
                 self._run(path, data, answer[0], remembered=False, remember=answer[1])
                 return
         elif isinstance(exc, BundleRejected) and exc.kind not in NOT_QUARANTINED:
-            self._warn(reject(path, hashlib.sha256(data).hexdigest(), str(exc)))
+            self._warn(_file_line(path) + "\n\n" + reject(path, hashlib.sha256(data).hexdigest(), str(exc)))
         elif isinstance(exc, UserError):
-            self._warn(str(exc))
+            self._warn(_file_line(path) + "\n\n" + str(exc))
         else:
-            self._warn(_("The bundle could not be imported. Nothing of it was added."))
+            self._warn(_file_line(path) + "\n\n" + _("The bundle could not be imported. Nothing of it was added."))
         self._next()
+
+
+def _file_line(path: Path) -> str:
+    """Which file a report or refusal is about (several can be imported at once)."""
+    return _("File: {name}").format(name=path.name)
 
 
 def reject(path: Path, digest: str | None, reason: str) -> str:

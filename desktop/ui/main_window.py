@@ -16,6 +16,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import (
     QApplication,
+    QDialog,
     QHBoxLayout,
     QInputDialog,
     QLabel,
@@ -61,6 +62,14 @@ AREAS = (N_("Today"), N_("People"), N_("Cases"), N_("Appointments"), N_("Tasks")
 TODAY, PEOPLE, CASES, APPOINTMENTS, TASKS = range(5)
 DEMO_DEFAULT_PEOPLE = 200
 CONFLICTS_SHORTCUT = "Ctrl+Shift+K"
+
+
+def _run_once(dialog: QDialog) -> int:
+    """Show a dialog of the main window until it is closed, then free it (it is made anew next time)."""
+    try:
+        return dialog.exec()
+    finally:
+        dialog.deleteLater()
 
 
 class MainWindow(Retranslatable, QMainWindow):
@@ -117,9 +126,9 @@ class MainWindow(Retranslatable, QMainWindow):
         self.sync = SyncService(self)
         self.sync.imported.connect(self._data_changed)
         self.sync.message.connect(lambda text: self.statusBar().showMessage(text, 10000))
-        self.screen_lock.locked_changed.connect(
-            lambda locked: self.sync.stop(publish=False) if locked else self.sync.start()
-        )
+        # Locking stops the sync folder as closing does: own changes not yet there go out first, so a laptop
+        # left locked has shared its work.
+        self.screen_lock.locked_changed.connect(lambda locked: self.sync.stop() if locked else self.sync.start())
         self.setAcceptDrops(True)  # a bundle file dropped on the window is imported
         self._build_actions()
         self._build_menus()
@@ -433,7 +442,7 @@ class MainWindow(Retranslatable, QMainWindow):
         return None
 
     def export_bundle(self) -> None:
-        ExportDialog(self, self.export_selection()).exec()
+        _run_once(ExportDialog(self, self.export_selection()))
 
     def change_passphrase(self) -> None:
         from desktop.ui.keys_ui import ChangePassphraseDialog
@@ -461,7 +470,7 @@ class MainWindow(Retranslatable, QMainWindow):
         dialog.deleteLater()
 
     def show_preferences(self) -> None:
-        if PreferencesDialog(self).exec():
+        if _run_once(PreferencesDialog(self)):
             self.sync.start()  # the folder or the kept passphrase may have changed
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:

@@ -9,6 +9,7 @@ import json
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import NamedTuple
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
@@ -68,6 +69,33 @@ def _published_mark() -> int:
 
 def _erased_mark() -> int:
     return int(store_db.current().get_setting(ERASED_KEY, "0") or 0)
+
+
+class _Look(NamedTuple):
+    """What one look at the sync folder found (in the worker thread)."""
+
+    path: Path | None = None  # the oldest new bundle; None: nothing new, or the folder cannot be read
+    data: bytes | None = None  # its bytes; None with a path: it cannot be read
+    digest: str = ""
+    problem: str = ""  # why the folder (no path) or the file (a path) cannot be read
+
+
+def _look(folder: transport.SyncFolder, seen: Callable[[str], bool], unreadable: frozenset[str]) -> _Look:
+    """List the folder, hash what is new and read the oldest new bundle: slow work for a large file or a
+    network folder, done in the worker thread. A folder that cannot be read is an answer, not an error (it
+    is said once in the status bar and tried again at the next tick)."""
+    try:
+        incoming = [p for p in folder.incoming(seen) if p.name not in unreadable]
+    except UserError as exc:
+        return _Look(problem=str(exc))
+    if not incoming:
+        return _Look()
+    path = incoming[0]
+    try:
+        data = transport.read_bundle(path)
+    except UserError as exc:
+        return _Look(path, problem=str(exc))
+    return _Look(path, data, hashlib.sha256(data).hexdigest())
 
 
 class SyncService(QObject):
@@ -156,29 +184,40 @@ class SyncService(QObject):
         self.passphrase = ""
 
     # -- the timer's work
-    def seen(self, digest: str) -> bool:
-        return (
-            digest in self.published
-            or digest in self.refused
-            or digest in self.waiting
-            or exchange.known_file(digest) is not None
-            or exchange.rejected_file(digest)
-        )
-
     def tick(self) -> None:
-        """Look at the folder once: import the next new bundle, else publish settled own changes."""
+        """Look at the folder once: import the next new bundle, else publish settled own changes.
+
+        Listing the folder, hashing new files and reading the next one run in the worker thread (a large
+        file or a slow network folder never stalls the window); what follows is decided in :meth:`_looked`."""
         if self.folder is None or self.job is not None or not store_db.is_open():
             return
-        try:
-            incoming = [p for p in self.folder.incoming(self.seen) if p.name not in self.unreadable]
-        except UserError as exc:
-            self._problem(str(exc))
+        folder, unreadable = self.folder, frozenset(self.unreadable)
+        known = frozenset(self.published | self.refused | self.waiting)  # the sets change on the GUI thread
+
+        def seen(digest: str) -> bool:
+            return digest in known or exchange.known_file(digest) is not None or exchange.rejected_file(digest)
+
+        self.job = run_in_background(
+            lambda: _look(folder, seen, unreadable),
+            lambda found: self._looked(folder, found),
+            lambda exc: self._looked(folder, _Look(problem=_("The sync folder could not be read."))),
+        )  # no parent: the thread must outlive the window if it closes while this runs
+
+    def _looked(self, folder: transport.SyncFolder, found: _Look) -> None:
+        self.job = None
+        if self.folder is not folder or not store_db.is_open():
+            return  # stopped (locked, closed, new settings) while the folder was read
+        if found.path is None and found.problem:
+            self._problem(found.problem)
             return
         if self._folder_problem:
             self._folder_problem = ""
             self.message.emit(_("The sync folder can be read again."))
-        if incoming:
-            self._import(incoming[0])
+        if found.path is not None:
+            if found.data is None:
+                self._refuse(found.path, None, found.problem)
+            else:
+                self._import(found.path, found.data, found.digest)
             return
         own = _own_work()
         now = self.clock()
@@ -194,14 +233,8 @@ class SyncService(QObject):
             self._folder_problem = text
             self.message.emit(text)
 
-    def _import(self, path: Path) -> None:
+    def _import(self, path: Path, data: bytes, digest: str) -> None:
         passphrase = self.passphrase
-        try:
-            data = transport.read_bundle(path)
-        except UserError as exc:
-            self._refuse(path, None, str(exc))
-            return
-        digest = hashlib.sha256(data).hexdigest()
         self.job = run_in_background(
             lambda: exchange.import_bundle(data, passphrase),
             self._imported,

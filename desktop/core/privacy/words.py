@@ -21,6 +21,7 @@ _WORDS: dict[str, Callable[[int], str]] = {
     "printed_document": lambda n: ngettext("{n} record of a printed document", "{n} records of printed documents", n),
     "case_volunteer": lambda n: ngettext("{n} case helper entry", "{n} case helper entries", n),
     "distinct_pair": lambda n: ngettext("{n} “not the same person” mark", "{n} “not the same person” marks", n),
+    "volunteer": lambda n: ngettext("{n} volunteer", "{n} volunteers", n),
 }
 
 

@@ -352,6 +352,15 @@ class Report:
     duplicates: list[tuple[str, str]] = field(default_factory=list)  # (new person id, existing person id)
     families: list[FamilyLine] = field(default_factory=list)
     claims: list[str] = field(default_factory=list)  # appointment ids claimed by two volunteers
+    #: Per kind of count ("new", "updated", "deleted", "erased"), per record type, how many records; reports
+    #: stored by earlier versions have none (their totals above still hold).
+    kinds: dict[str, dict[str, int]] = field(default_factory=dict)
+
+    def count_kind(self, what: str, record_type: str, n: int) -> None:
+        """Add ``n`` records of ``record_type`` to the per-kind count ``what`` (nothing for 0)."""
+        if n:
+            counts = self.kinds.setdefault(what, {})
+            counts[record_type] = counts.get(record_type, 0) + n
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -372,6 +381,7 @@ class Report:
             "created": self.created,
             "families": [vars(f) for f in self.families],
             "claims": self.claims,
+            "kinds": self.kinds,
         }
 
     @classmethod
@@ -392,6 +402,7 @@ class Report:
             duplicates=[tuple(p) for p in data.get("duplicates", [])],  # type: ignore[misc]
             families=[FamilyLine(**f) for f in data.get("families", [])],
             claims=list(data.get("claims", [])),
+            kinds={what: dict(counts) for what, counts in data.get("kinds", {}).items()},
         )
 
 
@@ -522,6 +533,8 @@ class _Apply:
             for (stamp, device), records in sorted(groups.items()):
                 counts = erasure.erase_in_transaction(records, stamp, device)
                 report.erased += sum(counts.values())
+                for record_type, n in counts.items():
+                    report.count_kind("erased", record_type, n)
         # 2. Incoming changes: drop known ones and those of erased records; reject contradictions.
         incoming: dict[bytes, dict[bytes, Entry]] = defaultdict(dict)
         for e in payload.entries:
@@ -587,6 +600,7 @@ class _Apply:
                 plans[record_type].pop(rid, None)
                 erasure.erase_in_transaction([(record_type, rid)], stamp, device)
                 report.erased += 1
+                report.count_kind("erased", record_type, 1)
             gone = {ids.to_bytes(r[1]) for r in doomed}
             new_entries = [e for e in new_entries if e.record_id not in gone]
         # 4. Write: rows, then the log, then what is derived from it.
@@ -711,6 +725,7 @@ class _Apply:
             fields = {f.name: f for f in model.data_fields()}
             coercers = {name: changelog.fast_coerce(f) for name, f in fields.items()}
             self._insert_new(model, records)
+            before = (report.new, report.updated, report.deleted)
             for rid, plan in records.items():
                 if not plan["existed"]:
                     report.new += 1
@@ -737,6 +752,11 @@ class _Apply:
                     model.update(assignments).where(model.id == rid).execute()
                     if values:
                         report.updated += 1
+            # Per kind from the totals' growth: nothing more is done per record.
+            for what, total, start in zip(
+                ("new", "updated", "deleted"), (report.new, report.updated, report.deleted), before, strict=True
+            ):
+                report.count_kind(what, model.record_type, total - start)
         return new_people
 
     def _insert_new(self, model: type[Travelling], records: dict[str, dict[str, Any]]) -> None:

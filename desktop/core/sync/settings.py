@@ -1,5 +1,6 @@
 """The exchange settings of a profile, kept in its encrypted database (never in a plain settings file):
-the team's name, the team passphrase when the user chose to keep it on this laptop, the sync folder."""
+the team's name, the team passphrase when the user chose to keep it on this laptop, the sync folder, the
+folder of the last export (a folder's path can hold a client's name)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from desktop.core.store import db as store_db
 _TEAM = "exchange_team"
 _PASSPHRASE = "exchange_passphrase"
 _FOLDER = "exchange_sync_folder"
+_EXPORT_FOLDER = "exchange_export_folder"
 
 
 def _set(key: str, value: str) -> None:
@@ -46,3 +48,13 @@ def sync_folder() -> Path | None:
 
 def set_sync_folder(folder: Path | None) -> None:
     _set(_FOLDER, str(folder) if folder else "")
+
+
+def export_folder() -> Path | None:
+    """The folder or stick the last bundle was exported to, proposed for the next export."""
+    value = store_db.current().get_setting(_EXPORT_FOLDER, "")
+    return Path(value) if value else None
+
+
+def set_export_folder(folder: Path | None) -> None:
+    _set(_EXPORT_FOLDER, str(folder) if folder else "")
