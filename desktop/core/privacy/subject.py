@@ -180,7 +180,17 @@ def _record_title(record_type: str) -> tuple[str, str]:
     return _both(message) if message else (record_type, record_type)
 
 
+#: Columns every record has, in both languages of the report.
+_META_TITLES = {
+    "id": "Kennung / Ідентифікатор",
+    "created_at": "Angelegt am (UTC) / Створено (UTC)",
+    "created_by": "Angelegt auf Laptop / Створено на ноутбуці",
+}
+
+
 def _field_title(record_type: str, field: str) -> str:
+    if field in _META_TITLES:
+        return _META_TITLES[field]
     message = (people.FIELD_LABELS.get(field) if record_type == "person" else None) or conflicts.FIELD_LABELS.get(field)
     if not message:
         return field.replace("_", " ")
@@ -224,7 +234,12 @@ def pdf(report: Report) -> bytes:
             uk_style,
         ),
     ]
-    for record_type, records in data["records"].items():
+    first = ("person", "household", "household_member")
+    ordered = sorted(
+        data["records"].items(),
+        key=lambda item: (item[0] not in first, first.index(item[0]) if item[0] in first else 0, item[0]),
+    )
+    for record_type, records in ordered:
         if not records:
             continue
         de, uk = _record_title(record_type)
