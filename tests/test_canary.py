@@ -1,8 +1,8 @@
 """Canary test: a person with unmistakable values goes through everything a volunteer does with a
-record – created, edited, printed, exported in a bundle (to a folder and as an e-mail draft), backed up,
-its profile's passphrase changed, erased – and afterwards no file anywhere the app writes (the profile,
+record – created, edited, printed, exported in a bundle (to a folder and as an e-mail draft), reported
+(Art. 15), backed up, its profile's passphrase changed, erased – and afterwards no file anywhere the app writes (the profile,
 the temp folder, the home folder with its config and cache folders) holds a canary in plaintext, except
-the PDF the user explicitly asked for."""
+the PDF and the subject report the user explicitly asked for."""
 
 from __future__ import annotations
 
@@ -101,6 +101,13 @@ def test_no_canary_in_plaintext_anywhere_after_a_records_whole_life(
     )
     exchange.remember_export(result)
 
+    # Reported (Art. 15): the two files are what the user asked for, in the folder they chose.
+    from desktop.core.privacy import subject
+
+    report_dir = tmp_path / "chosen" / "report"
+    report_dir.mkdir()
+    asked_report = subject.write(person.id, report_dir)
+
     # Backed up, passphrase changed, unlocked again.
     backup.make_backup()
     profile.change_passphrase(PASSPHRASE, NEW_PASSPHRASE, NEW_PASSPHRASE)
@@ -109,7 +116,8 @@ def test_no_canary_in_plaintext_anywhere_after_a_records_whole_life(
     profile.unlock(profile_dir, NEW_PASSPHRASE)
 
     # Before the erasure nothing leaks either (the encrypted database and bundle included in the scan).
-    allowed = {asked.resolve()}
+    allowed = {asked.resolve(), *(p.resolve() for p in asked_report)}
+    assert _leaks(report_dir, set()) != []  # the report does hold the canaries: the scan would see them
     assert _leaks(profile_dir, allowed) == []
     assert _leaks(stick, allowed) == []
     assert _leaks(private_temp, allowed) == []
