@@ -1,8 +1,8 @@
 """Canary test: a person with unmistakable values goes through everything a volunteer does with a
 record – created, edited, printed, exported in a bundle (to a folder and as an e-mail draft), reported
-(Art. 15), backed up, its profile's passphrase changed, erased – and afterwards no file anywhere the app writes (the profile,
-the temp folder, the home folder with its config and cache folders) holds a canary in plaintext, except
-the PDF and the subject report the user explicitly asked for."""
+(Art. 15), backed up, its profile's passphrase changed, erased – and afterwards no file anywhere the app
+writes (the profile, the temp folder, the home folder with its config and cache folders) holds a canary
+in plaintext, except the PDF and the subject report the user explicitly asked for."""
 
 from __future__ import annotations
 

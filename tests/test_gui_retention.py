@@ -81,3 +81,20 @@ def test_nothing_due_says_so_and_offers_no_action(qtbot, store) -> None:
     qtbot.addWidget(dialog)
     assert "Nothing has been kept" in dialog.intro.text()
     assert not dialog.erase_button.isEnabled() and not dialog.anonymise_button.isEnabled()
+
+
+def test_the_retention_period_is_set_in_the_preferences(qtbot, store) -> None:
+    from desktop.ui.preferences import PreferencesDialog
+
+    dialog = PreferencesDialog()
+    qtbot.addWidget(dialog)
+    assert dialog.retention.value() == 12
+    dialog.retention.setValue(6)
+    dialog.save()
+    assert retention.period_months() == 6
+    again = PreferencesDialog()
+    qtbot.addWidget(again)
+    assert again.retention.value() == 6
+    view = DashboardView()
+    qtbot.addWidget(view)
+    assert _group(view, "Kept longer than 6 months") is not None

@@ -1,4 +1,5 @@
-"""Edit › Preferences: the team's name, the sync folder and the team passphrase kept on this laptop."""
+"""Edit › Preferences: the team's name, the sync folder, the team passphrase kept on this laptop and the
+retention period."""
 
 from __future__ import annotations
 
@@ -14,12 +15,14 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
+    QSpinBox,
     QVBoxLayout,
     QWidget,
 )
 
 from desktop import paths
 from desktop.core.errors import UserError
+from desktop.core.privacy import retention
 from desktop.core.sync import settings as sync_settings
 from desktop.core.sync import transport
 from desktop.i18n import _
@@ -88,6 +91,20 @@ class PreferencesDialog(Retranslatable, QDialog):
         passphrase_layout.addLayout(passphrase_form)
         passphrase_layout.addWidget(self.forget)
 
+        self.retention_box = QGroupBox()
+        self.retention_label = QLabel()
+        self.retention = QSpinBox()
+        self.retention.setRange(1, retention.MAX_MONTHS)
+        self.retention.setValue(retention.period_months())
+        self.retention_label.setBuddy(self.retention)
+        self.retention_note = QLabel()
+        self.retention_note.setWordWrap(True)
+        retention_form = QFormLayout()
+        retention_form.addRow(self.retention_label, self.retention)
+        retention_layout = QVBoxLayout(self.retention_box)
+        retention_layout.addLayout(retention_form)
+        retention_layout.addWidget(self.retention_note)
+
         self.error = error_label()
         self.buttons = DialogButtons(self, QDialogButtonBox.StandardButton.Cancel, accept_text="")
         self.buttons.accepted.connect(self.save)
@@ -99,6 +116,7 @@ class PreferencesDialog(Retranslatable, QDialog):
         layout.addWidget(self.team_note)
         layout.addWidget(self.sync_box)
         layout.addWidget(self.passphrase_box)
+        layout.addWidget(self.retention_box)
         layout.addWidget(self.error)
         layout.addWidget(self.buttons)
         self.retranslate_ui()
@@ -128,6 +146,15 @@ class PreferencesDialog(Retranslatable, QDialog):
         )
         self.passphrase_label.setText(_("&Keep this passphrase:") if not self.kept else _("&Keep another one:"))
         self.forget.setText(_("&Forget the kept team passphrase"))
+        self.retention_box.setTitle(_("Data protection"))
+        self.retention_label.setText(_("&Retention period:"))
+        self.retention.setSuffix(" " + _("months"))
+        self.retention_note.setText(
+            _(
+                "Closed cases older than this, and people without an open case or activity for this long, are "
+                "listed on Today for review and erasure."
+            )
+        )
         self.buttons.accept_button.setText(_("&Save"))
 
     def _choose(self) -> None:
@@ -153,6 +180,7 @@ class PreferencesDialog(Retranslatable, QDialog):
                 self.choose.setFocus()
                 return
         sync_settings.set_team_name(self.team.text())
+        retention.set_period_months(self.retention.value())
         sync_settings.set_sync_folder(folder)
         if self.forget.isChecked():
             sync_settings.keep_team_passphrase(None)
