@@ -25,7 +25,7 @@ def test_dashboard_lists_what_is_due(qtbot, store) -> None:
     view = DashboardView()
     qtbot.addWidget(view)
     groups = [view.tree.topLevelItem(i) for i in range(view.tree.topLevelItemCount())]
-    assert len(groups) == 4
+    assert len(groups) == 5  # appointments, overdue, due, residence documents, consents
     board = view.board
     assert groups[0].childCount() == len(board.appointments) > 0
     assert groups[1].childCount() == len(board.overdue)
