@@ -190,8 +190,8 @@ class PersonEditor(EditorDialog):
                 (DocumentsTab(person.id), N_("Residence documents")),
                 (HouseholdTab(person.id), N_("Household")),
                 (CasesTab(person.id), N_("Cases")),
-                (self.timeline, N_("Timeline")),
                 (self.consents_tab, N_("Consents")),
+                (self.timeline, N_("Timeline")),
             ]
             for widget, _title in self.extra_tabs:
                 self.tabs.addTab(widget, "")
