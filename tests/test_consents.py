@@ -311,3 +311,27 @@ def test_cli_lists_a_persons_consents(
     text = capsys.readouterr().out
     assert "Power of attorney" in text and "Jobcenter" in text and "expired" in text
     assert cli.main(["--data-dir", str(folder), "consents", "no-such-person"]) == cli.EXIT_ERROR
+
+
+def _demo_consents(laptop: Laptop) -> list[tuple]:
+    from desktop.core import demo
+
+    laptop.use()
+    counts = demo.generate(200, seed=3, today=DAY)
+    assert counts["consent"] == Consent.select().count()
+    assert integrity.check() == []
+    return sorted(((c.kind, c.offices, c.signed_on, c.valid_until, c.withdrawn_on) for c in Consent.select()), key=repr)
+
+
+def test_demo_people_mostly_consented_some_powers_running_out_one_withdrawn(ab: tuple[Laptop, Laptop]) -> None:
+    a, b = ab
+    made = _demo_consents(a)
+    assert made == _demo_consents(b)  # the same with the same seed
+    data = [c for c in made if c[0] == "data_processing"]
+    powers = [c for c in made if c[0] == "power_of_attorney"]
+    assert len(data) > 0.7 * 200
+    assert all(c[1] for c in powers) and len(powers) >= 5
+    assert sum(1 for c in powers if c[4] is not None) == 1
+    assert any(c[3] is not None and DAY <= c[3] <= DAY + dt.timedelta(days=30) for c in powers)
+    assert any(c[3] is not None and DAY <= c[3] <= DAY + dt.timedelta(days=30) for c in data)
+    assert consents.alerts(DAY)
