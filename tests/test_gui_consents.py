@@ -59,12 +59,13 @@ def test_the_person_editor_has_a_consents_tab_that_lists_the_state_in_words(qtbo
     editor = _shown(qtbot, PersonEditor(person))
     tab = editor.consents_tab
     assert editor.tabs.tabText(editor.tabs.indexOf(tab)) == "Consents"
-    texts = sorted(tab.tree.topLevelItem(i).text(4) for i in range(tab.tree.topLevelItemCount()))
-    assert texts[0].startswith("⊘ withdrawn on ") and texts[1] == "⚠ runs out soon"
+    texts = sorted(tab.tree.topLevelItem(i).text(1) for i in range(tab.tree.topLevelItemCount()))
+    assert texts == ["⊘ withdrawn", "⚠ runs out soon"]
     kinds = {tab.tree.topLevelItem(i).text(0): tab.tree.topLevelItem(i) for i in range(2)}
     power = kinds["Power of attorney"]
-    assert power.text(1) == "Jobcenter"
-    assert kinds["Consent to data processing"].foreground(4).color().name() == "#a65e00"  # and its words
+    assert power.toolTip(1) == f"⊘ withdrawn on {i18n.fmt_list_date(TODAY)}"
+    assert power.text(4) == "Jobcenter"
+    assert kinds["Consent to data processing"].foreground(1).color().name() == "#a65e00"  # and its words
     assert "runs out soon" in tab.summary.text()
 
 
@@ -112,7 +113,7 @@ def test_enter_on_a_consent_edits_it(qtbot, person, monkeypatch) -> None:
     tab.tree.setFocus()
     qtbot.keyClick(tab.tree, Qt.Key.Key_Return)
     assert Consent.get_by_id(made.id).valid_until == TODAY - dt.timedelta(days=1)
-    assert tab.tree.topLevelItem(0).text(4) == "✖ expired"
+    assert tab.tree.topLevelItem(0).text(1) == "✖ expired"
 
 
 def test_withdrawing_the_data_consent_proposes_to_erase_the_person(qtbot, person, monkeypatch) -> None:

@@ -11,8 +11,8 @@ from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QGridLayout,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QLineEdit,
     QMessageBox,
@@ -85,7 +85,8 @@ def export_notice(selection: tuple[str, str, str] | None) -> ConsentNotice:
     return notice
 
 
-OFFICE_COLUMNS = 2
+#: Columns of the consents list: the state comes right after the kind, the (long) offices last.
+STATE_COLUMN, OFFICES_COLUMN = 1, 4
 
 
 class ConsentDialog(EditorDialog):
@@ -101,9 +102,10 @@ class ConsentDialog(EditorDialog):
         for kind in consents.KINDS:
             self.kind.addItem("", kind)
         self.offices: dict[str, QCheckBox] = {key: QCheckBox() for key in consents.OFFICES}
-        grid = QGridLayout()
-        for index, box in enumerate(self.offices.values()):
-            grid.addWidget(box, index // OFFICE_COLUMNS, index % OFFICE_COLUMNS)
+        grid = QVBoxLayout()  # one below the other: the Ukrainian names are long
+        grid.setSpacing(2)
+        for box in self.offices.values():
+            grid.addWidget(box)
         self.signed = QLineEdit()
         self.until = QLineEdit()
         self.withdrawn = QLineEdit()
@@ -271,7 +273,7 @@ class ConsentsTab(Retranslatable, QWidget):
         self.retranslate_ui()
 
     def retranslate_ui(self) -> None:
-        self.tree.setHeaderLabels([_("Kind"), _("Offices"), _("Signed on"), _("Valid until"), _("State")])
+        self.tree.setHeaderLabels([_("Kind"), _("State"), _("Signed"), _("Valid until"), _("Offices")])
         self.tree.setAccessibleName(_("Consents and powers of attorney"))
         self.new_button.setText(_("New consent…"))
         self.new_button.setToolTip(_("Note a consent or power of attorney the person signed"))
@@ -288,25 +290,28 @@ class ConsentsTab(Retranslatable, QWidget):
         self.rows = consents.consents_of(self.person_id)
         for row in self.rows:
             state = state_text(row.state)
-            if row.withdrawn_on:
-                state = _("{state} on {date}").format(state=state, date=i18n.fmt_list_date(row.withdrawn_on))
             item = QTreeWidgetItem(
                 [
                     consents.kind_label(row.kind),
-                    consents.offices_text(row.offices),
+                    state,
                     i18n.fmt_list_date(row.signed_on),
                     i18n.fmt_list_date(row.valid_until),
-                    state,
+                    consents.offices_text(row.offices),
                 ]
             )
             item.setData(0, Qt.ItemDataRole.UserRole, row.id)
-            item.setForeground(4, QBrush(QColor(STATE_LOOK[row.state][0])))
-            item.setToolTip(1, item.text(1))
+            item.setForeground(STATE_COLUMN, QBrush(QColor(STATE_LOOK[row.state][0])))
+            for column in (0, OFFICES_COLUMN):
+                item.setToolTip(column, item.text(column))
+            if row.withdrawn_on:
+                when = _("{state} on {date}").format(state=state, date=i18n.fmt_list_date(row.withdrawn_on))
+                item.setToolTip(STATE_COLUMN, when)
             self.tree.addTopLevelItem(item)
             if row.id == current:
                 self.tree.setCurrentItem(item)
-        for column in range(self.COLUMNS):
+        for column in range(self.COLUMNS - 1):  # the offices, last, take the rest of the width (elided)
             self.tree.resizeColumnToContents(column)
+        self.tree.header().setSectionResizeMode(OFFICES_COLUMN, QHeaderView.ResizeMode.Stretch)
         if self.tree.currentItem() is None and self.tree.topLevelItemCount():
             self.tree.setCurrentItem(self.tree.topLevelItem(0))
         self.summary.setText(self._summary())
