@@ -335,3 +335,21 @@ def test_demo_people_mostly_consented_some_powers_running_out_one_withdrawn(ab: 
     assert any(c[3] is not None and DAY <= c[3] <= DAY + dt.timedelta(days=30) for c in powers)
     assert any(c[3] is not None and DAY <= c[3] <= DAY + dt.timedelta(days=30) for c in data)
     assert consents.alerts(DAY)
+
+
+def test_a_consent_changed_on_two_laptops_is_a_conflict_with_labels(ab: tuple[Laptop, Laptop]) -> None:
+    a, b = ab
+    a.use()
+    person = _person()
+    made = _consent(person.id, "power_of_attorney", offices=["jobcenter"])
+    b.apply(a.export())
+    a.use()
+    consents.update_consent(made.id, {"offices": ["jobcenter", "sozialamt"]})
+    b.use()
+    consents.update_consent(made.id, {"offices": ["krankenkasse"]})
+    a.apply(b.export())
+    a.use()
+    (found,) = conflicts.open_conflicts()
+    assert (found.record_kind, found.field_text) == ("Consent or power of attorney", "Offices")
+    assert found.record_text == "Consent or power of attorney · Melnyk, Olena"
+    assert sorted(v.text for v in found.values) == ["Health insurer", "Jobcenter, Social welfare office"]
