@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QPlainTextEdit,
     QPushButton,
+    QSizePolicy,
     QTreeWidget,
     QTreeWidgetItem,
     QVBoxLayout,
@@ -56,6 +57,8 @@ class ConsentNotice(Retranslatable, QLabel):
         self.setWordWrap(True)
         self.setTextFormat(Qt.TextFormat.PlainText)
         self.setStyleSheet("color: #8a4b00; background: #fff4e0; padding: 4px;")
+        # As high as its lines: a dialog's spare height goes elsewhere.
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
         self.found: list[tuple[str, consents.ConsentWarning]] = []
         self.hide()
 
