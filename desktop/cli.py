@@ -284,6 +284,9 @@ def build_parser() -> argparse.ArgumentParser:
     marks.add_argument("--same-again", nargs=2, metavar="ID", help="take such a mark back")
     _exchange_parsers(sub)
     _privacy_parsers(sub)
+    co_ = sub.add_parser("consents", help="a person's consents and powers of attorney with their state today")
+    co_.add_argument("person", metavar="PERSON_ID")
+    co_.add_argument("--json", action="store_true")
     return parser
 
 
@@ -1212,8 +1215,38 @@ def _cmd_audit(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _cmd_consents(args: argparse.Namespace) -> int:
+    from desktop.core import consents
+    from desktop.core.store.models import Person
+
+    _open(args)
+    person = Person.get_or_none(Person.id == args.person)
+    if person is None or person.deleted:
+        raise UserError(_("There is no such person: {id}.").format(id=args.person))
+    rows = consents.consents_of(person.id)
+    if args.json:
+        print(json.dumps([r.as_json() for r in rows], ensure_ascii=False))
+        return EXIT_OK
+    for r in rows:
+        dates = "  ".join(
+            f"{label} {i18n.fmt_date(day)}"
+            for label, day in (
+                (_("signed"), r.signed_on),
+                (_("valid until"), r.valid_until),
+                (_("withdrawn"), r.withdrawn_on),
+            )
+            if day
+        )
+        offices = f" ({consents.offices_text(r.offices)})" if r.offices else ""
+        print(f"{r.id}  {consents.kind_label(r.kind)}{offices}  {dates}  [{consents.state_label(r.state)}]")
+    if not rows:
+        print(_("No consent or power of attorney is on record for this person."))
+    return EXIT_OK
+
+
 _COMMANDS = {
     "audit": _cmd_audit,
+    "consents": _cmd_consents,
     "delete": _cmd_delete,
     "erase": _cmd_erase,
     "init": _cmd_init,

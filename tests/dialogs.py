@@ -13,10 +13,10 @@ import pytest
 from PySide6.QtWidgets import QDialog
 
 import desktop.ui
-from desktop.core import appointments, cases, documents, ids, people, tasks
+from desktop.core import appointments, cases, consents, documents, ids, people, tasks
 from desktop.core.store import changelog, migrations
 from desktop.core.store import db as store_db
-from desktop.core.store.models import Appointment, Case, Person, ResidenceDocument, Task, Volunteer
+from desktop.core.store.models import Appointment, Case, Consent, Person, ResidenceDocument, Task, Volunteer
 from desktop.core.sync import bundle, conflicts, exchange
 from desktop.core.sync.changes import Entry
 
@@ -43,12 +43,17 @@ def records(store: store_db.Store) -> dict[str, object]:
         {"person": person.id, "case": case.id, "starts_at": dt.datetime(2026, 12, 3, 9, 30), "office": "Jobcenter"}
     )
     document = documents.create_document({"person": person.id, "kind": "24", "printed_until": dt.date(2027, 3, 4)})
+    consent = consents.create_consent(
+        {"person": person.id, "kind": "power_of_attorney", "offices": ["jobcenter", "auslaenderbehoerde"],
+         "signed_on": dt.date(2026, 11, 2), "valid_until": dt.date(2027, 11, 1)}
+    )
     return {
         "person": Person.get_by_id(person.id),
         "case": Case.get_by_id(case.id),
         "task": Task.get_by_id(task.id),
         "appointment": Appointment.get_by_id(appointment.id),
         "document": ResidenceDocument.get_by_id(document.id),
+        "consent": Consent.get_by_id(consent.id),
     }
 
 
@@ -105,6 +110,8 @@ def build(name: str, cls: type[QDialog], records: dict[str, object], tmp_path: P
         return [cls(person.id)]
     if name == "DocumentDialog":
         return [cls(person.id), cls(person.id, records["document"])]
+    if name == "ConsentDialog":
+        return [cls(person.id), cls(person.id, records["consent"])]
     if name == "TemplatePicker":
         from desktop.core.forms import binding
 

@@ -615,8 +615,8 @@ def test_overlong_lines_are_refused(sent: Sent, receiver: store_db.Store, length
     refused(bundle_zip(sent, changes=sent.changes + line), "limits", "longer than allowed")
 
 
-def test_a_local_only_migration_does_not_change_the_bundle_schema() -> None:
-    """The audit log (schema 11) never travels: bundles still say the travelling schema, so a laptop one
-    version behind keeps importing them."""
+def test_the_bundle_schema_is_the_newest_migration_of_travelling_data() -> None:
+    """The audit log (schema 11) never travels; consents (12) do: bundles say 12, so a laptop without
+    consents refuses them as newer instead of choking on an unknown kind of record."""
     assert migrations.TRAVELLING_SCHEMA <= migrations.LATEST
-    assert migrations.TRAVELLING_SCHEMA == 10  # raise it with the next migration that changes travelling data
+    assert migrations.TRAVELLING_SCHEMA == 12  # raise it with the next migration that changes travelling data

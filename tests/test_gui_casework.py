@@ -25,8 +25,8 @@ def test_dashboard_lists_what_is_due(qtbot, store) -> None:
     view = DashboardView()
     qtbot.addWidget(view)
     groups = [view.tree.topLevelItem(i) for i in range(view.tree.topLevelItemCount())]
-    assert len(groups) == 5  # appointments, overdue, due, documents, kept past the retention period
-    assert groups[4].text(0).startswith("Kept longer than")
+    assert len(groups) == 6  # appointments, overdue, due, documents, consents, kept past the retention period
+    assert groups[5].text(0).startswith("Kept longer than")
     board = view.board
     assert groups[0].childCount() == len(board.appointments) > 0
     assert groups[1].childCount() == len(board.overdue)

@@ -96,7 +96,7 @@ def test_enter_on_the_other_lists_inside_editors_closes_nothing(qtbot, case, per
     household = editor.tabs.widget(2)
     assert isinstance(household, HouseholdTab)
     household._create()
-    for index in (2, 4):  # household, timeline
+    for index in (2, 4, 5):  # household, consents, timeline
         editor.tabs.setCurrentIndex(index)
         tree = editor.tabs.currentWidget().tree
         tree.setCurrentItem(tree.topLevelItem(0))
@@ -261,7 +261,7 @@ def test_a_case_made_from_the_persons_tab_updates_the_lists_even_when_cancelled(
         return case_editor.result()
 
     def cancel_after_a_new_case(editor: PersonEditor) -> int:
-        timeline = editor.tabs.widget(4)
+        timeline = editor.timeline
         seen["before"] = timeline.tree.topLevelItemCount()
         monkeypatch.setattr(CaseEditor, "exec", new_case_saved)
         editor.tabs.widget(3)._new()

@@ -71,7 +71,7 @@ def test_each_migration_bumps_the_version_in_its_transaction(tmp_path: Path) -> 
     folder.mkdir()
     database = ProfileDatabase(str(folder / "begleiter.db"), secrets.token_bytes(32), secrets.token_bytes(16))
     database.connect()
-    for target in range(1, migrations.LATEST + 1):
+    for target in sorted(migrations.MIGRATIONS):
         assert migrations.migrate(database, target=target) == target
         assert migrations.current_version(database) == target
     database.close()
@@ -138,3 +138,27 @@ def test_a_peer_rewritten_before_the_upgrade_is_found(tmp_path: Path) -> None:
     assert [str(p) for p in integrity.check()] == [
         f"person {PERSON}: was created by another device than its change log says"
     ]
+
+
+def test_a_version_10_profile_gets_the_consents_table(tmp_path: Path) -> None:
+    """Schema 12: consents of a person, guarded like every travelling table; 10 steps over the missing 11."""
+    import datetime as dt
+
+    import peewee as pw
+
+    from desktop.core import consents
+    from desktop.core.store import changelog
+
+    folder = tmp_path / "v10"
+    key, salt = _make_v1(folder, 10)
+    store = store_db.open_with_key(folder, key, salt)
+    assert migrations.current_version(store.db) == migrations.LATEST >= 12
+    with pytest.raises(pw.IntegrityError, match="only through the change log"):
+        store.db.execute_sql(
+            "INSERT INTO consent (id, created_at, created_by, person_id, signed_on) "
+            "VALUES ('x', '2026-01-01', 'device-1', ?, '2026-01-01')",
+            (PERSON,),
+        )
+    made = consents.create_consent({"person": PERSON, "kind": "data_processing", "signed_on": dt.date(2026, 1, 1)})
+    assert [c.id for c in consents.consents_of(PERSON)] == [made.id]
+    assert {e.field for e in changelog.history(made.id)} == {"person", "signed_on"}

@@ -1,11 +1,12 @@
-"""Today and the next 14 days: appointments, due and overdue deadlines and tasks, expiring documents."""
+"""Today and the next 14 days: appointments, due and overdue deadlines and tasks, expiring documents, and
+consents running out within 30 days."""
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
 
-from desktop.core import appointments, tasks
+from desktop.core import appointments, consents, tasks
 from desktop.core.store.models import Person, ResidenceDocument
 
 DAYS_AHEAD = 14
@@ -22,6 +23,8 @@ class Dashboard:
     # person id, name, printed until, effective until
     #: (person id, name, printed until, effectively valid until, document kind)
     expiring: list[tuple[str, str, dt.date, dt.date, str]] = field(default_factory=list)
+    #: consents running out within 30 days and expired Vollmachten of people with an open case
+    consents: list[consents.Alert] = field(default_factory=list)
     overdue_total: int = 0
     due_total: int = 0
     appointments_total: int = 0
@@ -42,6 +45,7 @@ def build(today: dt.date | None = None, days: int = DAYS_AHEAD) -> Dashboard:
     board.overdue_total = tasks.count_due(None, today - dt.timedelta(days=1))
     board.due_total = tasks.count_due(today, end)
     board.expiring = expiring_documents(today, end)[:LIMIT]
+    board.consents = consents.alerts(today, limit=LIMIT)
     return board
 
 

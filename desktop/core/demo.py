@@ -15,6 +15,7 @@ from desktop.core.store.models import (
     Appointment,
     Case,
     ChecklistItem,
+    Consent,
     Household,
     HouseholdMember,
     Note,
@@ -364,6 +365,10 @@ def generate(
                 }
             )
     changelog.bulk_create(ResidenceDocument, documents)
+
+    report("consents")
+    consent_rows = _consents(rng, today, families, person_ids, case_meta)
+    changelog.bulk_create(Consent, consent_rows)
     report("done")
     return {
         "person": len(person_ids),
@@ -374,4 +379,56 @@ def generate(
         "note": len(notes),
         "checklist_item": len(checklist_rows),
         "residence_document": len(documents),
+        "consent": len(consent_rows),
     }
+
+
+def _consents(
+    rng: random.Random,
+    today: dt.date,
+    families: list[tuple[str, list[tuple[int, str]]]],
+    person_ids: list[str],
+    case_meta: list[tuple[str, str, str, str, str]],
+) -> list[dict]:
+    """Most families signed the consent to data processing (for every member, on one day), a few of them
+    running out within 30 days; some applicants gave a Vollmacht for the offices of their cases, a few
+    running out soon, some expired, the first one withdrawn."""
+    offices_of: dict[str, set[str]] = {}
+    for _city, authority, _type, applicant, _status in case_meta:
+        offices_of.setdefault(applicant, set()).add(authority)
+    rows: list[dict] = []
+    withdrawn = False
+    for _city, members in families:
+        if rng.random() < 0.15:
+            continue  # no consent on record yet
+        signed = today - dt.timedelta(days=rng.randint(20, 500))
+        roll = rng.random()
+        if roll < 0.06:
+            until: dt.date | None = today + dt.timedelta(days=rng.randint(1, 30))
+        elif roll < 0.35:
+            until = signed + dt.timedelta(days=rng.choice((730, 1095)))
+        else:
+            until = None
+        for idx, _role in members:
+            rows.append({"person": person_ids[idx], "signed_on": signed, "valid_until": until})
+        applicant = person_ids[members[0][0]]
+        if applicant not in offices_of or rng.random() < 0.7:
+            continue
+        power = {
+            "person": applicant,
+            "kind": "power_of_attorney",
+            "offices": ",".join(o for o in Consent.OFFICES if o in offices_of[applicant]),
+            "signed_on": signed,
+        }
+        roll = rng.random()
+        if not withdrawn:
+            power["withdrawn_on"] = today - dt.timedelta(days=rng.randint(1, 15))
+            withdrawn = True
+        elif roll < 0.15:
+            power["valid_until"] = today + dt.timedelta(days=rng.randint(1, 30))
+        elif roll < 0.25:
+            power["valid_until"] = today - dt.timedelta(days=rng.randint(1, 60))
+        elif roll < 0.6:
+            power["valid_until"] = today + dt.timedelta(days=rng.randint(60, 400))
+        rows.append(power)
+    return rows

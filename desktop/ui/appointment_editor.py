@@ -23,12 +23,13 @@ from PySide6.QtWidgets import (
 )
 
 from desktop import i18n
-from desktop.core import appointments, cases
+from desktop.core import appointments, cases, consents
 from desktop.core.store import db as store_db
 from desktop.core.store.models import Appointment, Case, Volunteer
 from desktop.i18n import N_, _
 from desktop.ui.case_editor import PersonPicker
 from desktop.ui.common import date_check
+from desktop.ui.consents_ui import ConsentNotice
 from desktop.ui.editor import EditorDialog
 
 _TIME = re.compile(r"^\s*(\d{1,2})[:.](\d{2})\s*$")
@@ -144,6 +145,9 @@ class AppointmentEditor(EditorDialog):
         self.form.add(N_("Interpreter"), self.interpreter)
         self.form.add(N_("Purpose"), self.purpose)
         self.form.add(N_("Outcome"), self.outcome)
+        # Without the person's consent, or a Vollmacht for the office: said under the form, never blocking.
+        self.consent_notice = ConsentNotice()
+        self.form.addRow(self.consent_notice)
         # Labels of rows that hold a layout have no buddy; these give the inputs their names.
         self._names: list[tuple[QWidget, str]] = [
             (self.date, N_("Date (DD.MM.YYYY)")),
@@ -168,8 +172,29 @@ class AppointmentEditor(EditorDialog):
         self._fill_cases(case_id)
         self.office.activated.connect(self._office_chosen)
         self.case.activated.connect(lambda _index: self._case_chosen())
+        self.office.currentIndexChanged.connect(lambda _index: self.check_consents())
+        self.office.editTextChanged.connect(lambda _text: self.check_consents())
+        self.case.currentIndexChanged.connect(lambda _index: self.check_consents())
+        self.date.editingFinished.connect(self.check_consents)
         self._opened_from_case = appointment is None and case_id is not None
         self.finish()
+        self.check_consents()
+
+    def check_consents(self) -> None:
+        """Say which consent the person lacks for this appointment (the office's Vollmacht included)."""
+        if not store_db.is_open():
+            return
+        day = self._day()
+        self.consent_notice.show_warnings(
+            consents.appointment_warnings(self.person_id, self._office_key(), self.case_id, day)
+        )
+
+    def _day(self) -> dt.date | None:
+        """The appointment's day as typed so far (None: today)."""
+        try:
+            return i18n.parse_date(self.date.text())
+        except ValueError:
+            return None
 
     def first_field(self) -> QWidget:
         """The first field that needs input: the person only while nobody is chosen (rather than "Choose…")."""
@@ -282,6 +307,7 @@ class AppointmentEditor(EditorDialog):
         self._person_name = appointments.person_label(person_id)
         self._fill_cases(self.case_id)
         self.retranslate_ui()
+        self.check_consents()
 
     # --- loading and saving ---------------------------------------------------------------------------
     def load(self) -> None:

@@ -80,6 +80,7 @@ EDITABLE: dict[str, frozenset[str]] = {
     "appointment": frozenset({"starts_at", "office", "address", "outcome", "purpose", "duration_min"}),
     "task": frozenset({"title", "due_date", "notes", "done_on", "basis"}),
     "note": frozenset({"text"}),
+    "consent": frozenset({"signed_on", "valid_until", "withdrawn_on", "notes"}),
 }
 
 #: The longest part of a value the inbox shows (a long note is shown in full in its tooltip).

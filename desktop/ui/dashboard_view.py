@@ -1,4 +1,5 @@
-"""Today & the next 14 days: appointments, overdue and due deadlines and tasks, expiring documents."""
+"""Today & the next 14 days: appointments, overdue and due deadlines and tasks, expiring documents, and the
+consents running out within 30 days."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import QHeaderView, QLabel, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget
 
 from desktop import i18n
-from desktop.core import cases, dashboard, residence, tasks
+from desktop.core import cases, consents, dashboard, residence, tasks
 from desktop.core.privacy import retention
 from desktop.core.store import db as store_db
 from desktop.i18n import _
@@ -100,6 +101,11 @@ class DashboardView(Retranslatable, QWidget):
                 _("Residence documents running out"),
                 [self._document_item(*d) for d in board.expiring],
                 len(board.expiring),
+            ),
+            (
+                _("Consents and powers of attorney running out"),
+                [self._consent_item(c) for c in board.consents],
+                len(board.consents),
             ),
         ]
         due = self.retention
@@ -201,6 +207,23 @@ class DashboardView(Retranslatable, QWidget):
     def _retention_item(self, due: retention.Due) -> QTreeWidgetItem:
         item = QTreeWidgetItem([since_text(due), kind_text(due.kind), due.label, _("to review for erasure")])
         item.setData(0, Qt.ItemDataRole.UserRole, ("retention", due.record_id))
+        return item
+
+    def _consent_item(self, alert: consents.Alert) -> QTreeWidgetItem:
+        what = consents.kind_label(alert.kind)
+        if alert.offices:
+            what = f"{what} ({consents.offices_text(alert.offices)})"
+        if alert.state == consents.EXPIRED:
+            details = _("expired on {date}").format(date=i18n.fmt_list_date(alert.valid_until))
+        else:
+            details = _("valid until {date}").format(date=i18n.fmt_list_date(alert.valid_until))
+        item = QTreeWidgetItem([i18n.fmt_list_date(alert.valid_until), what, alert.name, details])
+        for column in range(4):
+            item.setToolTip(column, item.text(column))
+        item.setData(0, Qt.ItemDataRole.UserRole, ("person", alert.person_id))
+        if alert.state == consents.EXPIRED:
+            for column in range(4):
+                item.setForeground(column, QBrush(OVERDUE))
         return item
 
     def _activated(self, item: QTreeWidgetItem, _column: int) -> None:

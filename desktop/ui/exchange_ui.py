@@ -45,6 +45,7 @@ from desktop.core.sync import exchange, team, transport
 from desktop.core.sync import settings as sync_settings
 from desktop.core.sync.bundle import BundleRejected
 from desktop.i18n import _
+from desktop.ui import consents_ui
 from desktop.ui.common import (
     DialogButtons,
     Retranslatable,
@@ -253,6 +254,7 @@ class ExportDialog(Retranslatable, QDialog):
         passphrase_row.addWidget(self.passphrase, 1)
         layout = QVBoxLayout(self)
         layout.addWidget(self.scope_box)
+        layout.addWidget(consents_ui.export_notice(selection))  # people of the selection without consent
         layout.addLayout(passphrase_row)
         layout.addWidget(self.remember)
         layout.addWidget(self.target_box)

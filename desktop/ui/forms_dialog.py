@@ -36,7 +36,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop import i18n
-from desktop.core import documents
+from desktop.core import consents, documents
 from desktop.core.atomic import atomic_write_bytes
 from desktop.core.errors import UserError, os_reason
 from desktop.core.forms import binding, service
@@ -54,6 +54,7 @@ from desktop.ui.common import (
     error_label,
     show_error,
 )
+from desktop.ui.consents_ui import ConsentNotice
 
 #: The answers of a yes/no question, in both languages like the form's labels.
 YES_DE_UK = "ja · так"
@@ -256,6 +257,9 @@ class FormEditor(GuardedEditor, Retranslatable, QDialog):
         scroll.setWidget(body)
         self.heading = QLabel(f"<b>{template.title.de}</b> · {template.title.uk}")
         self.heading.setWordWrap(True)
+        # Printing for a person without their consent (or Vollmacht for the office) is allowed, but said.
+        self.consent_notice = ConsentNotice()
+        self.consent_notice.show_warnings(consents.print_warnings(subject.person.id, template.id, template.authority))
         self.message = error_label()
         self.save_button = QPushButton()
         self.preview_button = QPushButton()
@@ -277,6 +281,7 @@ class FormEditor(GuardedEditor, Retranslatable, QDialog):
         buttons.addWidget(self.close_button)
         layout = QVBoxLayout(self)
         layout.addWidget(self.heading)
+        layout.addWidget(self.consent_notice)
         layout.addWidget(scroll, 1)
         layout.addWidget(self.message)
         layout.addLayout(buttons)

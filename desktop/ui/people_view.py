@@ -90,6 +90,9 @@ class PeopleView(ListArea):
         editor = PersonEditor(Person.get_by_id(person_id), self)
         # A case, document or household saved from a tab counts even when the editor is cancelled.
         self.run_editor(editor, person_id, lambda: editor.tabs_changed)
+        if editor.erased_counts is not None:  # erased after withdrawing the consent to data processing
+            self.refresh()
+            self.erased.emit(editor.erased_counts)
 
     open_person = open_record
 

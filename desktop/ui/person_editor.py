@@ -122,6 +122,7 @@ class PersonEditor(EditorDialog):
         #: Set when the user chose to open an existing record instead of creating a duplicate.
         self.open_instead: str | None = None
         self.tabs_changed = False
+        self.erased_counts: dict[str, int] | None = None  # what went when the person was erased from a tab
         self._fields_marked = False
         self.timeline: TimelineWidget | None = None
         self.setMinimumSize(MIN_WIDTH, 560)
@@ -178,14 +179,18 @@ class PersonEditor(EditorDialog):
         self.tabs.addTab(scroll, "")
         self.extra_tabs: list[tuple[QWidget, str]] = []
         if person is not None:
+            from desktop.ui.consents_ui import ConsentsTab
             from desktop.ui.person_tabs import CasesTab, DocumentsTab, HouseholdTab
             from desktop.ui.timeline_widget import TimelineWidget
 
             self.timeline = TimelineWidget(person_id=person.id)
+            self.consents_tab = ConsentsTab(person.id)
+            self.consents_tab.erased.connect(self._person_erased)
             self.extra_tabs = [
                 (DocumentsTab(person.id), N_("Residence documents")),
                 (HouseholdTab(person.id), N_("Household")),
                 (CasesTab(person.id), N_("Cases")),
+                (self.consents_tab, N_("Consents")),
                 (self.timeline, N_("Timeline")),
             ]
             for widget, _title in self.extra_tabs:
@@ -211,6 +216,13 @@ class PersonEditor(EditorDialog):
 
     def first_field(self) -> QWidget:
         return self.edits["family_name_cyr"]  # not the tab bar
+
+    def _person_erased(self, counts: dict[str, int]) -> None:
+        """The person was erased from the consents tab: nothing is left to edit."""
+        self.tabs_changed = True
+        self.erased_counts = counts
+        self.mark_clean()
+        self.reject()
 
     def _tab_changed(self, source: QWidget) -> None:
         """A tab saved something: the timeline shows it (a new case, document or note)."""

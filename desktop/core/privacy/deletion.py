@@ -2,7 +2,7 @@
 
 Deleting a record also tombstones what would otherwise dangle in the lists because it hangs on it alone:
 a person's cases, appointments, tasks, notes, residence documents, household memberships, forms, printed
-documents and distinct-pair marks, and a household left with no member (and no case of its own); a
+documents, consents and distinct-pair marks, and a household left with no member (and no case of its own); a
 case's appointments, tasks, notes, checklist, helpers, forms and printed documents. A case that names a
 deleted household keeps standing when it has a person of its own. Undo restores exactly what that one
 delete tombstoned, in one transaction, so nothing another delete took comes back with it.
@@ -26,6 +26,8 @@ KINDS = ("person", "household", "case", "appointment", "task", "note")
 #: A case is tombstoned with its household only when it has no person of its own.
 _CASE_OF_HOUSEHOLD = ("case", "household")
 _WITHOUT_PERSON = {_CASE_OF_HOUSEHOLD: "person_id IS NULL"}
+#: A consent stands without its paper copy: deleting the printed record (with its case) leaves it.
+_NOT_FOLLOWED = frozenset({("consent", "paper_copy")})
 
 
 class RecordMissing(UserError):
@@ -78,7 +80,7 @@ def dependants(record_type: str, record_id: str) -> graph.Records:
     records: graph.Records = {record_type: {record_id}}
     frontier: graph.Records = {record_type: {record_id}}
     while frontier:
-        graph.hanging_on(records, frontier, live_only=True, conditions=_WITHOUT_PERSON)
+        graph.hanging_on(records, frontier, live_only=True, skip=_NOT_FOLLOWED, conditions=_WITHOUT_PERSON)
         frontier = {}
         households = graph.add(records, "household", _empty_households(records))
         if households:

@@ -20,6 +20,7 @@ _WORDS: dict[str, Callable[[int], str]] = {
     "filled_form": lambda n: ngettext("{n} filled form", "{n} filled forms", n),
     "printed_document": lambda n: ngettext("{n} record of a printed document", "{n} records of printed documents", n),
     "case_volunteer": lambda n: ngettext("{n} case helper entry", "{n} case helper entries", n),
+    "consent": lambda n: ngettext("{n} consent or power of attorney", "{n} consents and powers of attorney", n),
     "distinct_pair": lambda n: ngettext("{n} “not the same person” mark", "{n} “not the same person” marks", n),
     "volunteer": lambda n: ngettext("{n} volunteer", "{n} volunteers", n),
 }

@@ -32,6 +32,7 @@ from desktop.core.store import db as store_db
 from desktop.core.store.models import (
     Appointment,
     Case,
+    Consent,
     DistinctPair,
     FilledForm,
     HouseholdMember,
@@ -176,7 +177,16 @@ def _empty(value: Any) -> bool:
 
 
 #: Every record that belongs to a person and moves with a merge.
-_REFERENCES: tuple[type, ...] = (Case, ResidenceDocument, Appointment, Task, Note, FilledForm, PrintedDocument)
+_REFERENCES: tuple[type, ...] = (
+    Case,
+    ResidenceDocument,
+    Appointment,
+    Task,
+    Note,
+    FilledForm,
+    PrintedDocument,
+    Consent,
+)
 
 
 #: Which role a person keeps when both records were members of one household.

@@ -424,6 +424,27 @@ def _v11(db: pw.Database) -> None:
         db.execute_sql(sql)
 
 
+def _v12(db: pw.Database) -> None:
+    """Consents and powers of attorney of a person (Einwilligung, Schweigepflichtentbindung, Vollmacht).
+
+    The paper copy is a printed document of the person; deleting that record leaves the consent standing.
+    """
+    statements = [
+        f"""CREATE TABLE consent ({_TRAVELLING_COLUMNS},
+            person_id TEXT NOT NULL {_fk("person", "CASCADE")},
+            kind TEXT NOT NULL DEFAULT 'data_processing', offices TEXT NOT NULL DEFAULT '',
+            signed_on TEXT NOT NULL, valid_until TEXT, withdrawn_on TEXT,
+            paper_copy_id TEXT {_fk("printed_document", "SET NULL")},
+            notes TEXT NOT NULL DEFAULT '')""",
+        "CREATE INDEX consent_person ON consent (person_id)",
+        "CREATE INDEX consent_valid_until ON consent (valid_until)",
+        "CREATE INDEX consent_paper_copy ON consent (paper_copy_id)",
+        *guard_triggers("consent"),
+    ]
+    for sql in statements:
+        db.execute_sql(sql)
+
+
 #: Triggers that guard the change log itself (the travelling tables' own are named by guard_triggers()).
 CHANGE_LOG_TRIGGERS = (
     "change_no_update",
@@ -454,12 +475,13 @@ MIGRATIONS: dict[int, Callable[[pw.Database], None]] = {
     9: _v9,
     10: _v10,
     11: _v11,
+    12: _v12,
 }
 LATEST = max(MIGRATIONS)
 #: The newest schema version that changed what travels (record types, fields, their meaning). Bundles carry
 #: it, and a bundle from a newer one is refused as "from a newer Begleiter"; a migration of local tables only
-#: (11: the audit log) leaves it, so laptops one version apart keep exchanging.
-TRAVELLING_SCHEMA = 10
+#: (11: the audit log) leaves it, so laptops one version apart keep exchanging. 12: consents travel.
+TRAVELLING_SCHEMA = 12
 
 
 def current_version(db: pw.Database) -> int:
@@ -467,6 +489,11 @@ def current_version(db: pw.Database) -> int:
         return 0
     row = db.execute_sql("SELECT version FROM schema_version WHERE id = 1").fetchone()
     return int(row[0]) if row else 0
+
+
+def _next_step(version: int) -> int:
+    """The number of the migration after ``version`` (numbers may have a gap while lines of work merge)."""
+    return min(n for n in MIGRATIONS if n > version)
 
 
 def migrate(db: pw.Database, target: int = LATEST) -> int:
@@ -479,7 +506,9 @@ def migrate(db: pw.Database, target: int = LATEST) -> int:
             version = current_version(db)
             if version >= target:
                 break
-            step = version + 1
+            step = _next_step(version)
+            if step > target:
+                break
             MIGRATIONS[step](db)
             db.execute_sql(
                 "INSERT INTO schema_version (id, version) VALUES (1, ?) "

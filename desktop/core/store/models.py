@@ -351,3 +351,31 @@ class DistinctPair(Travelling):
 
     first = pw.ForeignKeyField(Person, backref="distinct_as_first", on_delete="CASCADE")
     second = pw.ForeignKeyField(Person, backref="distinct_as_second", on_delete="CASCADE")
+
+
+class Consent(Travelling):
+    """A consent or power of attorney a person signed (schema version 12): Einwilligung in die
+    Datenverarbeitung, Schweigepflichtentbindung or Vollmacht, with its dates and the printed paper copy.
+
+    ``offices`` holds the offices a Vollmacht covers as comma-separated keys in a fixed order (like a
+    person's ``languages``), so two laptops write the same set the same way."""
+
+    record_type = "consent"
+    KINDS: ClassVar[tuple[str, ...]] = ("data_processing", "confidentiality_release", "power_of_attorney")
+    OFFICES: ClassVar[tuple[str, ...]] = (
+        "jobcenter",
+        "auslaenderbehoerde",
+        "familienkasse",
+        "sozialamt",
+        "buergeramt",
+        "krankenkasse",
+        "other",
+    )
+    person = pw.ForeignKeyField(Person, backref="consents", on_delete="CASCADE")
+    kind = pw.CharField(default="data_processing")
+    offices = pw.CharField(default="")
+    signed_on = pw.DateField()
+    valid_until = pw.DateField(null=True)
+    withdrawn_on = pw.DateField(null=True)
+    paper_copy = pw.ForeignKeyField(PrintedDocument, null=True, on_delete="SET NULL", column_name="paper_copy_id")
+    notes = pw.TextField(default="")

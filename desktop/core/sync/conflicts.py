@@ -40,6 +40,7 @@ RECORD_LABELS = {
     "filled_form": N_("Filled form"),
     "printed_document": N_("Printed document"),
     "distinct_pair": N_("Different people"),
+    "consent": N_("Consent or power of attorney"),
 }
 
 #: Fields of other records as a user knows them (a person's come from people.FIELD_LABELS).
@@ -89,18 +90,25 @@ FIELD_LABELS = {
     "phone": N_("Phone"),
     "email": N_("E-mail"),
     "case": N_("Case"),
+    "offices": N_("Offices"),
+    "signed_on": N_("Signed on"),
+    "valid_until": N_("Valid until"),
+    "withdrawn_on": N_("Withdrawn on"),
+    "paper_copy": N_("Paper copy"),
 }
 
 
 def _choice_labels() -> dict[tuple[str, str], Any]:
     """Fields whose values are keys of a list: shown by their label in the user's language."""
-    from desktop.core import cases, households, residence
+    from desktop.core import cases, consents, households, residence
 
     return {
         ("case", "status"): cases.status_label,
         ("case", "case_type"): cases.case_type_label,
         ("household_member", "role"): households.role_label,
         ("residence_document", "kind"): residence.kind_label,
+        ("consent", "kind"): consents.kind_label,
+        ("consent", "offices"): consents.offices_text,
     }
 
 
