@@ -603,13 +603,15 @@ def _cmd_retention(args: argparse.Namespace) -> int:
         )
     else:
         for d in due:
-            print(f"{d.kind}\t{d.record_id}\t{i18n.fmt_date(d.since) if d.since.year > 1 else '–'}\t{d.label}")
+            since = i18n.fmt_list_date(d.since) if d.since.year > 1 else "–"
+            print(f"{retention.kind_label(d.kind)}\t{d.record_id}\t{since}\t{d.label}")
+        months = retention.period_months()
         print(
             i18n.ngettext(
                 "{n} record is due for erasure (kept longer than {months} months).",
                 "{n} records are due for erasure (kept longer than {months} months).",
                 len(due),
-            ).format(n=len(due), months=retention.period_months()),
+            ).format(n=len(due), months=months),
             file=sys.stderr if args.erase or args.anonymise else sys.stdout,
         )
     if not (args.erase or args.anonymise) or not due:
@@ -622,7 +624,8 @@ def _cmd_retention(args: argparse.Namespace) -> int:
             print(_("Nothing was erased."))
             return EXIT_OK
     counts = retention.anonymise(due) if args.anonymise else retention.erase(due)
-    print(_("Erased: {what}.").format(what=words.count_text(counts)), file=sys.stderr if args.json else sys.stdout)
+    done = _("Anonymised (only counts kept): {what}.") if args.anonymise else _("Erased: {what}.")
+    print(done.format(what=words.count_text(counts)), file=sys.stderr if args.json else sys.stdout)
     return EXIT_OK
 
 

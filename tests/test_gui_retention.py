@@ -65,10 +65,10 @@ def test_the_review_dialog_erases_only_the_ticked_lines(qtbot, store, monkeypatc
     )
     keep.setCheckState(0, Qt.CheckState.Unchecked)
     asked: list[str] = []
-    monkeypatch.setattr(dialog, "_confirm", lambda question: asked.append(question) or False)
+    monkeypatch.setattr(dialog, "_confirm", lambda question, action: asked.append(question) or False)
     dialog.erase_button.click()
     assert asked and "1 record" in asked[0] and Case.get_or_none(Case.id == first.id) is not None  # declined
-    monkeypatch.setattr(dialog, "_confirm", lambda question: True)
+    monkeypatch.setattr(dialog, "_confirm", lambda question, action: "Anonym" in action)
     dialog.anonymise_button.click()
     assert dialog.acted and Case.get_or_none(Case.id == first.id) is None
     assert Case.get_or_none(Case.id == second.id) is not None

@@ -398,3 +398,15 @@ def test_the_cli_waits_out_the_delay(store, profile_dir: Path, monkeypatch, caps
     monkeypatch.setenv("BEGLEITER_PASSPHRASE", PASSPHRASE)
     assert cli.main(["--data-dir", str(profile_dir), "digest"]) == cli.EXIT_OK
     assert slept and 1 < slept[0] <= 2 and "waiting" in capsys.readouterr().err
+
+
+def test_a_mistyped_recovery_key_is_not_counted_as_a_guess(store, profile_dir: Path) -> None:
+    key = profile.make_recovery_key()
+    store_db.close_store()
+    for _try in range(6):
+        with pytest.raises(store_db.RecoveryKeyMistyped):
+            profile.check_recovery_key(profile_dir, key[:-1])
+    assert profile.unlock_wait(profile_dir) == 0 and "failed_unlocks" not in _profile_json(profile_dir)
+    with pytest.raises(store_db.RecoveryKeyRefused):
+        profile.check_recovery_key(profile_dir, recovery.new_recovery_key())  # well formed, not this one: counted
+    assert _profile_json(profile_dir)["failed_unlocks"]["count"] == 1

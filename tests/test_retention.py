@@ -142,7 +142,7 @@ def test_cli_retention_lists_and_erases_with_yes(store, profile_dir, monkeypatch
     assert cli.main([*base, "--erase"]) == cli.EXIT_USAGE  # never without --yes when nobody can be asked
     capsys.readouterr()
     assert cli.main([*base, "--anonymise", "--yes"]) == cli.EXIT_OK
-    assert "Erased" in capsys.readouterr().out
+    assert "Anonymised (only counts kept)" in capsys.readouterr().out
     assert cli.main([*base, "--json"]) == cli.EXIT_OK
     assert json.loads(capsys.readouterr().out) == []
     assert Person.get_or_none(Person.id == person.id) is not None  # the person stays: only the case was due

@@ -113,3 +113,14 @@ def test_cli_subject_report(store, profile_dir: Path, tmp_path: Path, monkeypatc
     printed = capsys.readouterr().out.split()
     assert [Path(p).suffix for p in printed] == [".pdf", ".json"] and all(Path(p).is_file() for p in printed)
     assert cli.main(["--data-dir", str(profile_dir), "subject-report", "nobody", "--out", str(out)]) != cli.EXIT_OK
+
+
+@pytest.mark.usefixtures("store")
+def test_reports_of_two_people_made_together_never_overwrite_each_other(tmp_path: Path) -> None:
+    first = people.create_person({"family_name": "Erste"})
+    second = people.create_person({"family_name": "Zweite"})  # ids made in one millisecond share a prefix
+    out = tmp_path / "out"
+    out.mkdir()
+    written = [*subject.write(first.id, out), *subject.write(second.id, out), *subject.write(first.id, out)]
+    assert len({p.name for p in written}) == 6 and all(p.is_file() for p in written)
+    assert json.loads(written[2].read_text(encoding="utf-8"))["person_id"] == second.id

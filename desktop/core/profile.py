@@ -107,10 +107,13 @@ def unlock(profile: Path, passphrase: str) -> store_db.Store:
 
 def check_recovery_key(profile: Path, recovery_key: str) -> None:
     """Whether the typed recovery key opens the profile, before a new passphrase is asked; a wrong one is
-    counted like a wrong passphrase (the growing delays, the audit log)."""
+    counted like a wrong passphrase (the growing delays, the audit log); a typing error that the key's form
+    and check characters catch is not."""
     _refuse_too_soon(profile)
     try:
         store_db.recovery_key_material(profile, recovery_key)
+    except store_db.RecoveryKeyMistyped:
+        raise  # a typing error, told as such: not a guess
     except WrongPassphrase:
         audit.note_failed_unlock(profile)
         raise

@@ -111,7 +111,9 @@ class DashboardView(Retranslatable, QWidget):
         due = self.retention
         groups.append(
             (
-                _("Kept longer than {months} months").format(months=retention.period_months()),
+                i18n.ngettext(
+                    "Kept longer than {months} month", "Kept longer than {months} months", retention.period_months()
+                ).format(months=retention.period_months()),
                 [self._retention_item(d) for d in (due or [])[: dashboard.LIMIT]],
                 len(due) if due is not None else "…",
             )

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.core import atomic, profile
-from desktop.core.errors import UserError, ValidationError
+from desktop.core.errors import UserError, ValidationError, WrongPassphrase, os_reason
 from desktop.core.keys import recovery, sheet
 from desktop.i18n import N_, _
 from desktop.ui.common import (
@@ -56,6 +56,7 @@ class _Strength(QWidget):
         self.bar.setTextVisible(False)
         self.bar.setMaximumHeight(8)
         self.text = plain_label()
+        self.text.setMinimumHeight(2 * self.text.fontMetrics().lineSpacing())  # the tip's two lines: no jump
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.bar)
@@ -153,24 +154,31 @@ class RecoveryKeyDialog(Retranslatable, QDialog):
 
     def save_sheet(self) -> None:
         name = ask_save_file(
-            self, _("Save recovery sheet"), str(Path.home() / "recovery-sheet.pdf"), _("PDF files (*.pdf)")
+            self, _("Save recovery sheet"), str(Path.home() / (_("recovery-sheet") + ".pdf")), _("PDF files (*.pdf)")
         )
         if not name:
             return
         try:
             atomic.atomic_write_bytes(Path(name), self._sheet())
         except OSError as exc:
-            show_error(self.error, _("The sheet could not be saved: {reason}").format(reason=exc.strerror or exc))
+            self.saved.setVisible(False)
+            show_error(
+                self.error,
+                _("The sheet could not be saved: {reason}").format(reason=os_reason(exc.errno, writing=True)),
+            )
+            self.adjustSize()
             return
         self.error.setVisible(False)
         self.saved.setText(
             _("Saved. Print it, then delete the file: whoever has it and the laptop can read the profile.")
         )
         self.saved.setVisible(True)
+        self.adjustSize()
 
     def _done(self) -> None:
         if not self.confirm.isChecked():
             show_error(self.error, _("Print the sheet or write the key down first, then tick the box."))
+            self.adjustSize()
             self.confirm.setFocus()
             return
         try:
@@ -219,13 +227,23 @@ class ChangePassphraseDialog(Retranslatable, QDialog):
         self.strength.update_strength()
 
     def _change(self) -> None:
+        if not self.current.text():
+            show_error(self.error, _("Enter your current passphrase."))
+            self.current.setFocus()
+            return
         QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         try:
             profile.change_passphrase(self.current.text(), self.new.text(), self.repeat.text())
         except UserError as exc:
             QGuiApplication.restoreOverrideCursor()
             show_error(self.error, str(exc))
-            field = self.current if not profile.passphrase_matches(self.current.text()) else self.new
+            self.adjustSize()
+            if isinstance(exc, WrongPassphrase):
+                field = self.current
+            elif self.new.text() and self.new.text() != self.repeat.text():
+                field = self.repeat
+            else:
+                field = self.new
             field.selectAll()
             field.setFocus()
             return
@@ -242,6 +260,8 @@ class RecoveryUnlockDialog(Retranslatable, QDialog):
         self.intro = plain_label()
         self.key = QLineEdit()
         self.key.setPlaceholderText(recovery.grouped("·" * recovery.LENGTH))  # the key's shape, six groups
+        # The whole key visible while typing, to compare it with the sheet group by group.
+        self.key.setMinimumWidth(self.key.fontMetrics().horizontalAdvance("W" * (recovery.LENGTH + 7)) + 16)
         self.new = _secret_field()
         self.repeat = _secret_field()
         self.strength = _Strength(self.new)
@@ -263,8 +283,12 @@ class RecoveryUnlockDialog(Retranslatable, QDialog):
         layout.setSizeConstraint(QLayout.SizeConstraint.SetMinimumSize)
         self.setMinimumWidth(560)
         self.store = None
+        from desktop.ui.profile_dialogs import RetryPause
+
+        self.pause = RetryPause(self.ok_button, self.error, lambda: "")
         self.retranslate_ui()
         focus_first(self.key)
+        self.pause.start(profile.unlock_wait(profile_dir))
 
     def retranslate_ui(self) -> None:
         self.setWindowTitle(_("Open with the recovery key"))
@@ -287,10 +311,15 @@ class RecoveryUnlockDialog(Retranslatable, QDialog):
         try:
             try:
                 profile.check_recovery_key(self.profile_dir, self.key.text())
+            except profile.TryLater as exc:
+                self.pause.start(exc.seconds)
+                return
             except UserError as exc:
                 show_error(self.error, str(exc))
+                self.adjustSize()
                 self.key.selectAll()
                 self.key.setFocus()
+                self.pause.start(profile.unlock_wait(self.profile_dir))
                 return
             try:
                 self.store = profile.unlock_with_recovery_key(

@@ -258,6 +258,8 @@ class UnlockDialog(Retranslatable, QDialog):
         layout.addLayout(self.form)
         layout.addWidget(self.error)
         layout.addWidget(self.buttons)
+        # Never narrower than its row of buttons (four of them, long in German and Ukrainian).
+        layout.setSizeConstraint(QLayout.SizeConstraint.SetMinimumSize)
         self.attempts = 0
         self.store = None
         self.pause = RetryPause(self.ok_button, self.error, self._wrong_text)

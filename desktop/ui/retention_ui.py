@@ -24,7 +24,7 @@ from desktop.ui.common import DialogButtons, Retranslatable, error_label, plain_
 
 
 def kind_text(kind: str) -> str:
-    return _("closed case") if kind == "case" else _("person without open case")
+    return retention.kind_label(kind)
 
 
 def since_text(due: retention.Due) -> str:
@@ -76,13 +76,21 @@ class RetentionDialog(Retranslatable, QDialog):
         self.tree.setHeaderLabels([_("Since"), _("Kind"), _("Record")])
         months = retention.period_months()
         self.intro.setText(
-            _(
+            i18n.ngettext(
+                "Closed cases and people without an open case or any activity for more than {months} month. "
+                "Untick what must stay. Erasing removes them here and, through the next bundles, on every laptop. "
+                "Anonymising keeps only a count per month for the statistics.",
                 "Closed cases and people without an open case or any activity for more than {months} months. "
                 "Untick what must stay. Erasing removes them here and, through the next bundles, on every laptop. "
-                "Anonymising keeps only a count per month for the statistics."
+                "Anonymising keeps only a count per month for the statistics.",
+                months,
             ).format(months=months)
             if self.due
-            else _("Nothing has been kept longer than {months} months.").format(months=months)
+            else i18n.ngettext(
+                "Nothing has been kept longer than {months} month.",
+                "Nothing has been kept longer than {months} months.",
+                months,
+            ).format(months=months)
         )
         self.erase_button.setText(_("&Erase ticked…"))
         self.anonymise_button.setText(_("&Anonymise ticked…"))
@@ -104,12 +112,21 @@ class RetentionDialog(Retranslatable, QDialog):
         if not chosen:
             show_error(self.error, _("Tick at least one line."))
             return
-        question = i18n.ngettext(
-            "Erase {n} record and everything that belongs to it? This cannot be undone.",
-            "Erase {n} records and everything that belongs to them? This cannot be undone.",
-            len(chosen),
-        ).format(n=len(chosen))
-        if not self._confirm(question):
+        if anonymise:
+            question = i18n.ngettext(
+                "Anonymise {n} record? Only a count per month is kept; the record and everything that belongs "
+                "to it are erased. This cannot be undone.",
+                "Anonymise {n} records? Only a count per month is kept; the records and everything that belongs "
+                "to them are erased. This cannot be undone.",
+                len(chosen),
+            ).format(n=len(chosen))
+        else:
+            question = i18n.ngettext(
+                "Erase {n} record and everything that belongs to it? This cannot be undone.",
+                "Erase {n} records and everything that belongs to them? This cannot be undone.",
+                len(chosen),
+            ).format(n=len(chosen))
+        if not self._confirm(question, _("Anonymise") if anonymise else _("Erase")):
             return
         QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         try:
@@ -120,12 +137,15 @@ class RetentionDialog(Retranslatable, QDialog):
         finally:
             QGuiApplication.restoreOverrideCursor()
         self.acted = True
-        self.summary = _("Erased: {what}.").format(what=words.count_text(counts))
+        what = words.count_text(counts)
+        self.summary = (_("Anonymised (only counts kept): {what}.") if anonymise else _("Erased: {what}.")).format(
+            what=what
+        )
         self.accept()
 
-    def _confirm(self, question: str) -> bool:
+    def _confirm(self, question: str, action: str) -> bool:
         box = QMessageBox(QMessageBox.Icon.Warning, _("Retention review"), question, parent=self)
-        go = box.addButton(_("Erase"), QMessageBox.ButtonRole.DestructiveRole)
+        go = box.addButton(action, QMessageBox.ButtonRole.DestructiveRole)
         box.addButton(QMessageBox.StandardButton.Cancel)
         box.setDefaultButton(QMessageBox.StandardButton.Cancel)
         box.exec()

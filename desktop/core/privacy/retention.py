@@ -27,6 +27,7 @@ from desktop.core.privacy import erasure
 from desktop.core.store import db as store_db
 from desktop.core.store.hlc import physical_ms
 from desktop.core.store.models import Person, Travelling, Volunteer, person_name
+from desktop.i18n import _
 
 log = logging.getLogger(__name__)
 
@@ -46,6 +47,11 @@ class Due:
     record_id: str
     label: str
     since: dt.date
+
+
+def kind_label(kind: str) -> str:
+    """What a due record is, in the user's language."""
+    return _("closed case") if kind == "case" else _("person without open case")
 
 
 def period_months() -> int:

@@ -158,6 +158,7 @@ def build(person_id: str, today: dt.date | None = None) -> Report:
         "person_id": person_id,
         "records": {},
     }
+    data["laptops"] = {device: name for device, name in devices.items() if name}
     for record_type in tables_about_a_person():
         model = model_for(record_type)
         data["records"][record_type] = [
@@ -185,6 +186,8 @@ _META_TITLES = {
     "id": "Kennung / Ідентифікатор",
     "created_at": "Angelegt am (UTC) / Створено (UTC)",
     "created_by": "Angelegt auf Laptop / Створено на ноутбуці",
+    "merged_into": "Zusammengeführt in / Об'єднано з",
+    "sort_key": "Sortierschlüssel / Ключ сортування",
 }
 
 
@@ -248,7 +251,12 @@ def pdf(report: Report) -> bytes:
             rows = [
                 [
                     Paragraph(pdf_out.escape(_field_title(record_type, name)), s["label"]),
-                    Paragraph(pdf_out.escape(_value_text(value)), s["body"]),
+                    Paragraph(
+                        pdf_out.escape(
+                            data.get("laptops", {}).get(value, value) if name == "created_by" else _value_text(value)
+                        ),
+                        s["body"],
+                    ),
                 ]
                 for name, value in record["fields"].items()
             ]
@@ -288,12 +296,16 @@ def pdf(report: Report) -> bytes:
 
 
 def write(person_id: str, folder: Path) -> tuple[Path, Path]:
-    """Write ``<folder>/auskunft-<date>-<short id>.json`` and ``.pdf`` (the folder must exist); the audit
-    log records the subject access."""
+    """Write ``<folder>/auskunft-<date>-<person id>.json`` and ``.pdf`` (the folder must exist; an earlier
+    report there is never overwritten: the new one gets -2, -3, …); the audit log records the access."""
     from desktop.core import audit
 
     report = build(person_id)
-    stem = f"auskunft-{report.data['made']}-{person_id[:8]}"
+    base = f"auskunft-{report.data['made']}-{person_id}"
+    stem, n = base, 1
+    while (folder / f"{stem}.json").exists() or (folder / f"{stem}.pdf").exists():  # never over an earlier one
+        n += 1
+        stem = f"{base}-{n}"
     json_path, pdf_path = folder / f"{stem}.json", folder / f"{stem}.pdf"
     atomic.atomic_write_text(json_path, json.dumps(report.data, ensure_ascii=False, indent=2, sort_keys=True))
     atomic.atomic_write_bytes(pdf_path, pdf(report))

@@ -497,6 +497,10 @@ class RecoveryKeyRefused(WrongPassphrase):
     """The recovery key is mistyped, not this profile's, or the profile has none."""
 
 
+class RecoveryKeyMistyped(RecoveryKeyRefused):
+    """Not a recovery key as printed at all (a typing error caught by its form and check characters)."""
+
+
 def recovery_key_material(profile: Path, typed: str) -> tuple[bytes, bytes]:
     """The database key and salt unwrapped by the recovery key (as typed from the sheet)."""
     db_file = paths.database_path(profile)
@@ -507,7 +511,7 @@ def recovery_key_material(profile: Path, typed: str) -> tuple[bytes, bytes]:
     try:
         text = recovery.normalise(typed)
     except recovery.RecoveryKeyTypo:
-        raise RecoveryKeyRefused(
+        raise RecoveryKeyMistyped(
             _(
                 "This is not a recovery key as printed on the sheet: it has six groups of five letters and "
                 "digits. Please check each group."
