@@ -410,8 +410,13 @@ def _cmd_demo(args: argparse.Namespace) -> int:
 
 
 def _cmd_check(args: argparse.Namespace) -> int:
+    from desktop.core import audit
+
     _open(args)
-    problems = integrity.check()
+    problems: list[object] = list(integrity.check())
+    broken = audit.verify()  # the store's check cannot reach the audit package (layers): checked here too
+    if broken is not None:
+        problems.append(_("Entry {seq} of the audit log is broken: {what}.").format(seq=broken.seq, what=broken.text()))
     for problem in problems:
         print(str(problem), file=sys.stderr)
     if problems:

@@ -322,3 +322,6 @@ def test_ids_that_are_not_uuids_are_kept_as_given(store) -> None:
     audit.record("subject_access", "person", "not-a-uuid")
     assert audit.entries()[0].record_id == "not-a-uuid"
     assert audit.verify() is None
+    # begleiter-cli check names the broken chain as well (the store's own check cannot reach the audit log).
+    assert cli.main(["--data-dir", str(profile_dir), "check"]) == cli.EXIT_PROBLEMS
+    assert f"Entry {delete_seq} of the audit log is broken" in capsys.readouterr().err
