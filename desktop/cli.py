@@ -200,6 +200,9 @@ def build_parser() -> argparse.ArgumentParser:
         "recovery-sheet", help="make a new recovery key and print it to a PDF sheet (the old key stops working)"
     )
     rsh.add_argument("--out", required=True, metavar="FILE.pdf", help="where to write the sheet")
+    ic = sub.add_parser("ics", help="the appointments as an iCalendar file for a phone (office, time, initials)")
+    ic.add_argument("--volunteer", metavar="ID", help="only this volunteer's appointments (default: all)")
+    ic.add_argument("--out", required=True, metavar="FILE.ics")
     sr = sub.add_parser(
         "subject-report", help="everything stored about one person (GDPR Art. 15): a bilingual PDF and a JSON"
     )
@@ -578,6 +581,27 @@ def _cmd_recovery_sheet(args: argparse.Namespace) -> int:
             "the coordinator's safe, then delete the file."
         ).format(file=str(out))
     )
+    return EXIT_OK
+
+
+def _cmd_ics(args: argparse.Namespace) -> int:
+    from desktop.core import atomic
+    from desktop.core.calendar import ics
+    from desktop.core.store.models import Volunteer
+
+    out = Path(args.out).expanduser()
+    if not out.parent.is_dir():
+        raise UsageError(_("The folder {folder} does not exist.").format(folder=str(out.parent)))
+    _open(args)
+    if args.volunteer and Volunteer.get_or_none(Volunteer.id == args.volunteer) is None:
+        raise UserError(_("There is no volunteer {id}.").format(id=args.volunteer))
+    try:
+        atomic.atomic_write_bytes(out, ics.calendar(args.volunteer))
+    except OSError as exc:
+        raise UserError(
+            _("Cannot write {file}: {reason}").format(file=str(out), reason=os_reason(exc.errno, writing=True))
+        ) from exc
+    print(out)
     return EXIT_OK
 
 
@@ -1269,6 +1293,7 @@ _COMMANDS = {
     "recovery-sheet": _cmd_recovery_sheet,
     "retention": _cmd_retention,
     "subject-report": _cmd_subject_report,
+    "ics": _cmd_ics,
     "deadline": _cmd_deadline,
     "permit-validity": _cmd_permit_validity,
     "import-csv": _cmd_import_csv,

@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
 
 from desktop import i18n, paths
 from desktop.core import audit, demo, people, profile
-from desktop.core.errors import ProfileDamaged, UserError
+from desktop.core.errors import ProfileDamaged, UserError, os_reason
 from desktop.core.privacy import words
 from desktop.core.store import backup
 from desktop.core.store import db as store_db
@@ -177,6 +177,7 @@ class MainWindow(Retranslatable, QMainWindow):
         self.act_preferences = self._action("Ctrl+,", self.show_preferences)
         self.act_preferences.setMenuRole(QAction.MenuRole.PreferencesRole)
         self.act_lock = self._action(LOCK_SHORTCUT, self.screen_lock.lock)
+        self.act_calendar = self._action(None, self.export_calendar)
         self.act_change_passphrase = self._action(None, self.change_passphrase)
         self.act_recovery_key = self._action(None, self.new_recovery_key)
         self.act_quit = self._action(QKeySequence.StandardKey.Quit, self.close)
@@ -221,6 +222,7 @@ class MainWindow(Retranslatable, QMainWindow):
         self.menu_exchange = self.menu_file.addMenu("")
         self.menu_exchange.addActions([self.act_export_bundle, self.act_import_bundle])
         self.menu_file.addAction(self.act_print_checklist)
+        self.menu_file.addAction(self.act_calendar)
         self.menu_file.addSeparator()
         self.menu_file.addActions([self.act_change_passphrase, self.act_recovery_key])
         self.menu_file.addAction(self.act_lock)
@@ -276,6 +278,7 @@ class MainWindow(Retranslatable, QMainWindow):
         self.act_import_bundle.setText(_("&Import…"))
         self.act_preferences.setText(_("Pre&ferences…"))
         self.act_lock.setText(_("&Lock"))
+        self.act_calendar.setText(_("Appointments as cale&ndar file…"))
         self.act_change_passphrase.setText(_("Change passp&hrase…"))
         self.act_recovery_key.setText(_("New &recovery key…"))
         self.act_lock.setToolTip(
@@ -443,6 +446,47 @@ class MainWindow(Retranslatable, QMainWindow):
 
     def export_bundle(self) -> None:
         _run_once(ExportDialog(self, self.export_selection()))
+
+    def export_calendar(self) -> None:
+        """The appointments as an .ics file for a phone: the volunteer's own, or all of this laptop."""
+        from desktop.core import atomic
+        from desktop.core.calendar import ics
+        from desktop.ui.common import ask_save_file
+
+        store = store_db.current()
+        volunteer = store.volunteer_id
+        if volunteer:
+            choices = [_("My appointments"), _("All appointments on this laptop")]
+            chosen, ok = QInputDialog.getItem(
+                self, _("Appointments as calendar file"), _("Which appointments?"), choices, 0, False
+            )
+            if not ok:
+                return
+            if chosen != choices[0]:
+                volunteer = None
+        name = ask_save_file(
+            self,
+            _("Save the calendar file"),
+            str(Path.home() / (_("appointments") + ".ics")),
+            _("Calendar files (*.ics)"),
+        )
+        if not name:
+            return
+        try:
+            atomic.atomic_write_bytes(Path(name), ics.calendar(volunteer))
+        except OSError as exc:
+            QMessageBox.warning(
+                self,
+                _("Appointments as calendar file"),
+                _("Cannot write {file}: {reason}").format(file=name, reason=os_reason(exc.errno, writing=True)),
+            )
+            return
+        self.statusBar().showMessage(
+            _("Saved {file}: office, time and initials only; importing a newer one updates the events.").format(
+                file=Path(name).name
+            ),
+            10000,
+        )
 
     def change_passphrase(self) -> None:
         from desktop.ui.keys_ui import ChangePassphraseDialog

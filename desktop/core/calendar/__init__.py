@@ -1,0 +1,1 @@
+"""Appointments as an iCalendar file for a phone or a calendar program (see ``ics``)."""
