@@ -316,12 +316,12 @@ def test_cli_lists_and_verifies_with_exit_codes(store, profile_dir: Path, monkey
     assert cli.main([*argv, "--verify", "--json"]) == cli.EXIT_PROBLEMS
     result = json.loads(capsys.readouterr().out)
     assert result["whole"] is False and result["broken"]["seq"] == delete_seq and result["broken"]["reason"] == "hash"
+    # begleiter-cli check names the broken chain as well (the store's own check cannot reach the audit log).
+    assert cli.main(["--data-dir", str(profile_dir), "check"]) == cli.EXIT_PROBLEMS
+    assert f"Entry {delete_seq} of the audit log is broken" in capsys.readouterr().err
 
 
 def test_ids_that_are_not_uuids_are_kept_as_given(store) -> None:
     audit.record("subject_access", "person", "not-a-uuid")
     assert audit.entries()[0].record_id == "not-a-uuid"
     assert audit.verify() is None
-    # begleiter-cli check names the broken chain as well (the store's own check cannot reach the audit log).
-    assert cli.main(["--data-dir", str(profile_dir), "check"]) == cli.EXIT_PROBLEMS
-    assert f"Entry {delete_seq} of the audit log is broken" in capsys.readouterr().err
