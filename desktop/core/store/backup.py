@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from desktop import paths
+from desktop.core import atomic
 from desktop.core.store import db as store_db
 from desktop.core.store import meta
 from desktop.core.store.models import Case, Person
@@ -330,20 +331,11 @@ def restore(profile: Path, source: Path, key_material: tuple[bytes, bytes]) -> P
         if path.exists():
             os.replace(path, aside / path.name)
     os.replace(staged, database)
-    _fsync_folder(profile)
+    atomic.fsync_folder(profile)
     meta.clear_damage(profile)
     meta.count_event(profile, "restores")  # an audit log entry at the next unlock
     log.info("database restored from a backup; the previous one was kept aside")
     return aside
-
-
-def _fsync_folder(folder: Path) -> None:
-    if os.name == "posix":
-        fd = os.open(folder, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
 
 
 def newest(profile: Path) -> Path | None:

@@ -29,7 +29,7 @@ from playhouse.sqlcipher_ext import SqlCipherDatabase
 from sqlcipher3 import dbapi2 as sqlcipher
 
 from desktop import paths
-from desktop.core import ids, storage
+from desktop.core import atomic, ids, storage
 from desktop.core.errors import ProfileBusy, ProfileDamaged, ProfileExists, ProfileMissing, WrongPassphrase
 from desktop.core.keys import recovery, wrap
 from desktop.core.search import index as search_index
@@ -636,7 +636,7 @@ def convert_profile(profile: Path, passphrase: str, old_key: bytes, salt: bytes)
     wraps = {"passphrase": wrap.wrap(new_key, passphrase, settings.iterations)}
     meta.record_pending(profile, new_key, wraps, retired)
     os.replace(side, db_file)
-    _fsync_folder(db_file.parent)
+    atomic.fsync_folder(db_file.parent)
     for suffix in ("-wal", "-shm", "-journal"):
         db_file.with_name(db_file.name + suffix).unlink(missing_ok=True)
     meta.record_wrapped_key(profile, settings.iterations, salt, new_key, wraps, retired)
@@ -690,19 +690,6 @@ def _verify_copy(side: Path, key: bytes, salt: bytes, original: Path, old_key: b
     if bad or quick != ["ok"] or copied != held:
         _remove_with_companions(side)
         raise RuntimeError("the profile's copy under its new key did not verify; nothing was changed")
-
-
-def _fsync_folder(folder: Path) -> None:
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:  # Windows cannot open a folder; its renames are durable on NTFS
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
 
 
 def open_store(profile: Path, passphrase: str) -> Store:

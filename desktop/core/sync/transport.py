@@ -24,6 +24,7 @@ from email.utils import format_datetime, make_msgid
 from pathlib import Path
 
 from desktop import paths
+from desktop.core import atomic
 from desktop.core.atomic import atomic_write_text
 from desktop.core.errors import UserError, os_reason
 from desktop.core.input_files import InputRefused, open_input, read_input, size_text
@@ -222,25 +223,6 @@ def _claim(source: Path, folder: Path, name: str, *, with_reason: bool = False) 
     raise FileExistsError(errno.EEXIST, "no free numbered name", str(folder / name))
 
 
-def _fsync_dir(folder: Path) -> None:
-    """Make the new directory entry durable where the OS allows it (POSIX; Windows has no directory fsync)."""
-    if os.name != "posix":
-        return
-    try:
-        fd = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
-    except OSError as exc:
-        if exc.errno in (errno.EACCES, errno.EPERM):
-            return
-        raise
-    try:
-        os.fsync(fd)
-    except OSError as exc:
-        if exc.errno not in (errno.EINVAL, errno.EBADF, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EACCES):
-            raise
-    finally:
-        os.close(fd)
-
-
 def _device_digest(path: Path, limit: int) -> tuple[int, bytes]:
     """Size and SHA-256 of ``path`` as the device holds it (page cache dropped first where the OS allows)."""
     fd = os.open(path, os.O_RDONLY | getattr(os, "O_BINARY", 0))
@@ -282,7 +264,7 @@ def _write_new(data: bytes, folder: Path, name: str, *, with_reason: bool = Fals
         tmp = _write_temp(folder, data)
         final = _claim(tmp, folder, name, with_reason=with_reason)
         tmp = None
-        _fsync_dir(folder)
+        atomic.fsync_folder(folder)
         if _device_digest(final, len(data)) != expected:
             raise _Mismatch
     except (OSError, _Mismatch) as exc:
@@ -573,7 +555,7 @@ class SyncFolder:
                 )
             ) from None
         try:
-            _fsync_dir(target_dir)
+            atomic.fsync_folder(target_dir)
         except OSError:
             pass  # the move itself is done; the reason file below says why
         _write_reason(final, reason)
