@@ -16,8 +16,7 @@ from zoneinfo import ZoneInfo
 import peewee as pw
 from icalendar import Calendar, Event
 
-from desktop.core import ids
-from desktop.core.store import db as store_db
+from desktop.core.store import changelog
 from desktop.core.store.hlc import physical_ms
 from desktop.core.store.models import Appointment, Person
 
@@ -35,20 +34,6 @@ def initials(person: Person | None) -> str:
     return " ".join(f"{name.strip()[0].upper()}." for name in (given, family) if name and name.strip())
 
 
-def _changes(record_ids: list[str]) -> dict[str, tuple[int, int]]:
-    """Per appointment: how many change-log entries it has and the newest stamp."""
-    db = store_db.current().db
-    out: dict[str, tuple[int, int]] = {}
-    for start in range(0, len(record_ids), 500):
-        batch = [ids.to_bytes(r) for r in record_ids[start : start + 500]]
-        marks = ", ".join("?" for _ in batch)
-        for raw, count, newest in db.execute_sql(
-            f"SELECT record_id, count(*), max(hlc) FROM change WHERE record_id IN ({marks}) GROUP BY record_id", batch
-        ):
-            out[ids.to_text(raw)] = (count, newest)
-    return out
-
-
 def calendar(volunteer_id: str | None = None, now: dt.datetime | None = None) -> bytes:
     """The .ics of every appointment (of one volunteer, with ``volunteer_id``), deleted ones as cancelled."""
     query = Appointment.select(Appointment, Person).join(
@@ -57,7 +42,7 @@ def calendar(volunteer_id: str | None = None, now: dt.datetime | None = None) ->
     if volunteer_id:
         query = query.where(Appointment.volunteer == volunteer_id)
     appointments = list(query.order_by(Appointment.starts_at, Appointment.id))
-    changes = _changes([a.id for a in appointments])
+    changes = changelog.change_counts([a.id for a in appointments])
     stamp = (now or dt.datetime.now(dt.UTC)).astimezone(dt.UTC).replace(microsecond=0)
     cal = Calendar()
     cal.add("prodid", PRODID)

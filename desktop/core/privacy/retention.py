@@ -22,8 +22,9 @@ from dataclasses import dataclass
 
 import peewee as pw
 
-from desktop.core import audit, ids
+from desktop.core import audit
 from desktop.core.privacy import erasure
+from desktop.core.store import changelog
 from desktop.core.store import db as store_db
 from desktop.core.store.hlc import physical_ms
 from desktop.core.store.models import Person, Travelling, Volunteer, person_name
@@ -155,10 +156,10 @@ def due(today: dt.date | None = None, months: int | None = None) -> list[Due]:
         'SELECT c.id, c.title, c.reference, c.closed_on, c.person_id FROM "case" c '
         "WHERE c.deleted = 0 AND c.status = 'closed'"
     ).fetchall()
-    change_of_case = _newest_changes([r[0] for r in case_rows])
+    changes_of_case = changelog.change_counts([r[0] for r in case_rows])
     names = _names({r[4] for r in case_rows if r[4]})
     for case_id, title, reference, closed_on, person_id in case_rows:
-        since = dt.date.fromisoformat(closed_on) if closed_on else _day(change_of_case.get(case_id, 0) or 0)
+        since = dt.date.fromisoformat(closed_on) if closed_on else _day(changes_of_case.get(case_id, (0, 0))[1])
         if since < limit:
             label = " · ".join(x for x in (reference or title, names.get(person_id, "")) if x)
             out.append(Due("case", case_id, label, since))
@@ -180,20 +181,6 @@ def due(today: dt.date | None = None, months: int | None = None) -> list[Due]:
         if since < limit:
             out.append(Due("person", person_id, person_name(family, given, family_cyr, given_cyr), since))
     out.sort(key=lambda d: (d.kind != "case", d.since, d.label))
-    return out
-
-
-def _newest_changes(record_ids: list[str]) -> dict[str, int]:
-    """Per record id: the newest stamp in the change log."""
-    db = store_db.current().db
-    out: dict[str, int] = {}
-    for start in range(0, len(record_ids), 500):
-        batch = record_ids[start : start + 500]
-        marks = ", ".join("unhex(replace(?, '-', ''))" for _ in batch)
-        for raw, stamp in db.execute_sql(
-            f"SELECT record_id, max(hlc) FROM change WHERE record_id IN ({marks}) GROUP BY record_id", batch
-        ):
-            out[ids.to_text(raw)] = stamp
     return out
 
 

@@ -283,6 +283,21 @@ def delete(model: type[Travelling], record_id: str) -> None:
     update(model, record_id, deleted=True)
 
 
+def change_counts(record_ids: Sequence[str]) -> dict[str, tuple[int, int]]:
+    """Per record id: how many change-log entries it has and the newest one's stamp (records without
+    any are left out)."""
+    db = store_db.current().db
+    out: dict[str, tuple[int, int]] = {}
+    for start in range(0, len(record_ids), 500):
+        batch = [ids.to_bytes(r) for r in record_ids[start : start + 500]]
+        marks = ", ".join("?" for _ in batch)
+        for raw, count, newest in db.execute_sql(
+            f"SELECT record_id, count(*), max(hlc) FROM change WHERE record_id IN ({marks}) GROUP BY record_id", batch
+        ):
+            out[ids.to_text(raw)] = (count, newest)
+    return out
+
+
 def history(record_id: str) -> list[Change]:
     """Every logged change of one record, oldest first."""
     return list(Change.select().where(Change.record_id == ids.to_bytes(record_id)).order_by(Change.hlc, Change.seq))
