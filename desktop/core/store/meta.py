@@ -135,12 +135,9 @@ def _hex_bytes(meta: dict[str, Any], key: str, size: int, profile: Path) -> byte
     value = meta.get(key)
     if value is None:
         return None
-    try:
-        data = bytes.fromhex(value) if isinstance(value, str) else None
-    except ValueError:
-        data = None
-    if data is None or len(data) != size:
-        raise _broken(profile, _("the value of {key} is not valid").format(key=key))
+    data = _hex_of(value, size)
+    if data is None:
+        raise _bad(profile, key)
     return data
 
 
@@ -150,14 +147,14 @@ def key_settings(profile: Path) -> KeySettings:
     meta = _load(profile)
     fmt = meta.get("format", FORMAT_DERIVED_KEY)  # profile.json removed or written before the format
     if not isinstance(fmt, int) or isinstance(fmt, bool) or fmt < 1:
-        raise _broken(profile, _("the value of {key} is not valid").format(key="format"))
+        raise _bad(profile, "format")
     if fmt > FORMAT:
         raise ProfileSettingsBroken(_("This profile was written by a newer version of Begleiter. Please update."))
     if meta.get("kdf", KDF) != KDF:
-        raise _broken(profile, _("the value of {key} is not valid").format(key="kdf"))
+        raise _bad(profile, "kdf")
     iterations = meta.get("kdf_iterations", DEFAULT_KDF_ITERATIONS)
     if not isinstance(iterations, int) or isinstance(iterations, bool) or iterations < 1:
-        raise _broken(profile, _("the value of {key} is not valid").format(key="kdf_iterations"))
+        raise _bad(profile, "kdf_iterations")
     if iterations > MAX_KDF_ITERATIONS:
         raise _broken(
             profile,
@@ -177,10 +174,10 @@ def key_settings(profile: Path) -> KeySettings:
     if fmt == FORMAT_DERIVED_KEY:
         return KeySettings(iterations=iterations, salt=salt, check=check, fmt=fmt, pending=_pending(meta, profile))
     if salt is None or check is None:
-        raise _broken(profile, _("the value of {key} is not valid").format(key="key_check"))
+        raise _bad(profile, "key_check")
     wraps, recovery_made = _wraps(meta.get("key_wraps"), profile, "key_wraps")
     if "passphrase" not in wraps:
-        raise _broken(profile, _("the value of {key} is not valid").format(key="key_wraps"))
+        raise _bad(profile, "key_wraps")
     return KeySettings(
         iterations=iterations,
         salt=salt,
