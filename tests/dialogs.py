@@ -44,8 +44,13 @@ def records(store: store_db.Store) -> dict[str, object]:
     )
     document = documents.create_document({"person": person.id, "kind": "24", "printed_until": dt.date(2027, 3, 4)})
     consent = consents.create_consent(
-        {"person": person.id, "kind": "power_of_attorney", "offices": ["jobcenter", "auslaenderbehoerde"],
-         "signed_on": dt.date(2026, 11, 2), "valid_until": dt.date(2027, 11, 1)}
+        {
+            "person": person.id,
+            "kind": "power_of_attorney",
+            "offices": ["jobcenter", "auslaenderbehoerde"],
+            "signed_on": dt.date(2026, 11, 2),
+            "valid_until": dt.date(2027, 11, 1),
+        }
     )
     return {
         "person": Person.get_by_id(person.id),
@@ -72,18 +77,52 @@ def disputed(records: dict[str, object]) -> conflicts.Conflict:
     tasks.update_task(task_id, {"title": "Call the Jobcenter about the rent"})
     stamp = store_db.current().clock.now()
     entries = [
-        Entry(ids.new_id_bytes(), "task", ids.to_bytes(task_id), "title", '"Call the Ausländerbehörde"', stamp,
-              OTHER_LAPTOP, OTHER_VOLUNTEER, base)
+        Entry(
+            ids.new_id_bytes(),
+            "task",
+            ids.to_bytes(task_id),
+            "title",
+            '"Call the Ausländerbehörde"',
+            stamp,
+            OTHER_LAPTOP,
+            OTHER_VOLUNTEER,
+            base,
+        )
     ]
     if Volunteer.get_or_none(Volunteer.id == OTHER_VOLUNTEER) is None:
-        entries.insert(0, Entry(ids.new_id_bytes(), "volunteer", ids.to_bytes(OTHER_VOLUNTEER), "name",
-                                '"Оксана Бондаренко-Ковальчук"', stamp - 1, OTHER_LAPTOP, OTHER_VOLUNTEER, None))
-    source = {"device": OTHER_LAPTOP, "device_name": "Ноутбук Оксани (Лейпциг)", "volunteer": OTHER_VOLUNTEER,
-              "volunteer_name": "Оксана Бондаренко-Ковальчук"}
-    manifest = {"format": bundle.FORMAT, "format_version": bundle.FORMAT_VERSION, "bundle_id": ids.new_id(),
-                "created": "2026-12-02T08:00:00Z", "schema_version": migrations.TRAVELLING_SCHEMA, "team": "",
-                "source": source,
-                "scope": {"kind": "all"}, "counts": {}, "knowledge": {}, "coverage": {}}
+        entries.insert(
+            0,
+            Entry(
+                ids.new_id_bytes(),
+                "volunteer",
+                ids.to_bytes(OTHER_VOLUNTEER),
+                "name",
+                '"Оксана Бондаренко-Ковальчук"',
+                stamp - 1,
+                OTHER_LAPTOP,
+                OTHER_VOLUNTEER,
+                None,
+            ),
+        )
+    source = {
+        "device": OTHER_LAPTOP,
+        "device_name": "Ноутбук Оксани (Лейпциг)",
+        "volunteer": OTHER_VOLUNTEER,
+        "volunteer_name": "Оксана Бондаренко-Ковальчук",
+    }
+    manifest = {
+        "format": bundle.FORMAT,
+        "format_version": bundle.FORMAT_VERSION,
+        "bundle_id": ids.new_id(),
+        "created": "2026-12-02T08:00:00Z",
+        "schema_version": migrations.TRAVELLING_SCHEMA,
+        "team": "",
+        "source": source,
+        "scope": {"kind": "all"},
+        "counts": {},
+        "knowledge": {},
+        "coverage": {},
+    }
     exchange.apply(bundle.read_zip(bundle.build_zip(manifest, entries, [])))
     return conflicts.open_conflicts()[0]
 

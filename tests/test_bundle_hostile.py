@@ -158,8 +158,18 @@ NOT_BELONG = "holds files that do not belong in it"
 
 @pytest.mark.parametrize(
     "name",
-    ["../changes.jsonl", "../../x", "/etc/x", "/changes.jsonl", "C:\\x", "C:\\changes.jsonl", "sub\\..\\..\\x",
-     "changes.jsonl/../changes.jsonl", "./changes.jsonl", "CHANGES.JSONL"],
+    [
+        "../changes.jsonl",
+        "../../x",
+        "/etc/x",
+        "/changes.jsonl",
+        "C:\\x",
+        "C:\\changes.jsonl",
+        "sub\\..\\..\\x",
+        "changes.jsonl/../changes.jsonl",
+        "./changes.jsonl",
+        "CHANGES.JSONL",
+    ],
 )
 def test_path_traversal_and_odd_names_are_refused(sent: Sent, receiver: store_db.Store, name: str) -> None:
     manifest = json.dumps(manifest_for(sent, sent.changes, sent.erasures)).encode()
@@ -285,8 +295,27 @@ def _raw_zip(
         out.write(struct.pack("<4s5H3L2H", b"PK\x03\x04", 20, 0, 8, 0, 0x21, crc, len(packed), size, len(local), 0))
         out.write(local + packed)
         directory.write(
-            struct.pack("<4s6H3L5H2L", b"PK\x01\x02", 20, 20, 0, 8, 0, 0x21, crc, len(packed), size, len(raw),
-                        0, 0, 0, 0, 0o100644 << 16, offset) + raw
+            struct.pack(
+                "<4s6H3L5H2L",
+                b"PK\x01\x02",
+                20,
+                20,
+                0,
+                8,
+                0,
+                0x21,
+                crc,
+                len(packed),
+                size,
+                len(raw),
+                0,
+                0,
+                0,
+                0,
+                0o100644 << 16,
+                offset,
+            )
+            + raw
         )
     start = out.tell()
     cd = directory.getvalue()
@@ -472,8 +501,11 @@ def test_a_reused_bundle_id_writes_nothing(sent: Sent, receiver: store_db.Store)
         (b"[]", "not_bundle", "not a Begleiter bundle"),
         (b'{"format": "begleiter-bundle", "format": "x"}', "not_bundle", "not a Begleiter bundle"),
         (b"[" * 100_000 + b"]" * 100_000, "not_bundle", "not a Begleiter bundle"),
-        (b'{"format": "begleiter-bundle", "x": ' + b"[" * 100_000 + b"]" * 100_000 + b"}", "not_bundle",
-         "not a Begleiter bundle"),
+        (
+            b'{"format": "begleiter-bundle", "x": ' + b"[" * 100_000 + b"]" * 100_000 + b"}",
+            "not_bundle",
+            "not a Begleiter bundle",
+        ),
         (b" " * (bundle.MAX_MANIFEST + 1), "limits", "manifest is larger than allowed"),
     ],
 )
@@ -489,8 +521,11 @@ def test_a_manifest_with_text_that_is_not_unicode_is_refused(sent: Sent, receive
     m["source"]["device_name"] = "Laptop \ud800"
     raw = json.dumps(m).encode()
     assert b"\\ud800" in raw
-    refused(zip_of([(MANIFEST, raw), (CHANGES, sent.changes), (ERASURES, sent.erasures)]), "damaged",
-            "manifest is not valid")
+    refused(
+        zip_of([(MANIFEST, raw), (CHANGES, sent.changes), (ERASURES, sent.erasures)]),
+        "damaged",
+        "manifest is not valid",
+    )
 
 
 # ----------------------------------------------------------------------------------------------- lines
@@ -553,10 +588,17 @@ def test_a_change_line_that_this_program_would_not_write_is_refused(
 def test_wrong_value_types_of_other_records_are_refused(sent: Sent, receiver: store_db.Store) -> None:
     case_line = next(obj for obj in sent.lines if obj["type"] == "case" and obj["field"] == "person")
     task_done = dict(next(obj for obj in sent.lines if obj["type"] == "task"), field="done", value="yes")
-    appointment = dict(next(obj for obj in sent.lines if obj["type"] == "appointment"), field="starts_at",
-                       value="2026-12-03 09:30:00.123")
-    for obj in ({**case_line, "value": "someone"}, task_done, appointment,
-                {**case_line, "field": "person", "value": 5}):
+    appointment = dict(
+        next(obj for obj in sent.lines if obj["type"] == "appointment"),
+        field="starts_at",
+        value="2026-12-03 09:30:00.123",
+    )
+    for obj in (
+        {**case_line, "value": "someone"},
+        task_done,
+        appointment,
+        {**case_line, "field": "person", "value": 5},
+    ):
         line = json.dumps({**obj, "id": ids.new_id()}).encode()
         refused(with_line(sent, line), "content", _line_words(sent))
 
@@ -619,4 +661,4 @@ def test_the_bundle_schema_is_the_newest_migration_of_travelling_data() -> None:
     """The audit log (schema 11) never travels; consents (12) do: bundles say 12, so a laptop without
     consents refuses them as newer instead of choking on an unknown kind of record."""
     assert migrations.TRAVELLING_SCHEMA <= migrations.LATEST
-    assert migrations.TRAVELLING_SCHEMA == 12  # raise it with the next migration that changes travelling data
+    assert migrations.TRAVELLING_SCHEMA == 13  # raise it with the next migration that changes travelling data

@@ -53,7 +53,10 @@ def _hkdf(key: bytes, salt: bytes, info: bytes) -> bytes:
 
 
 def age_encrypt(
-    plain: bytes, passphrase: str, work_factor: int = TEST_WORK_FACTOR, more_stanzas: list[bytes] = ()  # type: ignore[assignment]
+    plain: bytes,
+    passphrase: str,
+    work_factor: int = TEST_WORK_FACTOR,
+    more_stanzas: list[bytes] = (),  # type: ignore[assignment]
 ) -> bytes:
     """An age v1 file with one scrypt recipient (C2SP age.md), written step by step; ``more_stanzas``
     (whole stanza lines) follow it, for files the spec forbids."""
@@ -276,8 +279,13 @@ def _allowed(region: str, data: bytes, mutated: bytes) -> set[str]:
     if region == "anywhere":  # whatever region the bit fell in
         at = layout(data)
         first = next(i for i, (a, b) in enumerate(zip(data, mutated, strict=True)) if a != b)
-        for name, span in (("magic", at.magic), ("stanza", range(at.stanza.start, at.salt.start)),
-                           ("salt", at.salt), ("work factor", at.work_factor), ("body", at.body)):
+        for name, span in (
+            ("magic", at.magic),
+            ("stanza", range(at.stanza.start, at.salt.start)),
+            ("salt", at.salt),
+            ("work factor", at.work_factor),
+            ("body", at.body),
+        ):
             if first in span:
                 return ALLOWED[name]
         if first < at.mac_line.start:  # a newline between the lines

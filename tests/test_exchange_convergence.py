@@ -111,9 +111,7 @@ def _erased_ids() -> set[bytes]:
 def _lacking(laptops: Laptops, source: int, target: int) -> set[bytes]:
     """Changes the source holds and the target neither holds nor has erased."""
     laptops.use(source)
-    held = {
-        r[0]: r[1] for r in store_db.current().db.execute_sql("SELECT change_id, record_id FROM change")
-    }
+    held = {r[0]: r[1] for r in store_db.current().db.execute_sql("SELECT change_id, record_id FROM change")}
     laptops.use(target)
     have, erased = _log(), _erased_ids()
     return {c for c, record in held.items() if c not in have and record not in erased}
@@ -185,16 +183,20 @@ def _agree(laptops: Laptops) -> tuple[str, Any, list[str]]:
         laptops.use(number)
         _heads_everywhere_in_the_inbox()
         assert not laptops.erased & set(_people())  # nothing erased came back
-        assert not {ids.to_bytes(e) for e in laptops.erased} & {r[0] for r in store_db.current().db.execute_sql(
-            "SELECT record_id FROM change")}
+        assert not {ids.to_bytes(e) for e in laptops.erased} & {
+            r[0] for r in store_db.current().db.execute_sql("SELECT record_id FROM change")
+        }
     # Knowing what the others hold, no laptop has anything left to send any other.
     for source in range(3):
         for target in range(3):
             if source != target:
                 laptops.use(source)
-                assert exchange.export(exchange.Scope("device", device=laptops.devices[target])).manifest["counts"][
-                    "changes"
-                ] == 0
+                assert (
+                    exchange.export(exchange.Scope("device", device=laptops.devices[target])).manifest["counts"][
+                        "changes"
+                    ]
+                    == 0
+                )
     return states[0]
 
 
@@ -398,8 +400,14 @@ def test_the_order_of_arrival_does_not_matter(laptops: Laptops, tmp_path: Path) 
     for number, order in enumerate(itertools.permutations([first, second, third])):
         # A receiver with no volunteer of its own: nothing in it but what arrives.
         store_db._current = None  # the laptops stay open
-        profile.create(tmp_path / f"receiver{number}", PASSPHRASE, language="en", device_name="r", volunteer_name="",
-                       kdf_iterations=TEST_KDF)
+        profile.create(
+            tmp_path / f"receiver{number}",
+            PASSPHRASE,
+            language="en",
+            device_name="r",
+            volunteer_name="",
+            kdf_iterations=TEST_KDF,
+        )
         laptops.open = -1
         for plain in order:
             exchange.apply(bundle.read_zip(plain))

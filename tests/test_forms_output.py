@@ -144,7 +144,6 @@ def test_a_value_too_long_for_its_field_is_reported_and_not_printed(store: store
     assert set(raised.value.problems) == {"family_name"}
 
 
-
 def _cli_profile(tmp_path: Path) -> list[str]:
     """A real-KDF profile made by `begleiter-cli init`, left open here for setting up records; returns the
     options that point the CLI at it."""
@@ -156,6 +155,7 @@ def _cli_profile(tmp_path: Path) -> list[str]:
     assert run_cli(*common, "init", "--language", "en").returncode == 0
     profile.unlock(tmp_path / "p", "correct horse battery staple")
     return common
+
 
 @needs_official
 def test_the_cli_refuses_to_write_an_official_form_with_a_value_cut_off(tmp_path: Path) -> None:

@@ -30,8 +30,14 @@ class Team:
         self.oksana = Laptop(folder / "oksana", "Laptop Oksana", "Оксана Бондар")
         self.on_a()
         self.person = people.create_person(
-            {"family_name_cyr": "Коваленко", "given_name_cyr": "Олена", "family_name": "Kovalenko",
-             "given_name": "Olena", "city": "Chemnitz", "birth_date": dt.date(1985, 3, 12)}
+            {
+                "family_name_cyr": "Коваленко",
+                "given_name_cyr": "Олена",
+                "family_name": "Kovalenko",
+                "given_name": "Olena",
+                "city": "Chemnitz",
+                "birth_date": dt.date(1985, 3, 12),
+            }
         ).id
         self.appointment = appointments.create_appointment(
             {"person": self.person, "starts_at": dt.datetime(2026, 12, 10, 9, 30), "office": "Jobcenter Leipzig"}
@@ -68,14 +74,22 @@ def laptops(tmp_path: Path) -> Team:
 
 
 def city_dispute(t: Team) -> None:
-    t.dispute(lambda: people.update_person(t.person, {"city": "Dresden"}),
-              lambda: people.update_person(t.person, {"city": "Leipzig"}))
+    t.dispute(
+        lambda: people.update_person(t.person, {"city": "Dresden"}),
+        lambda: people.update_person(t.person, {"city": "Leipzig"}),
+    )
 
 
 def _update_appointment(t: Team, **values: object) -> None:
     a = Appointment.get_by_id(t.appointment)
-    current = {"person": a.person_id, "case": a.case_id, "starts_at": a.starts_at, "office": a.office,
-               "duration_min": a.duration_min, "volunteer": a.volunteer_id}
+    current = {
+        "person": a.person_id,
+        "case": a.case_id,
+        "starts_at": a.starts_at,
+        "office": a.office,
+        "duration_min": a.duration_min,
+        "volunteer": a.volunteer_id,
+    }
     appointments.update_appointment(t.appointment, {**current, **values})
 
 
@@ -174,10 +188,14 @@ def test_keeping_the_other_value_resolves_and_the_decision_travels(qtbot, window
 
 def test_the_other_conflicts_stay_in_place_when_one_is_decided(qtbot, laptops: Team) -> None:
     city_dispute(laptops)
-    laptops.dispute(lambda: people.update_person(laptops.person, {"phone": "+49 341 111111"}),
-                    lambda: people.update_person(laptops.person, {"phone": "+49 341 222222"}))
-    laptops.dispute(lambda: people.update_person(laptops.person, {"street": "Karl-Liebknecht-Str. 1"}),
-                    lambda: people.update_person(laptops.person, {"street": "Karl-Liebknecht-Str. 10"}))
+    laptops.dispute(
+        lambda: people.update_person(laptops.person, {"phone": "+49 341 111111"}),
+        lambda: people.update_person(laptops.person, {"phone": "+49 341 222222"}),
+    )
+    laptops.dispute(
+        lambda: people.update_person(laptops.person, {"street": "Karl-Liebknecht-Str. 1"}),
+        lambda: people.update_person(laptops.person, {"street": "Karl-Liebknecht-Str. 10"}),
+    )
     inbox = _inbox(qtbot)
     order = [c.conflict.field for c in inbox.cards.values()]
     assert sorted(order) == ["city", "phone", "street"]
@@ -190,10 +208,14 @@ def test_the_other_conflicts_stay_in_place_when_one_is_decided(qtbot, laptops: T
 
 
 def test_a_new_value_is_checked_and_then_decides(qtbot, laptops: Team, monkeypatch: pytest.MonkeyPatch) -> None:
-    laptops.dispute(lambda: people.update_person(laptops.person, {"birth_date": dt.date(1985, 3, 21)}),
-                    lambda: people.update_person(laptops.person, {"birth_date": dt.date(1985, 12, 3)}))
-    laptops.dispute(lambda: _update_appointment(laptops, office="Jobcenter Leipzig, Georg-Schumann-Str."),
-                    lambda: _update_appointment(laptops, office="Jobcenter Leipzig-Nord"))
+    laptops.dispute(
+        lambda: people.update_person(laptops.person, {"birth_date": dt.date(1985, 3, 21)}),
+        lambda: people.update_person(laptops.person, {"birth_date": dt.date(1985, 12, 3)}),
+    )
+    laptops.dispute(
+        lambda: _update_appointment(laptops, office="Jobcenter Leipzig, Georg-Schumann-Str."),
+        lambda: _update_appointment(laptops, office="Jobcenter Leipzig-Nord"),
+    )
     dialogs: list[NewValueDialog] = []
 
     def show(self: NewValueDialog) -> int:
@@ -242,8 +264,10 @@ def test_a_new_value_is_checked_and_then_decides(qtbot, laptops: Team, monkeypat
 
 
 def test_a_date_and_time_takes_both(qtbot, laptops: Team) -> None:
-    laptops.dispute(lambda: _update_appointment(laptops, starts_at=dt.datetime(2026, 12, 10, 10, 0)),
-                    lambda: _update_appointment(laptops, starts_at=dt.datetime(2026, 12, 11, 9, 30)))
+    laptops.dispute(
+        lambda: _update_appointment(laptops, starts_at=dt.datetime(2026, 12, 10, 10, 0)),
+        lambda: _update_appointment(laptops, starts_at=dt.datetime(2026, 12, 11, 9, 30)),
+    )
     (found,) = conflicts.open_conflicts()
     dialog = NewValueDialog(found)
     qtbot.addWidget(dialog)
@@ -261,8 +285,9 @@ def test_a_date_and_time_takes_both(qtbot, laptops: Team) -> None:
 
 def test_references_are_decided_by_keeping_a_value(qtbot, laptops: Team) -> None:
     anna, oksana = laptops.volunteer("Anna Weber"), laptops.volunteer("Оксана Бондар")
-    laptops.dispute(lambda: _update_appointment(laptops, volunteer=anna),
-                    lambda: _update_appointment(laptops, volunteer=oksana))
+    laptops.dispute(
+        lambda: _update_appointment(laptops, volunteer=anna), lambda: _update_appointment(laptops, volunteer=oksana)
+    )
     inbox = _inbox(qtbot)
     card = _card(inbox, "volunteer")
     assert card.heading.text() == "Appointment · Kovalenko, Olena · Volunteer"
@@ -293,8 +318,10 @@ def test_the_record_opens_in_its_editor(qtbot, window, laptops: Team, monkeypatc
 
 def test_the_inbox_from_the_keyboard(qtbot, window, laptops: Team, monkeypatch: pytest.MonkeyPatch) -> None:
     city_dispute(laptops)
-    laptops.dispute(lambda: _update_appointment(laptops, office="Jobcenter Leipzig, Haus A"),
-                    lambda: _update_appointment(laptops, office="Jobcenter Leipzig, Haus B"))
+    laptops.dispute(
+        lambda: _update_appointment(laptops, office="Jobcenter Leipzig, Haus A"),
+        lambda: _update_appointment(laptops, office="Jobcenter Leipzig, Haus B"),
+    )
     window._data_changed()
     assert conflicts.count() == 2
     assert window.act_conflicts.shortcut().toString() == "Ctrl+Shift+K"
@@ -395,8 +422,11 @@ def test_the_team_view_lists_the_other_laptops_furthest_behind_first(qtbot, qtmo
     arrived = column(3)[0]
     assert dt.datetime.strptime(arrived, "%d/%m/%Y %H:%M").date() == dt.date.today()  # local time, list format
     header = dialog.table.horizontalHeader()
-    qtbot.mouseClick(header.viewport(), Qt.MouseButton.LeftButton,
-                     pos=QPoint(header.sectionViewportPosition(0) + 5, header.height() // 2))
+    qtbot.mouseClick(
+        header.viewport(),
+        Qt.MouseButton.LeftButton,
+        pos=QPoint(header.sectionViewportPosition(0) + 5, header.height() // 2),
+    )
     assert column(0) == ["Koordination", "Laptop Oksana"]
     qtbot.keyClick(dialog.table, Qt.Key.Key_Escape)
     assert not dialog.isVisible()

@@ -27,7 +27,21 @@ KINDS = ("person", "household", "case", "appointment", "task", "note")
 _CASE_OF_HOUSEHOLD = ("case", "household")
 _WITHOUT_PERSON = {_CASE_OF_HOUSEHOLD: "person_id IS NULL"}
 #: A consent stands without its paper copy: deleting the printed record (with its case) leaves it.
-_NOT_FOLLOWED = frozenset({("consent", "paper_copy")})
+_NOT_FOLLOWED = frozenset(
+    {
+        ("consent", "paper_copy"),
+        # Needs and offers, their matches and hours stand without the project, directory entry, case or
+        # appointment they name (a link to a deleted record reads as none).
+        ("need_offer", "project"),
+        ("need_offer", "provider"),
+        ("need_offer", "case"),
+        ("match", "directory_entry"),
+        ("match", "case"),
+        ("match", "appointment"),
+        ("volunteer_hours", "project"),
+        ("directory_entry", "organisation"),
+    }
+)
 
 
 class RecordMissing(UserError):

@@ -23,6 +23,12 @@ _WORDS: dict[str, Callable[[int], str]] = {
     "consent": lambda n: ngettext("{n} consent or power of attorney", "{n} consents and powers of attorney", n),
     "distinct_pair": lambda n: ngettext("{n} “not the same person” mark", "{n} “not the same person” marks", n),
     "volunteer": lambda n: ngettext("{n} volunteer", "{n} volunteers", n),
+    "directory_entry": lambda n: ngettext("{n} directory entry", "{n} directory entries", n),
+    "project": lambda n: ngettext("{n} project", "{n} projects", n),
+    "project_volunteer": lambda n: ngettext("{n} project helper entry", "{n} project helper entries", n),
+    "need_offer": lambda n: ngettext("{n} need or offer", "{n} needs and offers", n),
+    "match": lambda n: ngettext("{n} match", "{n} matches", n),
+    "volunteer_hours": lambda n: ngettext("{n} entry of volunteer hours", "{n} entries of volunteer hours", n),
 }
 
 

@@ -445,6 +445,79 @@ def _v12(db: pw.Database) -> None:
         db.execute_sql(sql)
 
 
+def _v13(db: pw.Database) -> None:
+    """The network around the cases: the directory (offices, initiatives, contact persons), needs and
+    offers, their matches, short projects with their volunteers, and volunteers' hours."""
+    statements = [
+        f"""CREATE TABLE directory_entry ({_TRAVELLING_COLUMNS},
+            kind TEXT NOT NULL DEFAULT 'office', key TEXT NOT NULL DEFAULT '', name TEXT NOT NULL DEFAULT '',
+            authority TEXT NOT NULL DEFAULT '', town TEXT NOT NULL DEFAULT '', district TEXT NOT NULL DEFAULT '',
+            street TEXT NOT NULL DEFAULT '', postcode TEXT NOT NULL DEFAULT '', hours TEXT NOT NULL DEFAULT '',
+            phone TEXT NOT NULL DEFAULT '', email TEXT NOT NULL DEFAULT '', website TEXT NOT NULL DEFAULT '',
+            categories TEXT NOT NULL DEFAULT '', offers TEXT NOT NULL DEFAULT '',
+            organisation_id TEXT {_fk("directory_entry", "SET NULL")},
+            role TEXT NOT NULL DEFAULT '', engagement TEXT NOT NULL DEFAULT '', notes TEXT NOT NULL DEFAULT '',
+            source TEXT NOT NULL DEFAULT '', checked TEXT NOT NULL DEFAULT '')""",
+        "CREATE INDEX directory_entry_kind ON directory_entry (kind, town)",
+        "CREATE INDEX directory_entry_key ON directory_entry (key)",
+        "CREATE INDEX directory_entry_organisation ON directory_entry (organisation_id)",
+        f"""CREATE TABLE project ({_TRAVELLING_COLUMNS},
+            title TEXT NOT NULL DEFAULT '', goal TEXT NOT NULL DEFAULT '', status TEXT NOT NULL DEFAULT 'planned',
+            town TEXT NOT NULL DEFAULT '', starts_on TEXT, ends_on TEXT, notes TEXT NOT NULL DEFAULT '')""",
+        f"""CREATE TABLE project_volunteer ({_TRAVELLING_COLUMNS},
+            project_id TEXT NOT NULL {_fk("project", "CASCADE")},
+            volunteer_id TEXT NOT NULL {_fk("volunteer", "CASCADE")})""",
+        "CREATE INDEX project_volunteer_project ON project_volunteer (project_id)",
+        "CREATE INDEX project_volunteer_volunteer ON project_volunteer (volunteer_id)",
+        f"""CREATE TABLE need_offer ({_TRAVELLING_COLUMNS},
+            kind TEXT NOT NULL DEFAULT 'need', category TEXT NOT NULL DEFAULT 'other',
+            title TEXT NOT NULL DEFAULT '', status TEXT NOT NULL DEFAULT 'open',
+            person_id TEXT {_fk("person", "CASCADE")},
+            household_id TEXT {_fk("household", "CASCADE")},
+            case_id TEXT {_fk("case", "SET NULL")},
+            provider_kind TEXT NOT NULL DEFAULT '',
+            provider_id TEXT {_fk("directory_entry", "SET NULL")},
+            volunteer_id TEXT {_fk("volunteer", "SET NULL")},
+            provider_name TEXT NOT NULL DEFAULT '', town TEXT NOT NULL DEFAULT '',
+            district TEXT NOT NULL DEFAULT '', languages TEXT NOT NULL DEFAULT '',
+            available_from TEXT, available_until TEXT, time_window TEXT NOT NULL DEFAULT '', closed_on TEXT,
+            project_id TEXT {_fk("project", "SET NULL")},
+            notes TEXT NOT NULL DEFAULT '')""",
+        "CREATE INDEX need_offer_kind ON need_offer (kind, status, category)",
+        "CREATE INDEX need_offer_person ON need_offer (person_id)",
+        "CREATE INDEX need_offer_household ON need_offer (household_id)",
+        "CREATE INDEX need_offer_case ON need_offer (case_id)",
+        "CREATE INDEX need_offer_provider ON need_offer (provider_id)",
+        "CREATE INDEX need_offer_volunteer ON need_offer (volunteer_id)",
+        "CREATE INDEX need_offer_project ON need_offer (project_id)",
+        f"""CREATE TABLE match ({_TRAVELLING_COLUMNS},
+            need_id TEXT NOT NULL {_fk("need_offer", "CASCADE")},
+            offer_id TEXT {_fk("need_offer", "CASCADE")},
+            directory_entry_id TEXT {_fk("directory_entry", "SET NULL")},
+            case_id TEXT {_fk("case", "SET NULL")},
+            appointment_id TEXT {_fk("appointment", "SET NULL")},
+            matched_on TEXT, notes TEXT NOT NULL DEFAULT '')""",
+        "CREATE INDEX match_need ON match (need_id)",
+        "CREATE INDEX match_offer ON match (offer_id)",
+        "CREATE INDEX match_directory_entry ON match (directory_entry_id)",
+        "CREATE INDEX match_case ON match (case_id)",
+        "CREATE INDEX match_appointment ON match (appointment_id)",
+        f"""CREATE TABLE volunteer_hours ({_TRAVELLING_COLUMNS},
+            volunteer_id TEXT NOT NULL {_fk("volunteer", "CASCADE")},
+            "on" TEXT NOT NULL, minutes INTEGER NOT NULL DEFAULT 0, travel_minutes INTEGER NOT NULL DEFAULT 0,
+            activity TEXT NOT NULL DEFAULT 'other', appointment_ref TEXT NOT NULL DEFAULT '',
+            office TEXT NOT NULL DEFAULT '', project_id TEXT {_fk("project", "SET NULL")},
+            notes TEXT NOT NULL DEFAULT '')""",
+        'CREATE INDEX volunteer_hours_volunteer ON volunteer_hours (volunteer_id, "on")',
+        "CREATE INDEX volunteer_hours_appointment ON volunteer_hours (appointment_ref)",
+        "CREATE INDEX volunteer_hours_project ON volunteer_hours (project_id)",
+    ]
+    for table in ("directory_entry", "project", "project_volunteer", "need_offer", "match", "volunteer_hours"):
+        statements.extend(guard_triggers(table))
+    for sql in statements:
+        db.execute_sql(sql)
+
+
 #: Triggers that guard the change log itself (the travelling tables' own are named by guard_triggers()).
 CHANGE_LOG_TRIGGERS = (
     "change_no_update",
@@ -476,12 +549,14 @@ MIGRATIONS: dict[int, Callable[[pw.Database], None]] = {
     10: _v10,
     11: _v11,
     12: _v12,
+    13: _v13,
 }
 LATEST = max(MIGRATIONS)
 #: The newest schema version that changed what travels (record types, fields, their meaning). Bundles carry
 #: it, and a bundle from a newer one is refused as "from a newer Begleiter"; a migration of local tables only
-#: (11: the audit log) leaves it, so laptops one version apart keep exchanging. 12: consents travel.
-TRAVELLING_SCHEMA = 12
+#: (11: the audit log) leaves it, so laptops one version apart keep exchanging. 12: consents travel; 13: the
+#: directory, needs and offers, matches, projects and volunteers' hours.
+TRAVELLING_SCHEMA = 13
 
 
 def current_version(db: pw.Database) -> int:

@@ -379,3 +379,160 @@ class Consent(Travelling):
     withdrawn_on = pw.DateField(null=True)
     paper_copy = pw.ForeignKeyField(PrintedDocument, null=True, on_delete="SET NULL", column_name="paper_copy_id")
     notes = pw.TextField(default="")
+
+
+# --- The network around the cases (schema version 13) ---------------------------------------------------
+#: What a need or an offer is about (the keys travel; desktop.core.network.categories labels them).
+NEED_CATEGORIES: tuple[str, ...] = (
+    "housing",
+    "pet_care",
+    "accompaniment",
+    "interpreting",
+    "forms",
+    "donations",
+    "childcare",
+    "language_course",
+    "work",
+    "transport",
+    "medical",
+    "other",
+)
+
+
+class DirectoryEntry(Travelling):
+    """An entry of the directory: an office, an initiative or association, or a contact person at one.
+
+    Offices of the shipped directory (resources/offices.json) carry its ``key``, so every laptop seeds the
+    same record (the id is derived from the key) and letters and appointments find them by it. ``source``
+    says where each fact comes from and ``checked`` when it was last looked at."""
+
+    record_type = "directory_entry"
+    KINDS: ClassVar[tuple[str, ...]] = ("office", "initiative", "contact")
+    kind = pw.CharField(default="office")
+    key = pw.CharField(default="")
+    name = pw.CharField(default="")
+    authority = pw.CharField(default="")  # offices: the authority key of case_types.json
+    town = pw.CharField(default="")
+    district = pw.CharField(default="")
+    street = pw.CharField(default="")
+    postcode = pw.CharField(default="")
+    hours = pw.TextField(default="")
+    phone = pw.CharField(default="")
+    email = pw.CharField(default="")
+    website = pw.CharField(default="")
+    categories = pw.CharField(default="")  # need categories it serves, comma-separated keys in NEED_CATEGORIES order
+    offers = pw.TextField(default="")  # initiatives: what they offer, in words
+    organisation = pw.ForeignKeyField("self", null=True, on_delete="SET NULL", column_name="organisation_id")
+    role = pw.CharField(default="")  # contacts: their role
+    engagement = pw.CharField(default="")  # contacts: "" | "paid" (Hauptamt) | "volunteer" (Ehrenamt)
+    notes = pw.TextField(default="")
+    source = pw.TextField(default="")
+    checked = pw.CharField(default="")  # when the source was last checked (year or date)
+
+    class Meta:
+        table_name = "directory_entry"
+
+
+class Project(Travelling):
+    """A short project of the initiative, started for needs no offer meets."""
+
+    record_type = "project"
+    STATUSES: ClassVar[tuple[str, ...]] = ("planned", "running", "done", "cancelled")
+    title = pw.CharField(default="")
+    goal = pw.TextField(default="")
+    status = pw.CharField(default="planned")
+    town = pw.CharField(default="")
+    starts_on = pw.DateField(null=True)
+    ends_on = pw.DateField(null=True)
+    notes = pw.TextField(default="")
+
+
+class ProjectVolunteer(Travelling):
+    """A volunteer working on a project."""
+
+    record_type = "project_volunteer"
+    project = pw.ForeignKeyField(Project, backref="volunteers", on_delete="CASCADE")
+    volunteer = pw.ForeignKeyField(Volunteer, on_delete="CASCADE")
+
+    class Meta:
+        table_name = "project_volunteer"
+
+
+class NeedOffer(Travelling):
+    """A need ("Suche") of a person or family, or an offer ("Biete") of a volunteer, an initiative, an office
+    or a private person. ``languages`` holds language keys comma-separated in a fixed order (as a person's);
+    ``available_from``/``available_until`` and ``time_window`` say when; ``closed_on`` is the day it became
+    done or withdrawn."""
+
+    record_type = "need_offer"
+    KINDS: ClassVar[tuple[str, ...]] = ("need", "offer")
+    STATUSES: ClassVar[tuple[str, ...]] = ("open", "matched", "done", "withdrawn")
+    PROVIDERS: ClassVar[tuple[str, ...]] = ("", "volunteer", "initiative", "office", "private")
+    kind = pw.CharField(default="need")
+    category = pw.CharField(default="other")
+    title = pw.CharField(default="")
+    status = pw.CharField(default="open")
+    person = pw.ForeignKeyField(Person, backref="needs", null=True, on_delete="CASCADE")
+    household = pw.ForeignKeyField(Household, backref="needs", null=True, on_delete="CASCADE")
+    case = pw.ForeignKeyField(Case, backref="needs", null=True, on_delete="SET NULL")
+    provider_kind = pw.CharField(default="")
+    provider = pw.ForeignKeyField(DirectoryEntry, null=True, on_delete="SET NULL", column_name="provider_id")
+    volunteer = pw.ForeignKeyField(Volunteer, null=True, on_delete="SET NULL")
+    provider_name = pw.CharField(default="")  # a private person's name (never in a post)
+    town = pw.CharField(default="")
+    district = pw.CharField(default="")
+    languages = pw.CharField(default="")
+    available_from = pw.DateField(null=True)
+    available_until = pw.DateField(null=True)
+    time_window = pw.CharField(default="")
+    closed_on = pw.DateField(null=True)
+    project = pw.ForeignKeyField(Project, backref="needs", null=True, on_delete="SET NULL")
+    notes = pw.TextField(default="")
+
+    class Meta:
+        table_name = "need_offer"
+
+
+class Match(Travelling):
+    """A need met by an offer or by an entry of the directory, with the case or appointment it led to."""
+
+    record_type = "match"
+    need = pw.ForeignKeyField(NeedOffer, backref="matches", on_delete="CASCADE")
+    offer = pw.ForeignKeyField(NeedOffer, backref="offer_matches", null=True, on_delete="CASCADE")
+    directory_entry = pw.ForeignKeyField(DirectoryEntry, null=True, on_delete="SET NULL")
+    case = pw.ForeignKeyField(Case, null=True, on_delete="SET NULL")
+    appointment = pw.ForeignKeyField(Appointment, null=True, on_delete="SET NULL")
+    matched_on = pw.DateField(null=True)
+    notes = pw.TextField(default="")
+
+
+class VolunteerHours(Travelling):
+    """Time a volunteer gave: an accompanied appointment or another activity, on one day.
+
+    ``appointment_ref`` is the id of the appointment it was recorded from, kept as text and not as a foreign
+    key: erasing the client removes the appointment but not the volunteer's hours. ``office`` keeps the
+    authority key of that appointment's office for the statistics."""
+
+    record_type = "volunteer_hours"
+    ACTIVITIES: ClassVar[tuple[str, ...]] = (
+        "accompaniment",
+        "interpreting",
+        "forms",
+        "counselling",
+        "project",
+        "coordination",
+        "training",
+        "other",
+    )
+    volunteer = pw.ForeignKeyField(Volunteer, backref="hours", on_delete="CASCADE")
+    on = pw.DateField()
+    minutes = pw.IntegerField(default=0)
+    travel_minutes = pw.IntegerField(default=0)
+    activity = pw.CharField(default="other")
+    appointment_ref = pw.CharField(default="")
+    office = pw.CharField(default="")
+    project = pw.ForeignKeyField(Project, null=True, on_delete="SET NULL")
+    notes = pw.TextField(default="")
+
+    class Meta:
+        table_name = "volunteer_hours"
