@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
-from desktop import __version__, i18n, paths
+from desktop import __version__, cli_network, i18n, paths
 from desktop.core import input_files, logs, profile, storage
 from desktop.core.errors import (
     ProfileDamaged,
@@ -287,6 +287,7 @@ def build_parser() -> argparse.ArgumentParser:
     marks.add_argument("--same-again", nargs=2, metavar="ID", help="take such a mark back")
     _exchange_parsers(sub)
     _privacy_parsers(sub)
+    cli_network.parsers(sub)
     co_ = sub.add_parser("consents", help="a person's consents and powers of attorney with their state today")
     co_.add_argument("person", metavar="PERSON_ID")
     co_.add_argument("--json", action="store_true")
@@ -1308,6 +1309,7 @@ _COMMANDS = {
     "conflicts": _cmd_conflicts,
     "resolve": _cmd_resolve,
     "peers": _cmd_peers,
+    **cli_network.COMMANDS,
 }
 
 
