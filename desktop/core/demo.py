@@ -16,13 +16,19 @@ from desktop.core.store.models import (
     Case,
     ChecklistItem,
     Consent,
+    DirectoryEntry,
     Household,
     HouseholdMember,
+    Match,
+    NeedOffer,
     Note,
     Person,
+    Project,
+    ProjectVolunteer,
     ResidenceDocument,
     Task,
     Volunteer,
+    VolunteerHours,
 )
 from desktop.i18n import N_, _
 
@@ -136,6 +142,7 @@ _OFFICES = {
         "buergeramt": ("Bürgerbüro Dresden", "Theaterstraße 11, 01067 Dresden"),
     },
 }
+_AUTHORITY_OF_OFFICE = {name: key for offices in _OFFICES.values() for key, (name, _address) in offices.items()}
 _CASES_BY_AUTHORITY = {
     "jobcenter": ("buergergeld_erstantrag", "weiterbewilligung", "veraenderungsmitteilung", "widerspruch"),
     "auslaenderbehoerde": ("aufenthalt_24", "fiktionsbescheinigung", "wohnsitzauflage"),
@@ -319,7 +326,8 @@ def generate(
             notes.append(
                 {"text": rng.choice(_NOTES), "case": cid, "person": person, "author": rng.choice(volunteer_ids)}
             )
-    changelog.bulk_create(Appointment, appointments)
+    appointments += _past_accompaniments(rng, today, case_ids, case_rows, case_meta, volunteer_ids)
+    appointment_ids = changelog.bulk_create(Appointment, appointments)
     changelog.bulk_create(Task, tasks)
     changelog.bulk_create(Note, notes)
 
@@ -369,6 +377,8 @@ def generate(
     report("consents")
     consent_rows = _consents(rng, today, families, person_ids, case_meta)
     changelog.bulk_create(Consent, consent_rows)
+    report("network")
+    network = _network(rng, today, volunteer_ids, families, person_ids, household_ids, appointments, appointment_ids)
     report("done")
     return {
         "person": len(person_ids),
@@ -380,6 +390,7 @@ def generate(
         "checklist_item": len(checklist_rows),
         "residence_document": len(documents),
         "consent": len(consent_rows),
+        **network,
     }
 
 
@@ -432,3 +443,294 @@ def _consents(
             power["valid_until"] = today + dt.timedelta(days=rng.randint(60, 400))
         rows.append(power)
     return rows
+
+
+# --- the network around the cases ------------------------------------------------------------------------
+_DISTRICTS = {
+    "Leipzig": ("Neustadt-Neuschönefeld", "Volkmarsdorf", "Reudnitz", "Gohlis", "Grünau", "Lindenau", "Connewitz"),
+    "Dresden": ("Neustadt", "Pieschen", "Gorbitz", "Prohlis", "Johannstadt", "Striesen", "Löbtau"),
+}
+#: Fictional initiatives: name, town, district, need categories, what they offer.
+_INITIATIVES = (
+    (
+        "Willkommensnetz Leipzig-Ost e. V.",
+        "Leipzig",
+        "Volkmarsdorf",
+        "accompaniment,interpreting,forms",
+        "Begleitung zu Ämtern, Hilfe bei Anträgen; Sprechstunde dienstags 16–18 Uhr",
+    ),
+    (
+        "Tierhilfe Sachsen für Geflüchtete",
+        "Leipzig",
+        "Gohlis",
+        "pet_care",
+        "Pflegestellen und Futterspenden für Haustiere",
+    ),
+    ("Kleiderkammer Grünau", "Leipzig", "Grünau", "donations", "Kleidung, Kinderwagen, Haushaltswaren"),
+    ("Patenschaften Dresden-Neustadt", "Dresden", "Neustadt", "accompaniment,childcare", "Patenschaften für Familien"),
+    ("Sprachcafé Gorbitz", "Dresden", "Gorbitz", "language_course", "Deutsch im Gespräch, donnerstags 17 Uhr"),
+    ("Wohnraumbörse Dresden e. V.", "Dresden", "Johannstadt", "housing", "Vermittlung von Wohnungen und WG-Zimmern"),
+)
+#: Fictional contact persons: name, role, engagement, index of their initiative (None: an office by key).
+_CONTACTS = (
+    ("Sabine Krüger", "Koordination", "volunteer", 0, None),
+    ("Mykola Hrytsenko", "Dolmetscher", "volunteer", 0, None),
+    ("Petra Lange", "Vorsitzende", "volunteer", 3, None),
+    ("Frank Vogel", "Integrationsmanager", "paid", None, "leipzig_jobcenter"),
+    ("Ute Sommer", "Sachbearbeiterin Ukraine", "paid", None, "dresden_auslaenderbehoerde"),
+)
+#: Needs and offers as a group would post them: category, German title, Ukrainian title.
+_NEED_TITLES = {
+    "housing": ("2-Zimmer-Wohnung gesucht", "Шукаємо 2-кімнатну квартиру"),
+    "pet_care": ("Betreuung für eine Katze", "Догляд за кішкою"),
+    "accompaniment": ("Begleitung zum Jobcenter", "Супровід до Jobcenter"),
+    "interpreting": ("Dolmetschen beim Arzttermin", "Переклад на прийомі в лікаря"),
+    "forms": ("Hilfe beim Weiterbewilligungsantrag", "Допомога із заявою на продовження"),
+    "donations": ("Kinderwagen gesucht", "Потрібна дитяча коляска"),
+    "childcare": ("Kinderbetreuung nachmittags", "Догляд за дитиною після обіду"),
+    "language_course": ("Deutschkurs A1 am Abend", "Курс німецької A1 увечері"),
+    "work": ("Minijob in der Gastronomie", "Мініджоб у гастрономії"),
+    "transport": ("Fahrt zur Erstaufnahme", "Поїздка до пункту першого прийому"),
+    "medical": ("Termin beim Kinderarzt", "Запис до дитячого лікаря"),
+    "other": ("Fahrrad reparieren", "Полагодити велосипед"),
+}
+_PROJECTS = (
+    ("Fahrradwerkstatt", "Gespendete Fahrräder für Familien herrichten", "transport"),
+    ("Hausaufgabenhilfe", "Zweimal pro Woche Hausaufgabenhilfe für Schulkinder", "childcare"),
+    ("Umzugshilfe", "Helfer und Transporter für Umzüge in die erste eigene Wohnung", "housing"),
+)
+
+
+def _past_accompaniments(
+    rng: random.Random,
+    today: dt.date,
+    case_ids: list[str],
+    case_rows: list[dict],
+    case_meta: list[tuple],
+    volunteer_ids: list[str],
+) -> list[dict]:
+    """Appointments of decided and closed cases in the past year, most with a volunteer (history for the
+    volunteers' hours and the statistics)."""
+    rows = []
+    for cid, row, (city, authority, _type, person, status) in zip(case_ids, case_rows, case_meta, strict=True):
+        if status not in ("decided", "closed") or rng.random() < 0.5:
+            continue
+        day = row["opened_on"] + dt.timedelta(days=rng.randint(3, 30))
+        if day >= today:
+            continue
+        while day.weekday() >= 5:
+            day -= dt.timedelta(days=1)
+        office, address = _OFFICES[city][authority]
+        rows.append(
+            {
+                "starts_at": dt.datetime.combine(day, dt.time(rng.randint(8, 14), rng.choice((0, 30)))),
+                "office": office,
+                "address": address,
+                "case": cid,
+                "person": person,
+                "volunteer": rng.choice(volunteer_ids) if rng.random() < 0.8 else None,
+                "duration_min": rng.choice((30, 60, 60, 90, 120)),
+                "outcome": "Unterlagen abgegeben, Eingang bestätigt.",
+            }
+        )
+    return rows
+
+
+def _network(
+    rng: random.Random,
+    today: dt.date,
+    volunteer_ids: list[str],
+    families: list[tuple[str, list[tuple[int, str]]]],
+    person_ids: list[str],
+    household_ids: list[str],
+    appointments: list[dict],
+    appointment_ids: list[str],
+) -> dict[str, int]:
+    """Initiatives and contact persons, needs of some families, offers, matches, projects and volunteers' hours."""
+    initiatives = changelog.bulk_create(
+        DirectoryEntry,
+        [
+            {
+                "kind": "initiative",
+                "name": name,
+                "town": town,
+                "district": district,
+                "categories": categories,
+                "offers": offers,
+                "source": "Demo",
+            }
+            for name, town, district, categories, offers in _INITIATIVES
+        ],
+    )
+    contacts = []
+    for name, role, engagement, initiative, office_key in _CONTACTS:
+        organisation = initiatives[initiative] if initiative is not None else None
+        if office_key:
+            office = DirectoryEntry.get_or_none((DirectoryEntry.key == office_key) & ~DirectoryEntry.deleted)
+            organisation = office.id if office else None
+        contacts.append(
+            {
+                "kind": "contact",
+                "name": name,
+                "role": role,
+                "engagement": engagement,
+                "organisation": organisation,
+                "source": "Demo",
+            }
+        )
+    contact_ids = changelog.bulk_create(DirectoryEntry, contacts)
+
+    def since(days: int) -> dt.date:
+        return today - dt.timedelta(days=rng.randint(0, days))
+
+    projects = [
+        {
+            "title": title,
+            "goal": goal,
+            "status": status,
+            "town": town,
+            "starts_on": since(200),
+        }
+        for (title, goal, _category), status, town in zip(
+            _PROJECTS, ("running", "planned", "done"), ("Leipzig", "Dresden", "Leipzig"), strict=True
+        )
+    ]
+    project_ids = changelog.bulk_create(Project, projects)
+    changelog.bulk_create(
+        ProjectVolunteer,
+        [{"project": pid, "volunteer": vid} for pid in project_ids for vid in rng.sample(volunteer_ids, 2)],
+    )
+
+    # Offers: from the initiatives, from volunteers and from private people.
+    offers: list[dict] = []
+    for iid, (_name, town, district, categories, _what) in zip(initiatives, _INITIATIVES, strict=True):
+        for category in categories.split(","):
+            offers.append(
+                {
+                    "kind": "offer",
+                    "category": category,
+                    "title": _NEED_TITLES[category][0],
+                    "provider_kind": "initiative",
+                    "provider": iid,
+                    "town": town,
+                    "district": district,
+                    "languages": "uk,de",
+                    "status": "open",
+                }
+            )
+    n_offers = max(12, len(families) // 40)
+    for _offer in range(n_offers):
+        town = rng.choice(tuple(_DISTRICTS))
+        category = rng.choice(("accompaniment", "interpreting", "transport", "pet_care", "childcare", "donations"))
+        private = rng.random() < 0.3
+        offers.append(
+            {
+                "kind": "offer",
+                "category": category,
+                "title": _NEED_TITLES[category][0],
+                "provider_kind": "private" if private else "volunteer",
+                "provider_name": rng.choice(("Familie Müller", "Herr Schulze", "Frau Neumann")) if private else "",
+                "volunteer": None if private else rng.choice(volunteer_ids),
+                "town": town,
+                "district": rng.choice(_DISTRICTS[town]),
+                "languages": rng.choice(("uk,de", "uk,ru,de", "de", "de,en")),
+                "available_from": since(60),
+                "available_until": today + dt.timedelta(days=rng.randint(14, 120)),
+                "time_window": rng.choice(("werktags vormittags", "abends", "am Wochenende", "")),
+                "status": rng.choice(("open", "open", "open", "matched", "withdrawn")),
+            }
+        )
+    offer_ids = changelog.bulk_create(NeedOffer, offers)
+
+    # Needs: some families post one.
+    needs: list[dict] = []
+    n_needs = max(16, len(families) // 25)
+    chosen = rng.sample(range(len(families)), min(n_needs, len(families)))
+    need_statuses = ("open", "open", "open", "matched", "matched", "done", "done", "withdrawn")
+    for index in chosen:
+        town, members = families[index]
+        category = rng.choice(tuple(_NEED_TITLES))
+        status = rng.choice(need_statuses)
+        posted = since(330)
+        needs.append(
+            {
+                "kind": "need",
+                "category": category,
+                "title": _NEED_TITLES[category][rng.random() < 0.5],
+                "status": status,
+                "person": person_ids[members[0][0]],
+                "household": household_ids[index],
+                "town": town,
+                "district": rng.choice(_DISTRICTS[town]),
+                "languages": rng.choice(("uk", "uk,ru")),
+                "available_from": posted,
+                "time_window": rng.choice(("vormittags", "nachmittags", "ab 17 Uhr", "")),
+                "closed_on": posted + dt.timedelta(days=rng.randint(2, 40))
+                if status in ("done", "withdrawn")
+                else None,
+                "project": project_ids[0] if category == "transport" and status == "open" else None,
+            }
+        )
+    need_ids = changelog.bulk_create(NeedOffer, needs)
+    matches = []
+    by_category: dict[str, list[str]] = {}
+    for oid, offer in zip(offer_ids, offers, strict=True):
+        if offer["status"] != "withdrawn":
+            by_category.setdefault(offer["category"], []).append(oid)
+    for nid, need in zip(need_ids, needs, strict=True):
+        if need["status"] not in ("matched", "done"):
+            continue
+        candidates = by_category.get(need["category"])
+        matched_on = need["available_from"] + dt.timedelta(days=rng.randint(1, 21))
+        matches.append(
+            {
+                "need": nid,
+                "offer": rng.choice(candidates) if candidates else None,
+                "directory_entry": None if candidates else rng.choice(initiatives),
+                "matched_on": min(matched_on, today),
+            }
+        )
+    changelog.bulk_create(Match, matches)
+
+    # Volunteers' hours: most past accompaniments recorded, and other work by hand over the last year.
+    hours = []
+    now = dt.datetime.combine(today, dt.time())
+    for aid, appointment in zip(appointment_ids, appointments, strict=True):
+        if appointment["starts_at"] >= now or not appointment.get("volunteer") or rng.random() < 0.2:
+            continue
+        planned = appointment.get("duration_min", 60)
+        authority = _AUTHORITY_OF_OFFICE.get(appointment["office"], "other")
+        hours.append(
+            {
+                "volunteer": appointment["volunteer"],
+                "on": appointment["starts_at"].date(),
+                "minutes": planned + rng.choice((0, 0, 15, 30, -15 if planned > 30 else 0)),
+                "travel_minutes": rng.choice((20, 30, 40, 60)),
+                "activity": "accompaniment",
+                "appointment_ref": aid,
+                "office": authority,
+            }
+        )
+    for vid in volunteer_ids:
+        for month_back in range(12):
+            for _entry in range(rng.randint(1, 4)):
+                day = today - dt.timedelta(days=month_back * 30 + rng.randint(0, 29))
+                activity = rng.choice(("interpreting", "forms", "counselling", "coordination", "project", "training"))
+                hours.append(
+                    {
+                        "volunteer": vid,
+                        "on": day,
+                        "minutes": rng.choice((30, 45, 60, 90, 120, 180)),
+                        "travel_minutes": rng.choice((0, 0, 15, 30)),
+                        "activity": activity,
+                        "project": rng.choice(project_ids) if activity == "project" else None,
+                    }
+                )
+    changelog.bulk_create(VolunteerHours, hours)
+    return {
+        "directory_entry": len(initiatives) + len(contact_ids),
+        "project": len(project_ids),
+        "need_offer": len(need_ids) + len(offer_ids),
+        "match": len(matches),
+        "volunteer_hours": len(hours),
+    }
