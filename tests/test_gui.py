@@ -97,6 +97,7 @@ def test_main_window_shows_people_and_cases(qtbot, store) -> None:
         "Cases",
         "Appointments",
         "Tasks",
+        "Needs and offers",
     ]
     assert window.stack.currentWidget() is window.today  # the week starts with what is due
     assert window.people.model.rowCount() == 30

@@ -19,10 +19,16 @@ from desktop.core.network import labels, needs
 from desktop.core.store import changelog
 from desktop.core.store import db as store_db
 from desktop.core.store.models import Appointment, Case, DirectoryEntry, Match, NeedOffer
-from desktop.i18n import _
+from desktop.i18n import N_, _
 
 #: Offer statuses that can be suggested, best first.
 SUGGESTED = ("open", "matched")
+#: The words of the reasons a suggestion ranks (the shared languages are named apart).
+REASON_LABELS: dict[str, str] = {
+    "same_district": N_("same district"),
+    "same_town": N_("same town"),
+    "time": N_("available at the time"),
+}
 
 
 class NotANeed(ValidationError):
@@ -100,10 +106,25 @@ class Suggestion:
     available_until: dt.date | None
     time_window: str
     provider: str
-    #: Keys of the reasons (same_district, same_town, language, time) – their words are in ``reasons``.
+    #: Why it ranks where it does: same_district, same_town, language, time (words: ``reasons``).
     reason_keys: tuple[str, ...] = ()
-    reasons: tuple[str, ...] = field(default=())
+    #: The languages it shares with the need (keys).
+    shared: tuple[str, ...] = ()
     rank: tuple[Any, ...] = field(default=(), compare=False)
+
+    @property
+    def reasons(self) -> list[str]:
+        """The reasons in the UI language ("same district", "speaks Ukrainian", …)."""
+        words = []
+        for key in self.reason_keys:
+            if key == "language":
+                names = ", ".join(labels.label(labels.LANGUAGE_LABELS, k) for k in self.shared)
+                words.append(_("speaks {languages}").format(languages=names))
+            else:
+                words.append(_(REASON_LABELS[key]))
+        if self.status == "matched":
+            words.append(_("already matched with another need"))
+        return words
 
     @property
     def why(self) -> str:
@@ -162,29 +183,17 @@ def suggestions(need_id: str, today: dt.date | None = None) -> list[Suggestion]:
         if offer.id in taken:
             continue
         keys: list[str] = []
-        reasons: list[str] = []
         place = 0
         if _same(offer.town, need.town):
-            if _same(offer.district, need.district):
-                place = 2
-                keys.append("same_district")
-                reasons.append(_("same district"))
-            else:
-                place = 1
-                keys.append("same_town")
-                reasons.append(_("same town"))
-        shared = [k for k in labels.keys_of(offer.languages) if k in wanted]
+            place = 2 if _same(offer.district, need.district) else 1
+            keys.append("same_district" if place == 2 else "same_town")
+        shared = tuple(k for k in labels.keys_of(offer.languages) if k in wanted)
         if shared:
             keys.append("language")
-            names = ", ".join(labels.label(labels.LANGUAGE_LABELS, k) for k in shared)
-            reasons.append(_("speaks {languages}").format(languages=names))
         in_time = overlaps(need_from, need.available_until, offer.available_from, offer.available_until)
         has_dates = any((need.available_from, need.available_until, offer.available_from, offer.available_until))
         if in_time and has_dates:
             keys.append("time")
-            reasons.append(_("available at the time"))
-        if offer.status == "matched":
-            reasons.append(_("already matched with another need"))
         created = offer.created_at.strftime("%Y-%m-%d %H:%M:%S")
         rank = (SUGGESTED.index(offer.status), -place, not shared, not in_time, _Desc(created), _Desc(offer.id))
         found.append(
@@ -201,7 +210,7 @@ def suggestions(need_id: str, today: dt.date | None = None) -> list[Suggestion]:
                 offer.time_window,
                 _provider(offer),
                 tuple(keys),
-                tuple(reasons),
+                shared,
                 rank,
             )
         )
