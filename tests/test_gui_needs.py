@@ -118,7 +118,7 @@ def test_new_need_saves_and_is_shown_selected(qtbot, person, monkeypatch) -> Non
         and row.who == "Kovalenko, Olena"
         and "Interpreting" in view.model.data(view.model.index(view.table.currentIndex().row(), 1))
     )
-    assert "1 need or offer" in view.count_label.text()
+    assert "1 entry" in view.count_label.text()
 
 
 def test_a_need_without_a_person_is_refused(qtbot, store) -> None:
@@ -161,7 +161,7 @@ def test_the_filter_shows_what_it_says(qtbot, person) -> None:
     assert view.current_filter() == "open"
     assert {r.id for r in _rows(view)} == {n.id, o.id}
     view.set_filter("open_offers")
-    assert [r.id for r in _rows(view)] == [o.id] and "1 need or offer" in view.count_label.text()
+    assert [r.id for r in _rows(view)] == [o.id] and "1 entry" in view.count_label.text()
     view.set_filter("closed")
     assert [r.id for r in _rows(view)] == [done.id]
     view.set_filter("all")
@@ -283,6 +283,9 @@ def test_reasons_follow_the_language(qtbot, person) -> None:
     needs.create({"kind": "offer", "category": "housing", "languages": "uk"})
     dialog = MatchDialog(n.id)
     qtbot.addWidget(dialog)
+    dialog.show()
     assert dialog.offers.topLevelItem(0).text(5) == "speaks Ukrainian"
     apply_language("de")
-    assert dialog.offers.topLevelItem(0).text(5) == matching.suggestions(n.id)[0].why != "speaks Ukrainian"
+    qtbot.wait(10)  # Qt delivers LanguageChange through the event loop
+    assert dialog.offers.topLevelItem(0).text(5) == matching.suggestions(n.id)[0].why == "spricht Ukrainisch"
+    assert dialog.offers_heading.text() == "Vorgeschlagene &Angebote, die besten zuerst"

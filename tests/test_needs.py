@@ -354,7 +354,7 @@ def test_start_a_project_from_a_need(person: Person, store: store_db.Store) -> N
 def test_cli_needs_matches_telegram(
     person: Person, profile_dir: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    n = need(person, title="Begleitung", town="Leipzig", district="Grünau", languages="uk")
+    n = need(person, title="TitleCanary", town="Leipzig", district="Grünau", languages="uk")
     good = offer(title="Anna fährt mit", town="Leipzig", district="Grünau")
     worse = offer(title="Somebody", town="Dresden")
     gone = offer(title="Gone")
@@ -377,7 +377,7 @@ def test_cli_needs_matches_telegram(
         "Leipzig",
         "Grünau",
     )
-    assert first["title"] == "Begleitung"
+    assert first["title"] == "TitleCanary"
 
     assert cli.main([*base, "matches", n.id, "--json"]) == cli.EXIT_OK
     found = json.loads(capsys.readouterr().out)
@@ -392,7 +392,7 @@ def test_cli_needs_matches_telegram(
 
     assert cli.main([*base, "telegram", telegram.reference(n.id)]) == cli.EXIT_OK
     out = capsys.readouterr().out
-    assert "Suche" in out and "Grünau" in out and "Begleitung" not in out and "Melnyk" not in out
+    assert "Suche" in out and "Grünau" in out and "TitleCanary" not in out and "Melnyk" not in out
 
     assert cli.main([*base, "needs"]) == cli.EXIT_OK
     assert "Anna fährt mit" in capsys.readouterr().out

@@ -83,14 +83,11 @@ class NeedsView(ListArea):
     def make_model(self) -> NeedTableModel:
         return NeedTableModel(self)
 
-    def header_buttons(self) -> list[QWidget]:
+    def below_table(self) -> list[QWidget]:
+        """Under the list (the header is full in German and Ukrainian): New offer, then what is done with the
+        selected line (match it, post it, start a project), Projects…; and the notice that a post was copied."""
         self.new_offer_button = QPushButton()
         self.new_offer_button.clicked.connect(self.new_offer)
-        return [self.new_offer_button]
-
-    def below_table(self) -> list[QWidget]:
-        """What is done with the selected line, under the list: match it, post it, start a project; and the
-        notice that a post was copied."""
         self.match_button = QPushButton()
         self.match_button.clicked.connect(self.match_current)
         self.telegram_button = QPushButton()
@@ -106,6 +103,8 @@ class NeedsView(ListArea):
         actions = QWidget()
         row = QHBoxLayout(actions)
         row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(self.new_offer_button)
+        row.addSpacing(12)
         for button in (self.match_button, self.telegram_button, self.project_button):
             row.addWidget(button)
         row.addStretch(1)
@@ -149,7 +148,7 @@ class NeedsView(ListArea):
             self._show_copied(self._copied)
 
     def count_of(self, n: int) -> str:
-        return i18n.ngettext("{n} need or offer", "{n} needs and offers", n)
+        return i18n.ngettext("{n} entry", "{n} entries", n)
 
     # --- the list -------------------------------------------------------------------------------------
     def update_filter(self) -> None:

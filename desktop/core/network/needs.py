@@ -19,7 +19,7 @@ from desktop.core.network import labels
 from desktop.core.people import of_people
 from desktop.core.store import changelog
 from desktop.core.store.models import NEED_CATEGORIES, NeedOffer, person_name
-from desktop.i18n import N_, _
+from desktop.i18n import N_, _, pgettext
 
 KINDS = NeedOffer.KINDS
 STATUSES = NeedOffer.STATUSES
@@ -28,11 +28,11 @@ CLOSED = ("done", "withdrawn")
 
 #: The list's "Show:" filter: keys and their untranslated labels, in the order shown.
 FILTER_LABELS: dict[str, str] = {
-    "open": N_("Open needs and offers"),
+    "open": N_("All open"),
     "open_needs": N_("Open needs"),
     "open_offers": N_("Open offers"),
     "matched": N_("Matched"),
-    "closed": N_("Done and withdrawn"),
+    "closed": N_("Done or withdrawn"),
     "all": N_("All"),
 }
 FILTERS = tuple(FILTER_LABELS)
@@ -169,6 +169,10 @@ def kind_label(key: str) -> str:
 
 
 def status_label(key: str) -> str:
+    """A status in the UI language; "open" in the sense of a need or offer still waiting (a task's "Open"
+    is "not done yet", which reads wrong here in Ukrainian)."""
+    if key == "open":
+        return pgettext("need or offer", "Open")
     return labels.label(labels.STATUS_LABELS, key)
 
 

@@ -82,11 +82,14 @@ def _block(lang: str, record: NeedOffer) -> list[str]:
 
 
 def post(record_id: str) -> str:
-    """The post of a need or an offer: a German block, then a Ukrainian one, then the reference."""
+    """The post of a need or an offer: the German block, then the Ukrainian one, each ending with the
+    reference to answer with."""
     record = needs.live(record_id)
     if record is None:
         raise LookupError(record_id)
     ref = reference(record.id)
-    blocks = ["\n".join(_block(lang, record)) for lang in POST_LANGUAGES]
-    answer = " / ".join(gettext_in(lang, _REFERENCE).format(reference=ref) for lang in POST_LANGUAGES)
-    return "\n\n".join([*blocks, answer]) + "\n"
+    blocks = [
+        "\n".join([*_block(lang, record), gettext_in(lang, _REFERENCE).format(reference=ref)])
+        for lang in POST_LANGUAGES
+    ]
+    return "\n\n".join(blocks) + "\n"
