@@ -182,7 +182,77 @@ def build(name: str, cls: type[QDialog], records: dict[str, object], tmp_path: P
         return [cls(), cls(wrong)]
     if name == "ReportDialog":
         return [cls(sample_report(records))]
+    if name in ("NeedEditor", "MatchDialog", "ProjectEditor"):
+        return network_dialogs(name, cls, records)
     return [cls()]
+
+
+def network_dialogs(name: str, cls: type[QDialog], records: dict[str, object]) -> list[QDialog]:
+    """The needs area's dialogs: a need of the person (matched with an offer) and an offer of each kind."""
+    from desktop.core.network import matching, needs
+    from desktop.core.store.models import DirectoryEntry, NeedOffer
+
+    person = records["person"]
+    found = NeedOffer.select().where((NeedOffer.kind == "need") & ~NeedOffer.deleted).first()
+    if found is None:
+        entry = changelog.create(
+            DirectoryEntry,
+            {
+                "kind": "initiative",
+                "name": "Ukrainisch-Deutscher Verein Leipzig-Grünau e.V.",
+                "town": "Leipzig",
+                "categories": "accompaniment,interpreting",
+            },
+        )
+        found = needs.create(
+            {
+                "kind": "need",
+                "person": person.id,
+                "case": records["case"].id,
+                "category": "accompaniment",  # type: ignore[attr-defined]
+                "title": "Begleitung zur Ausländerbehörde",
+                "town": "Leipzig",
+                "district": "Grünau",
+                "languages": "uk,ru",
+                "available_from": dt.date(2026, 12, 10),
+                "time_window": "vormittags",
+            }
+        )
+        offer = needs.create(
+            {
+                "kind": "offer",
+                "category": "accompaniment",
+                "title": "Begleitung zu Ämtern, auch Dolmetschen",
+                "provider_kind": "initiative",
+                "provider": entry.id,
+                "town": "Leipzig",
+                "district": "Grünau",
+                "languages": "uk,de",
+            }
+        )
+        needs.create(
+            {
+                "kind": "offer",
+                "category": "accompaniment",
+                "title": "Fahrt mit dem Auto",
+                "provider_kind": "private",
+                "provider_name": "Herr Schmidt",
+                "town": "Leipzig",
+                "district": "Paunsdorf",
+                "languages": "de",
+            }
+        )
+        matching.match(found.id, offer_id=offer.id)
+        found = NeedOffer.get_by_id(found.id)
+    offers = list(NeedOffer.select().where((NeedOffer.kind == "offer") & ~NeedOffer.deleted))
+    if name == "NeedEditor":
+        return [cls(kind="need"), cls(kind="offer"), cls(found), *(cls(o) for o in offers)]
+    if name == "MatchDialog":
+        return [cls(found.id)]
+    from desktop.core.network import projects
+
+    project = projects.start_from_need(found.id)
+    return [cls(), cls(need_id=found.id), cls(project)]
 
 
 def sample_report(records: dict[str, object]):  # type: ignore[no-untyped-def]

@@ -49,6 +49,7 @@ from desktop.ui.duplicates_ui import DuplicatesDialog
 from desktop.ui.exchange_ui import BundleImport, ExportDialog, bundle_paths, selection_of
 from desktop.ui.import_dialog import ImportDialog
 from desktop.ui.lock import LOCK_SHORTCUT, ScreenLock, lock_minutes
+from desktop.ui.needs_view import NeedsView
 from desktop.ui.people_view import PeopleView
 from desktop.ui.preferences import PreferencesDialog
 from desktop.ui.qt_i18n import apply_language
@@ -58,8 +59,8 @@ from desktop.ui.team_ui import TeamDialog
 from desktop.ui.tools_dialogs import DeadlineDialog, PermitDialog
 from desktop.ui.worker import run_in_background
 
-AREAS = (N_("Today"), N_("People"), N_("Cases"), N_("Appointments"), N_("Tasks"))
-TODAY, PEOPLE, CASES, APPOINTMENTS, TASKS = range(5)
+AREAS = (N_("Today"), N_("People"), N_("Cases"), N_("Appointments"), N_("Tasks"), N_("Needs and offers"))
+TODAY, PEOPLE, CASES, APPOINTMENTS, TASKS, NEEDS = range(6)
 DEMO_DEFAULT_PEOPLE = 200
 CONFLICTS_SHORTCUT = "Ctrl+Shift+K"
 
@@ -81,7 +82,8 @@ class MainWindow(Retranslatable, QMainWindow):
         self.cases = CasesView()
         self.appointments = AppointmentsView()
         self.tasks = TasksView()
-        self.areas: list[QWidget] = [self.today, self.people, self.cases, self.appointments, self.tasks]
+        self.needs = NeedsView()
+        self.areas: list[QWidget] = [self.today, self.people, self.cases, self.appointments, self.tasks, self.needs]
         self.stack = QStackedWidget()
         for area in self.areas:
             self.stack.addWidget(area)
@@ -97,7 +99,7 @@ class MainWindow(Retranslatable, QMainWindow):
         self.setCentralWidget(central)
         self.people.changed.connect(self._people_changed)
         self.cases.changed.connect(self._cases_changed)
-        for area in (self.appointments, self.tasks):
+        for area in (self.appointments, self.tasks, self.needs):
             area.changed.connect(self._work_changed)
         self.today.open_appointment.connect(self.appointments.open_appointment)
         self.today.open_task.connect(self.tasks.open_task)
@@ -186,6 +188,8 @@ class MainWindow(Retranslatable, QMainWindow):
         self.act_cases = self._action("Ctrl+3", lambda: self.show_area(CASES))
         self.act_appointments = self._action("Ctrl+4", lambda: self.show_area(APPOINTMENTS))
         self.act_tasks = self._action("Ctrl+5", lambda: self.show_area(TASKS))
+        self.act_needs = self._action("Ctrl+6", lambda: self.show_area(NEEDS))
+        self.act_projects = self._action(None, self.needs.show_projects)
         self.act_refresh = self._action(QKeySequence.StandardKey.Refresh, self._refresh_all)
         self.act_find = self._action(QKeySequence(QKeySequence.StandardKey.Find), self.find_person)
         self.act_print_checklist = self._action(QKeySequence(QKeySequence.StandardKey.Print), self.print_checklist)
@@ -237,7 +241,7 @@ class MainWindow(Retranslatable, QMainWindow):
         self.menu_edit.aboutToShow.connect(self._update_edit_menu)
         self.menu_view = bar.addMenu("")
         self.menu_view.addActions(
-            [self.act_today, self.act_people, self.act_cases, self.act_appointments, self.act_tasks]
+            [self.act_today, self.act_people, self.act_cases, self.act_appointments, self.act_tasks, self.act_needs]
         )
         self.menu_view.addSeparator()
         self.menu_view.addAction(self.act_refresh)
@@ -247,6 +251,7 @@ class MainWindow(Retranslatable, QMainWindow):
         self.menu_tools.addActions([self.act_deadline, self.act_permit])
         self.menu_tools.addSeparator()
         self.menu_tools.addActions([self.act_conflicts, self.act_team])
+        self.menu_tools.addAction(self.act_projects)
         self.menu_tools.addSeparator()
         self.menu_tools.addActions([self.act_audit, self.act_retention])
         self.menu_language = bar.addMenu("")
@@ -293,6 +298,8 @@ class MainWindow(Retranslatable, QMainWindow):
         self.act_cases.setText(_("&Cases"))
         self.act_appointments.setText(_("&Appointments"))
         self.act_tasks.setText(_("Tas&ks"))
+        self.act_needs.setText(_("&Needs and offers"))
+        self.act_projects.setText(_("Short pro&jects…"))
         self.act_refresh.setText(_("&Refresh"))
         self.act_find.setText(_("&Find a person…"))
         self.act_print_checklist.setText(_("Print the appointment's chec&klist…"))
@@ -580,7 +587,7 @@ class MainWindow(Retranslatable, QMainWindow):
     def _people_changed(self) -> None:
         """A person was saved: other lists show names, so they are read again; the people list keeps
         its place."""
-        for area in (self.cases, self.appointments, self.tasks, self.today):
+        for area in (self.cases, self.appointments, self.tasks, self.needs, self.today):
             area.refresh()
         self._update_status()
 
