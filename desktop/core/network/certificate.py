@@ -183,7 +183,11 @@ def _letterhead(org: initiative.Initiative, s: dict[str, ParagraphStyle]) -> lis
     if org.address_lines:
         story.append(Paragraph(pdf.escape(" · ".join(org.address_lines)), s["address"]))
     rule = Table([[""]], colWidths=[pdf.CONTENT_WIDTH], rowHeights=[3])
-    rule.setStyle(TableStyle([("LINEBELOW", (0, 0), (-1, -1), 0.8, colors.HexColor("#1f4e79"))]))
+    rule.setStyle(
+        TableStyle(
+            [("LINEBELOW", (0, 0), (-1, -1), 0.8, colors.HexColor("#1f4e79")), ("FONT", (0, 0), (-1, -1), pdf.FONT, 9)]
+        )
+    )
     story.append(rule)
     return story
 
