@@ -246,6 +246,7 @@ class RecordAppointmentsDialog(Retranslatable, QDialog):
         times.addStretch(1)
         self.all_button = QPushButton()
         self.all_button.clicked.connect(self._tick_all)
+        self.all_button.setAutoDefault(False)
         times.addWidget(self.all_button)
         self.error = error_label()
         self.buttons = DialogButtons(self, QDialogButtonBox.StandardButton.Cancel, accept_text="")
@@ -440,6 +441,8 @@ class HoursDialog(Retranslatable, QDialog):
         entry_buttons.addStretch(1)
         for button in (self.new_button, self.edit_button, self.delete_button):
             entry_buttons.addWidget(button)
+        for button in (self.appointments_button, self.new_button, self.edit_button, self.delete_button):
+            button.setAutoDefault(False)  # Enter never presses one of them unseen (see DialogButtons)
         entries_layout = QVBoxLayout(self.entries_box)
         entries_layout.addWidget(self.entries)
         entries_layout.addLayout(entry_buttons)
@@ -453,9 +456,10 @@ class HoursDialog(Retranslatable, QDialog):
         self.message.setWordWrap(True)
         self.message.setVisible(False)
         self.certificate_button = QPushButton()
+        self.certificate_button.setAutoDefault(False)
         self.certificate_button.clicked.connect(self.save_certificate)
+        # Escape or Close closes it; Enter does not (it applies a typed date, opens an entry).
         self.buttons = DialogButtons(self, QDialogButtonBox.StandardButton.Close)
-        self.buttons.dismiss_button = self.buttons.button(QDialogButtonBox.StandardButton.Close)
         self.buttons.addButton(self.certificate_button, QDialogButtonBox.ButtonRole.ActionRole)
         self.buttons.rejected.connect(self.reject)
         self.buttons.settle()
