@@ -197,18 +197,18 @@ def _signature(org: initiative.Initiative, issued: dt.date, s: dict[str, Paragra
     who = ", ".join(part for part in (org.signer, org.signer_role) if part)
     under = who or f"für {org.name}"
     cells = [
-        [Paragraph(pdf.escape(place), s["body"]), ""],
-        [Paragraph("Ort, Datum", s["small"]), Paragraph("Unterschrift und Stempel", s["small"])],
-        ["", Paragraph(pdf.escape(under), s["body"])],
+        [Paragraph(pdf.escape(place), s["body"]), "", ""],
+        [Paragraph("Ort, Datum", s["small"]), "", Paragraph("Unterschrift und Stempel", s["small"])],
+        ["", "", Paragraph(pdf.escape(under), s["body"])],
     ]
     w = pdf.CONTENT_WIDTH
-    table = Table(cells, colWidths=[w * 0.40, w * 0.60], rowHeights=[18 * mm, None, None])
+    table = Table(cells, colWidths=[w * 0.38, w * 0.08, w * 0.54], rowHeights=[18 * mm, None, None])
     table.setStyle(
         TableStyle(
             [
                 ("LINEBELOW", (0, 0), (0, 0), 0.6, colors.black),
-                ("LINEBELOW", (1, 0), (1, 0), 0.6, colors.black),
-                ("LEFTPADDING", (1, 0), (1, -1), 24),
+                ("LINEBELOW", (2, 0), (2, 0), 0.6, colors.black),
+                ("LEFTPADDING", (0, 0), (-1, -1), 0),
                 ("VALIGN", (0, 0), (-1, -1), "BOTTOM"),
                 ("FONT", (0, 0), (-1, -1), pdf.FONT, 9),
             ]
