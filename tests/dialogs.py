@@ -184,6 +184,40 @@ def build(name: str, cls: type[QDialog], records: dict[str, object], tmp_path: P
         return [cls(sample_report(records))]
     if name in ("NeedEditor", "MatchDialog", "ProjectEditor"):
         return network_dialogs(name, cls, records)
+    if name in ("HoursEditor", "RecordAppointmentsDialog", "HoursDialog"):
+        return hours_dialogs(name, cls, records)
+    return [cls()]
+
+
+def hours_dialogs(name: str, cls: type[QDialog], records: dict[str, object]) -> list[QDialog]:
+    """The hours dialogs with something to show: an accompanied appointment of the profile's volunteer in the
+    past not recorded yet, and one recorded (hours entered from it)."""
+    from desktop.core.network import hours
+
+    me = store_db.current().volunteer_id
+    person = records["person"]
+    if not hours.hours_of(me):
+        past = dt.datetime.now().replace(second=0, microsecond=0) - dt.timedelta(days=3)
+        for offset, office in ((0, "Ausländerbehörde Leipzig, Technisches Rathaus"), (1, "Jobcenter Leipzig")):
+            appointments.create_appointment(
+                {
+                    "person": person.id,  # type: ignore[attr-defined]
+                    "starts_at": past - dt.timedelta(days=offset),
+                    "office": office,
+                    "office_key": "leipzig_jobcenter" if offset else "",
+                    "volunteer": me,
+                    "duration_min": 90,
+                }
+            )
+        hours.record_from_appointment(hours.unrecorded_appointments(me)[0].id, travel_minutes=30)
+        hours.add_hours(
+            {"volunteer": me, "on": dt.date.today(), "minutes": 45, "activity": "forms", "notes": "Elternbrief"}
+        )
+    if name == "HoursEditor":
+        from_appointment = next(r for r in hours.hours_of(me) if r.appointment_ref)
+        return [cls(), cls(from_appointment)]
+    if name == "RecordAppointmentsDialog":
+        return [cls(me)]
     return [cls()]
 
 

@@ -200,6 +200,7 @@ class MainWindow(Retranslatable, QMainWindow):
         self.act_team = self._action(None, self.show_team)
         self.act_retention = self._action(None, self.review_retention)
         self.act_audit = self._action(None, self.show_audit)
+        self.act_hours = self._action(None, self.show_hours)
         self.act_demo = self._action(None, self.load_demo_data)
         self.act_about = self._action(None, self.show_about)
         self.act_undo = self._action(QKeySequence.StandardKey.Undo, self.undo_notice.undo)
@@ -251,7 +252,7 @@ class MainWindow(Retranslatable, QMainWindow):
         self.menu_tools.addActions([self.act_deadline, self.act_permit])
         self.menu_tools.addSeparator()
         self.menu_tools.addActions([self.act_conflicts, self.act_team])
-        self.menu_tools.addAction(self.act_projects)
+        self.menu_tools.addActions([self.act_projects, self.act_hours])
         self.menu_tools.addSeparator()
         self.menu_tools.addActions([self.act_audit, self.act_retention])
         self.menu_language = bar.addMenu("")
@@ -308,6 +309,7 @@ class MainWindow(Retranslatable, QMainWindow):
         self.act_permit.setText(_("Residence &permit valid until…"))
         self.act_conflicts.setText(_("&Conflicts…"))
         self.act_team.setText(_("&Team…"))
+        self.act_hours.setText(_("&Volunteer hours…"))
         self.act_retention.setText(_("&Retention review…"))
         self.act_audit.setText(_("&Audit log…"))
         self.act_demo.setText(_("Load &demo data…"))
@@ -574,6 +576,12 @@ class MainWindow(Retranslatable, QMainWindow):
 
     def show_audit(self) -> None:
         AuditDialog(self).exec()
+
+    def show_hours(self) -> None:
+        """Tools › Volunteer hours: hours per month and activity, accompanied appointments, certificates."""
+        from desktop.ui.hours_ui import HoursDialog
+
+        _run_once(HoursDialog(self))
 
     def _refresh_all(self) -> None:
         for area in self.areas:

@@ -1,5 +1,5 @@
-"""Edit › Preferences: the team's name, the sync folder, the team passphrase kept on this laptop and the
-retention period."""
+"""Edit › Preferences: the team's name, the sync folder, the team passphrase kept on this laptop, the
+retention period and the initiative's details for certificates."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QPlainTextEdit,
     QPushButton,
     QSpinBox,
     QVBoxLayout,
@@ -22,6 +23,7 @@ from PySide6.QtWidgets import (
 
 from desktop import paths
 from desktop.core.errors import UserError
+from desktop.core.network import initiative
 from desktop.core.privacy import retention
 from desktop.core.sync import settings as sync_settings
 from desktop.core.sync import transport
@@ -44,7 +46,8 @@ def check_sync_folder(folder: Path) -> str:
 class PreferencesDialog(Retranslatable, QDialog):
     """The exchange settings of this profile; nothing is saved until OK."""
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None, *, focus_initiative: bool = False) -> None:
+        """``focus_initiative``: opened to enter the initiative's name (a certificate needs it)."""
         super().__init__(parent)
         self.setMinimumWidth(600)
         self.saved = False
@@ -105,6 +108,8 @@ class PreferencesDialog(Retranslatable, QDialog):
         retention_layout.addLayout(retention_form)
         retention_layout.addWidget(self.retention_note)
 
+        self._build_initiative()
+
         self.error = error_label()
         self.buttons = DialogButtons(self, QDialogButtonBox.StandardButton.Cancel, accept_text="")
         self.buttons.accepted.connect(self.save)
@@ -117,10 +122,41 @@ class PreferencesDialog(Retranslatable, QDialog):
         layout.addWidget(self.sync_box)
         layout.addWidget(self.passphrase_box)
         layout.addWidget(self.retention_box)
+        layout.addWidget(self.initiative_box)
         layout.addWidget(self.error)
         layout.addWidget(self.buttons)
         self.retranslate_ui()
-        focus_first(self.team)
+        focus_first(self.initiative_name if focus_initiative else self.team)
+
+    def _build_initiative(self) -> None:
+        """The initiative's name and address (the certificate's letterhead) and who signs."""
+        kept = initiative.get()
+        self.initiative_box = QGroupBox()
+        self.initiative_name_label = QLabel()
+        self.initiative_name = QLineEdit(kept.name)
+        self.initiative_name.setMaxLength(initiative.MAX_LINE)
+        self.initiative_name_label.setBuddy(self.initiative_name)
+        self.initiative_address_label = QLabel()
+        self.initiative_address = QPlainTextEdit(kept.address)
+        self.initiative_address.setTabChangesFocus(True)
+        self.initiative_address.setFixedHeight(self.initiative_address.fontMetrics().lineSpacing() * 3 + 14)
+        self.initiative_address_label.setBuddy(self.initiative_address)
+        self.signer_label = QLabel()
+        self.signer = QLineEdit(kept.signer)
+        self.signer.setMaxLength(initiative.MAX_LINE)
+        self.signer_label.setBuddy(self.signer)
+        self.signer_role_label = QLabel()
+        self.signer_role = QLineEdit(kept.signer_role)
+        self.signer_role.setMaxLength(initiative.MAX_LINE)
+        self.signer_role_label.setBuddy(self.signer_role)
+        signer_row = QHBoxLayout()
+        signer_row.addWidget(self.signer, 3)
+        signer_row.addWidget(self.signer_role_label)
+        signer_row.addWidget(self.signer_role, 2)
+        form = QFormLayout(self.initiative_box)
+        form.addRow(self.initiative_name_label, self.initiative_name)
+        form.addRow(self.initiative_address_label, self.initiative_address)
+        form.addRow(self.signer_label, signer_row)
 
     def retranslate_ui(self) -> None:
         self.setWindowTitle(_("Preferences"))
@@ -155,6 +191,15 @@ class PreferencesDialog(Retranslatable, QDialog):
                 "listed on Today for review and erasure."
             )
         )
+        self.initiative_box.setTitle(_("Initiative (for certificates of voluntary work)"))
+        self.initiative_name_label.setText(_("&Initiative:"))
+        self.initiative_name.setPlaceholderText(_("e.g. Ukraine-Hilfe Leipzig e.V."))
+        self.initiative_address_label.setText(_("A&ddress:"))
+        self.initiative_address.setPlaceholderText(_("Street and number\nPostcode and town"))
+        self.signer_label.setText(_("Si&gned by:"))
+        self.signer.setPlaceholderText(_("Name of who signs"))
+        self.signer_role_label.setText(_("R&ole:"))
+        self.signer_role.setPlaceholderText(_("e.g. Vorstand"))
         self.buttons.accept_button.setText(_("&Save"))
 
     def _choose(self) -> None:
@@ -181,6 +226,14 @@ class PreferencesDialog(Retranslatable, QDialog):
                 return
         sync_settings.set_team_name(self.team.text())
         retention.set_period_months(self.retention.value())
+        initiative.save(
+            initiative.Initiative(
+                name=self.initiative_name.text(),
+                address=self.initiative_address.toPlainText(),
+                signer=self.signer.text(),
+                signer_role=self.signer_role.text(),
+            )
+        )
         sync_settings.set_sync_folder(folder)
         if self.forget.isChecked():
             sync_settings.keep_team_passphrase(None)
