@@ -196,6 +196,7 @@ class MainWindow(Retranslatable, QMainWindow):
         self.act_team = self._action(None, self.show_team)
         self.act_retention = self._action(None, self.review_retention)
         self.act_audit = self._action(None, self.show_audit)
+        self.act_stats = self._action(None, self.show_statistics)
         self.act_demo = self._action(None, self.load_demo_data)
         self.act_about = self._action(None, self.show_about)
         self.act_undo = self._action(QKeySequence.StandardKey.Undo, self.undo_notice.undo)
@@ -249,6 +250,8 @@ class MainWindow(Retranslatable, QMainWindow):
         self.menu_tools.addActions([self.act_conflicts, self.act_team])
         self.menu_tools.addSeparator()
         self.menu_tools.addActions([self.act_audit, self.act_retention])
+        self.menu_tools.addSeparator()
+        self.menu_tools.addAction(self.act_stats)
         self.menu_language = bar.addMenu("")
         self.menu_language.addActions(list(self.language_actions.values()))
         self.menu_help = bar.addMenu("")
@@ -303,6 +306,7 @@ class MainWindow(Retranslatable, QMainWindow):
         self.act_team.setText(_("&Team…"))
         self.act_retention.setText(_("&Retention review…"))
         self.act_audit.setText(_("&Audit log…"))
+        self.act_stats.setText(_("&Statistics…"))
         self.act_demo.setText(_("Load &demo data…"))
         self.act_about.setText(_("&About Begleiter"))
         for row, title in enumerate(AREAS):
@@ -567,6 +571,14 @@ class MainWindow(Retranslatable, QMainWindow):
 
     def show_audit(self) -> None:
         AuditDialog(self).exec()
+
+    def show_statistics(self) -> None:
+        """Tools › Statistics…: anonymous counts per month, charts, CSV and PDF."""
+        from desktop.ui.stats_ui import StatsDialog
+
+        dialog = StatsDialog(self)
+        dialog.exec()
+        dialog.deleteLater()
 
     def _refresh_all(self) -> None:
         for area in self.areas:
