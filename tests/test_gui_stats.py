@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCharts import QAbstractBarSeries
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
 
 from desktop.core.network import stats as core
 from desktop.ui import stats_ui
@@ -111,6 +112,7 @@ def test_a_wrong_period_is_said_and_nothing_is_counted(qtbot, data) -> None:
 def test_the_dialog_speaks_the_language(qtbot, data, language: str) -> None:
     dialog = _opened(qtbot)
     apply_language(language)
+    QApplication.processEvents()
     assert dialog.windowTitle() == {"de": "Statistik", "uk": "Статистика"}[language]
     assert (
         dialog.table.horizontalHeaderItem(dialog.table.columnCount() - 1).text()

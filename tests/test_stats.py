@@ -124,7 +124,7 @@ def test_small_counts_are_masked_in_every_output(computed: stats.Stats, tmp_path
     by_label = {(r[0], r[1]): r[2:] for r in rows[1:]}
     abh = next(v for (t, label), v in by_label.items() if label == stats.cases.authority_label("auslaenderbehoerde"))
     assert abh == ["<5", "0", "0", "≥1"]
-    jobcenter = next(v for (t, label), v in by_label.items() if label == "Jobcenter")
+    jobcenter = next(v for (t, label), v in by_label.items() if label == stats.cases.authority_label("jobcenter"))
     assert jobcenter == ["6", "0", "0", "6"]
     not_counts = {i18n._(stats.HOURS_LABEL)}
     cells = [c for r in rows[1:] if r[1] not in not_counts and r[0] != i18n._(stats.MEDIAN_TITLE) for c in r[2:]]

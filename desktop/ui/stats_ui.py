@@ -365,7 +365,8 @@ class StatsDialog(Retranslatable, QDialog):
     # --- export -------------------------------------------------------------------------------------
     def _suggested(self, suffix: str) -> str:
         assert self.stats is not None
-        name = f"{_('statistics')}-{self.stats.start:%Y-%m-%d}-{self.stats.end:%Y-%m-%d}{suffix}"
+        stem = _("statistics")  # a file name: lower case, no spaces
+        name = f"{stem}-{self.stats.start:%Y-%m-%d}-{self.stats.end:%Y-%m-%d}{suffix}"
         return str(export_folder() / name)
 
     def export_csv(self) -> None:
