@@ -118,8 +118,10 @@ def test_the_dialog_speaks_the_language(qtbot, data, language: str) -> None:
         dialog.table.horizontalHeaderItem(dialog.table.columnCount() - 1).text()
         == {"de": "Gesamt", "uk": "Разом"}[language]
     )
+    assert dialog.tabs.tabText(0) == {"de": "Begleitungen", "uk": "Супроводи"}[language]
     axis = dialog.hours.chart.axes(Qt.Orientation.Horizontal)[0]
-    assert axis.categories()[0] != "Jan 26"
+    assert axis.categories()[0] == {"de": "Jan 26", "uk": "січ. 26"}[language]
+    assert dialog.hours.chart.series()[0].barSets()[0].label() == {"de": "Stunden", "uk": "Години"}[language]
 
 
 def test_the_tools_menu_opens_the_dialog(qtbot, store, monkeypatch) -> None:

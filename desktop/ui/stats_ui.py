@@ -62,8 +62,8 @@ def remember_folder(folder: Path) -> None:
 
 
 def short_month(month: dt.date) -> str:
-    """A month on a chart's axis: "Jan 26" (twelve of them fit side by side)."""
-    return babel_dates.format_skeleton("yyMMM", month, locale=i18n.locale())
+    """A month on a chart's axis or in the table's heading: "Jan 26", "січ. 26" (twelve fit side by side)."""
+    return babel_dates.format_date(month, "LLL yy", locale=i18n.locale())
 
 
 def drawn(value: int) -> int:
@@ -97,12 +97,15 @@ class ChartPane(QWidget):
             self.chart.removeAxis(axis)
 
     def value_axis(self, top: float, alignment: Qt.AlignmentFlag, whole: bool = True) -> QValueAxis:
+        """The axis of the values: whole steps for small counts, round steps (0, 2, 4 …) above."""
         axis = QValueAxis()
-        axis.setRange(0, max(top, 1) * 1.1)
-        axis.setLabelFormat("%d" if whole else "%.1f")
-        if whole and top < 10:
-            axis.setRange(0, max(top, 1) + 1)
-            axis.setTickCount(int(max(top, 1)) + 2)
+        if whole and top < 8:
+            axis.setRange(0, int(top) + 1)
+            axis.setTickCount(int(top) + 2)
+        else:
+            axis.setRange(0, max(top, 1.0))
+            axis.applyNiceNumbers()
+        axis.setLabelFormat("%d" if whole or axis.max() >= 5 else "%.1f")
         self.chart.addAxis(axis, alignment)
         return axis
 
@@ -135,6 +138,7 @@ class StatsDialog(Retranslatable, QDialog):
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.verticalHeader().setVisible(False)
+        self.table.verticalHeader().setDefaultSectionSize(self.table.fontMetrics().height() + 8)
         self.table.setTabKeyNavigation(False)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.tabs = QTabWidget()
@@ -142,12 +146,14 @@ class StatsDialog(Retranslatable, QDialog):
             self.tabs.addTab(pane, "")
         self.csv_button, self.pdf_button = QPushButton(), QPushButton()
         self.buttons = DialogButtons(self, QDialogButtonBox.StandardButton.Close)
-        self.show_button = self.buttons.addButton("", QDialogButtonBox.ButtonRole.AcceptRole)
-        self.buttons.accept_button = self.show_button
-        self.buttons.addButton(self.csv_button, QDialogButtonBox.ButtonRole.ActionRole)
-        self.buttons.addButton(self.pdf_button, QDialogButtonBox.ButtonRole.ActionRole)
+        # Nothing here accepts: Show counts again and the dialog stays; Enter in a date does the same.
+        self.show_button = QPushButton()
+        for button in (self.show_button, self.csv_button, self.pdf_button):
+            self.buttons.addButton(button, QDialogButtonBox.ButtonRole.ActionRole)
         self.buttons.settle()
-        self.buttons.accepted.connect(self.compute)  # Enter (in a date too) shows the period typed
+        self.show_button.clicked.connect(self.compute)
+        self.start.returnPressed.connect(self.compute)
+        self.end.returnPressed.connect(self.compute)
         self.buttons.rejected.connect(self.reject)
         self.csv_button.clicked.connect(self.export_csv)
         self.pdf_button.clicked.connect(self.save_pdf)
@@ -166,7 +172,7 @@ class StatsDialog(Retranslatable, QDialog):
         layout.addWidget(self.buttons)
         self.setTabOrder(self.start, self.end)
         self.setTabOrder(self.end, self.tabs)
-        self.resize(1000, 640)
+        self.resize(1180, 660)
         self.retranslate_ui()
         self.start.setFocus()
         self.compute()
@@ -316,7 +322,7 @@ class StatsDialog(Retranslatable, QDialog):
         series.append(bar)
         pane.chart.addSeries(series)
         series.attachAxis(pane.category_axis([short_month(m) for m in stats.months], Qt.AlignmentFlag.AlignBottom))
-        series.attachAxis(pane.value_axis(max(hours, default=0), Qt.AlignmentFlag.AlignLeft))
+        series.attachAxis(pane.value_axis(max(hours, default=0), Qt.AlignmentFlag.AlignLeft, whole=False))
         pane.chart.legend().setVisible(False)
         pane.note.setText(
             _("Hours are sums of time and are drawn as they are; how many volunteers gave them is in the table.")
@@ -328,7 +334,7 @@ class StatsDialog(Retranslatable, QDialog):
         return f"{text} {_(where)}" if marked else text
 
     def _fill_table(self, stats: core.Stats) -> None:
-        months = [core.month_label(m) for m in stats.months]
+        months = [short_month(m) for m in stats.months]
         sections = core.sections(stats)
         rows = sum(len(s.lines) + 1 for s in sections)
         self.table.clear()

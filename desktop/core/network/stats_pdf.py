@@ -24,7 +24,8 @@ MASKING = N_(
 )
 #: Months per table: a label column and this many months plus the total fit the A4 width.
 MONTHS_PER_TABLE = 6
-LABEL_WIDTH = 52 * mm
+LABEL_WIDTH = 46 * mm
+TOTAL_WIDTH = 18 * mm
 
 
 def _cell_style() -> ParagraphStyle:
@@ -37,11 +38,12 @@ def _second_style() -> ParagraphStyle:
     )
 
 
-def _both(german: str, other: str | None, style: ParagraphStyle, second: ParagraphStyle) -> list[Flowable] | str:
+def _both(german: str, other: str | None, style: ParagraphStyle, second: ParagraphStyle) -> Paragraph:
+    """German, with the other language in a smaller blue line under it (when it says something else)."""
     text = pdf.escape(german)
     if other and other != german:
         text += f"<br/><font color='#1f4e79' size='{second.fontSize}'>{pdf.escape(other)}</font>"
-    return Paragraph(text, style)  # type: ignore[return-value]
+    return Paragraph(text, style)
 
 
 def _number(value: object) -> str:
@@ -78,8 +80,8 @@ def render(stats: core.Stats) -> bytes:
     user = i18n.current_language()
     other = user if user != "de" else None
 
-    def both(message: str, style: ParagraphStyle = cell) -> Flowable:
-        return _both(gettext_in("de", message), gettext_in(other, message) if other else None, style, second)  # type: ignore[return-value]
+    def both(message: str, style: ParagraphStyle = cell) -> Paragraph:
+        return _both(gettext_in("de", message), gettext_in(other, message) if other else None, style, second)
 
     german = core.sections(stats, "de")
     theirs = core.sections(stats, other) if other else german
@@ -96,12 +98,13 @@ def render(stats: core.Stats) -> bytes:
         story.append(Paragraph(pdf.escape(gettext_in(other, MASKING)), styles["small"]))
     month_count = len(stats.months)
     groups = [list(range(i, min(i + MONTHS_PER_TABLE, month_count))) for i in range(0, month_count, MONTHS_PER_TABLE)]
-    data_width = (pdf.CONTENT_WIDTH - LABEL_WIDTH) / (MONTHS_PER_TABLE + 1)
+    # The frame keeps 6 pt of padding on either side of the content width.
+    data_width = (pdf.CONTENT_WIDTH - 12 - LABEL_WIDTH - TOTAL_WIDTH) / MONTHS_PER_TABLE
     for section_de, section_other in zip(german, theirs, strict=True):
         heading = pdf.escape(section_de.title)
         if other and section_other.title != section_de.title:
             heading += f"<br/><font color='#1f4e79' size='9'>{pdf.escape(section_other.title)}</font>"
-        parts: list[Flowable] = [Paragraph(heading, styles["heading"]), Spacer(1, 2 * mm)]
+        heading_parts: list[Flowable] = [Paragraph(heading, styles["heading"]), Spacer(1, 2 * mm)]
         for g, group in enumerate(groups):
             last = g == len(groups) - 1
             header: list[object] = [""] + [Paragraph(core.month_label(stats.months[i], "de"), head) for i in group]
@@ -117,12 +120,10 @@ def render(stats: core.Stats) -> bytes:
                 if line_de.kind == "total":
                     totals.append(len(rows))
                 rows.append(row)
-            widths = [LABEL_WIDTH] + [data_width] * (len(group) + (1 if last else 0))
-            parts.append(_grid(rows, widths, totals))
-            parts.append(Spacer(1, 3 * mm))
-        story.append(KeepTogether(parts) if len(groups) == 1 else parts[0])
-        if len(groups) > 1:
-            story.extend(parts[1:])
+            widths = [LABEL_WIDTH] + [data_width] * len(group) + ([TOTAL_WIDTH] if last else [])
+            # Each table stays on one page, the heading with the first of them.
+            story.append(KeepTogether([*heading_parts, _grid(rows, widths, totals), Spacer(1, 3 * mm)]))
+            heading_parts = []
     page = pdf.Page(
         title=gettext_in("de", TITLE),
         title_uk=gettext_in("uk", TITLE),
