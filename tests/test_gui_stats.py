@@ -134,3 +134,15 @@ def test_the_tools_menu_opens_the_dialog(qtbot, store, monkeypatch) -> None:
     assert window.act_stats in window.menu_tools.actions()
     window.act_stats.trigger()
     assert len(opened) == 1
+
+
+def test_save_pdf_writes_the_report(qtbot, data, tmp_path: Path, monkeypatch) -> None:
+    target = tmp_path / "report.pdf"
+    monkeypatch.setattr(stats_ui, "ask_save_file", lambda *args: str(target))
+    dialog = _opened(qtbot)
+    qtbot.mouseClick(dialog.pdf_button, Qt.MouseButton.LeftButton)
+    assert target.read_bytes().startswith(b"%PDF")
+    assert target.name in dialog.state.text()
+    monkeypatch.setattr(stats_ui, "ask_save_file", lambda *args: str(tmp_path / "missing" / "report.pdf"))
+    dialog.pdf_button.click()  # a folder that is not there: said in the dialog, nothing else happens
+    assert dialog.error.isVisible()

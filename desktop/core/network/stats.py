@@ -130,6 +130,11 @@ class _Counter:
         return {k: self.table[k] for k in known + sorted(set(self.table) - set(known))}
 
 
+def local_day(created_at: dt.datetime) -> dt.date:
+    """The day on this laptop's calendar of a record's creation (stored in UTC)."""
+    return created_at.replace(tzinfo=dt.UTC).astimezone().date()
+
+
 def _authority(office_key: str, case_authority: str | None) -> str:
     found = appointments_service.office(office_key) if office_key else None
     if found and found.get("authority"):
@@ -175,7 +180,7 @@ def compute(start: dt.date, end: dt.date, now: dt.datetime | None = None) -> Sta
         Case.case_type, Case.status, Case.opened_on, Case.closed_on, Case.decision_on, Case.created_at
     ).where(~Case.deleted)
     for case_type, status, opened_on, closed_on, decision_on, created_at in rows.tuples():
-        day = opened_on or (created_at.date() if created_at else None)
+        day = opened_on or (local_day(created_at) if created_at else None)
         if inside(day):
             opened.add(case_type, day)
         if status in OUTCOMES:
@@ -197,7 +202,7 @@ def compute(start: dt.date, end: dt.date, now: dt.datetime | None = None) -> Sta
         ~NeedOffer.deleted, NeedOffer.kind == "need"
     )
     for need_id, category, status, created_at in needs.tuples():
-        day = created_at.date()
+        day = local_day(created_at)
         if not inside(day):
             continue
         new.add(category, day)
