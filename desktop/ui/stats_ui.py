@@ -260,6 +260,9 @@ class StatsDialog(Retranslatable, QDialog):
         self._fill_needs(self.stats)
         self._fill_hours(self.stats)
         self._fill_table(self.stats)
+        for pane in (self.accompaniments, self.needs, self.hours):
+            pane.view.setAccessibleName(pane.chart.title())
+            pane.view.setAccessibleDescription(pane.note.text())
 
     def _fill_accompaniments(self, stats: core.Stats) -> None:
         pane = self.accompaniments
