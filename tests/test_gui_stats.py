@@ -146,3 +146,12 @@ def test_save_pdf_writes_the_report(qtbot, data, tmp_path: Path, monkeypatch) ->
     monkeypatch.setattr(stats_ui, "ask_save_file", lambda *args: str(tmp_path / "missing" / "report.pdf"))
     dialog.pdf_button.click()  # a folder that is not there: said in the dialog, nothing else happens
     assert dialog.error.isVisible()
+
+
+def test_an_empty_period_says_so(qtbot, store) -> None:
+    dialog = StatsDialog()
+    qtbot.addWidget(dialog)
+    qtbot.waitUntil(lambda: dialog.stats is not None, timeout=10000)
+    assert dialog.needs.note.text() == "No need was recorded in this period."
+    assert dialog.accompaniments.note.text() == "No accompaniment in this period."
+    assert _sets(dialog.hours)["Hours"] == [0.0] * 12  # the last twelve months, none with hours

@@ -283,7 +283,11 @@ class StatsDialog(Retranslatable, QDialog):
         )
         series.attachAxis(pane.value_axis(top, Qt.AlignmentFlag.AlignLeft))
         pane.chart.legend().setVisible(bool(stats.accompaniments))
-        pane.note.setText(self._note(any(marked), N_("Months marked * have such a value.")))
+        pane.note.setText(
+            self._note(any(marked), N_("Months marked * have such a value."))
+            if stats.accompaniments
+            else _("No accompaniment in this period.")
+        )
 
     def _fill_needs(self, stats: core.Stats) -> None:
         pane = self.needs
@@ -312,6 +316,8 @@ class StatsDialog(Retranslatable, QDialog):
                 any_marked,
                 N_("Categories marked * have such a value in a month; their bars are left out, see the table."),
             )
+            if labels
+            else _("No need was recorded in this period.")
         )
 
     def _fill_hours(self, stats: core.Stats) -> None:
