@@ -201,6 +201,7 @@ class MainWindow(Retranslatable, QMainWindow):
         self.act_retention = self._action(None, self.review_retention)
         self.act_audit = self._action(None, self.show_audit)
         self.act_hours = self._action(None, self.show_hours)
+        self.act_stats = self._action(None, self.show_statistics)
         self.act_demo = self._action(None, self.load_demo_data)
         self.act_about = self._action(None, self.show_about)
         self.act_undo = self._action(QKeySequence.StandardKey.Undo, self.undo_notice.undo)
@@ -252,7 +253,8 @@ class MainWindow(Retranslatable, QMainWindow):
         self.menu_tools.addActions([self.act_deadline, self.act_permit])
         self.menu_tools.addSeparator()
         self.menu_tools.addActions([self.act_conflicts, self.act_team])
-        self.menu_tools.addActions([self.act_projects, self.act_hours])
+        self.menu_tools.addSeparator()
+        self.menu_tools.addActions([self.act_projects, self.act_hours, self.act_stats])
         self.menu_tools.addSeparator()
         self.menu_tools.addActions([self.act_audit, self.act_retention])
         self.menu_language = bar.addMenu("")
@@ -312,6 +314,7 @@ class MainWindow(Retranslatable, QMainWindow):
         self.act_hours.setText(_("&Volunteer hours…"))
         self.act_retention.setText(_("&Retention review…"))
         self.act_audit.setText(_("&Audit log…"))
+        self.act_stats.setText(_("&Statistics…"))
         self.act_demo.setText(_("Load &demo data…"))
         self.act_about.setText(_("&About Begleiter"))
         for row, title in enumerate(AREAS):
@@ -582,6 +585,12 @@ class MainWindow(Retranslatable, QMainWindow):
         from desktop.ui.hours_ui import HoursDialog
 
         _run_once(HoursDialog(self))
+
+    def show_statistics(self) -> None:
+        """Tools › Statistics…: anonymous counts per month, charts, CSV and PDF."""
+        from desktop.ui.stats_ui import StatsDialog
+
+        _run_once(StatsDialog(self))
 
     def _refresh_all(self) -> None:
         for area in self.areas:
