@@ -142,8 +142,20 @@ def create(model: type[T], values: Mapping[str, Any] | None = None, **kwargs: An
     return model.get_by_id(bulk_create(model, [{**(values or {}), **kwargs}])[0])
 
 
-def bulk_create(model: type[Travelling], rows: Sequence[Mapping[str, Any]], chunk: int = 5000) -> list[str]:
-    """Create many records of one type in one transaction (import, demo data); returns their ids."""
+def bulk_create(
+    model: type[Travelling],
+    rows: Sequence[Mapping[str, Any]],
+    chunk: int = 5000,
+    *,
+    record_ids: Sequence[str] | None = None,
+) -> list[str]:
+    """Create many records of one type in one transaction (import, demo data); returns their ids.
+
+    ``record_ids`` (one per row) gives records an id derived from something every laptop knows (the shipped
+    directory's offices), so laptops that create the same record separately end with one; the caller makes
+    sure no record with that id exists here."""
+    if record_ids is not None and len(record_ids) != len(rows):
+        raise ValueError("one record id per row")
     store = store_db.current()
     all_fields = model._meta.sorted_fields
     defaults = {f.name: default_of(f) for f in model.data_fields()}
@@ -165,8 +177,8 @@ def bulk_create(model: type[Travelling], rows: Sequence[Mapping[str, Any]], chun
         device, author = peer_id(store.device_id), peer_id(store.volunteer_id)
         for start in range(0, len(rows), chunk):
             row_params, change_params = [], []
-            for values in rows[start : start + chunk]:
-                raw_id = ids.new_id_bytes()
+            for number, values in enumerate(rows[start : start + chunk], start):
+                raw_id = ids.new_id_bytes() if record_ids is None else ids.to_bytes(record_ids[number])
                 record_id = ids.to_text(raw_id)
                 stamp = store.clock.now()
                 try:
