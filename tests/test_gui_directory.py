@@ -79,8 +79,9 @@ def test_a_new_initiative_by_keyboard(qtbot, store, monkeypatch) -> None:
         assert editor.checks.label("postcode").isVisibleTo(editor)
         assert editor.result() != QDialog.DialogCode.Accepted
         editor.postcode.setText("04209")
-        editor.source.setText("Flyer, Dezember 2026")
-        qtbot.keyClick(editor.source, Qt.Key.Key_Return)
+        editor.source.setPlainText("Flyer, Dezember 2026")
+        editor.checked.setText("2026")
+        qtbot.keyClick(editor.checked, Qt.Key.Key_Return)  # Enter saves
         assert not editor.error.text(), editor.error.text()
         return editor.result()
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtWidgets import QCheckBox, QComboBox, QGridLayout, QLineEdit, QPlainTextEdit, QWidget
+from PySide6.QtWidgets import QCheckBox, QComboBox, QGridLayout, QHBoxLayout, QLineEdit, QPlainTextEdit, QWidget
 
 from desktop.core import cases, validation
 from desktop.core.network import directory
@@ -69,11 +69,12 @@ class DirectoryEditor(EditorDialog):
         grid = QGridLayout(self.category_box)
         grid.setContentsMargins(0, 0, 0, 0)
         for i, box in enumerate(self.categories.values()):
-            grid.addWidget(box, i // 3, i % 3)
-        self.offers = _text_box(70)
+            grid.addWidget(box, i // 2, i % 2)  # two columns: the Ukrainian labels are long
+        self.offers = _text_box(56)
         self.street = QLineEdit()
         self.postcode = QLineEdit()
         self.postcode.setMaxLength(5)
+        self.postcode.setMaximumWidth(90)
         self.town = QComboBox()
         self.town.setEditable(True)
         self.town.addItems(self._towns)
@@ -81,14 +82,14 @@ class DirectoryEditor(EditorDialog):
         self.phone = QLineEdit()
         self.email = QLineEdit()
         self.website = QLineEdit()
-        self.hours = _text_box(54)
-        self.notes = _text_box(70)
-        self.source = QLineEdit()
+        self.hours = _text_box(44)
+        self.notes = _text_box(56)
+        self.source = _text_box(44)  # sources are long: two lines in view
         self.checked = QLineEdit()
 
         f = self.form
         f.add(N_("Kind"), self.kind)
-        f.add(N_("Name"), self.name)
+        f.add(N_("Name or title"), self.name)
         self.checks.add("name", self.name, self._name_problem, f)
         f.add(N_("Authority"), self.authority)
         f.add(N_("Organisation"), self.organisation)
@@ -97,9 +98,11 @@ class DirectoryEditor(EditorDialog):
         f.add(N_("Categories"), self.category_box)
         f.add(N_("What they offer"), self.offers)
         f.add(N_("Street"), self.street)
-        f.add(N_("Postcode"), self.postcode)
+        place = QHBoxLayout()  # postcode and town on one line, as on an envelope
+        place.addWidget(self.postcode)
+        place.addWidget(self.town, 1)
+        self.place_label = f.add(N_("Postcode and town"), place)
         self.checks.add("postcode", self.postcode, self._problem("postcode", self.postcode), f)
-        f.add(N_("Town"), self.town)
         f.add(N_("District"), self.district)
         f.add(N_("Phone"), self.phone)
         self.checks.add("phone", self.phone, self._problem("phone", self.phone), f)
@@ -113,7 +116,7 @@ class DirectoryEditor(EditorDialog):
         f.add(N_("Checked"), self.checked)
         self._names: list[tuple[QWidget, str]] = [
             (self.kind, N_("Kind")),
-            (self.name, N_("Name")),
+            (self.name, N_("Name or title")),
             (self.authority, N_("Authority")),
             (self.organisation, N_("Organisation")),
             (self.role, N_("Role")),
@@ -150,17 +153,22 @@ class DirectoryEditor(EditorDialog):
             self.category_box: initiative,
             self.offers: initiative,
             self.street: not contact,
-            self.postcode: not contact,
             self.district: not contact,
             self.website: not contact,
             self.hours: not contact,
         }
         for widget, shown in rows.items():
             self.form.setRowVisible(widget, shown)
+        self.postcode.setVisible(not contact)  # a contact person: the town only
+        self._place_title()
         for key in ("postcode", "website"):
-            if not self.form.isRowVisible(getattr(self, key)):
+            if not getattr(self, key).isVisibleTo(self):
                 self.checks.label(key).hide()
         self.adjustSize()
+
+    def _place_title(self) -> None:
+        contact = self.current_kind() == directory.CONTACT
+        self.place_label.setText(_("Town") if contact else _("Postcode and town"))
 
     def first_field(self) -> QWidget:
         return self.name
@@ -209,6 +217,7 @@ class DirectoryEditor(EditorDialog):
         self.offers.setPlaceholderText(_("What they offer, for whom, when"))
         self.postcode.setPlaceholderText(_("5 digits"))
         self.source.setPlaceholderText(_("Where these facts come from (website, leaflet, phone call)"))
+        self._place_title()
         self.checked.setPlaceholderText(_("When the source was last checked (year or date)"))
 
     # --- record ---------------------------------------------------------------------------------------
@@ -240,7 +249,7 @@ class DirectoryEditor(EditorDialog):
         self.website.setText(r.website)
         self.hours.setPlainText(r.hours)
         self.notes.setPlainText(r.notes)
-        self.source.setText(r.source)
+        self.source.setPlainText(r.source)
         self.checked.setText(r.checked)
 
     def snapshot(self) -> dict[str, object]:
@@ -266,7 +275,7 @@ class DirectoryEditor(EditorDialog):
             "website": self.website.text().strip(),
             "hours": self.hours.toPlainText().strip(),
             "notes": self.notes.toPlainText().strip(),
-            "source": self.source.text().strip(),
+            "source": self.source.toPlainText().strip(),
             "checked": self.checked.text().strip(),
         }
 

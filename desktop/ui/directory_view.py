@@ -49,7 +49,7 @@ def _one_line(text: str) -> str:
 
 DIRECTORY_COLUMNS: list[Column[Entry]] = [
     Column(N_("Kind"), lambda e: label(DIRECTORY_KIND_LABELS, e.kind)),
-    Column(N_("Name"), lambda e: e.name),
+    Column(N_("Name or title"), lambda e: e.name),
     Column(N_("Town / district"), place_text),
     Column(N_("Authority, categories or role"), lambda e: _one_line(what_text(e))),
     Column(N_("Phone"), lambda e: e.phone),
