@@ -17,6 +17,8 @@ from desktop.core.network import directory
 from desktop.core.privacy import deletion
 from desktop.core.store import db as store_db
 from desktop.core.store.models import Change, DirectoryEntry
+from desktop.core.sync import bundle
+from desktop.core.sync.exchange import Scope
 from tests.laptops import laptops
 
 SHIPPED_VERSION, SHIPPED = directory.shipped()
@@ -76,11 +78,20 @@ def test_a_deleted_or_edited_office_is_never_brought_back_or_overwritten(
 
 def test_two_laptops_seeded_apart_end_with_one_record_per_office(tmp_path: Path) -> None:
     a, b = laptops(tmp_path, "anna", "bohdan")
+    a.use()
+    seeded = Change.select().count() - 1  # all but the volunteer's name
     b.use()
     directory.update(directory.office_id("dresden_jobcenter"), {"phone": "0351 123456"})
-    a.apply(b.export())
+    first = a.apply(b.export())
+    assert first.new == 1 and first.updated == 1  # b's volunteer and b's edit: the offices are known changes
     b.apply(a.export())
     a.apply(b.export())
+    a.use()
+    assert Change.select().where(Change.record_type == "directory_entry").count() == seeded + 1
+    everything = bundle.read_zip(a.export()).entries
+    assert sum(e.record_type == "directory_entry" for e in everything) == seeded + 1
+    lacking = bundle.read_zip(a.export(Scope(kind="device", device=b.device))).entries
+    assert not [e for e in lacking if e.record_type == "directory_entry"]  # b holds the offices already
     for laptop in (a, b):
         laptop.use()
         assert DirectoryEntry.select().count() == len(SHIPPED)

@@ -37,6 +37,13 @@ OFFICE, INITIATIVE, CONTACT = KINDS
 NAMESPACE = uuid.UUID("5b0e6c1e-3f0d-4d51-9a43-7c1f2b8d9e60")
 #: Local setting: the version of resources/offices.json this profile has seeded.
 SEEDED_SETTING = "directory_seeded_version"
+#: The author of the shipped offices' changes: not a laptop, the release. Every laptop writes the same changes
+#: (ids, stamp, device), so an exchange finds them known instead of a second value or an update.
+SHIPPED_DEVICE = str(uuid.uuid5(NAMESPACE, "resources/offices.json"))
+#: The first release of offices.json that was seeded as records; an office added later names its release in
+#: the file's "added" map (key -> version), so its changes carry that release's stamp on every laptop.
+FIRST_SEEDED_VERSION = 2
+_SHIPPED_EPOCH_MS = 1_767_225_600_000  # 2026-01-01 00:00 UTC; release n is stamped n milliseconds later
 
 #: The fields a user edits (everything but the kind's own ones is shared).
 TEXT_FIELDS = (
@@ -69,16 +76,25 @@ def office_id(key: str) -> str:
 
 
 @lru_cache(maxsize=1)
-def shipped() -> tuple[int, tuple[dict[str, str], ...]]:
-    """The version and offices of resources/offices.json (version 0 and none when the file is missing)."""
+def _shipped_file() -> dict[str, Any]:
     path = paths.resources_dir() / "offices.json"
     if not path.is_file():
-        return 0, ()
+        return {"version": 0, "offices": []}
     with path.open(encoding="utf-8") as fp:
         data = json.load(fp)
-    if isinstance(data, list):  # the first releases: a bare list
-        return 1, tuple(data)
+    return {"version": 1, "offices": data} if isinstance(data, list) else data
+
+
+def shipped() -> tuple[int, tuple[dict[str, str], ...]]:
+    """The version and offices of resources/offices.json (version 0 and none when the file is missing)."""
+    data = _shipped_file()
     return int(data.get("version", 1)), tuple(data.get("offices", ()))
+
+
+def shipped_origin(key: str) -> changelog.Origin:
+    """Who and when a shipped office was created on every laptop: the release that added it."""
+    since = int(_shipped_file().get("added", {}).get(key, FIRST_SEEDED_VERSION))
+    return changelog.Origin(SHIPPED_DEVICE, (_SHIPPED_EPOCH_MS + since) << 16)
 
 
 def shipped_values(office: Mapping[str, str]) -> dict[str, str]:
@@ -122,18 +138,27 @@ def seed() -> int:
             row.id for row in DirectoryEntry.select(DirectoryEntry.id).where(DirectoryEntry.id.in_(list(wanted)))
         }
         missing = [(record_id, office) for record_id, office in wanted.items() if record_id not in present]
-        if missing:
+        for record_id, office in missing:  # one release (stamp) per office: each its own write
             changelog.bulk_create(
-                DirectoryEntry,
-                [shipped_values(office) for _id, office in missing],
-                record_ids=[record_id for record_id, _office in missing],
+                DirectoryEntry, [shipped_values(office)], record_ids=[record_id], origin=shipped_origin(office["key"])
             )
+        _hold_shipped(max(shipped_origin(o["key"]).stamp for o in offices))
         store_db.current().set_setting(SEEDED_SETTING, str(version))
     except pw.OperationalError as exc:  # e.g. "attempt to write a readonly database"
         log.warning("the shipped offices were not added: %s", exc)
         return 0
     log.info("directory: %d shipped offices added (version %d)", len(missing), version)
     return len(missing)
+
+
+def _hold_shipped(stamp: int) -> None:
+    """This laptop holds every change of the shipped offices up to ``stamp`` (its release's): what it tells
+    the others in its bundles (the exchange's knowledge), so nobody sends them to it again."""
+    store_db.current().db.execute_sql(
+        "INSERT INTO knowledge (device, stamp) VALUES (?, ?) "
+        "ON CONFLICT(device) DO UPDATE SET stamp = max(stamp, excluded.stamp)",
+        (SHIPPED_DEVICE, stamp),
+    )
 
 
 # --- checks and writes ------------------------------------------------------------------------------------
