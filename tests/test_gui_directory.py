@@ -163,3 +163,20 @@ def test_an_office_added_in_the_directory_is_offered_in_the_appointment_editor(q
     editor.office.setCurrentIndex(index)
     editor.office.activated.emit(index)
     assert editor.address.text().startswith("Demianiplatz 1")
+
+
+def test_a_saved_entry_the_search_would_hide_is_shown(qtbot, store, monkeypatch) -> None:
+    window = _window(qtbot)
+    view = window.directory
+    view.search_field.setText("Dresden")
+
+    def fill(editor: DirectoryEditor) -> int:
+        editor.name.setText("Bürgerbüro Grünau")
+        editor.town.setCurrentText("Leipzig")
+        editor.save()
+        return editor.result()
+
+    monkeypatch.setattr(DirectoryEditor, "exec", fill)
+    view.new_button.click()
+    made = DirectoryEntry.get(DirectoryEntry.name == "Bürgerbüro Grünau")
+    assert view.search_field.text() == "" and view.selected_id() == made.id

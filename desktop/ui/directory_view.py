@@ -128,15 +128,14 @@ class DirectoryView(ListArea):
         self.contact_button.setEnabled(row is not None and row.kind != directory.CONTACT)
 
     def show_filter_for(self, row: Entry) -> None:
+        """A saved entry is shown: under its kind when the filter hides it, without the search when the
+        search words do not find it."""
         if self.current_filter() not in ("all", row.kind):
             self.set_filter(row.kind, quietly=True)
-        if (
-            self.model.text
-            and directory.count(text=self.model.text)
-            and row.id not in {e.id for e in directory.entries(text=self.model.text)}
-        ):
+        text = self.model.text
+        if text and all(e.id != row.id for e in directory.entries(kind=row.kind, text=text)):
             self.search_field.blockSignals(True)
-            self.search_field.clear()  # a saved entry the search would hide is shown
+            self.search_field.clear()
             self.search_field.blockSignals(False)
             self.update_filter()
 
