@@ -256,3 +256,18 @@ def test_the_cli_lists_the_directory_with_filters(
     assert "no entry" in capsys.readouterr().out
     with pytest.raises(SystemExit):
         cli.main([*base, "--kind", "shop"])
+
+
+def test_a_profile_with_nothing_but_the_shipped_offices_is_sound(profile_dir: Path) -> None:
+    """A profile made without a volunteer (begleiter-cli init) holds only the seeded changes: the clock has
+    seen their stamp, so the integrity check finds nothing."""
+    from desktop.core import profile
+    from desktop.core.store import integrity
+    from tests.conftest import PASSPHRASE, TEST_KDF
+
+    profile.create(profile_dir, PASSPHRASE, language="en", device_name="x", volunteer_name="", kdf_iterations=TEST_KDF)
+    assert Change.select().count() > 0
+    assert integrity.check() == []
+    store_db.close_store()
+    profile.unlock(profile_dir, PASSPHRASE)  # opened again: nothing seeded twice, still sound
+    assert integrity.check() == [] and DirectoryEntry.select().count() == len(SHIPPED)

@@ -196,6 +196,7 @@ def bulk_create(
         device, author = peer_id(store.device_id), peer_id(store.volunteer_id)
         if origin is not None:
             device, author = peer_id(origin.device), None
+            store.clock.observe(origin.stamp)  # the clock has seen the release's stamp (integrity check)
         for start in range(0, len(rows), chunk):
             row_params, change_params = [], []
             for number, values in enumerate(rows[start : start + chunk], start):
