@@ -133,9 +133,86 @@ NEEDS_COMMANDS: dict[str, Command] = {"needs": _cmd_needs, "matches": _cmd_match
 # --- the directory -----------------------------------------------------------------------------------------
 def directory_parsers(sub: Any) -> None:
     """begleiter-cli directory."""
+    di = sub.add_parser(
+        "directory", help="the directory: offices, initiatives and associations, contact persons (by name)"
+    )
+    di.add_argument("--json", action="store_true")
+    di.add_argument("--kind", choices=("office", "initiative", "contact"), help="only entries of this kind")
+    di.add_argument("--town", metavar="T", help="only entries in this town (any case)")
 
 
-DIRECTORY_COMMANDS: dict[str, Command] = {}
+def _directory_json(entry: Any) -> dict[str, Any]:
+    from desktop.core.network.labels import keys_of
+
+    return {
+        "id": entry.id,
+        "kind": entry.kind,
+        "key": entry.key,
+        "name": entry.name,
+        "town": entry.town,
+        "district": entry.district,
+        "street": entry.street,
+        "postcode": entry.postcode,
+        "phone": entry.phone,
+        "email": entry.email,
+        "website": entry.website,
+        "hours": entry.hours,
+        "authority": entry.authority,
+        "categories": keys_of(entry.categories),
+        "offers": entry.offers,
+        "role": entry.role,
+        "engagement": entry.engagement,
+        "organisation": entry.organisation_id,
+        "organisation_name": entry.organisation_name,
+        "source": entry.source,
+        "checked": entry.checked,
+    }
+
+
+def _directory_line(entry: Any) -> str:
+    from desktop.core import cases
+    from desktop.core.network import directory
+    from desktop.core.network.labels import DIRECTORY_KIND_LABELS, ENGAGEMENT_LABELS, label
+    from desktop.i18n import _
+
+    place = " ".join(x for x in (entry.postcode, entry.town) if x)
+    address = ", ".join(x for x in (entry.street, place, entry.district) if x)
+    if entry.kind == "office":
+        what = cases.authority_label(entry.authority) if entry.authority else ""
+    elif entry.kind == "initiative":
+        what = directory.category_text(entry.categories)
+    else:
+        engagement = label(ENGAGEMENT_LABELS, entry.engagement) if entry.engagement else ""
+        what = ", ".join(x for x in (entry.role, entry.organisation_name, engagement) if x)
+    parts = [entry.id, label(DIRECTORY_KIND_LABELS, entry.kind), entry.name, what, address, entry.phone, entry.email]
+    line = "  ".join(x for x in parts if x)
+    if entry.hours:
+        line += "\n    " + entry.hours
+    if entry.source:
+        line += "\n    " + _("Source: {source}").format(source=entry.source)
+    return line
+
+
+def _cmd_directory(args: argparse.Namespace) -> int:
+    import json
+
+    from desktop import cli
+    from desktop.core.network import directory
+    from desktop.i18n import _
+
+    cli._open(args)
+    rows = directory.entries(kind=args.kind, town=args.town)
+    if args.json:
+        print(json.dumps([_directory_json(e) for e in rows], ensure_ascii=False))
+        return cli.EXIT_OK
+    for entry in rows:
+        print(_directory_line(entry))
+    if not rows:
+        print(_("The directory has no entry that fits."))
+    return cli.EXIT_OK
+
+
+DIRECTORY_COMMANDS: dict[str, Command] = {"directory": _cmd_directory}
 
 
 # --- volunteers' hours and certificates --------------------------------------------------------------------

@@ -96,6 +96,7 @@ def main() -> None:
             form.grab().save(str(OUT / f"form_{lang}.png"))
             form.mark_clean()
             form.close()
+            _network_shots(app, window, lang)
             window.close()
         # Two pages of the outputs, as printed (the PDF rendered at 110 dpi).
         from PySide6.QtCore import QSize
@@ -120,6 +121,44 @@ def main() -> None:
     finally:
         store_db.close_store()
         shutil.rmtree(folder, ignore_errors=True)
+
+
+def _settle(app, rounds: int = 5) -> None:  # type: ignore[no-untyped-def]
+    from desktop.ui import worker
+
+    for _round in range(rounds):
+        worker.wait_all()
+        app.processEvents()
+
+
+def _network_shots(app, window, lang: str) -> None:  # type: ignore[no-untyped-def]
+    """The needs board, the Match dialog of an open need and the statistics."""
+    from desktop.core.store.models import NeedOffer
+    from desktop.ui.main_window import NEEDS
+    from desktop.ui.match_ui import MatchDialog
+    from desktop.ui.stats_ui import StatsDialog
+
+    window.show_area(NEEDS)
+    _settle(app)
+    window.grab().save(str(OUT / f"needs_{lang}.png"))
+    need = (
+        NeedOffer.select()
+        .where((NeedOffer.kind == "need") & (NeedOffer.status == "open") & (NeedOffer.category == "accompaniment"))
+        .order_by(NeedOffer.id)
+        .first()
+    ) or NeedOffer.select().where((NeedOffer.kind == "need") & (NeedOffer.status == "open")).first()
+    match = MatchDialog(need.id, parent=window)
+    match.resize(980, 640)
+    match.show()
+    _settle(app)
+    match.grab().save(str(OUT / f"match_{lang}.png"))
+    match.close()
+    stats = StatsDialog(window)
+    stats.resize(1000, 700)
+    stats.show()
+    _settle(app, 10)
+    stats.grab().save(str(OUT / f"stats_{lang}.png"))
+    stats.close()
 
 
 if __name__ == "__main__":

@@ -186,6 +186,17 @@ def build(name: str, cls: type[QDialog], records: dict[str, object], tmp_path: P
         return network_dialogs(name, cls, records)
     if name in ("HoursEditor", "RecordAppointmentsDialog", "HoursDialog"):
         return hours_dialogs(name, cls, records)
+    if name == "DirectoryEditor":  # each kind new, and a shipped office as seeded
+        from desktop.core.network import directory
+        from desktop.core.store.models import DirectoryEntry
+
+        office = directory.office_id("dresden_auslaenderbehoerde")
+        return [
+            cls(),
+            cls(kind="initiative"),
+            cls(kind="contact", organisation_id=office),
+            cls(DirectoryEntry.get_by_id(office)),
+        ]
     return [cls()]
 
 

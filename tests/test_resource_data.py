@@ -279,3 +279,24 @@ def test_directory_covers_the_main_offices() -> None:
         ("Dresden", "auslaenderbehoerde"),
         ("Landkreis Leipzig", "jobcenter"),
     } <= pairs
+
+
+def test_offices_file_has_a_release_version() -> None:
+    version = office_data()["version"]
+    assert isinstance(version, int) and version >= 2
+
+
+def test_every_office_fact_names_its_source() -> None:
+    """An address, phone or e-mail without a source would be a guess: the directory never invents one."""
+    for office in offices():
+        if office["address"] or office["postcode"] or office["phone"] or office["email"]:
+            assert office["source"].strip() not in ("", "–", "-"), office["key"]
+            assert re.fullmatch(r"\d{4}(-\d{2}(-\d{2})?)?", office["checked"]), office["key"]
+        if not office["address"]:  # an empty address is said to be missing, never silently blank
+            assert re.search(r"(Anschrift|Adresse)", office["notes"]), office["key"]
+
+
+def test_the_directory_covers_familienkasse_buergeramt_and_krankenkasse_in_both_cities() -> None:
+    pairs = {(o["city"], o["authority"]) for o in offices()}
+    for city in ("Leipzig", "Dresden"):
+        assert {(city, "familienkasse"), (city, "buergeramt"), (city, "krankenkasse")} <= pairs, city

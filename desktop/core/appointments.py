@@ -6,31 +6,27 @@ import datetime as dt
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Any
 
-from desktop import paths
 from desktop.core import ids
 from desktop.core.errors import ValidationError
+from desktop.core.network import directory
 from desktop.core.people import of_people
 from desktop.core.store import changelog
 from desktop.core.store.models import Appointment, Case, Person, Volunteer, person_name
 from desktop.i18n import _
 
 
-@lru_cache(maxsize=1)
 def offices() -> list[dict[str, Any]]:
-    """The office directory (resources/offices.json): Leipzig and Dresden offices."""
-    path = paths.resources_dir() / "offices.json"
-    if not path.is_file():
-        return []
-    with path.open(encoding="utf-8") as fp:
-        data = json.load(fp)
-    return list(data["offices"] if isinstance(data, dict) else data)
+    """The offices of the directory (travelling records, seeded from resources/offices.json and edited by the
+    users), by town and name; each as a dict with key, city, authority, name, address, postcode, phone,
+    email, hours, notes (an office a user added goes by its id as key)."""
+    return directory.office_dicts()
 
 
 def office(key: str) -> dict[str, Any] | None:
-    return next((o for o in offices() if o.get("key") == key), None)
+    """The directory's office with this key (or id), None when there is none or it was deleted."""
+    return directory.find_office(key)
 
 
 def validate(values: Mapping[str, Any]) -> dict[str, str]:

@@ -11,6 +11,7 @@ from desktop import i18n
 from desktop.core import audit, logs
 from desktop.core.errors import UserError, ValidationError, WrongPassphrase
 from desktop.core.keys import delay
+from desktop.core.network import directory
 from desktop.core.store import changelog
 from desktop.core.store import db as store_db
 from desktop.core.store.models import Volunteer
@@ -67,6 +68,7 @@ def create(
         volunteer = changelog.create(Volunteer, name=volunteer_name.strip())
         store.volunteer_id = volunteer.id
         store.set_setting("volunteer_id", volunteer.id)
+    ready_for_use()
     return store
 
 
@@ -102,6 +104,7 @@ def unlock(profile: Path, passphrase: str) -> store_db.Store:
         audit.note_failed_unlock(profile)
         raise
     after_unlock(store)
+    ready_for_use()
     return store
 
 
@@ -130,6 +133,7 @@ def unlock_with_recovery_key(profile: Path, recovery_key: str, new_passphrase: s
         audit.note_failed_unlock(profile)
         raise
     after_unlock(store)
+    ready_for_use()
     audit.record("recovery_key_used")
     audit.record("passphrase_changed", detail="recovery")
     log.info("profile opened with its recovery key; a new passphrase was set")
@@ -180,6 +184,12 @@ def after_unlock(store: store_db.Store) -> None:
     logs.setup_logging(store.path)
     log.info("profile opened")
     audit.after_unlock(store)
+
+
+def ready_for_use() -> None:
+    """What the open profile needs before the app or a CLI command uses it: the offices of the shipped
+    directory (one query once they are there). Called by every way of opening a profile for use."""
+    directory.seed()
 
 
 def set_language(profile: Path, language: str) -> None:

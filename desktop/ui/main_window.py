@@ -45,6 +45,7 @@ from desktop.ui.common import Retranslatable
 from desktop.ui.conflicts_ui import ConflictsDialog
 from desktop.ui.dashboard_view import DashboardView
 from desktop.ui.deletion_ui import UndoNotice
+from desktop.ui.directory_view import DirectoryView
 from desktop.ui.duplicates_ui import DuplicatesDialog
 from desktop.ui.exchange_ui import BundleImport, ExportDialog, bundle_paths, selection_of
 from desktop.ui.import_dialog import ImportDialog
@@ -59,8 +60,16 @@ from desktop.ui.team_ui import TeamDialog
 from desktop.ui.tools_dialogs import DeadlineDialog, PermitDialog
 from desktop.ui.worker import run_in_background
 
-AREAS = (N_("Today"), N_("People"), N_("Cases"), N_("Appointments"), N_("Tasks"), N_("Needs and offers"))
-TODAY, PEOPLE, CASES, APPOINTMENTS, TASKS, NEEDS = range(6)
+AREAS = (
+    N_("Today"),
+    N_("People"),
+    N_("Cases"),
+    N_("Appointments"),
+    N_("Tasks"),
+    N_("Needs and offers"),
+    N_("Directory"),
+)
+TODAY, PEOPLE, CASES, APPOINTMENTS, TASKS, NEEDS, DIRECTORY = range(7)
 DEMO_DEFAULT_PEOPLE = 200
 CONFLICTS_SHORTCUT = "Ctrl+Shift+K"
 
@@ -83,7 +92,17 @@ class MainWindow(Retranslatable, QMainWindow):
         self.appointments = AppointmentsView()
         self.tasks = TasksView()
         self.needs = NeedsView()
-        self.areas: list[QWidget] = [self.today, self.people, self.cases, self.appointments, self.tasks, self.needs]
+        self.directory = DirectoryView()
+        self.areas: list[QWidget] = [
+            self.today,
+            self.people,
+            self.cases,
+            self.appointments,
+            self.tasks,
+            self.needs,
+            self.directory,
+        ]
+        self.directory.deleted.connect(lambda deletion: self.undo_notice.offer(deletion))
         self.stack = QStackedWidget()
         for area in self.areas:
             self.stack.addWidget(area)
@@ -190,6 +209,7 @@ class MainWindow(Retranslatable, QMainWindow):
         self.act_tasks = self._action("Ctrl+5", lambda: self.show_area(TASKS))
         self.act_needs = self._action("Ctrl+6", lambda: self.show_area(NEEDS))
         self.act_projects = self._action(None, self.needs.show_projects)
+        self.act_directory = self._action("Ctrl+7", lambda: self.show_area(DIRECTORY))
         self.act_refresh = self._action(QKeySequence.StandardKey.Refresh, self._refresh_all)
         self.act_find = self._action(QKeySequence(QKeySequence.StandardKey.Find), self.find_person)
         self.act_print_checklist = self._action(QKeySequence(QKeySequence.StandardKey.Print), self.print_checklist)
@@ -245,6 +265,7 @@ class MainWindow(Retranslatable, QMainWindow):
         self.menu_view.addActions(
             [self.act_today, self.act_people, self.act_cases, self.act_appointments, self.act_tasks, self.act_needs]
         )
+        self.menu_view.addAction(self.act_directory)
         self.menu_view.addSeparator()
         self.menu_view.addAction(self.act_refresh)
         self.menu_tools = bar.addMenu("")
@@ -303,6 +324,7 @@ class MainWindow(Retranslatable, QMainWindow):
         self.act_tasks.setText(_("Tas&ks"))
         self.act_needs.setText(_("&Needs and offers"))
         self.act_projects.setText(_("Short pro&jects…"))
+        self.act_directory.setText(_("Director&y"))
         self.act_refresh.setText(_("&Refresh"))
         self.act_find.setText(_("&Find a person…"))
         self.act_print_checklist.setText(_("Print the appointment's chec&klist…"))
@@ -570,6 +592,7 @@ class MainWindow(Retranslatable, QMainWindow):
             "case": self.cases.open_case,
             "appointment": self.appointments.open_appointment,
             "task": self.tasks.open_task,
+            "directory_entry": self.directory.open_record,
         }.get(kind)
         if opener is not None:
             opener(record_id)

@@ -168,6 +168,7 @@ def _office(case: Case | None, person: Person) -> dict[str, Any] | None:
             return found
     candidates = [e for e in appointments.offices() if e.get("authority") == case.authority]
     local = [e for e in candidates if person.city and e.get("city", "").startswith(person.city)]
+    local.sort(key=lambda e: not e.get("address"))  # the directory's offices; one with a street first
     return local[0] if local else None  # an office of another town would be the wrong one: left blank
 
 

@@ -11,6 +11,7 @@ travelling tables that do not come through here.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -137,13 +138,43 @@ def created_at(stamp: int) -> dt.datetime:
     return dt.datetime.fromtimestamp(physical_ms(stamp) / 1000, tz=dt.UTC).replace(tzinfo=None, microsecond=0)
 
 
+@dataclass(frozen=True)
+class Origin:
+    """The author of records that ship with a release: a fixed device id (not a laptop) and stamp."""
+
+    device: str
+    stamp: int
+
+    def first_change(self, raw_id: bytes) -> bytes:
+        """The id of a record's first change, from the record and the stamp (its fields take the next ids;
+        the low byte is left free for them)."""
+        digest = hashlib.sha256(raw_id + self.stamp.to_bytes(8, "big")).digest()
+        return digest[:15] + b"\x00"
+
+
 def create(model: type[T], values: Mapping[str, Any] | None = None, **kwargs: Any) -> T:
     """Create a travelling record with ``values``; returns it as read back from the database."""
     return model.get_by_id(bulk_create(model, [{**(values or {}), **kwargs}])[0])
 
 
-def bulk_create(model: type[Travelling], rows: Sequence[Mapping[str, Any]], chunk: int = 5000) -> list[str]:
-    """Create many records of one type in one transaction (import, demo data); returns their ids."""
+def bulk_create(
+    model: type[Travelling],
+    rows: Sequence[Mapping[str, Any]],
+    chunk: int = 5000,
+    *,
+    record_ids: Sequence[str] | None = None,
+    origin: Origin | None = None,
+) -> list[str]:
+    """Create many records of one type in one transaction (import, demo data); returns their ids.
+
+    ``record_ids`` (one per row) and ``origin`` create records that ship with a release (the directory's
+    offices): every laptop writes them byte for byte the same – the same record ids, and changes with the
+    same ids, stamp and origin device – so after an exchange they are known changes, not a second value
+    or an update; the caller makes sure no record with that id exists here."""
+    if record_ids is not None and len(record_ids) != len(rows):
+        raise ValueError("one record id per row")
+    if origin is not None and record_ids is None:
+        raise ValueError("records of a release need their ids")
     store = store_db.current()
     all_fields = model._meta.sorted_fields
     defaults = {f.name: default_of(f) for f in model.data_fields()}
@@ -163,12 +194,15 @@ def bulk_create(model: type[Travelling], rows: Sequence[Mapping[str, Any]], chun
         search_index.direct(),
     ):
         device, author = peer_id(store.device_id), peer_id(store.volunteer_id)
+        if origin is not None:
+            device, author = peer_id(origin.device), None
+            store.clock.observe(origin.stamp)  # the clock has seen the release's stamp (integrity check)
         for start in range(0, len(rows), chunk):
             row_params, change_params = [], []
-            for values in rows[start : start + chunk]:
-                raw_id = ids.new_id_bytes()
+            for number, values in enumerate(rows[start : start + chunk], start):
+                raw_id = ids.new_id_bytes() if record_ids is None else ids.to_bytes(record_ids[number])
                 record_id = ids.to_text(raw_id)
-                stamp = store.clock.now()
+                stamp = store.clock.now() if origin is None else origin.stamp
                 try:
                     given = {name: coercers[name](value) for name, value in values.items()}
                 except KeyError as exc:
@@ -179,11 +213,11 @@ def bulk_create(model: type[Travelling], rows: Sequence[Mapping[str, Any]], chun
                 row.update(given)
                 row["id"] = record_id
                 row["created_at"] = created_at(stamp)
-                row["created_by"] = store.device_id
+                row["created_by"] = store.device_id if origin is None else origin.device
                 if derived:
                     row.update(model.derive(row))
                 row_params.append([to_db(row[name]) for name, to_db in db_values])
-                first = int.from_bytes(ids.new_id_bytes(), "big")
+                first = int.from_bytes(ids.new_id_bytes() if origin is None else origin.first_change(raw_id), "big")
                 logged = [
                     (name, to_json(value))
                     for name, value in given.items()
