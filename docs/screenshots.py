@@ -38,7 +38,7 @@ def main() -> None:
             volunteer_name="Anna Schneider",
             kdf_iterations=1000,
         )
-        demo.generate(300, seed=7)
+        demo.generate(2000, seed=7)  # enough families for statistics above the masking threshold
         from desktop.core import cases
         from desktop.core.store.models import Appointment, Case
         from desktop.ui.case_editor import CaseEditor

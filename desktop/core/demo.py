@@ -494,6 +494,21 @@ _NEED_TITLES = {
     "medical": ("Termin beim Kinderarzt", "Запис до дитячого лікаря"),
     "other": ("Fahrrad reparieren", "Полагодити велосипед"),
 }
+#: Offers as a group would post them (German titles).
+_OFFER_TITLES = {
+    "housing": "WG-Zimmer frei ab sofort",
+    "pet_care": "Pflegestelle für Katzen und kleine Hunde",
+    "accompaniment": "Begleitung zu Ämtern, auch kurzfristig",
+    "interpreting": "Dolmetschen Ukrainisch–Deutsch",
+    "forms": "Hilfe bei Anträgen und Briefen",
+    "donations": "Kinderwagen und Babykleidung abzugeben",
+    "childcare": "Kinderbetreuung nachmittags",
+    "language_course": "Deutsch im Gespräch, A1–A2",
+    "work": "Bewerbungstraining",
+    "transport": "Fahrten mit dem Auto",
+    "medical": "Begleitung zum Arzt",
+    "other": "Fahrradreparatur",
+}
 _PROJECTS = (
     ("Fahrradwerkstatt", "Gespendete Fahrräder für Familien herrichten", "transport"),
     ("Hausaufgabenhilfe", "Zweimal pro Woche Hausaufgabenhilfe für Schulkinder", "childcare"),
@@ -609,7 +624,7 @@ def _network(
                 {
                     "kind": "offer",
                     "category": category,
-                    "title": _NEED_TITLES[category][0],
+                    "title": _OFFER_TITLES[category],
                     "provider_kind": "initiative",
                     "provider": iid,
                     "town": town,
@@ -627,7 +642,7 @@ def _network(
             {
                 "kind": "offer",
                 "category": category,
-                "title": _NEED_TITLES[category][0],
+                "title": _OFFER_TITLES[category],
                 "provider_kind": "private" if private else "volunteer",
                 "provider_name": rng.choice(("Familie Müller", "Herr Schulze", "Frau Neumann")) if private else "",
                 "volunteer": None if private else rng.choice(volunteer_ids),

@@ -112,6 +112,8 @@ class ChartPane(QWidget):
     def category_axis(self, labels: list[str], alignment: Qt.AlignmentFlag) -> QBarCategoryAxis:
         axis = QBarCategoryAxis()
         axis.append(labels)
+        if alignment == Qt.AlignmentFlag.AlignBottom and len(labels) > 6:
+            axis.setLabelsAngle(-45)  # a year of months side by side would be cut to "лют. …"
         self.chart.addAxis(axis, alignment)
         return axis
 
