@@ -49,6 +49,8 @@ EXIT_USAGE = 2
 EXIT_PASSPHRASE = 3
 EXIT_ERROR = 4
 EXIT_DAMAGED = 5
+#: The reader of the output went away (128 + SIGPIPE, as other command-line tools end then).
+EXIT_SIGPIPE = 141
 
 #: Most people ``search`` lists (the GUI narrows its lists to 2,000 found; a terminal needs fewer).
 MAX_SEARCH_LIMIT = 1000
@@ -1408,6 +1410,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_ERROR
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:  # whoever read the output stopped reading (`| head`): nothing to tell them
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # so the exit's flush is quiet too
+        return EXIT_SIGPIPE
     except Exception as exc:  # anything unexpected: one line for the user, the stack for the log
         stack = logs.safe_traceback(type(exc), exc, exc.__traceback__)
         log_file = log_file or _start_logging(paths.profile_dir())

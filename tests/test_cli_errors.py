@@ -350,3 +350,25 @@ def test_usage_errors_of_the_profile_folder_in_a_child_process(tmp_path: Path, u
     # An empty --data-dir leaves the default folder, whose profile says Ukrainian.
     assert "was empty" not in line and "--help" in line, line
     assert a_file.read_text(encoding="utf-8") == "x" and not (uk_folder / "begleiter.db").exists()
+
+
+def test_a_reader_that_stops_reading_ends_the_command_quietly(tmp_path: Path) -> None:
+    """`begleiter-cli … | head`: when the reader goes away the command ends with 141 (128 + SIGPIPE), without
+    an 'unexpected error' on the terminal."""
+    import subprocess
+    import sys
+
+    env = {**os.environ, "BEGLEITER_PASSPHRASE": PASSPHRASE, "BEGLEITER_TEST_WEAK_KDF": "1"}
+    command = [sys.executable, "-c", "from desktop.__main__ import cli_entry; raise SystemExit(cli_entry())"]
+    command += ["--data-dir", str(tmp_path / "p")]
+    subprocess.run([*command, "init"], env=env, check=True, capture_output=True)
+    subprocess.run([*command, "demo", "--people", "1000", "--seed", "1"], env=env, check=True, capture_output=True)
+    # A thousand people as JSON are more than a pipe holds, so the writer meets the closed end.
+    proc = subprocess.Popen(
+        [*command, "search", "", "--limit", "1000", "--json"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env
+    )
+    assert proc.stdout is not None and proc.stderr is not None
+    proc.stdout.close()
+    error = proc.stderr.read().decode()
+    assert proc.wait(timeout=60) == 141
+    assert error == ""

@@ -289,3 +289,25 @@ def test_reasons_follow_the_language(qtbot, person) -> None:
     qtbot.wait(10)  # Qt delivers LanguageChange through the event loop
     assert dialog.offers.topLevelItem(0).text(5) == matching.suggestions(n.id)[0].why == "spricht Ukrainisch"
     assert dialog.offers_heading.text() == "Vorgeschlagene &Angebote, die besten zuerst"
+
+
+def test_del_deletes_a_need_with_its_matches_and_undo_brings_them_back(qtbot, person) -> None:
+    from desktop.ui.main_window import MainWindow
+
+    need = needs.create({"kind": "need", "person": person.id, "category": "housing", "title": "Wohnung"})
+    offer = needs.create({"kind": "offer", "category": "housing", "title": "Zimmer frei"})
+    made = matching.match(need.id, offer_id=offer.id)
+    window = MainWindow()
+    qtbot.addWidget(window)
+    window.show()
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    qtbot.keyClick(window, Qt.Key.Key_6, Qt.KeyboardModifier.ControlModifier)
+    window.needs.set_filter("all")
+    _select(window.needs, need.id)
+    qtbot.keyClick(window.needs.table, Qt.Key.Key_Delete)
+    assert NeedOffer.get_by_id(need.id).deleted and Match.get_by_id(made.id).deleted
+    assert need.id not in [r.id for r in _rows(window.needs)]
+    assert window.undo_notice.isVisible()
+    window.undo_notice.undo()
+    assert not NeedOffer.get_by_id(need.id).deleted and not Match.get_by_id(made.id).deleted

@@ -102,7 +102,6 @@ class MainWindow(Retranslatable, QMainWindow):
             self.needs,
             self.directory,
         ]
-        self.directory.deleted.connect(lambda deletion: self.undo_notice.offer(deletion))
         self.stack = QStackedWidget()
         for area in self.areas:
             self.stack.addWidget(area)
@@ -128,7 +127,7 @@ class MainWindow(Retranslatable, QMainWindow):
         self.undo_notice = UndoNotice()
         self.undo_notice.undone.connect(self._data_changed)
         self.statusBar().addWidget(self.undo_notice)
-        for area in (self.people, self.cases, self.appointments, self.tasks):
+        for area in (self.people, self.cases, self.appointments, self.tasks, self.needs, self.directory):
             area.deleted.connect(self.undo_notice.offer)
         self.people.erased.connect(self._erased)
         self.conflicts_badge = QPushButton()  # "Conflicts: N", hidden while there is none

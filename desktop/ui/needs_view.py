@@ -65,6 +65,7 @@ class NeedsView(ListArea):
     post and Projects…; Enter or a double click opens one."""
 
     model: NeedTableModel
+    DELETE_KIND = "need_offer"
     FILTERS: ClassVar[dict[str, str]] = needs.FILTER_LABELS
 
     def __init__(self, parent: QWidget | None = None) -> None:

@@ -21,7 +21,7 @@ from desktop.core.store.models import model_for
 from desktop.i18n import _
 
 #: What a user can delete (record types).
-KINDS = ("person", "household", "case", "appointment", "task", "note", "directory_entry")
+KINDS = ("person", "household", "case", "appointment", "task", "note", "directory_entry", "need_offer")
 
 #: A case is tombstoned with its household only when it has no person of its own.
 _CASE_OF_HOUSEHOLD = ("case", "household")
