@@ -148,7 +148,6 @@ def _network_shots(app, window, lang: str) -> None:  # type: ignore[no-untyped-d
         .first()
     ) or NeedOffer.select().where((NeedOffer.kind == "need") & (NeedOffer.status == "open")).first()
     match = MatchDialog(need.id, parent=window)
-    match.resize(980, 640)
     match.show()
     _settle(app)
     match.grab().save(str(OUT / f"match_{lang}.png"))

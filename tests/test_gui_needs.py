@@ -185,7 +185,7 @@ def test_match_dialog_creates_a_match_and_the_editor_undoes_it(qtbot, person, mo
     qtbot.addWidget(dialog)
     assert dialog.directory.topLevelItem(0).text(0) == "Hilfe e.V."
     assert [dialog.offers.topLevelItem(i).text(0) for i in range(2)] == ["near", "far"]
-    assert dialog.offers.topLevelItem(0).text(5) == "same district"
+    assert dialog.offers.topLevelItem(0).text(1) == "same district"
     assert dialog.chosen() == ("offer", near.id)  # the best offer, ready for Enter
     dialog.directory.setCurrentItem(dialog.directory.topLevelItem(0))
     assert dialog.chosen() == ("entry", entry.id)
@@ -284,10 +284,10 @@ def test_reasons_follow_the_language(qtbot, person) -> None:
     dialog = MatchDialog(n.id)
     qtbot.addWidget(dialog)
     dialog.show()
-    assert dialog.offers.topLevelItem(0).text(5) == "speaks Ukrainian"
+    assert dialog.offers.topLevelItem(0).text(1) == "speaks Ukrainian"
     apply_language("de")
     qtbot.wait(10)  # Qt delivers LanguageChange through the event loop
-    assert dialog.offers.topLevelItem(0).text(5) == matching.suggestions(n.id)[0].why == "spricht Ukrainisch"
+    assert dialog.offers.topLevelItem(0).text(1) == matching.suggestions(n.id)[0].why == "spricht Ukrainisch"
     assert dialog.offers_heading.text() == "Vorgeschlagene &Angebote, die besten zuerst"
 
 

@@ -28,7 +28,12 @@ from desktop.ui.appointment_editor import case_text
 from desktop.ui.common import DialogButtons, Retranslatable, enter_activates, error_label, plain_label, show_error
 
 DIRECTORY_COLUMNS = (N_("Office or initiative"), N_("Kind"), N_("Place"))
-OFFER_COLUMNS = (N_("Offer"), N_("From"), N_("Place"), N_("Languages"), N_("Status"), N_("Why"))
+#: The reason stands next to the offer: it is what the list is ranked by, and must not be scrolled out of view.
+OFFER_COLUMNS = (N_("Offer"), N_("Why"), N_("From"), N_("Place"), N_("Languages"), N_("Status"))
+#: Widest a column grows (a longer text is cut short and shown whole in its tooltip); the reason gets the most.
+COLUMN_MAX = 260
+TITLE_MAX = 200
+WHY_MAX = 480
 #: How far back an appointment of the person may lie to be linked to a match.
 APPOINTMENTS_SINCE_DAYS = 30
 
@@ -53,6 +58,7 @@ class MatchDialog(Retranslatable, QDialog):
         self.need = NeedOffer.get_by_id(need_id)
         self.made = None  # the Match, once recorded
         self.setMinimumSize(860, 560)
+        self.resize(1100, 640)  # the offers' reasons want the width; a smaller screen lays it out smaller
         self.summary = plain_label()
         self.summary.setWordWrap(True)
         self.directory_heading = plain_label(bold=True)
@@ -73,7 +79,7 @@ class MatchDialog(Retranslatable, QDialog):
             item.setData(0, Qt.ItemDataRole.UserRole, ("entry", hit.id))
             self.directory.addTopLevelItem(item)
         for s in self.suggestions:
-            item = QTreeWidgetItem(["", s.provider, needs.place_text(s.town, s.district), "", "", ""])
+            item = QTreeWidgetItem(["", "", s.provider, needs.place_text(s.town, s.district), "", ""])
             item.setData(0, Qt.ItemDataRole.UserRole, ("offer", s.id))
             self.offers.addTopLevelItem(item)
         # Choosing in one list clears the other: one match at a time.
@@ -177,14 +183,17 @@ class MatchDialog(Retranslatable, QDialog):
         for i, s in enumerate(self.suggestions):
             item = self.offers.topLevelItem(i)
             item.setText(0, s.title or needs.category_label(s.category))
-            item.setText(3, needs.languages_text(s.languages))
-            item.setText(4, needs.status_label(s.status))
-            why = s.why
-            item.setText(5, why)
-            item.setToolTip(5, why)
+            item.setText(1, s.why)
+            item.setText(4, needs.languages_text(s.languages))
+            item.setText(5, needs.status_label(s.status))
+            for column in range(len(OFFER_COLUMNS)):
+                item.setToolTip(column, item.text(column))
         for tree in (self.directory, self.offers):
             for column in range(tree.columnCount() - 1):
                 tree.resizeColumnToContents(column)
+                widest = WHY_MAX if (tree, column) == (self.offers, 1) else COLUMN_MAX
+                widest = TITLE_MAX if (tree, column) == (self.offers, 0) else widest
+                tree.setColumnWidth(column, min(tree.columnWidth(column), widest))
         self.case_label.setText(_("&Case"))
         self.appointment_label.setText(_("&Appointment"))
         self.notes_label.setText(_("&Notes"))
