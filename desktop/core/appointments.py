@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from desktop.core import ids
-from desktop.core.errors import ValidationError
+from desktop.core.errors import refuse_first
 from desktop.core.network import directory
 from desktop.core.people import of_people
 from desktop.core.store import changelog
@@ -48,10 +48,7 @@ def validate(values: Mapping[str, Any]) -> dict[str, str]:
 
 
 def _check(values: Mapping[str, Any]) -> None:
-    errors = validate(values)
-    if errors:
-        field, message = next(iter(errors.items()))
-        raise ValidationError(message, field)
+    refuse_first(validate(values))
 
 
 def create_appointment(values: Mapping[str, Any]) -> Appointment:

@@ -11,7 +11,7 @@ from functools import lru_cache
 from typing import Any
 
 from desktop import paths
-from desktop.core.errors import ValidationError
+from desktop.core.errors import ValidationError, refuse_first
 from desktop.core.people import of_people
 from desktop.core.store import changelog
 from desktop.core.store.models import Case, CaseVolunteer, ChecklistItem, Person, Task, person_name
@@ -94,10 +94,7 @@ def validate(values: Mapping[str, Any]) -> dict[str, str]:
 
 
 def _check(values: Mapping[str, Any]) -> None:
-    errors = validate(values)
-    if errors:
-        field, message = next(iter(errors.items()))
-        raise ValidationError(message, field)
+    refuse_first(validate(values))
 
 
 def case_type(key: str) -> dict[str, Any]:

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from desktop.core import residence
-from desktop.core.errors import ValidationError
+from desktop.core.errors import refuse_first
 from desktop.core.store import changelog
 from desktop.core.store.models import ResidenceDocument, SavedFile
 from desktop.i18n import _
@@ -27,10 +27,7 @@ def validate(values: Mapping[str, Any]) -> dict[str, str]:
 
 
 def _check(values: Mapping[str, Any]) -> None:
-    errors = validate(values)
-    if errors:
-        field, message = next(iter(errors.items()))
-        raise ValidationError(message, field)
+    refuse_first(validate(values))
 
 
 def create_document(values: Mapping[str, Any]) -> ResidenceDocument:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import errno
+from collections.abc import Mapping
 
 from desktop.i18n import _
 
@@ -46,6 +47,13 @@ class ValidationError(UserError):
     def __init__(self, message: str, field: str | None = None) -> None:
         super().__init__(message)
         self.field = field
+
+
+def refuse_first(errors: Mapping[str, str]) -> None:
+    """Raise the first problem of a ``validate()`` result (field -> message) as a ValidationError naming its
+    field; nothing when there is none."""
+    for field, message in errors.items():
+        raise ValidationError(message, field)
 
 
 def os_reason(code: int | None, *, writing: bool = False) -> str:

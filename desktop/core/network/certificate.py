@@ -192,7 +192,7 @@ def _letterhead(org: initiative.Initiative, s: dict[str, ParagraphStyle]) -> lis
     return story
 
 
-def _signature(org: initiative.Initiative, issued: dt.date, s: dict[str, ParagraphStyle]) -> Flowable:
+def _signature(org: initiative.Initiative, issued: dt.date, s: dict[str, ParagraphStyle]) -> list[Flowable]:
     place = f"{org.town}, {german_date(issued)}" if org.town else german_date(issued)
     who = ", ".join(part for part in (org.signer, org.signer_role) if part)
     under = who or f"für {org.name}"
@@ -214,7 +214,7 @@ def _signature(org: initiative.Initiative, issued: dt.date, s: dict[str, Paragra
             ]
         )
     )
-    return KeepTogether([Spacer(1, 8 * mm), table])
+    return [Spacer(1, 8 * mm), table]
 
 
 def story(found: Certified, org: initiative.Initiative, issued: dt.date) -> list[Flowable]:
@@ -243,47 +243,27 @@ def story(found: Certified, org: initiative.Initiative, issued: dt.date) -> list
             "Zeiten in Stunden:Minuten. Die Fahrzeit ist die Zeit für An- und Abreise zu den Einsätzen.", s["small"]
         )
     )
-    if len(found.months) > 1:
-        out.append(Paragraph("Zeiten nach Monaten", s["heading"]))
-        out.append(_month_table(found))
-    out.append(Spacer(1, 4 * mm))
-    out.append(
-        Paragraph(
-            "Die Angaben beruhen auf den Einsatzzeiten, die die Initiative für die ehrenamtliche Tätigkeit "
-            "erfasst hat.",
-            s["body"],
-        )
+    closing = Paragraph(
+        "Die Angaben beruhen auf den Einsatzzeiten, die die Initiative für die ehrenamtliche Tätigkeit erfasst hat.",
+        s["body"],
     )
-    out.append(_signature(org, issued, s))
+    # The confirmation and its signature stay on the first page; the months follow as an annex.
+    out.append(KeepTogether([Spacer(1, 4 * mm), closing, *_signature(org, issued, s)]))
+    if len(found.months) > 1:
+        out.append(KeepTogether([Paragraph("Anlage: Zeiten nach Monaten", s["heading"]), _month_table(found)]))
     return out
 
 
 def _canvas(footer: str) -> type[pdfcanvas.Canvas]:
-    class NumberedCanvas(pdfcanvas.Canvas):
-        """Draws the German footer once the number of pages is known ("Seite 1 von 2")."""
+    """The German footer on every page: the initiative and "Seite 1 von 2"."""
 
-        def __init__(self, *args: Any, **kwargs: Any) -> None:
-            super().__init__(*args, **kwargs)
-            self._pages: list[dict[str, Any]] = []
+    def decorate(canvas: pdfcanvas.Canvas, total: int) -> None:
+        canvas.setFont(pdf.FONT, 8)
+        canvas.setFillColor(colors.HexColor("#555555"))
+        canvas.drawString(pdf.MARGIN, 10 * mm, footer[:100])
+        canvas.drawRightString(A4[0] - pdf.MARGIN, 10 * mm, f"Seite {canvas.getPageNumber()} von {total}")
 
-        def showPage(self) -> None:
-            self._pages.append(dict(self.__dict__))
-            self._startPage()
-
-        def save(self) -> None:
-            total = len(self._pages)
-            for state in self._pages:
-                self.__dict__.update(state)
-                self.saveState()
-                self.setFont(pdf.FONT, 8)
-                self.setFillColor(colors.HexColor("#555555"))
-                self.drawString(pdf.MARGIN, 10 * mm, footer[:100])
-                self.drawRightString(A4[0] - pdf.MARGIN, 10 * mm, f"Seite {self._pageNumber} von {total}")
-                self.restoreState()
-                super().showPage()
-            super().save()
-
-    return NumberedCanvas
+    return pdf.numbered_canvas(decorate)
 
 
 def render(found: Certified, org: initiative.Initiative, issued: dt.date | None = None) -> bytes:

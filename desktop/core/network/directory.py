@@ -22,7 +22,7 @@ import peewee as pw
 
 from desktop import paths
 from desktop.core import cases, validation
-from desktop.core.errors import ValidationError
+from desktop.core.errors import refuse_first
 from desktop.core.network.labels import CATEGORY_LABELS, ENGAGEMENT_LABELS, keys_of, keys_value
 from desktop.core.store import changelog
 from desktop.core.store import db as store_db
@@ -238,10 +238,7 @@ def _clean(values: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def _check(values: Mapping[str, Any], record_id: str | None = None) -> None:
-    errors = validate(values, record_id)
-    if errors:
-        name, message = next(iter(errors.items()))
-        raise ValidationError(message, name)
+    refuse_first(validate(values, record_id))
 
 
 def create(values: Mapping[str, Any]) -> DirectoryEntry:

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from desktop.core import appointments
-from desktop.core.errors import UserError, ValidationError
+from desktop.core.errors import UserError, refuse_first
 from desktop.core.store import changelog
 from desktop.core.store import db as store_db
 from desktop.core.store.models import Appointment, Case, Project, Volunteer, VolunteerHours
@@ -53,10 +53,7 @@ def validate(values: Mapping[str, Any]) -> dict[str, str]:
 
 
 def _check(values: Mapping[str, Any]) -> None:
-    errors = validate(values)
-    if errors:
-        name, message = next(iter(errors.items()))
-        raise ValidationError(message, name)
+    refuse_first(validate(values))
 
 
 def add_hours(values: Mapping[str, Any]) -> VolunteerHours:

@@ -14,7 +14,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from desktop.core.errors import ValidationError
+from desktop.core.errors import ValidationError, refuse_first
 from desktop.core.network import labels
 from desktop.core.people import of_people
 from desktop.core.store import changelog
@@ -69,10 +69,7 @@ def validate(values: Mapping[str, Any]) -> dict[str, str]:
 
 
 def _check(values: Mapping[str, Any]) -> None:
-    errors = validate(values)
-    if errors:
-        name, message = next(iter(errors.items()))
-        raise ValidationError(message, name)
+    refuse_first(validate(values))
 
 
 def languages_value(value: str | Iterable[str] | None) -> str:

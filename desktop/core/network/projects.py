@@ -8,7 +8,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from desktop.core.errors import ValidationError
+from desktop.core.errors import ValidationError, refuse_first
 from desktop.core.network import labels, needs
 from desktop.core.store import changelog
 from desktop.core.store import db as store_db
@@ -32,10 +32,7 @@ def validate(values: Mapping[str, Any]) -> dict[str, str]:
 
 
 def _check(values: Mapping[str, Any]) -> None:
-    errors = validate(values)
-    if errors:
-        name, message = next(iter(errors.items()))
-        raise ValidationError(message, name)
+    refuse_first(validate(values))
 
 
 def _trimmed(values: Mapping[str, Any]) -> dict[str, Any]:

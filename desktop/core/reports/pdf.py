@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
@@ -80,10 +80,11 @@ class Page:
     lang: str = "de-DE"
 
 
-def _page_canvas(page: Page) -> type[pdfcanvas.Canvas]:
-    class NumberedCanvas(pdfcanvas.Canvas):
-        """Draws header and footer once the number of pages is known ("Seite 2 von 3")."""
+def numbered_canvas(decorate: Callable[[pdfcanvas.Canvas, int], None]) -> type[pdfcanvas.Canvas]:
+    """A canvas that holds its pages back until the document ends, then lets ``decorate(canvas, total)``
+    draw on each (a header and a footer such as "Seite 2 von 3" need the number of pages)."""
 
+    class NumberedCanvas(pdfcanvas.Canvas):
         def __init__(self, *args: Any, **kwargs: Any) -> None:
             super().__init__(*args, **kwargs)
             self._pages: list[dict[str, Any]] = []
@@ -96,27 +97,33 @@ def _page_canvas(page: Page) -> type[pdfcanvas.Canvas]:
             total = len(self._pages)
             for state in self._pages:
                 self.__dict__.update(state)
-                self._decorate(total)
+                self.saveState()
+                decorate(self, total)
+                self.restoreState()
                 super().showPage()
             super().save()
 
-        def _decorate(self, total: int) -> None:
-            width, height = A4
-            self.saveState()
-            self.setFont(FONT, 8)
-            self.setFillColor(colors.HexColor("#444444"))
-            header = page.title if not page.reference else f"{page.title} · {page.reference}"
-            self.drawString(MARGIN, height - 12 * mm, header[:110])
-            self.setStrokeColor(colors.HexColor("#999999"))
-            self.line(MARGIN, height - 13.5 * mm, width - MARGIN, height - 13.5 * mm)
-            number = self._pageNumber
-            footer = f"Seite {number} von {total} · Сторінка {number} з {total}"
-            printed = f"Gedruckt am {page.printed:%d.%m.%Y} · Надруковано {page.printed:%d.%m.%Y}"
-            self.drawString(MARGIN, 10 * mm, printed)
-            self.drawRightString(width - MARGIN, 10 * mm, footer)
-            self.restoreState()
-
     return NumberedCanvas
+
+
+def _page_canvas(page: Page) -> type[pdfcanvas.Canvas]:
+    """Header (title, reference) and the bilingual footer (printed on, page n of total) on every page."""
+
+    def decorate(canvas: pdfcanvas.Canvas, total: int) -> None:
+        width, height = A4
+        canvas.setFont(FONT, 8)
+        canvas.setFillColor(colors.HexColor("#444444"))
+        header = page.title if not page.reference else f"{page.title} · {page.reference}"
+        canvas.drawString(MARGIN, height - 12 * mm, header[:110])
+        canvas.setStrokeColor(colors.HexColor("#999999"))
+        canvas.line(MARGIN, height - 13.5 * mm, width - MARGIN, height - 13.5 * mm)
+        number = canvas.getPageNumber()
+        footer = f"Seite {number} von {total} · Сторінка {number} з {total}"
+        printed = f"Gedruckt am {page.printed:%d.%m.%Y} · Надруковано {page.printed:%d.%m.%Y}"
+        canvas.drawString(MARGIN, 10 * mm, printed)
+        canvas.drawRightString(width - MARGIN, 10 * mm, footer)
+
+    return numbered_canvas(decorate)
 
 
 def build(story: Sequence[Flowable], page: Page, subject: str = "") -> bytes:
