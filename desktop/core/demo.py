@@ -696,13 +696,14 @@ def _network(
         if need["status"] not in ("matched", "done"):
             continue
         candidates = by_category.get(need["category"])
-        matched_on = need["available_from"] + dt.timedelta(days=rng.randint(1, 21))
         matches.append(
             {
                 "need": nid,
                 "offer": rng.choice(candidates) if candidates else None,
                 "directory_entry": None if candidates else rng.choice(initiatives),
-                "matched_on": min(matched_on, today),
+                # Demo records are made today, and the statistics count a need's days to its first match
+                # from the day it was recorded: a match dated earlier would make that negative.
+                "matched_on": today,
             }
         )
     changelog.bulk_create(Match, matches)
