@@ -300,3 +300,58 @@ def test_the_directory_covers_familienkasse_buergeramt_and_krankenkasse_in_both_
     pairs = {(o["city"], o["authority"]) for o in offices()}
     for city in ("Leipzig", "Dresden"):
         assert {(city, "familienkasse"), (city, "buergeramt"), (city, "krankenkasse")} <= pairs, city
+
+
+#: The shipped offices as released with version 2 of offices.json (a digest of the values every laptop seeds).
+#: Every laptop writes a shipped office with the same record id, change ids and stamp, so a release must never
+#: change the values of an office released before: two laptops seeded from different values would hold two
+#: contents under one change id and refuse each other's bundles. Corrections reach laptops as ordinary edits.
+RELEASED_OFFICES_V2 = {
+    "leipzig_jobcenter": "92ba11f513c970b0",
+    "leipzig_ankommenszentrum_auslaenderbehoerde": "3b11002a25405455",
+    "leipzig_ankommenszentrum_buergerservice": "aa37f1ff78122ecd",
+    "leipzig_ankommenszentrum_sozialamt": "f374fa81232f26eb",
+    "leipzig_aufnahme_mockau": "3ac6b42362b1160a",
+    "landkreis_leipzig_jobcenter": "7d71a42b9f31cc50",
+    "landkreis_leipzig_auslaenderamt": "88d3b8b944c68031",
+    "dresden_auslaenderbehoerde": "82e825f67ea74b7d",
+    "dresden_welcome_center": "ebb55e4fca9ddd47",
+    "dresden_jobcenter": "3f232d89ca291972",
+    "dresden_sozialamt_nord": "7cad508c75845dfb",
+    "dresden_sozialamt_west_mitte_sued": "bde359c219613022",
+    "dresden_sozialamt_ost": "96111591ed3872d0",
+    "dresden_erstaufnahme": "c09705da88f9ef73",
+    "chemnitz_erstaufnahme": "e431209001208d88",
+    "dresden_buergeramt": "449c0b3be8ac2b7f",
+    "dresden_aok_plus": "fc0e27bd35af14d3",
+    "leipzig_aok_plus": "bf11255581b5b05f",
+    "dresden_familienkasse": "f51e6ab64f88f267",
+    "leipzig_familienkasse": "cdd46332a6e8617b",
+}
+
+
+def _office_digest(office: dict[str, str]) -> str:
+    import hashlib
+
+    from desktop.core.network import directory
+
+    values = directory.shipped_values(office)
+    return hashlib.sha256(json.dumps(values, sort_keys=True, ensure_ascii=False).encode()).hexdigest()[:16]
+
+
+def test_released_offices_keep_their_values_and_new_ones_name_their_release() -> None:
+    """An office released before keeps exactly its values; an office added later is named in "added" with a
+    version above 2 (it gets that release's stamp, so laptops seeded before do not count it as held)."""
+    data = json.loads((paths.resources_dir() / "offices.json").read_text(encoding="utf-8"))
+    added = data.get("added", {})
+    for office in data["offices"]:
+        key = office["key"]
+        if key in RELEASED_OFFICES_V2:
+            assert _office_digest(office) == RELEASED_OFFICES_V2[key], (
+                f"{key} was released with other values: a shipped office cannot change (see the comment above)"
+            )
+            assert key not in added
+        else:
+            assert int(added.get(key, 0)) > 2, f"{key} is new: name the version that adds it in 'added'"
+            assert int(added[key]) <= int(data["version"])
+    assert set(RELEASED_OFFICES_V2) <= {o["key"] for o in data["offices"]}, "a released office was removed"
