@@ -402,3 +402,40 @@ def test_cli_certificate_writes_the_pdf(
     nowhere = ["certificate", me, "--out", str(tmp_path / "missing" / "c.pdf")]
     assert _cli(profile_dir, monkeypatch, *nowhere) == cli.EXIT_USAGE
     assert _cli(profile_dir, monkeypatch, "certificate", "nobody", "--out", str(out)) == cli.EXIT_ERROR
+
+
+def test_two_laptops_recording_one_appointment_hold_one_record(tmp_path: Path) -> None:
+    """Both laptops record the same accompanied appointment before they exchange: one hours record (its
+    differing time a conflict to decide), never two that count the appointment twice."""
+    from desktop.core.store.models import Appointment
+    from tests.laptops import laptops
+
+    a, b = laptops(tmp_path, "anna", "bohdan")
+    a.use()
+    volunteer = store_db.current().volunteer_id
+    client = people.create_person({"family_name": "Melnyk", "given_name": "Olha"})
+    start = dt.datetime(2026, 11, 3, 9, 0)
+    appointment = changelog.create(
+        Appointment,
+        {"person": client.id, "starts_at": start, "duration_min": 90, "volunteer": volunteer, "office": "Jobcenter"},
+    )
+    b.apply(a.export())
+    a.use()
+    hours.record_from_appointment(appointment.id)
+    b.use()
+    hours.record_from_appointment(appointment.id, minutes=120)
+    a.apply(b.export())
+    b.apply(a.export())
+    for laptop in (a, b):
+        laptop.use()
+        rows = list(
+            VolunteerHours.select().where(~VolunteerHours.deleted & (VolunteerHours.appointment_ref == appointment.id))
+        )
+        assert len(rows) == 1
+    assert a.digest() == b.digest()
+    # deleted and recorded again: the same record comes back
+    a.use()
+    made = hours.appointment_hours_id(appointment.id)
+    hours.delete_hours(made)
+    again = hours.record_from_appointment(appointment.id, minutes=75)
+    assert (again.id, again.minutes, again.deleted) == (made, 75, False)

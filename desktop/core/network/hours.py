@@ -9,6 +9,7 @@ or actual duration) or types the hours in.
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -175,7 +176,24 @@ def record_from_appointment(appointment_id: str, minutes: int | None = None, tra
             "notes": "",
         }
         _check(values)
-        return changelog.create(VolunteerHours, values)
+        record_id = appointment_hours_id(appointment_id)
+        earlier = VolunteerHours.get_or_none(VolunteerHours.id == record_id)
+        if earlier is not None:  # recorded once and deleted since: the same record comes back
+            changelog.update(VolunteerHours, record_id, {**values, "deleted": False})
+            return VolunteerHours.get_by_id(record_id)
+        changelog.bulk_create(VolunteerHours, [values], record_ids=[record_id])
+        return VolunteerHours.get_by_id(record_id)
+
+
+#: Ids of hours recorded from an appointment are derived from the appointment's id.
+_APPOINTMENT_HOURS = uuid.UUID("5f0c8a52-1d4e-4a53-9a55-7d0a3c1b2e61")
+
+
+def appointment_hours_id(appointment_id: str) -> str:
+    """The id of the hours recorded from an appointment: the same on every laptop, so two laptops that both
+    record one appointment before they exchange hold one record (with a conflict where their times differ),
+    never two that would count the appointment twice."""
+    return str(uuid.uuid5(_APPOINTMENT_HOURS, appointment_id))
 
 
 # --- sums -------------------------------------------------------------------------------------------------
