@@ -50,13 +50,19 @@ def test_every_count_equals_the_data(computed: stats.Stats) -> None:
     assert s.volunteers_in_period == 6
 
 
-def test_the_period_cuts_on_days_and_months(data: dict[str, object]) -> None:
+def test_the_period_takes_whole_months(data: dict[str, object]) -> None:
+    """A period is widened to whole months: two periods a day apart would tell that day's count, which the
+    masking hides."""
     s = stats.compute(dt.date(2026, 1, 8), dt.date(2026, 2, 10))
+    assert (s.start, s.end) == (dt.date(2026, 1, 1), dt.date(2026, 2, 28))
     assert s.months == [dt.date(2026, 1, 1), dt.date(2026, 2, 1)]
-    assert s.accompaniments["jobcenter"] == [3, 0]  # 8, 9 and 10 January
+    assert s.accompaniments["jobcenter"] == [6, 0]  # 5 to 10 January, not only from the 8th
     assert s.accompaniments["other"] == [0, 5]
-    assert "familienkasse" not in s.accompaniments  # 20 February lies after the end
-    assert s.minutes == [720, 0]
+    assert s.accompaniments["familienkasse"] == [0, 1]  # 20 February: the month is whole
+    assert s.minutes == [720, 120]
+    assert stats.to_json(s) == stats.to_json(stats.compute(dt.date(2026, 1, 1), dt.date(2026, 2, 28)))
+    assert stats.whole_months(dt.date(2024, 2, 10), dt.date(2024, 2, 10)) == (dt.date(2024, 2, 1), dt.date(2024, 2, 29))
+    assert stats.whole_months(dt.date(2026, 12, 31), dt.date(2026, 12, 31))[1] == dt.date(2026, 12, 31)
     # Appointments not yet held are no accompaniments.
     early = stats.compute(dt.date(2026, 1, 1), dt.date(2026, 1, 31), now=dt.datetime(2026, 1, 7, 8))
     assert early.accompaniments == {"jobcenter": [2]}

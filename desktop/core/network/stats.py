@@ -135,20 +135,34 @@ def local_day(created_at: dt.datetime) -> dt.date:
     return created_at.replace(tzinfo=dt.UTC).astimezone().date()
 
 
-def _authority(office_key: str, case_authority: str | None) -> str:
-    found = appointments_service.office(office_key) if office_key else None
-    if found and found.get("authority"):
-        return str(found["authority"])
-    return case_authority or "other"
+def _office_authorities() -> dict[str, str]:
+    """The authority of every office of the directory, by its key (and by its id), read once."""
+    found: dict[str, str] = {}
+    for office in appointments_service.offices():
+        if office.get("authority"):
+            for name in ("key", "id"):
+                if office.get(name):
+                    found[str(office[name])] = str(office["authority"])
+    return found
+
+
+def whole_months(start: dt.date, end: dt.date) -> tuple[dt.date, dt.date]:
+    """The period widened to whole calendar months. Counts of two periods that differ by a day would tell
+    what happened on that day, a count the masking hides: so periods only ever differ by whole months."""
+    following = (end.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+    return start.replace(day=1), following - dt.timedelta(days=1)
 
 
 def compute(start: dt.date, end: dt.date, now: dt.datetime | None = None) -> Stats:
-    """The counts of every table from ``start`` to ``end`` (both days included), per calendar month.
+    """The counts of every table from ``start`` to ``end`` (both days included, widened to whole months:
+    see :func:`whole_months`), per calendar month.
 
     Accompaniments count the appointments with a volunteer that took place (before ``now``)."""
     if end < start:
         raise ValueError("the period ends before it starts")
+    start, end = whole_months(start, end)
     now = now or dt.datetime.now()
+    authorities = _office_authorities()
     months = _months(start, end)
     stats = Stats(start=start, end=end, months=months)
     in_period = (start, end)
@@ -171,7 +185,7 @@ def compute(start: dt.date, end: dt.date, now: dt.datetime | None = None) -> Sta
         .tuples()
     )
     for starts_at, office_key, authority in query:
-        counter.add(_authority(office_key or "", authority), starts_at.date())
+        counter.add(authorities.get(office_key or "") or authority or "other", starts_at.date())
     stats.accompaniments = counter.ordered(cases.authorities())
 
     # Cases: opened in the month by type; decided or closed in the month by outcome.
