@@ -402,3 +402,33 @@ def test_cli_needs_matches_telegram(
     assert cli.main([*base, "matches", good.id]) == cli.EXIT_PROBLEMS  # an offer is no need
     assert "offer" in capsys.readouterr().err
     assert cli.main([*base, "telegram", "no-such-id"]) == cli.EXIT_PROBLEMS
+
+
+def test_links_must_exist_and_places_carry_no_street_or_number(store) -> None:
+    from desktop.core.privacy import deletion
+
+    person = people.create_person({"family_name": "Kovalenko", "given_name": "Olena"})
+    with pytest.raises(ValidationError) as missing:
+        needs.create({"kind": "need", "person": "01a2b3c4-0000-7000-8000-000000000000", "category": "housing"})
+    assert missing.value.field == "person"
+    with pytest.raises(ValidationError) as street:
+        needs.create({"kind": "need", "person": person.id, "town": "Leipzig", "district": "Eisenbahnstr. 5"})
+    assert street.value.field == "district"
+    with pytest.raises(ValidationError):
+        needs.create({"kind": "need", "person": person.id, "town": "04315 Leipzig"})
+    with pytest.raises(ValidationError) as phone:
+        needs.create({"kind": "need", "person": person.id, "time_window": "nach Anruf 0176 1234567"})
+    assert phone.value.field == "time_window"
+    need = needs.create(
+        {"kind": "need", "person": person.id, "category": "housing", "town": "Leipzig", "time_window": "Mo–Fr 9–12 Uhr"}
+    )
+    other = people.create_person({"family_name": "Melnyk", "given_name": "Olha"})
+    deletion.delete("person", other.id)
+    with pytest.raises(ValidationError):
+        needs.update(need.id, {"person": other.id})
+    # Matching a need that is done or withdrawn is refused; it is opened again first.
+    offer = needs.create({"kind": "offer", "category": "housing", "town": "Leipzig"})
+    needs.set_status(need.id, "withdrawn")
+    with pytest.raises(ValidationError):
+        matching.match(need.id, offer_id=offer.id)
+    assert needs.live(need.id).status == "withdrawn"

@@ -252,6 +252,8 @@ def match(
     matched. ``case_id``: the case it belongs to (the need's own case unless given); ``appointment_id``: an
     appointment of the need's person it led to."""
     need = _need(need_id)
+    if need.status not in SUGGESTED:
+        raise ValidationError(_("This need is done or withdrawn: open it again before matching it."), "need")
     if bool(offer_id) == bool(directory_entry_id):
         raise ValidationError(_("Choose one offer or one entry of the directory."), "offer")
     offer = None

@@ -10,6 +10,7 @@ it is opened again.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -18,7 +19,18 @@ from desktop.core.errors import ValidationError, refuse_first
 from desktop.core.network import labels
 from desktop.core.people import of_people
 from desktop.core.store import changelog
-from desktop.core.store.models import NEED_CATEGORIES, NeedOffer, person_name
+from desktop.core.store.models import (
+    NEED_CATEGORIES,
+    Case,
+    DirectoryEntry,
+    Household,
+    NeedOffer,
+    Person,
+    Project,
+    Travelling,
+    Volunteer,
+    person_name,
+)
 from desktop.i18n import N_, _, pgettext
 
 KINDS = NeedOffer.KINDS
@@ -48,8 +60,21 @@ def _id(value: Any) -> str | None:
     return str(getattr(value, "id", value))
 
 
-def validate(values: Mapping[str, Any]) -> dict[str, str]:
-    """Problems by field, in the UI language (empty when the values can be saved)."""
+#: Records a need or offer links to, which must exist and be live when it is saved.
+_LINKS: dict[str, type[Travelling]] = {
+    "person": Person,
+    "household": Household,
+    "case": Case,
+    "provider": DirectoryEntry,
+    "volunteer": Volunteer,
+    "project": Project,
+}
+
+
+def validate(values: Mapping[str, Any], changed: Mapping[str, Any] | None = None) -> dict[str, str]:
+    """Problems by field, in the UI language (empty when the values can be saved). Linked records must exist
+    and be live where they are set (``changed``: only those being changed; a link to a record deleted since
+    does not stop an edit of something else)."""
     errors: dict[str, str] = {}
     kind = values.get("kind", "need")
     if kind not in KINDS:
@@ -62,6 +87,16 @@ def validate(values: Mapping[str, Any]) -> dict[str, str]:
         errors["provider_kind"] = _("Choose who offers it from the list.")
     if kind == "need" and not _id(values.get("person")) and not _id(values.get("household")):
         errors["person"] = _("Choose the person or family who needs this.")
+    for name, model in _LINKS.items():
+        linked = _id((values if changed is None else changed).get(name))
+        if linked and not model.select().where((model.id == linked) & ~model.deleted).exists():
+            errors.setdefault(name, _("The record chosen here no longer exists; choose another."))
+    if re.search(r"\d[\d /-]{4,}\d|@|://|www\.", str(values.get("time_window") or "")):
+        # "Mo–Fr 9–12 Uhr" is a time; a phone number, e-mail or link would go into the group's post
+        errors["time_window"] = _("Only days and times here, no phone number, e-mail or link.")
+    for name in ("town", "district"):
+        if re.search(r"\d", str(values.get(name) or "")):  # a street number or a postcode would reach the post
+            errors[name] = _("Only the name of the town or district, without street, number or postcode.")
     start, end = values.get("available_from"), values.get("available_until")
     if isinstance(start, dt.date) and isinstance(end, dt.date) and end < start:
         errors["available_until"] = _("The end cannot lie before the start.")
@@ -132,7 +167,7 @@ def update(record_id: str, values: Mapping[str, Any]) -> list[str]:
     """Change fields of a need or offer; a new status sets or clears ``closed_on``. Returns the changed fields."""
     record = NeedOffer.get_by_id(record_id)
     merged = {**_current(record), **values}
-    _check(merged)
+    refuse_first(validate(merged, values))
     changes = _stored(values, merged["kind"])
     if "status" in changes:
         changes["closed_on"] = _closing(changes["status"], record.closed_on, None)
