@@ -311,3 +311,22 @@ def test_del_deletes_a_need_with_its_matches_and_undo_brings_them_back(qtbot, pe
     assert window.undo_notice.isVisible()
     window.undo_notice.undo()
     assert not NeedOffer.get_by_id(need.id).deleted and not Match.get_by_id(made.id).deleted
+
+
+def test_a_deleted_need_leaves_its_offer_open_again_and_undo_matches_it_again(qtbot, person) -> None:
+    from desktop.ui.main_window import MainWindow
+
+    need = needs.create({"kind": "need", "person": person.id, "category": "housing", "title": "Wohnung"})
+    offer = needs.create({"kind": "offer", "category": "housing", "title": "Zimmer frei"})
+    matching.match(need.id, offer_id=offer.id)
+    assert needs.live(offer.id).status == "matched"
+    window = MainWindow()
+    qtbot.addWidget(window)
+    window.show()
+    window.show_area(window.areas.index(window.needs))
+    window.needs.set_filter("all")
+    _select(window.needs, need.id)
+    window.needs.delete_current()
+    assert needs.live(offer.id).status == "open"
+    window.undo_notice.undo()
+    assert needs.live(offer.id).status == "matched" and needs.live(need.id).status == "matched"

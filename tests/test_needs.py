@@ -432,3 +432,36 @@ def test_links_must_exist_and_places_carry_no_street_or_number(store) -> None:
     with pytest.raises(ValidationError):
         matching.match(need.id, offer_id=offer.id)
     assert needs.live(need.id).status == "withdrawn"
+
+
+def test_after_an_exchange_settle_puts_needs_in_the_state_of_their_matches(tmp_path: Path) -> None:
+    """One laptop undoes a match while the other matches the need again: after the exchange the need has a
+    live match, and settle() (run by the app after every bundle) calls it matched on both laptops."""
+    from desktop.core.store.models import Match, NeedOffer
+    from tests.laptops import laptops
+
+    a, b = laptops(tmp_path, "anna", "bohdan")
+    a.use()
+    client = people.create_person({"family_name": "Melnyk", "given_name": "Olha"})
+    need = needs.create({"kind": "need", "person": client.id, "category": "housing"})
+    first = needs.create({"kind": "offer", "category": "housing"})
+    second = needs.create({"kind": "offer", "category": "housing"})
+    made = matching.match(need.id, offer_id=first.id)
+    b.apply(a.export())
+    a.use()
+    matching.unmatch(made.id)
+    b.use()
+    matching.match(need.id, offer_id=second.id)
+    a.apply(b.export())
+    b.apply(a.export())
+    for laptop in (a, b):
+        laptop.use()
+        matching.settle()
+        assert Match.select().where(~Match.deleted & (Match.need == need.id)).count() == 1
+        assert NeedOffer.get_by_id(need.id).status == "matched"
+        assert NeedOffer.get_by_id(first.id).status == "open"
+    a.apply(b.export())
+    b.apply(a.export())
+    assert a.digest() == b.digest()
+    a.use()
+    assert matching.settle() == 0

@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 from desktop import i18n, paths
 from desktop.core import audit, demo, people, profile
 from desktop.core.errors import ProfileDamaged, UserError, os_reason
+from desktop.core.network import matching
 from desktop.core.privacy import words
 from desktop.core.store import backup
 from desktop.core.store import db as store_db
@@ -129,6 +130,7 @@ class MainWindow(Retranslatable, QMainWindow):
         self.statusBar().addWidget(self.undo_notice)
         for area in (self.people, self.cases, self.appointments, self.tasks, self.needs, self.directory):
             area.deleted.connect(self.undo_notice.offer)
+            area.deleted.connect(self._settle_needs)
         self.people.erased.connect(self._erased)
         self.conflicts_badge = QPushButton()  # "Conflicts: N", hidden while there is none
         self.conflicts_badge.setFlat(True)
@@ -400,7 +402,13 @@ class MainWindow(Retranslatable, QMainWindow):
             ).format(pdf=pdf_path.name, json=json_path.name),
         )
 
+    def _settle_needs(self, *_args: object) -> None:
+        """A delete or an erasure took matches with it: needs and offers left without one are open again."""
+        if matching.settle():
+            self.needs.refresh()
+
     def _erased(self, counts: dict[str, int]) -> None:
+        self._settle_needs()
         self.undo_notice.forget()  # what an earlier delete took may have gone with the person
         self._people_changed()
         self.statusBar().showMessage(_("Erased: {what}.").format(what=words.count_text(counts)), 8000)
@@ -641,6 +649,8 @@ class MainWindow(Retranslatable, QMainWindow):
         self._update_status()
 
     def _data_changed(self) -> None:
+        """After an undo, an import or a bundle: needs and offers follow their matches, the lists reload."""
+        matching.settle()
         self._refresh_all()
 
     def _update_status(self) -> None:

@@ -319,6 +319,22 @@ def unmatch(match_id: str) -> None:
             needs.set_status(offer.id, "open")
 
 
+def settle() -> int:
+    """Put every need and offer that is open or matched in the state its live matches say: matched when
+    one stands, open when none does (after a delete, an undo, an erasure or a bundle that changed matches
+    but not the status). Returns how many changed; a quick query when nothing has to."""
+    live = "SELECT 1 FROM match m WHERE m.deleted = 0 AND (m.need_id = n.id OR m.offer_id = n.id)"
+    db = store_db.current().db
+    rows = db.execute_sql(
+        f"SELECT n.id, n.status FROM need_offer n WHERE n.deleted = 0 AND ("
+        f"(n.status = 'matched' AND NOT EXISTS ({live})) OR (n.status = 'open' AND EXISTS ({live})))"
+    ).fetchall()
+    with db.atomic("IMMEDIATE"):
+        for record_id, status in rows:
+            needs.set_status(record_id, "open" if status == "matched" else "matched")
+    return len(rows)
+
+
 @dataclass(frozen=True)
 class MatchRow:
     """A match of a need as the editor and the CLI show it."""
