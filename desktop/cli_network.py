@@ -294,7 +294,7 @@ def _cmd_certificate(args: argparse.Namespace) -> int:
     import sys
     from pathlib import Path
 
-    from desktop import cli
+    from desktop import cli, i18n
     from desktop.core.errors import UserError, os_reason
     from desktop.core.network import certificate
     from desktop.i18n import _
@@ -318,8 +318,8 @@ def _cmd_certificate(args: argparse.Namespace) -> int:
         _("{name}: {hours} hours from {start} to {end}.").format(
             name=found.volunteer_name,
             hours=certificate.hm(found.total.total),
-            start=certificate.german_date(start),
-            end=certificate.german_date(end),
+            start=i18n.fmt_date_german(start),
+            end=i18n.fmt_date_german(end),
         ),
         file=sys.stderr,
     )

@@ -23,6 +23,7 @@ from reportlab.lib.units import mm
 from reportlab.pdfgen import canvas as pdfcanvas
 from reportlab.platypus import Flowable, KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
+from desktop import i18n
 from desktop.core import atomic, audit
 from desktop.core.errors import UserError, ValidationError
 from desktop.core.network import hours, initiative, labels
@@ -83,10 +84,6 @@ def hours_words(minutes: int) -> str:
     if m:
         parts.append(f"{m} Minute" if m == 1 else f"{m} Minuten")
     return " und ".join(parts)
-
-
-def german_date(day: dt.date) -> str:
-    return day.strftime("%d.%m.%Y")
 
 
 def month_name(month: dt.date) -> str:
@@ -193,7 +190,7 @@ def _letterhead(org: initiative.Initiative, s: dict[str, ParagraphStyle]) -> lis
 
 
 def _signature(org: initiative.Initiative, issued: dt.date, s: dict[str, ParagraphStyle]) -> list[Flowable]:
-    place = f"{org.town}, {german_date(issued)}" if org.town else german_date(issued)
+    place = f"{org.town}, {i18n.fmt_date_german(issued)}" if org.town else i18n.fmt_date_german(issued)
     who = ", ".join(part for part in (org.signer, org.signer_role) if part)
     under = who or f"für {org.name}"
     cells = [
@@ -223,7 +220,7 @@ def story(found: Certified, org: initiative.Initiative, issued: dt.date) -> list
     t = found.total
     einsaetze = "einem Einsatz" if t.entries == 1 else f"{t.entries} Einsätzen"
     text = (
-        f"im Zeitraum vom {german_date(found.start)} bis {german_date(found.end)} ehrenamtlich für "
+        f"im Zeitraum vom {i18n.fmt_date_german(found.start)} bis {i18n.fmt_date_german(found.end)} ehrenamtlich für "
         f"{pdf.escape(org.name)} tätig war."
     )
     summary = f"Insgesamt wurden bei {einsaetze} <b>{hours_words(t.total)}</b> ehrenamtlich geleistet"
@@ -278,7 +275,7 @@ def render(found: Certified, org: initiative.Initiative, issued: dt.date | None 
     if found.total.entries == 0:
         raise NoHours(
             _("{name} has no hours recorded from {start} to {end}: there is nothing to certify.").format(
-                name=found.volunteer_name, start=german_date(found.start), end=german_date(found.end)
+                name=found.volunteer_name, start=i18n.fmt_date_german(found.start), end=i18n.fmt_date_german(found.end)
             )
         )
     issued = issued or dt.date.today()
@@ -293,13 +290,14 @@ def render(found: Certified, org: initiative.Initiative, issued: dt.date | None 
         bottomMargin=18 * mm,
         title=f"{TITLE} – {found.volunteer_name}",
         author=org.name,
-        subject=f"{german_date(found.start)} – {german_date(found.end)}",
+        subject=f"{i18n.fmt_date_german(found.start)} – {i18n.fmt_date_german(found.end)}",
         creator="Begleiter",
         lang="de-DE",
         initialFontName=pdf.FONT,
         initialFontSize=10,
     )
-    footer = f"{TITLE} · {found.volunteer_name} · {german_date(found.start)} – {german_date(found.end)}"
+    period = f"{i18n.fmt_date_german(found.start)} – {i18n.fmt_date_german(found.end)}"
+    footer = f"{TITLE} · {found.volunteer_name} · {period}"
     doc.build(story(found, org, issued), canvasmaker=_canvas(footer))
     return out.getvalue()
 

@@ -14,11 +14,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+import peewee as pw
+
 from desktop.core import appointments
 from desktop.core.errors import UserError, refuse_first
 from desktop.core.store import changelog
 from desktop.core.store import db as store_db
-from desktop.core.store.models import Appointment, Case, Project, Volunteer, VolunteerHours
+from desktop.core.store.models import Appointment, Case, Person, Project, Volunteer, VolunteerHours, person_name
 from desktop.i18n import _
 
 #: The most minutes one record may hold (activity or travel): a day.
@@ -139,14 +141,25 @@ def unrecorded_appointments(volunteer_id: str, until: dt.datetime | None = None)
     until = until or dt.datetime.now()
     done = _recorded_refs()
     query = (
-        Appointment.select()
+        Appointment.select(
+            Appointment.id,
+            Appointment.starts_at,
+            Appointment.office,
+            Appointment.duration_min,
+            Person.family_name,
+            Person.given_name,
+            Person.family_name_cyr,
+            Person.given_name_cyr,
+        )
+        .join(Person, pw.JOIN.LEFT_OUTER, on=(Appointment.person == Person.id))
         .where((Appointment.volunteer == volunteer_id) & ~Appointment.deleted & (Appointment.starts_at <= until))
         .order_by(Appointment.starts_at, Appointment.id)
+        .tuples()
     )
     return [
-        OpenAppointment(a.id, a.starts_at, a.office, a.duration_min, appointments.person_label(a.person_id))
-        for a in query
-        if a.id not in done
+        OpenAppointment(record_id, starts_at, office, duration, person_name(*names))
+        for record_id, starts_at, office, duration, *names in query
+        if record_id not in done
     ]
 
 

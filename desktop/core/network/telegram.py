@@ -8,11 +8,9 @@ name: free text may hold personal data, and the group is public.
 
 from __future__ import annotations
 
-import datetime as dt
-
 from desktop.core.network import labels, needs
 from desktop.core.store.models import NeedOffer
-from desktop.i18n import N_, gettext_in
+from desktop.i18n import N_, fmt_date_german, gettext_in  # German and Ukrainian write dates alike
 
 #: The languages of the post, in order.
 POST_LANGUAGES = ("de", "uk")
@@ -49,10 +47,6 @@ def find_by_reference(text: str) -> NeedOffer | None:
     return found[0] if len(found) == 1 else None
 
 
-def _date(day: dt.date) -> str:
-    return day.strftime("%d.%m.%Y")  # German and Ukrainian write dates alike
-
-
 def _block(lang: str, record: NeedOffer) -> list[str]:
     def tr(message: str) -> str:
         return gettext_in(lang, message)
@@ -68,11 +62,11 @@ def _block(lang: str, record: NeedOffer) -> list[str]:
         lines.append(tr(_LANGUAGES).format(languages=names))
     start, end = record.available_from, record.available_until
     if start and end:
-        dates = f"{_date(start)} – {_date(end)}"
+        dates = f"{fmt_date_german(start)} – {fmt_date_german(end)}"
     elif start:
-        dates = tr(_FROM).format(date=_date(start))
+        dates = tr(_FROM).format(date=fmt_date_german(start))
     elif end:
-        dates = tr(_UNTIL).format(date=_date(end))
+        dates = tr(_UNTIL).format(date=fmt_date_german(end))
     else:
         dates = ""
     when = ", ".join(p for p in (dates, record.time_window.strip()) if p)
