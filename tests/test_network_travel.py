@@ -94,3 +94,14 @@ def test_erasing_a_client_takes_their_needs_but_leaves_the_volunteers_hours(ab: 
 def test_every_network_record_type_is_registered_to_travel() -> None:
     registered = {m.record_type for m in Travelling.registry}
     assert {m.record_type for m in NETWORK} <= registered
+
+
+def test_demo_needs_and_offers_agree_with_their_matches(tmp_path: Path) -> None:
+    """Demo statuses say what the matches say: settling them changes nothing."""
+    from desktop.core.network import matching
+
+    (a,) = laptops(tmp_path, "anna")
+    a.use()
+    demo.generate(300, seed=4, today=dt.date(2026, 12, 1))
+    assert Match.select().where(~Match.deleted).count() > 0
+    assert matching.settle() == 0

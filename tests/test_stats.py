@@ -250,5 +250,5 @@ def test_cli_refuses_a_period_that_ends_before_it_starts(
 
 
 def test_default_period_is_the_last_twelve_months() -> None:
-    assert stats.default_period(dt.date(2026, 12, 3)) == (dt.date(2026, 1, 1), dt.date(2026, 12, 3))
+    assert stats.default_period(dt.date(2026, 12, 3)) == (dt.date(2026, 1, 1), dt.date(2026, 12, 31))
     assert stats.default_period(dt.date(2026, 3, 31)) == (dt.date(2025, 4, 1), dt.date(2026, 3, 31))

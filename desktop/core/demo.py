@@ -652,10 +652,9 @@ def _network(
                 "available_from": since(60),
                 "available_until": today + dt.timedelta(days=rng.randint(14, 120)),
                 "time_window": rng.choice(("werktags vormittags", "abends", "am Wochenende", "")),
-                "status": rng.choice(("open", "open", "open", "matched", "withdrawn")),
+                "status": rng.choice(("open", "open", "open", "withdrawn")),
             }
         )
-    offer_ids = changelog.bulk_create(NeedOffer, offers)
 
     # Needs: some families post one.
     needs: list[dict] = []
@@ -686,21 +685,28 @@ def _network(
                 "project": project_ids[0] if category == "transport" and status == "open" else None,
             }
         )
+    # Matched and done needs are met by an offer of their category (which is then matched itself) or,
+    # where there is none, by an initiative of the directory: statuses agree with the matches.
+    by_category: dict[str, list[int]] = {}
+    for index, offer in enumerate(offers):
+        if offer["status"] != "withdrawn":
+            by_category.setdefault(offer["category"], []).append(index)
+    met_by: dict[int, int | None] = {}
+    for index, need in enumerate(needs):
+        if need["status"] in ("matched", "done"):
+            candidates = by_category.get(need["category"])
+            met_by[index] = rng.choice(candidates) if candidates else None
+            if candidates:
+                offers[met_by[index]]["status"] = "matched"
+    offer_ids = changelog.bulk_create(NeedOffer, offers)
     need_ids = changelog.bulk_create(NeedOffer, needs)
     matches = []
-    by_category: dict[str, list[str]] = {}
-    for oid, offer in zip(offer_ids, offers, strict=True):
-        if offer["status"] != "withdrawn":
-            by_category.setdefault(offer["category"], []).append(oid)
-    for nid, need in zip(need_ids, needs, strict=True):
-        if need["status"] not in ("matched", "done"):
-            continue
-        candidates = by_category.get(need["category"])
+    for index, offer_index in met_by.items():
         matches.append(
             {
-                "need": nid,
-                "offer": rng.choice(candidates) if candidates else None,
-                "directory_entry": None if candidates else rng.choice(initiatives),
+                "need": need_ids[index],
+                "offer": offer_ids[offer_index] if offer_index is not None else None,
+                "directory_entry": None if offer_index is not None else rng.choice(initiatives),
                 # Demo records are made today, and the statistics count a need's days to its first match
                 # from the day it was recorded: a match dated earlier would make that negative.
                 "matched_on": today,

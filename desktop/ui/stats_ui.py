@@ -66,6 +66,15 @@ def short_month(month: dt.date) -> str:
     return babel_dates.format_date(month, "LLL yy", locale=i18n.locale())
 
 
+def axis_months(months: list[dt.date]) -> list[str]:
+    """The months under a chart: the year only at the first month and at each January ("трав. 26" and its
+    mark would be cut short side by side with eleven others)."""
+    return [
+        short_month(m) if i == 0 or m.month == 1 else babel_dates.format_date(m, "LLL", locale=i18n.locale())
+        for i, m in enumerate(months)
+    ]
+
+
 def drawn(value: int) -> int:
     """The height a count is drawn at: a masked one not at all."""
     return 0 if core.is_masked(value) else value
@@ -204,9 +213,9 @@ class StatsDialog(Retranslatable, QDialog):
             self.state.setText(_("Counting…"))
         elif self.stats is not None:
             self.state.setText(
-                _("Anonymous counts from {start} to {end}; counts from 1 to 4 are shown as “<5”.").format(
-                    start=i18n.fmt_list_date(self.stats.start), end=i18n.fmt_list_date(self.stats.end)
-                )
+                _(
+                    "Anonymous counts of whole months from {start} to {end}; counts from 1 to 4 are shown as “<5”."
+                ).format(start=i18n.fmt_list_date(self.stats.start), end=i18n.fmt_list_date(self.stats.end))
             )
         else:
             self.state.setText("")
@@ -246,6 +255,9 @@ class StatsDialog(Retranslatable, QDialog):
             return
         self._asked = None
         self.stats = stats
+        # The counts are of whole months: the fields say which (a day typed in the middle of a month widens).
+        self.start.setText(i18n.fmt_date_german(stats.start))
+        self.end.setText(i18n.fmt_date_german(stats.end))
         self._show_state()
         self._fill()
 
@@ -278,7 +290,7 @@ class StatsDialog(Retranslatable, QDialog):
             series.append(bar)
             marked = [m or core.is_masked(n) for m, n in zip(marked, counts, strict=True)]
         pane.chart.addSeries(series)
-        labels = [short_month(m) + (MARK if marked[i] else "") for i, m in enumerate(stats.months)]
+        labels = [label + (MARK if marked[i] else "") for i, label in enumerate(axis_months(stats.months))]
         series.attachAxis(pane.category_axis(labels, Qt.AlignmentFlag.AlignBottom))
         top = max(
             (sum(drawn(c[i]) for c in stats.accompaniments.values()) for i in range(len(stats.months))), default=0
@@ -332,7 +344,7 @@ class StatsDialog(Retranslatable, QDialog):
         bar.append(hours)
         series.append(bar)
         pane.chart.addSeries(series)
-        series.attachAxis(pane.category_axis([short_month(m) for m in stats.months], Qt.AlignmentFlag.AlignBottom))
+        series.attachAxis(pane.category_axis(axis_months(stats.months), Qt.AlignmentFlag.AlignBottom))
         series.attachAxis(pane.value_axis(max(hours, default=0), Qt.AlignmentFlag.AlignLeft, whole=False))
         pane.chart.legend().setVisible(False)
         pane.note.setText(

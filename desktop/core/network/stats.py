@@ -67,12 +67,13 @@ def next_month(month: dt.date) -> dt.date:
 
 
 def default_period(today: dt.date | None = None) -> tuple[dt.date, dt.date]:
-    """The last 12 months: from the first day of the month eleven months ago to today."""
+    """The last 12 months: from the first day of the month eleven months ago to the end of this month
+    (periods are whole months, see :func:`whole_months`)."""
     today = today or dt.date.today()
     start = month_of(today)
     for _i in range(11):
         start = month_of(start - dt.timedelta(days=1))
-    return start, today
+    return whole_months(start, today)
 
 
 @dataclass
