@@ -419,6 +419,9 @@ def test_links_must_exist_and_places_carry_no_street_or_number(store) -> None:
     with pytest.raises(ValidationError) as phone:
         needs.create({"kind": "need", "person": person.id, "time_window": "nach Anruf 0176 1234567"})
     assert phone.value.field == "time_window"
+    with pytest.raises(ValidationError) as long_title:
+        needs.create({"kind": "need", "person": person.id, "title": "x" * (needs.TITLE_MAX + 1)})
+    assert long_title.value.field == "title"
     need = needs.create(
         {"kind": "need", "person": person.id, "category": "housing", "town": "Leipzig", "time_window": "Mo–Fr 9–12 Uhr"}
     )

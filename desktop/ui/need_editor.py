@@ -349,6 +349,8 @@ class NeedEditor(EditorDialog):
         self.available_from.setPlaceholderText(_("from DD.MM.YYYY"))
         self.available_until.setPlaceholderText(_("until DD.MM.YYYY"))
         self.time_window.setPlaceholderText(_("e.g. weekday mornings, from mid-January"))
+        for field in (self.town, self.district, self.time_window):  # as typed, they go into the group's post
+            field.setToolTip(_("Shown in the Telegram post as typed: no names, streets or phone numbers"))
         self.unmatch_button.setText(_("&Undo match"))
         self.unmatch_button.setToolTip(
             _("Delete the selected match; the need is open again when nothing else matches it")

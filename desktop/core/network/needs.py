@@ -60,6 +60,9 @@ def _id(value: Any) -> str | None:
     return str(getattr(value, "id", value))
 
 
+#: Longest title of a need or offer (a line in a list, not a letter: the notes hold the rest).
+TITLE_MAX = 200
+
 #: Records a need or offer links to, which must exist and be live when it is saved.
 _LINKS: dict[str, type[Travelling]] = {
     "person": Person,
@@ -91,6 +94,8 @@ def validate(values: Mapping[str, Any], changed: Mapping[str, Any] | None = None
         linked = _id((values if changed is None else changed).get(name))
         if linked and not model.select().where((model.id == linked) & ~model.deleted).exists():
             errors.setdefault(name, _("The record chosen here no longer exists; choose another."))
+    if len(str(values.get("title") or "")) > TITLE_MAX:
+        errors["title"] = _("The title is too long: at most {n} characters.").format(n=TITLE_MAX)
     if re.search(r"\d[\d /-]{4,}\d|@|://|www\.", str(values.get("time_window") or "")):
         # "Mo–Fr 9–12 Uhr" is a time; a phone number, e-mail or link would go into the group's post
         errors["time_window"] = _("Only days and times here, no phone number, e-mail or link.")
