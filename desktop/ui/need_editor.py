@@ -207,6 +207,8 @@ class NeedEditor(EditorDialog):
         self._fill_person_choices(record.household_id if record else None, record.case_id if record else None)
         self.matches.currentRowChanged.connect(lambda _r: self._update_unmatch())
         self.finish()
+        # A taller window keeps the rows together: the space would go to the hidden rows' error lines.
+        self._layout.insertStretch(self._layout.indexOf(self.error), 1)
         self._show_provider_rows()
 
     def _row_visible(self, field: QWidget | QHBoxLayout | QVBoxLayout, visible: bool) -> None:
