@@ -42,10 +42,29 @@ def _register_fonts() -> None:
             QFontDatabase.addApplicationFont(str(font))
 
 
+def _portable_settings() -> None:
+    """In portable mode Qt keeps its settings (file dialogs' history) and font caches beside the program,
+    not in the laptop's user folders; set before the application object exists."""
+    folder = paths.settings_dir()
+    if folder is None:
+        return
+    from PySide6.QtCore import QSettings
+
+    folder.mkdir(parents=True, exist_ok=True)
+    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
+    # Qt's file dialog keeps its history in the native format: a file on Linux (redirected here), the
+    # registry on Windows and a property list on macOS, where the app removes it after each dialog.
+    for format_ in (QSettings.Format.IniFormat, QSettings.Format.NativeFormat):
+        for scope in (QSettings.Scope.UserScope, QSettings.Scope.SystemScope):
+            QSettings.setPath(format_, scope, str(folder))
+    os.environ["XDG_CACHE_HOME"] = str(folder.parent / "cache")  # fontconfig's cache (Linux)
+
+
 def create_application(argv: list[str]):
     from PySide6.QtGui import QFont
     from PySide6.QtWidgets import QApplication
 
+    _portable_settings()
     app = QApplication.instance() or QApplication(argv)
     app.setApplicationName(APP_NAME)
     app.setApplicationDisplayName("Begleiter")
@@ -115,7 +134,7 @@ def smoke_test(args: argparse.Namespace) -> int:
     temp: Path | None = None
     try:
         profile_dir = paths.profile_dir()
-        if args.data_dir and store_db.profile_exists(profile_dir):
+        if (args.data_dir or paths.portable_dir()) and store_db.profile_exists(profile_dir):
             passphrase = os.environ.get("BEGLEITER_PASSPHRASE")
             if not passphrase:
                 print(

@@ -9,6 +9,12 @@ from pathlib import Path
 import platformdirs
 
 ENV_HOME = "BEGLEITER_HOME"
+#: Where portable.txt is looked for instead of beside the program (a launcher that starts it from elsewhere).
+ENV_APP_DIR = "BEGLEITER_APP_DIR"
+#: A file of this name beside the program makes it portable: profile and settings live beside it.
+PORTABLE_MARK = "portable.txt"
+#: The folder beside the program that holds a portable installation's data.
+PORTABLE_DATA = "Begleiter-Daten"
 _override: Path | None = None
 
 
@@ -30,6 +36,29 @@ def translations_dir() -> Path:
     return bundle_root() / "translations"
 
 
+def app_dir() -> Path:
+    """The folder of the program: the executable's when frozen, else the source tree (or $BEGLEITER_APP_DIR)."""
+    env = os.environ.get(ENV_APP_DIR)
+    if env:
+        return Path(env).expanduser().resolve()
+    if getattr(sys, "frozen", False):
+        return Path(sys.executable).resolve().parent
+    return bundle_root()
+
+
+def portable_dir() -> Path | None:
+    """The data folder of a portable installation (portable.txt beside the program), else None: the app and
+    its encrypted profile live on a USB stick and write nothing into the laptop's user folders."""
+    folder = app_dir()
+    return folder / PORTABLE_DATA if (folder / PORTABLE_MARK).is_file() else None
+
+
+def settings_dir() -> Path | None:
+    """Where Qt keeps its settings in portable mode (None: Qt's usual place)."""
+    portable = portable_dir()
+    return portable / "settings" if portable else None
+
+
 def set_profile_dir(path: str | os.PathLike[str] | None) -> None:
     """Override the profile folder (``--data-dir``); None returns to the environment/default."""
     global _override
@@ -37,12 +66,16 @@ def set_profile_dir(path: str | os.PathLike[str] | None) -> None:
 
 
 def profile_dir() -> Path:
-    """The profile folder: --data-dir, else $BEGLEITER_HOME, else the platform's user data folder."""
+    """The profile folder: --data-dir, else $BEGLEITER_HOME, else beside the program in portable mode, else
+    the platform's user data folder."""
     if _override is not None:
         return _override
     env = os.environ.get(ENV_HOME)
     if env:
         return Path(env).expanduser().resolve()
+    portable = portable_dir()
+    if portable is not None:
+        return portable / "profile"
     # Windows: %LOCALAPPDATA%, not the roaming %APPDATA% that domain machines copy to a server at logoff
     # (the same folder elsewhere). No migration from the roaming folder: there were no Windows users yet.
     return Path(platformdirs.user_data_dir("Begleiter", appauthor=False, roaming=False))
