@@ -64,6 +64,8 @@ build: setup
 
 frozen-smoke: build
 	QT_QPA_PLATFORM=offscreen dist/begleiter/begleiter --smoke-test
+	dist/begleiter/begleiter-cli --version
+	dist/begleiter/begleiter-cli translit "Олена Коваленко"
 
 clean:
 	rm -rf build dist .pytest_cache

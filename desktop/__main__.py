@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 from desktop import __version__
 
@@ -49,7 +50,15 @@ def cli_entry(argv: Sequence[str] | None = None) -> int:
     return cli.main(argv)
 
 
+def _program_name() -> str:
+    """The name the program was started as (the bundle's begleiter or begleiter-cli executable)."""
+    started = sys.executable if getattr(sys, "frozen", False) else sys.argv[0]
+    return Path(started).stem.lower()
+
+
 if __name__ == "__main__":
+    if _program_name() == "begleiter-cli":
+        sys.exit(cli_entry(sys.argv[1:]))
     if len(sys.argv) > 1 and sys.argv[1] == "cli":
         sys.exit(cli_entry(sys.argv[2:]))
     sys.exit(gui_entry())
