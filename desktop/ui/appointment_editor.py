@@ -13,11 +13,9 @@ from PySide6.QtWidgets import (
     QComboBox,
     QCompleter,
     QHBoxLayout,
-    QLabel,
     QLineEdit,
     QMessageBox,
     QPlainTextEdit,
-    QPushButton,
     QSpinBox,
     QWidget,
 )
@@ -27,7 +25,7 @@ from desktop.core import appointments, cases, consents
 from desktop.core.store import db as store_db
 from desktop.core.store.models import Appointment, Case, Volunteer
 from desktop.i18n import N_, _
-from desktop.ui.case_editor import PersonPicker
+from desktop.ui.case_editor import PersonPicker, person_chooser
 from desktop.ui.common import date_check
 from desktop.ui.consents_ui import ConsentNotice
 from desktop.ui.editor import EditorDialog
@@ -119,12 +117,7 @@ class AppointmentEditor(EditorDialog):
         self.office.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
         self.address = QLineEdit()
         self.case = QComboBox()  # "no case", then the person's open cases
-        self.person_label = QLabel()
-        self.person_button = QPushButton()
-        self.person_button.clicked.connect(self._choose_person)
-        person_row = QHBoxLayout()
-        person_row.addWidget(self.person_label, 1)
-        person_row.addWidget(self.person_button)
+        self.person_label, self.person_button, person_row = person_chooser(self._choose_person)
         self.volunteer = QComboBox()
         self.interpreter = QCheckBox()
         self.purpose = QLineEdit()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QShortcut
@@ -42,6 +43,17 @@ from desktop.ui.common import (
 )
 from desktop.ui.editor import EditorDialog
 from desktop.ui.timeline_widget import TimelineWidget
+
+
+def person_chooser(choose: Callable[[], None]) -> tuple[QLabel, QPushButton, QHBoxLayout]:
+    """An editor's person row: the chosen person's name and a button that opens the chooser (``choose``)."""
+    label = QLabel()
+    button = QPushButton()
+    button.clicked.connect(choose)
+    row = QHBoxLayout()
+    row.addWidget(label, 1)
+    row.addWidget(button)
+    return label, button, row
 
 
 class PersonPicker(Retranslatable, QDialog):
@@ -139,12 +151,7 @@ class CaseEditor(EditorDialog):
         self.person_id = case.person_id if case else person_id
         self.changed_inside = False
         self.setMinimumSize(MIN_WIDTH, 560)
-        self.person_label = QLabel()
-        self.person_button = QPushButton()
-        self.person_button.clicked.connect(self._choose_person)
-        person_row = QHBoxLayout()
-        person_row.addWidget(self.person_label, 1)
-        person_row.addWidget(self.person_button)
+        self.person_label, self.person_button, person_row = person_chooser(self._choose_person)
         self.case_type = QComboBox()
         self.authority = QComboBox()
         self.status = QComboBox()

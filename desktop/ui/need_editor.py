@@ -27,7 +27,7 @@ from desktop.core.network import labels, matching, needs
 from desktop.core.store.models import DirectoryEntry, Household, HouseholdMember, NeedOffer, Volunteer
 from desktop.i18n import N_, _
 from desktop.ui.appointment_editor import case_text
-from desktop.ui.case_editor import PersonPicker
+from desktop.ui.case_editor import PersonPicker, person_chooser
 from desktop.ui.common import date_check
 from desktop.ui.editor import EditorDialog
 
@@ -83,12 +83,7 @@ class NeedEditor(EditorDialog):
         self.title = QLineEdit()
         self.title.setMaxLength(200)
         # A need: the person, their household and case.
-        self.person_label = QLabel()
-        self.person_button = QPushButton()
-        self.person_button.clicked.connect(self._choose_person)
-        person_row = QHBoxLayout()
-        person_row.addWidget(self.person_label, 1)
-        person_row.addWidget(self.person_button)
+        self.person_label, self.person_button, person_row = person_chooser(self._choose_person)
         self.household = QComboBox()
         self.case = QComboBox()
         # An offer: who offers it.

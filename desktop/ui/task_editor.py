@@ -10,11 +10,9 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QHBoxLayout,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
-    QPushButton,
     QWidget,
 )
 
@@ -25,7 +23,7 @@ from desktop.core.store import db as store_db
 from desktop.core.store.models import Case, Task, Volunteer
 from desktop.i18n import N_, _
 from desktop.ui.appointment_editor import case_text
-from desktop.ui.case_editor import PersonPicker
+from desktop.ui.case_editor import PersonPicker, person_chooser
 from desktop.ui.common import date_check
 from desktop.ui.editor import EditorDialog
 
@@ -61,13 +59,8 @@ class TaskEditor(EditorDialog):
 
         self.case_label = QLabel()
         self.case_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.person_label = QLabel()
-        self.person_button = QPushButton()
-        self.person_button.clicked.connect(self._choose_person)
+        self.person_label, self.person_button, person_row = person_chooser(self._choose_person)
         self.person_button.setEnabled(self.case_id is None)
-        person_row = QHBoxLayout()
-        person_row.addWidget(self.person_label, 1)
-        person_row.addWidget(self.person_button)
         self.step_label = QLabel()
         self.step_label.setWordWrap(True)
         self.step_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
