@@ -50,8 +50,8 @@ lint: $(STAMP)
 smoke: setup
 	QT_QPA_PLATFORM=offscreen $(BIN)/begleiter --smoke-test
 
-bench: setup
-	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q -p no:cacheprovider tests/benchmarks -s
+bench: build
+	$(BIN)/python -m tests.benchmarks $(BENCH_ARGS)
 
 # 240 writing processes killed with SIGKILL at random moments; each must leave a profile that unlocks,
 # holds every acknowledged change and passes its check (about 12 minutes).

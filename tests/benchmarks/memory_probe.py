@@ -1,0 +1,73 @@
+"""A fresh process for the memory benchmark: `python -m tests.benchmarks.memory_probe DIR [--bare]`.
+
+Unlocks the profile in DIR (passphrase from BEGLEITER_PASSPHRASE), opens the main window and scrolls every
+list area to its end page by page, the people list through all its rows, as a volunteer dragging the
+scroll bar down would; then prints the peak resident memory (MB) and the rows loaded as JSON. With --bare,
+the same for a bare PySide6 window (the baseline).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import resource
+import sys
+from pathlib import Path
+
+
+def _peak_mb() -> float:
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return peak / 2**20 if sys.platform == "darwin" else peak / 1024  # bytes on macOS, KiB elsewhere
+
+
+def _bare() -> dict[str, float]:
+    from PySide6.QtWidgets import QApplication, QLabel, QMainWindow
+
+    app = QApplication([])
+    window = QMainWindow()
+    window.setCentralWidget(QLabel("Hello"))
+    window.resize(1100, 700)
+    window.show()
+    app.processEvents()
+    window.grab()
+    return {"rss_mb": _peak_mb(), "rows": 0}
+
+
+AREAS = ("people", "cases", "appointments", "tasks", "needs", "directory")
+
+
+def _scroll_to_end(model, app) -> int:
+    """Page after page until the model has every row, as dragging the scroll bar to the bottom does."""
+    while model.canFetchMore():
+        model.fetchMore()
+        app.processEvents()
+    return model.rowCount()
+
+
+def _main_window(folder: Path) -> dict[str, float]:
+    from desktop.app import create_application
+    from desktop.core import profile
+    from desktop.core.store import db as store_db
+    from desktop.ui import worker
+    from desktop.ui.main_window import MainWindow
+
+    app = create_application(["begleiter"])
+    profile.unlock(folder, os.environ["BEGLEITER_PASSPHRASE"])
+    window = MainWindow()
+    window.resize(1100, 700)
+    window.show()
+    app.processEvents()
+    rows = sum(_scroll_to_end(getattr(window, area).model, app) for area in AREAS)
+    people = window.people.model
+    result = {"rss_mb": _peak_mb(), "rows": rows, "people": people.rowCount(), "people_total": people.total}
+    window.close()
+    worker.wait_all()  # the window's background jobs end before their profile is closed
+    store_db.close_store()
+    return result
+
+
+if __name__ == "__main__":
+    if sys.argv[1:] == ["--bare"]:
+        print(json.dumps(_bare()))
+    else:
+        print(json.dumps(_main_window(Path(sys.argv[1]))))
