@@ -168,7 +168,7 @@ def _two_claims(a: Appointment) -> list[Clash]:
     return []
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # a list may hold 100,000 of them
 class AppointmentRow:
     """What lists and the dashboard show of an appointment."""
 

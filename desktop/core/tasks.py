@@ -34,7 +34,7 @@ def set_done(task_id: str, done: bool, day: dt.date | None = None) -> list[str]:
     return changelog.update(Task, task_id, done=done, done_on=(day or dt.date.today()) if done else None)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # a list may hold 100,000 of them
 class TaskRow:
     """What lists and the dashboard show of a task."""
 

@@ -239,7 +239,7 @@ def dates_text(start: dt.date | None, end: dt.date | None, fmt: Any = None) -> s
 # --- the list -------------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # a list may hold 100,000 of them
 class NeedRow:
     """What the list shows of a need or an offer."""
 

@@ -71,7 +71,7 @@ class Query:
         return not self.words and not self.numbers and not self.whole
 
 
-@dataclass
+@dataclass(slots=True)  # the people list may hold 100,000 of them
 class Hit:
     """One person found, the tier that found them, and (worked out when first shown) what matched."""
 
