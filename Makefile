@@ -8,7 +8,8 @@ STAMP := $(VENV)/.installed
 LANGS := de uk en
 PYBABEL_KEYWORDS := --no-default-keywords -k _ -k N_ -k ngettext:1,2 -k pgettext:1c,2
 
-.PHONY: run test setup catalogs catalogs-update catalogs-check lint-imports lint smoke build frozen-smoke bench kill-test demo clean
+.PHONY: run test setup catalogs catalogs-update catalogs-check lint-imports lint smoke build frozen-smoke install-desktop \
+	bench kill-test demo clean
 
 run: setup
 	$(BIN)/begleiter
@@ -66,6 +67,17 @@ frozen-smoke: build
 	QT_QPA_PLATFORM=offscreen dist/begleiter/begleiter --smoke-test
 	dist/begleiter/begleiter-cli --version
 	dist/begleiter/begleiter-cli translit "Олена Коваленко"
+
+# This user's application menu, no administrator rights: Linux gets the icon and a desktop entry pointing at
+# dist/begleiter/begleiter; macOS gets Begleiter.app in ~/Applications. Run `make build` first.
+install-desktop:
+	@if [ "$$(uname)" = Darwin ]; then \
+		test -d dist/Begleiter.app || { echo "dist/Begleiter.app is missing: run make build" >&2; exit 1; }; \
+		mkdir -p "$$HOME/Applications" && rm -rf "$$HOME/Applications/Begleiter.app" && \
+		cp -R dist/Begleiter.app "$$HOME/Applications/" && echo "Begleiter is in $$HOME/Applications"; \
+	else \
+		sh resources/linux/install-desktop-entry.sh dist/begleiter; \
+	fi
 
 clean:
 	rm -rf build dist .pytest_cache

@@ -1,10 +1,16 @@
-"""What the handed-out app carries besides the program: its icon in every system's format."""
+"""What the handed-out app carries besides the program: its icon in every system's format, the Linux menu
+entry and its installer."""
 
 from __future__ import annotations
 
+import os
+import shutil
 import struct
+import subprocess
+import sys
 from pathlib import Path
 
+import pytest
 from PySide6.QtCore import QSize
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QApplication
@@ -82,3 +88,48 @@ def test_the_macos_icon_holds_png_images_of_its_types() -> None:
         "ic13": 256,
         "ic14": 512,
     }
+
+
+@pytest.mark.skipif(sys.platform == "win32" or not shutil.which("sh"), reason="Linux desktops' menu entry")
+def test_the_menu_entry_installs_into_the_users_home_only(tmp_path: Path) -> None:
+    # An unzipped bundle, in a folder whose name has a space and an ampersand (both must survive).
+    folder = tmp_path / "USB Stick & Co" / "Begleiter-0.1.0"
+    resources = folder / "_internal" / "resources"
+    resources.mkdir(parents=True)
+    for part in ("icons", "linux"):
+        shutil.copytree(ROOT / "resources" / part, resources / part)
+    program = folder / "begleiter"
+    program.write_text("#!/bin/sh\n", encoding="utf-8")
+    program.chmod(0o755)
+    shutil.copy(ROOT / "resources" / "linux" / "install-desktop-entry.sh", folder)
+    home = tmp_path / "home"
+    home.mkdir()
+    env = {"HOME": str(home), "PATH": os.environ.get("PATH", "/usr/bin:/bin")}
+
+    done = subprocess.run(["sh", str(folder / "install-desktop-entry.sh")], env=env, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    share = home / ".local" / "share"
+    for size in (16, 24, 32, 48, 64, 128, 256, 512):
+        icon = share / "icons" / "hicolor" / f"{size}x{size}" / "apps" / "begleiter.png"
+        assert _png_side(icon.read_bytes()) == size
+    entry = share / "applications" / "begleiter.desktop"
+    lines = entry.read_text(encoding="utf-8").splitlines()
+    assert f'Exec="{program}"' in lines and f"TryExec={program}" in lines
+    assert {"Name=Begleiter", "Name[uk]=Супровід", "Icon=begleiter", "Categories=Office;"} <= set(lines)
+    assert {path.relative_to(home).parts[:3] for path in home.rglob("*") if path.is_file()} == {
+        (".local", "share", "icons"),
+        (".local", "share", "applications"),
+    }
+    if shutil.which("desktop-file-validate"):
+        validated = subprocess.run(["desktop-file-validate", str(entry)], capture_output=True, text=True)
+        assert validated.returncode == 0, validated.stdout + validated.stderr
+
+    # A folder without the program is refused, and nothing is written.
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    shutil.rmtree(share)
+    refused = subprocess.run(
+        ["sh", str(folder / "install-desktop-entry.sh"), str(empty)], env=env, capture_output=True, text=True
+    )
+    assert refused.returncode == 1 and "no Begleiter program" in refused.stderr
+    assert not share.exists()
