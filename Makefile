@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 LANGS := de uk en
 PYBABEL_KEYWORDS := --no-default-keywords -k _ -k N_ -k ngettext:1,2 -k pgettext:1c,2
 
-.PHONY: run test setup catalogs catalogs-update catalogs-check lint-imports lint smoke build frozen-smoke install-desktop \
+.PHONY: run test setup catalogs catalogs-update catalogs-check lint-imports lint smoke build frozen-smoke zip install-desktop \
 	bench kill-test demo clean
 
 run: setup
@@ -67,6 +67,10 @@ frozen-smoke: build
 	QT_QPA_PLATFORM=offscreen dist/begleiter/begleiter --smoke-test
 	dist/begleiter/begleiter-cli --version
 	dist/begleiter/begleiter-cli translit "Олена Коваленко"
+
+# dist/Begleiter-<version>-<system>-<arch>.zip, the folder to hand out (tools/make_zip.py).
+zip: build
+	$(PYTHON) tools/make_zip.py
 
 # This user's application menu, no administrator rights: Linux gets the icon and a desktop entry pointing at
 # dist/begleiter/begleiter; macOS gets Begleiter.app in ~/Applications. Run `make build` first.

@@ -1,21 +1,25 @@
 """What the handed-out app carries besides the program: its icon in every system's format, the Linux menu
-entry and its installer."""
+entry and its installer, the zip handed out."""
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import shutil
+import stat
 import struct
 import subprocess
 import sys
+import zipfile
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 from PySide6.QtCore import QSize
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QApplication
 
-from desktop import app, paths
+from desktop import __version__, app, paths
 
 ROOT = Path(__file__).resolve().parent.parent
 ICONS = ROOT / "resources" / "icons"
@@ -133,3 +137,51 @@ def test_the_menu_entry_installs_into_the_users_home_only(tmp_path: Path) -> Non
     )
     assert refused.returncode == 1 and "no Begleiter program" in refused.stderr
     assert not share.exists()
+
+
+def _tool(name: str) -> ModuleType:
+    spec = importlib.util.spec_from_file_location(name, ROOT / "tools" / f"{name}.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="links and Unix modes in the bundle")
+def test_the_zip_holds_one_versioned_folder_with_the_bundle_and_a_readme(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    make_zip = _tool("make_zip")
+    monkeypatch.setattr(make_zip, "system_name", lambda: "linux")
+    monkeypatch.setattr(make_zip.platform, "machine", lambda: "AMD64")
+    bundle = tmp_path / "begleiter"
+    (bundle / "_internal" / "lib").mkdir(parents=True)
+    (bundle / "begleiter").write_bytes(b"\x7fELF program")
+    (bundle / "begleiter").chmod(0o755)
+    (bundle / "_internal" / "lib" / "libQt6Core.so.6").write_bytes(b"library")
+    (bundle / "_internal" / "libQt6Core.so.6").symlink_to("lib/libQt6Core.so.6")
+
+    out = make_zip.make_zip(tmp_path)
+    folder = f"Begleiter-{__version__}"
+    assert out == tmp_path / f"{folder}-linux-x86_64.zip"
+    with zipfile.ZipFile(out) as archive:
+        infos = {info.filename: info for info in archive.infolist()}
+        assert set(infos) == {
+            f"{folder}/begleiter",
+            f"{folder}/_internal/lib/libQt6Core.so.6",
+            f"{folder}/_internal/libQt6Core.so.6",
+            f"{folder}/README.txt",
+            f"{folder}/install-desktop-entry.sh",
+        }
+        mode = {name: info.external_attr >> 16 for name, info in infos.items()}
+        assert stat.S_ISLNK(mode[f"{folder}/_internal/libQt6Core.so.6"])
+        assert archive.read(f"{folder}/_internal/libQt6Core.so.6") == b"lib/libQt6Core.so.6"
+        assert mode[f"{folder}/begleiter"] & 0o111 and mode[f"{folder}/install-desktop-entry.sh"] & 0o111
+        readme = archive.read(f"{folder}/README.txt").decode("utf-8")
+    for heading in ("DEUTSCH", "УКРАЇНСЬКА", "ENGLISH"):
+        assert heading in readme
+    assert readme.count("portable.txt") == 3 and readme.count("install-desktop-entry.sh") == 3
+    assert f"Begleiter-{__version__}" in readme and "\r\n" not in readme
+
+    assert "begleiter.exe" in make_zip.readme("windows", __version__)
+    assert "\r\n" in make_zip.readme("windows", __version__)
