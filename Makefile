@@ -59,14 +59,18 @@ bench: setup
 kill-test: setup
 	BEGLEITER_KILLS=240 QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q -p no:cacheprovider tests/test_kill.py -s
 
-build: setup
-	$(BIN)/python -m pip install --quiet -e ".[build]"
+# The one-folder bundle dist/begleiter/ (windowed begleiter, console begleiter-cli); build.spec says what it
+# leaves out. The icons in resources/icons are made by tools/make_icons.py and committed: a build does not draw them.
+build: setup $(BIN)/pyinstaller
 	$(BIN)/pyinstaller --noconfirm --clean build.spec
 
+$(BIN)/pyinstaller: | $(STAMP)
+	$(BIN)/python -m pip install --quiet -e ".[build]"
+
+# The frozen programs as a volunteer runs them: a profile with demo people, the GUI's smoke test unlocking it,
+# a rendered PDF, a bundle exported and imported into a second profile with the same digest (tools/frozen_smoke.py).
 frozen-smoke: build
-	QT_QPA_PLATFORM=offscreen dist/begleiter/begleiter --smoke-test
-	dist/begleiter/begleiter-cli --version
-	dist/begleiter/begleiter-cli translit "Олена Коваленко"
+	$(PYTHON) tools/frozen_smoke.py dist/begleiter
 
 # dist/Begleiter-<version>-<system>-<arch>.zip, the folder to hand out (tools/make_zip.py).
 zip: build
