@@ -1,10 +1,12 @@
 """What the handed-out app carries besides the program: its icon in every system's format, the Linux menu
-entry and its installer, the zip handed out."""
+entry and its installer, the zip handed out, and the PySide6 modules the bundle may leave out."""
 
 from __future__ import annotations
 
+import ast
 import importlib.util
 import os
+import re
 import shutil
 import stat
 import struct
@@ -185,3 +187,46 @@ def test_the_zip_holds_one_versioned_folder_with_the_bundle_and_a_readme(
 
     assert "begleiter.exe" in make_zip.readme("windows", __version__)
     assert "\r\n" in make_zip.readme("windows", __version__)
+
+
+def _left_out_modules() -> list[str]:
+    """The PySide6 modules build.spec leaves out of the bundle."""
+    found = re.search(r"^UNUSED_MODULES = (\[.*?\])$", (ROOT / "build.spec").read_text(encoding="utf-8"), re.M)
+    assert found
+    return ast.literal_eval(found[1])
+
+
+def test_the_app_imports_none_of_the_modules_the_bundle_leaves_out() -> None:
+    left_out = _left_out_modules()
+    assert "PySide6.QtNetwork" in left_out
+    names = "|".join(re.escape(module.split(".")[1]) for module in left_out)
+    imports = re.compile(rf"(from|import)\s+PySide6\.({names})\b")
+    assert [path for path in (ROOT / "desktop").rglob("*.py") if imports.search(path.read_text(encoding="utf-8"))] == []
+    # Nor does Qt for Python when a chart is drawn and a PDF viewed (statistics, print preview, printing).
+    code = f"""
+import sys
+class Refuse:
+    def find_spec(self, name, path=None, target=None):
+        if name in {left_out!r}:
+            raise ImportError("left out of the bundle: " + name)
+sys.meta_path.insert(0, Refuse())
+from PySide6.QtWidgets import QApplication
+app = QApplication(["begleiter", "-platform", "offscreen"])
+from PySide6.QtCharts import QBarSeries, QBarSet, QChart, QChartView
+from PySide6.QtPdf import QPdfDocument
+from PySide6.QtPdfWidgets import QPdfView
+from PySide6.QtPrintSupport import QPrinter
+import desktop.ui.forms_dialog, desktop.ui.keys_ui, desktop.ui.stats_ui
+bars = QBarSet("2026"); bars.append([3, 5, 2])
+series = QBarSeries(); series.append(bars)
+chart = QChart(); chart.addSeries(series); chart.createDefaultAxes()
+view = QChartView(chart); view.resize(400, 300); view.show(); app.processEvents()
+assert not view.grab().isNull()
+pdf = QPdfView(); pdf.setDocument(QPdfDocument(pdf)); pdf.show(); app.processEvents()
+QPrinter()
+print("ok", sorted(m for m in sys.modules if m.startswith("PySide6.Qt")))
+"""
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "QT_QPA_PLATFORM": "offscreen"}
+    done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("ok") and not any(module in done.stdout for module in left_out)
