@@ -137,7 +137,7 @@ def make_zip(dist: Path = DIST) -> Path:
 
 def main() -> int:
     out = make_zip()
-    print(f"{out} ({out.stat().st_size / 1e6:.0f} MB)")
+    print(f"{out} ({out.stat().st_size / 2**20:.0f} MB)")
     return 0
 
 
