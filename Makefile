@@ -8,7 +8,8 @@ STAMP := $(VENV)/.installed
 LANGS := de uk en
 PYBABEL_KEYWORDS := --no-default-keywords -k _ -k N_ -k ngettext:1,2 -k pgettext:1c,2
 
-.PHONY: run test setup catalogs catalogs-update catalogs-check lint-imports lint smoke build frozen-smoke bench kill-test demo clean
+.PHONY: run test setup catalogs catalogs-update catalogs-check lint-imports lint smoke build frozen-smoke zip install-desktop \
+	bench kill-test demo clean
 
 run: setup
 	$(BIN)/begleiter
@@ -58,14 +59,33 @@ bench: build
 kill-test: setup
 	BEGLEITER_KILLS=240 QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q -p no:cacheprovider tests/test_kill.py -s
 
-build: setup
-	$(BIN)/python -m pip install --quiet -e ".[build]"
+# The one-folder bundle dist/begleiter/ (windowed begleiter, console begleiter-cli); build.spec says what it
+# leaves out. The icons in resources/icons are made by tools/make_icons.py and committed: a build does not draw them.
+build: setup $(BIN)/pyinstaller
 	$(BIN)/pyinstaller --noconfirm --clean build.spec
 
+$(BIN)/pyinstaller: | $(STAMP)
+	$(BIN)/python -m pip install --quiet -e ".[build]"
+
+# The frozen programs as a volunteer runs them: a profile with demo people, the GUI's smoke test unlocking it,
+# a rendered PDF, a bundle exported and imported into a second profile with the same digest (tools/frozen_smoke.py).
 frozen-smoke: build
-	QT_QPA_PLATFORM=offscreen dist/begleiter/begleiter --smoke-test
-	dist/begleiter/begleiter-cli --version
-	dist/begleiter/begleiter-cli translit "Олена Коваленко"
+	$(PYTHON) tools/frozen_smoke.py dist/begleiter
+
+# dist/Begleiter-<version>-<system>-<arch>.zip, the folder to hand out (tools/make_zip.py).
+zip: build
+	$(PYTHON) tools/make_zip.py
+
+# This user's application menu, no administrator rights: Linux gets the icon and a desktop entry pointing at
+# dist/begleiter/begleiter; macOS gets Begleiter.app in ~/Applications. Run `make build` first.
+install-desktop:
+	@if [ "$$(uname)" = Darwin ]; then \
+		test -d dist/Begleiter.app || { echo "dist/Begleiter.app is missing: run make build" >&2; exit 1; }; \
+		mkdir -p "$$HOME/Applications" && rm -rf "$$HOME/Applications/Begleiter.app" && \
+		cp -R dist/Begleiter.app "$$HOME/Applications/" && echo "Begleiter is in $$HOME/Applications"; \
+	else \
+		sh resources/linux/install-desktop-entry.sh dist/begleiter; \
+	fi
 
 clean:
 	rm -rf build dist .pytest_cache

@@ -61,7 +61,7 @@ def _portable_settings() -> None:
 
 
 def create_application(argv: list[str]):
-    from PySide6.QtGui import QFont
+    from PySide6.QtGui import QFont, QIcon
     from PySide6.QtWidgets import QApplication
 
     _portable_settings()
@@ -70,6 +70,12 @@ def create_application(argv: list[str]):
     app.setApplicationDisplayName("Begleiter")
     app.setApplicationVersion(__version__)
     app.setOrganizationName(APP_NAME)
+    # The icon in every size drawn (tools/make_icons.py); Linux desktops match the window to begleiter.desktop.
+    icon = QIcon()
+    for png in sorted((paths.resources_dir() / "icons").glob("begleiter-*.png")):
+        icon.addFile(str(png))
+    app.setWindowIcon(icon)
+    app.setDesktopFileName("begleiter")
     _register_fonts()
     if "DejaVu Sans" in __import__("PySide6.QtGui", fromlist=["QFontDatabase"]).QFontDatabase.families():
         app.setFont(QFont("DejaVu Sans", 10))

@@ -1,0 +1,232 @@
+"""What the handed-out app carries besides the program: its icon in every system's format, the Linux menu
+entry and its installer, the zip handed out, and the PySide6 modules the bundle may leave out."""
+
+from __future__ import annotations
+
+import ast
+import importlib.util
+import os
+import re
+import shutil
+import stat
+import struct
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+from PySide6.QtCore import QSize
+from PySide6.QtGui import QImage
+from PySide6.QtWidgets import QApplication
+
+from desktop import __version__, app, paths
+
+ROOT = Path(__file__).resolve().parent.parent
+ICONS = ROOT / "resources" / "icons"
+PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
+
+
+def _png_side(data: bytes) -> int:
+    assert data.startswith(PNG_MAGIC)
+    width, height = struct.unpack(">II", data[16:24])
+    assert width == height
+    return width
+
+
+def test_the_app_shows_its_icon_in_every_size(qapp: QApplication) -> None:
+    assert paths.resources_dir() / "icons" == ICONS
+    app.create_application(["begleiter"])
+    icon = QApplication.windowIcon()
+    assert not icon.isNull()
+    sizes = {size.width() for size in icon.availableSizes()}
+    assert {16, 24, 32, 48, 64, 128, 256, 512} <= sizes
+    pixmap = icon.pixmap(QSize(32, 32))
+    assert not pixmap.isNull() and pixmap.width() == 32
+    # Drawn, not empty: the corner is transparent, the middle is not.
+    image = pixmap.toImage().convertToFormat(QImage.Format.Format_ARGB32)
+    assert image.pixelColor(0, 0).alpha() == 0 and image.pixelColor(16, 16).alpha() == 255
+
+
+def test_each_png_has_the_size_its_name_says() -> None:
+    pngs = sorted(ICONS.glob("begleiter-*.png"))
+    assert sorted(int(p.stem.split("-")[1]) for p in pngs) == [16, 24, 32, 48, 64, 128, 256, 512]
+    for png in pngs:
+        assert _png_side(png.read_bytes()) == int(png.stem.split("-")[1])
+
+
+def test_the_windows_icon_holds_png_images_up_to_256() -> None:
+    data = (ICONS / "begleiter.ico").read_bytes()
+    reserved, kind, count = struct.unpack("<HHH", data[:6])
+    assert (reserved, kind) == (0, 1)
+    sides = []
+    for index in range(count):
+        width, height, _colours, _zero, planes, bits, length, offset = struct.unpack(
+            "<BBBBHHII", data[6 + 16 * index : 22 + 16 * index]
+        )
+        side = _png_side(data[offset : offset + length])
+        assert width == height == (0 if side == 256 else side)
+        assert (planes, bits) == (1, 32)
+        sides.append(side)
+    assert sides == [16, 24, 32, 48, 64, 128, 256]
+
+
+def test_the_macos_icon_holds_png_images_of_its_types() -> None:
+    data = (ICONS / "begleiter.icns").read_bytes()
+    assert data[:4] == b"icns" and struct.unpack(">I", data[4:8])[0] == len(data)
+    found = {}
+    at = 8
+    while at < len(data):
+        kind, length = data[at : at + 4], struct.unpack(">I", data[at + 4 : at + 8])[0]
+        found[kind.decode()] = _png_side(data[at + 8 : at + length])
+        at += length
+    assert at == len(data)
+    assert found == {
+        "icp4": 16,
+        "icp5": 32,
+        "icp6": 64,
+        "ic07": 128,
+        "ic08": 256,
+        "ic09": 512,
+        "ic11": 32,
+        "ic12": 64,
+        "ic13": 256,
+        "ic14": 512,
+    }
+
+
+@pytest.mark.skipif(sys.platform == "win32" or not shutil.which("sh"), reason="Linux desktops' menu entry")
+def test_the_menu_entry_installs_into_the_users_home_only(tmp_path: Path) -> None:
+    # An unzipped bundle, in a folder whose name has a space and an ampersand (both must survive).
+    folder = tmp_path / "USB Stick & Co" / "Begleiter-0.1.0"
+    resources = folder / "_internal" / "resources"
+    resources.mkdir(parents=True)
+    for part in ("icons", "linux"):
+        shutil.copytree(ROOT / "resources" / part, resources / part)
+    program = folder / "begleiter"
+    program.write_text("#!/bin/sh\n", encoding="utf-8")
+    program.chmod(0o755)
+    shutil.copy(ROOT / "resources" / "linux" / "install-desktop-entry.sh", folder)
+    home = tmp_path / "home"
+    home.mkdir()
+    env = {"HOME": str(home), "PATH": os.environ.get("PATH", "/usr/bin:/bin")}
+
+    done = subprocess.run(["sh", str(folder / "install-desktop-entry.sh")], env=env, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    share = home / ".local" / "share"
+    for size in (16, 24, 32, 48, 64, 128, 256, 512):
+        icon = share / "icons" / "hicolor" / f"{size}x{size}" / "apps" / "begleiter.png"
+        assert _png_side(icon.read_bytes()) == size
+    entry = share / "applications" / "begleiter.desktop"
+    lines = entry.read_text(encoding="utf-8").splitlines()
+    assert f'Exec="{program}"' in lines and f"TryExec={program}" in lines
+    assert {"Name=Begleiter", "Name[uk]=Супровід", "Icon=begleiter", "Categories=Office;"} <= set(lines)
+    assert {path.relative_to(home).parts[:3] for path in home.rglob("*") if path.is_file()} == {
+        (".local", "share", "icons"),
+        (".local", "share", "applications"),
+    }
+    if shutil.which("desktop-file-validate"):
+        validated = subprocess.run(["desktop-file-validate", str(entry)], capture_output=True, text=True)
+        assert validated.returncode == 0, validated.stdout + validated.stderr
+
+    # A folder without the program is refused, and nothing is written.
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    shutil.rmtree(share)
+    refused = subprocess.run(
+        ["sh", str(folder / "install-desktop-entry.sh"), str(empty)], env=env, capture_output=True, text=True
+    )
+    assert refused.returncode == 1 and "no Begleiter program" in refused.stderr
+    assert not share.exists()
+
+
+def _tool(name: str) -> ModuleType:
+    spec = importlib.util.spec_from_file_location(name, ROOT / "tools" / f"{name}.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="links and Unix modes in the bundle")
+def test_the_zip_holds_one_versioned_folder_with_the_bundle_and_a_readme(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    make_zip = _tool("make_zip")
+    monkeypatch.setattr(make_zip, "system_name", lambda: "linux")
+    monkeypatch.setattr(make_zip.platform, "machine", lambda: "AMD64")
+    bundle = tmp_path / "begleiter"
+    (bundle / "_internal" / "lib").mkdir(parents=True)
+    (bundle / "begleiter").write_bytes(b"\x7fELF program")
+    (bundle / "begleiter").chmod(0o755)
+    (bundle / "_internal" / "lib" / "libQt6Core.so.6").write_bytes(b"library")
+    (bundle / "_internal" / "libQt6Core.so.6").symlink_to("lib/libQt6Core.so.6")
+
+    out = make_zip.make_zip(tmp_path)
+    folder = f"Begleiter-{__version__}"
+    assert out == tmp_path / f"{folder}-linux-x86_64.zip"
+    with zipfile.ZipFile(out) as archive:
+        infos = {info.filename: info for info in archive.infolist()}
+        assert set(infos) == {
+            f"{folder}/begleiter",
+            f"{folder}/_internal/lib/libQt6Core.so.6",
+            f"{folder}/_internal/libQt6Core.so.6",
+            f"{folder}/README.txt",
+            f"{folder}/install-desktop-entry.sh",
+        }
+        mode = {name: info.external_attr >> 16 for name, info in infos.items()}
+        assert stat.S_ISLNK(mode[f"{folder}/_internal/libQt6Core.so.6"])
+        assert archive.read(f"{folder}/_internal/libQt6Core.so.6") == b"lib/libQt6Core.so.6"
+        assert mode[f"{folder}/begleiter"] & 0o111 and mode[f"{folder}/install-desktop-entry.sh"] & 0o111
+        readme = archive.read(f"{folder}/README.txt").decode("utf-8")
+    for heading in ("DEUTSCH", "УКРАЇНСЬКА", "ENGLISH"):
+        assert heading in readme
+    assert readme.count("portable.txt") == 3 and readme.count("install-desktop-entry.sh") == 3
+    assert f"Begleiter-{__version__}" in readme and "\r\n" not in readme
+
+    assert "begleiter.exe" in make_zip.readme("windows", __version__)
+    assert "\r\n" in make_zip.readme("windows", __version__)
+
+
+def _left_out_modules() -> list[str]:
+    """The PySide6 modules build.spec leaves out of the bundle."""
+    found = re.search(r"^UNUSED_MODULES = (\[.*?\])$", (ROOT / "build.spec").read_text(encoding="utf-8"), re.M)
+    assert found
+    return ast.literal_eval(found[1])
+
+
+def test_the_app_imports_none_of_the_modules_the_bundle_leaves_out() -> None:
+    left_out = _left_out_modules()
+    assert "PySide6.QtNetwork" in left_out
+    names = "|".join(re.escape(module.split(".")[1]) for module in left_out)
+    imports = re.compile(rf"(from|import)\s+PySide6\.({names})\b")
+    assert [path for path in (ROOT / "desktop").rglob("*.py") if imports.search(path.read_text(encoding="utf-8"))] == []
+    # Nor does Qt for Python when a chart is drawn and a PDF viewed (statistics, print preview, printing).
+    code = f"""
+import sys
+class Refuse:
+    def find_spec(self, name, path=None, target=None):
+        if name in {left_out!r}:
+            raise ImportError("left out of the bundle: " + name)
+sys.meta_path.insert(0, Refuse())
+from PySide6.QtWidgets import QApplication
+app = QApplication(["begleiter", "-platform", "offscreen"])
+from PySide6.QtCharts import QBarSeries, QBarSet, QChart, QChartView
+from PySide6.QtPdf import QPdfDocument
+from PySide6.QtPdfWidgets import QPdfView
+from PySide6.QtPrintSupport import QPrinter
+import desktop.ui.forms_dialog, desktop.ui.keys_ui, desktop.ui.stats_ui
+bars = QBarSet("2026"); bars.append([3, 5, 2])
+series = QBarSeries(); series.append(bars)
+chart = QChart(); chart.addSeries(series); chart.createDefaultAxes()
+view = QChartView(chart); view.resize(400, 300); view.show(); app.processEvents()
+assert not view.grab().isNull()
+pdf = QPdfView(); pdf.setDocument(QPdfDocument(pdf)); pdf.show(); app.processEvents()
+QPrinter()
+print("ok", sorted(m for m in sys.modules if m.startswith("PySide6.Qt")))
+"""
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "QT_QPA_PLATFORM": "offscreen"}
+    done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("ok") and not any(module in done.stdout for module in left_out)
