@@ -4,6 +4,8 @@
 
 With the system's Python, standard library only. In a temporary folder (removed afterwards), with a
 temporary home folder so nothing lands in the real one:
+ 0. on Linux, every library Qt's X11 platform plugin (xcb) needs is in the bundle or on this system (ldd): a
+    build machine that lacks one ships a bundle that cannot open a window on a laptop lacking it too;
  1. begleiter-cli init makes a profile (passphrase from BEGLEITER_PASSPHRASE) and demo adds 50 people;
  2. the windowed begleiter --smoke-test unlocks that profile, shows the main window, searches and renders a
     form, and quits 0;
@@ -73,6 +75,28 @@ def environment(temp: Path) -> dict[str, str]:
     return env
 
 
+def x11_libraries(bundle: Path) -> None:
+    """Failed when ldd finds no copy of a library that the bundle's xcb platform plugin loads."""
+    if not sys.platform.startswith("linux"):
+        return
+    if not shutil.which("ldd"):
+        print("(ldd not found: the X11 platform plugin's libraries are not checked)")
+        return
+    plugin = bundle / "_internal" / "PySide6" / "Qt" / "plugins" / "platforms" / "libqxcb.so"
+    if not plugin.is_file():
+        raise Failed(f"{plugin} is missing: the bundle cannot open a window on X11")
+    # The bootloader puts _internal on the library path; the plugin finds Qt's libraries by its own RUNPATH.
+    env = dict(os.environ, LD_LIBRARY_PATH=str(bundle / "_internal"))
+    print("$ ldd", plugin.relative_to(bundle), flush=True)
+    done = subprocess.run(["ldd", str(plugin)], env=env, capture_output=True, text=True, check=True, timeout=60)
+    missing = sorted({line.split()[0] for line in done.stdout.splitlines() if "not found" in line})
+    if missing:
+        raise Failed(
+            f"Qt's X11 platform plugin needs {', '.join(missing)}, which neither the bundle nor this system has: "
+            "install them here (Debian/Ubuntu: libxcb-icccm4, libxcb-keysyms1, ...) and build again"
+        )
+
+
 def digest(env: dict[str, str], cli: Path, profile: Path) -> dict:
     return json.loads(run(env, cli, "--data-dir", profile, "digest", "--json"))
 
@@ -83,6 +107,7 @@ def smoke(bundle: Path, temp: Path) -> None:
     first, second = temp / "anna", temp / "bohdan"
 
     print(run(env, cli, "--version").strip())
+    x11_libraries(bundle)
     run(env, cli, "--data-dir", first, "init", "--language", "de", "--device-name", "anna")
     run(env, cli, "--data-dir", first, "demo", "--people", PEOPLE, "--seed", "1")
     out = run(env, gui, "--smoke-test", "--data-dir", first)
