@@ -37,12 +37,21 @@ def translations_dir() -> Path:
 
 
 def app_dir() -> Path:
-    """The folder of the program: the executable's when frozen, else the source tree (or $BEGLEITER_APP_DIR)."""
+    """The folder of the program: the executable's when frozen (on macOS the one holding Begleiter.app), else
+    the source tree (or $BEGLEITER_APP_DIR)."""
     env = os.environ.get(ENV_APP_DIR)
     if env:
         return Path(env).expanduser().resolve()
     if getattr(sys, "frozen", False):
-        return Path(sys.executable).resolve().parent
+        folder = Path(sys.executable).resolve().parent
+        # macOS runs Begleiter.app/Contents/MacOS/begleiter; what the volunteer sees is Begleiter.app.
+        if (
+            sys.platform == "darwin"
+            and folder.parts[-2:] == ("Contents", "MacOS")
+            and folder.parent.parent.suffix == ".app"
+        ):
+            return folder.parent.parent.parent
+        return folder
     return bundle_root()
 
 

@@ -69,3 +69,25 @@ def test_without_the_mark_the_profile_lives_in_the_user_folder(tmp_path: Path, m
     (stick / paths.PORTABLE_MARK).write_text("", encoding="utf-8")
     assert paths.profile_dir() == stick / paths.PORTABLE_DATA / "profile"
     assert paths.settings_dir() == stick / paths.PORTABLE_DATA / "settings"
+
+
+@pytest.mark.parametrize(
+    ("platform", "executable", "folder"),
+    [
+        ("linux", "stick/Begleiter-0.1.0/begleiter", "stick/Begleiter-0.1.0"),
+        ("win32", "stick/Begleiter-0.1.0/begleiter.exe", "stick/Begleiter-0.1.0"),
+        # The README tells a Mac's volunteer to put portable.txt beside Begleiter.app, not inside it.
+        ("darwin", "stick/Begleiter-0.1.0/Begleiter.app/Contents/MacOS/begleiter", "stick/Begleiter-0.1.0"),
+        ("darwin", "stick/tools/Contents/MacOS/begleiter", "stick/tools/Contents/MacOS"),
+    ],
+)
+def test_the_frozen_programs_folder_is_where_the_volunteer_sees_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, platform: str, executable: str, folder: str
+) -> None:
+    (tmp_path / executable).parent.mkdir(parents=True)
+    (tmp_path / executable).write_bytes(b"")
+    monkeypatch.delenv(paths.ENV_APP_DIR, raising=False)
+    monkeypatch.setattr(sys, "frozen", True, raising=False)
+    monkeypatch.setattr(sys, "executable", str(tmp_path / executable))
+    monkeypatch.setattr(sys, "platform", platform)
+    assert paths.app_dir() == (tmp_path / folder).resolve()
