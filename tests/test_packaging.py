@@ -189,6 +189,39 @@ def test_the_zip_holds_one_versioned_folder_with_the_bundle_and_a_readme(
     assert "\r\n" in make_zip.readme("windows", __version__)
 
 
+@pytest.mark.skipif(sys.platform == "win32", reason="the stand-in programs are shell scripts")
+def test_the_frozen_smoke_test_fails_when_a_step_fails_and_leaves_nothing_behind(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    frozen_smoke = _tool("frozen_smoke")
+    temp = tmp_path / "temp"
+    temp.mkdir()
+    monkeypatch.setattr(frozen_smoke.tempfile, "tempdir", str(temp))
+    bundle = tmp_path / "begleiter"
+    plugin = bundle / "_internal" / "PySide6" / "Qt" / "plugins" / "platforms" / "libqxcb.so"
+    plugin.parent.mkdir(parents=True)
+    shutil.copy(Path(shutil.which("sh") or "/bin/sh").resolve(), plugin)  # an ELF file whose libraries are there
+    for name, script in {
+        "begleiter": "exit 0",
+        # init works, demo fails the way a broken bundle would.
+        "begleiter-cli": 'case "$*" in *--version*) echo begleiter-cli 0.1.0;; *demo*) echo broken >&2; exit 3;; esac',
+    }.items():
+        (bundle / name).write_text(f"#!/bin/sh\n{script}\n", encoding="utf-8")
+        (bundle / name).chmod(0o755)
+
+    assert frozen_smoke.main([str(bundle)]) == 1
+    err = capsys.readouterr().err
+    assert "frozen smoke test FAILED: exit 3" in err and "broken" in err
+    assert list(temp.iterdir()) == []  # profiles, PDF and bundle are gone with the temporary folder
+
+    # A bundle without the X11 platform plugin fails before any profile is made.
+    plugin.unlink()
+    if sys.platform.startswith("linux"):
+        assert frozen_smoke.main([str(bundle)]) == 1
+        assert "libqxcb.so is missing" in capsys.readouterr().err
+    assert list(temp.iterdir()) == []
+
+
 def _left_out_modules() -> list[str]:
     """The PySide6 modules build.spec leaves out of the bundle."""
     found = re.search(r"^UNUSED_MODULES = (\[.*?\])$", (ROOT / "build.spec").read_text(encoding="utf-8"), re.M)

@@ -155,7 +155,7 @@ def main(argv: list[str]) -> int:
     try:
         smoke(bundle.resolve(), temp)
         return 0
-    except (Failed, subprocess.TimeoutExpired, json.JSONDecodeError, ValueError) as exc:
+    except (Failed, subprocess.CalledProcessError, subprocess.TimeoutExpired, json.JSONDecodeError, ValueError) as exc:
         print(f"frozen smoke test FAILED: {exc}", file=sys.stderr)
         return 1
     finally:
