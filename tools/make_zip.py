@@ -99,7 +99,7 @@ def add_tree(archive: zipfile.ZipFile, source: Path, target: str) -> None:
     for path in sorted(source.rglob("*")):
         name = f"{target}/{path.relative_to(source).as_posix()}"
         if path.is_symlink():
-            info = zipfile.ZipInfo(name)
+            info = zipfile.ZipInfo(name, date_time=time.localtime(path.lstat().st_mtime)[:6])
             info.create_system = 3  # Unix: the attributes below are a mode
             info.external_attr = (stat.S_IFLNK | 0o777) << 16
             archive.writestr(info, os.readlink(path))
