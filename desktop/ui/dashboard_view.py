@@ -29,7 +29,9 @@ class DashboardView(Retranslatable, QWidget):
     open_person = Signal(str)
     review_retention = Signal()
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None, *, first_look: bool = False) -> None:
+        """``first_look``: the main window's start – the first lines of each group now, the rest and what is
+        due for erasure when it calls ``complete`` after its first paint."""
         super().__init__(parent)
         self._wanted: list[int] = []  # the widths the lines want (When, What, Who), measured when filled
         self.title = area_title()
@@ -48,12 +50,42 @@ class DashboardView(Retranslatable, QWidget):
         #: known.
         self.retention: list[retention.Due] | None = None
         self._retention_asked = 0
-        self.refresh()
+        #: Whether the rest of the lines are being read (after the first look).
+        self.completing = False
+        if first_look:
+            self.board = dashboard.build(limit=dashboard.FIRST_LINES)
+            self._fill()
+        else:
+            self.refresh()
 
     def refresh(self, today: dt.date | None = None) -> None:
+        """Read the dashboard again; what is due for erasure is looked for in the background."""
         self.board = dashboard.build(today)
         self._fill()
         self._look_for_retention(today)
+
+    def complete(self) -> None:
+        """After the first look: the rest of the lines in the background, then what is due for erasure
+        (one after the other: two jobs at once would each wait for the GIL at every row the other reads)."""
+        board = self.board
+        if board is None or board.complete():
+            self._look_for_retention(None)
+            return
+        self.completing = True
+        asked = self._retention_asked  # a refresh meanwhile reads everything anyway
+
+        def done(full: dashboard.Dashboard) -> None:
+            self.completing = False
+            if asked == self._retention_asked:
+                self.board = full
+                self._fill(keep_place=True)
+                self._look_for_retention(None)
+
+        def failed(_exc: Exception) -> None:
+            self.completing = False  # logged by the job; the first lines stay until the next refresh
+            self._look_for_retention(None)
+
+        run_in_background(lambda: dashboard.completed(board), done, failed)
 
     def _look_for_retention(self, today: dt.date | None) -> None:
         self._retention_asked += 1
@@ -65,7 +97,7 @@ class DashboardView(Retranslatable, QWidget):
         asked, found = result
         if asked == self._retention_asked:  # not overtaken by a newer refresh
             self.retention = found
-            self._fill()
+            self._fill(keep_place=True)
 
     def _retention_failed(self, _exc: Exception) -> None:
         """Logged by the job; the group keeps its "…" and the next refresh tries again."""
@@ -73,9 +105,12 @@ class DashboardView(Retranslatable, QWidget):
     def retranslate_ui(self) -> None:
         self._fill()
 
-    def _fill(self) -> None:
+    def _fill(self, keep_place: bool = False) -> None:
+        """Show the board; ``keep_place``: the same line stays current and the list where it was scrolled."""
         if not store_db.is_open():
             return  # the window outlived the profile (closing down)
+        current = self.selected() if keep_place else None
+        scrolled = self.tree.verticalScrollBar().value()
         board = self.board
         self.title.setText(_("Today and the next 14 days"))
         self.tree.setAccessibleName(_("Today and the next 14 days"))
@@ -129,9 +164,23 @@ class DashboardView(Retranslatable, QWidget):
             group.setExpanded(True)
         self._measure()
         self._size_columns()
+        if current is not None and self._select(current):
+            self.tree.verticalScrollBar().setValue(scrolled)
+            return
         first = self.tree.topLevelItem(0)
         if first is not None and first.childCount():
             self.tree.setCurrentItem(first.child(0))
+
+    def _select(self, wanted: tuple[str, str]) -> bool:
+        """Make the line of ``wanted`` (kind, id) current, if it is there."""
+        for g in range(self.tree.topLevelItemCount()):
+            group = self.tree.topLevelItem(g)
+            for i in range(group.childCount()):
+                item = group.child(i)
+                if tuple(item.data(0, Qt.ItemDataRole.UserRole) or ()) == wanted:
+                    self.tree.setCurrentItem(item)
+                    return True
+        return False
 
     def _measure(self) -> None:
         """The widths the lines want (once per fill, not on every resize): When by its dates – the group
