@@ -67,3 +67,29 @@ def test_today_read_early_and_then_completed_is_today_read_at_once(store, monkey
     assert not first.complete() and whole.complete()
     # The early result is taken once; another build reads again.
     assert dashboard.build(limit=dashboard.FIRST_LINES) == first
+
+
+def _lines(view) -> list[list[str]]:  # type: ignore[no-untyped-def]
+    tree = view.tree
+    groups = (tree.topLevelItem(g) for g in range(tree.topLevelItemCount()))
+    return [[g.text(0)] + [g.child(i).text(c) for i in range(g.childCount()) for c in range(4)] for g in groups]
+
+
+def test_today_first_look_and_the_rest_after_it_show_what_reading_all_at_once_shows(qtbot, store, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from desktop.ui.dashboard_view import DashboardView
+
+    demo.generate(60, seed=3)
+    monkeypatch.setattr(dashboard, "FIRST_LINES", 3)
+    whole = DashboardView()
+    qtbot.addWidget(whole)
+    first = DashboardView(first_look=True)
+    qtbot.addWidget(first)
+    qtbot.waitUntil(lambda: whole.retention is not None)
+    assert first.retention is None and _lines(first) != _lines(whole)
+    first.tree.setCurrentItem(first.tree.topLevelItem(1).child(1))  # the user went to a line meanwhile
+    chosen = first.selected()
+    first.complete()
+    assert first.completing
+    qtbot.waitUntil(lambda: not first.completing and first.retention is not None)
+    assert _lines(first) == _lines(whole)
+    assert first.selected() == chosen

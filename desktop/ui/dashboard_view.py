@@ -77,8 +77,7 @@ class DashboardView(Retranslatable, QWidget):
         def done(full: dashboard.Dashboard) -> None:
             self.completing = False
             if asked == self._retention_asked:
-                self.board = full
-                self._fill(keep_place=True)
+                self._add_lines(board, full)
                 self._look_for_retention(None)
 
         def failed(_exc: Exception) -> None:
@@ -86,6 +85,23 @@ class DashboardView(Retranslatable, QWidget):
             self._look_for_retention(None)
 
         run_in_background(lambda: dashboard.completed(board), done, failed)
+
+    def _add_lines(self, first: dashboard.Dashboard, full: dashboard.Dashboard) -> None:
+        """Show ``full``, the ``first`` look's board with all its lines: the lines it adds go below those
+        shown (the current line and the scrolling stay), or the whole tree is filled again if they differ."""
+        self.board = full
+        groups = (
+            (full.appointments, first.appointments, self._appointment_item),
+            (full.overdue, first.overdue, lambda t: self._task_item(t, overdue=True)),
+            (full.due, first.due, lambda t: self._task_item(t, overdue=False)),
+        )
+        if self.tree.topLevelItemCount() < len(groups) or any(new[: len(old)] != old for new, old, _ in groups):
+            self._fill(keep_place=True)
+            return
+        for group, (lines, shown, item) in enumerate(groups):
+            self.tree.topLevelItem(group).addChildren([item(line) for line in lines[len(shown) :]])
+        self._measure()
+        self._size_columns()
 
     def _look_for_retention(self, today: dt.date | None) -> None:
         self._retention_asked += 1
