@@ -92,9 +92,10 @@ class MainWindow(Retranslatable, QMainWindow):
         super().__init__()
         self.setObjectName("MainWindow")
         #: Start-up work left for after the first paint (run one step per turn of the event loop).
-        self._after_paint: list[Callable[[], None]] = [lambda: self.today.complete(), self._count_people]
+        self._after_paint: list[Callable[[], None]] = [lambda: self.today.complete()]
         self._people_total: int | None = None
         self._counting = False
+        self._count_people()
         # Today is what the window opens on; the other areas are built when first shown (or used).
         self.today = DashboardView(first_look=True)
         self._areas: list[QWidget | None] = [self.today, *(None for _area in AREAS[1:])]
@@ -143,7 +144,7 @@ class MainWindow(Retranslatable, QMainWindow):
         self._restore_geometry()
         self.retranslate_ui()
         store_db.set_wait_notice(self._write_waits)
-        self._after_paint.append(lambda: self.sync.start())
+        self._after_paint.append(self._start_sync)
 
     # --- exchange and the sync folder (their modules load after the first paint) -------------------
     @property
@@ -168,6 +169,13 @@ class MainWindow(Retranslatable, QMainWindow):
             self._sync.imported.connect(self._data_changed)
             self._sync.message.connect(lambda text: self.statusBar().showMessage(text, 10000))
         return self._sync
+
+    def _start_sync(self) -> None:
+        """At start: the sync folder's service, when there is a folder (its modules load only then)."""
+        from desktop.core.sync import settings as sync_settings
+
+        if self._sync is not None or sync_settings.sync_folder() is not None:
+            self.sync.start()
 
     def _locked_changed(self, locked: bool) -> None:
         if not locked:
@@ -807,17 +815,17 @@ class MainWindow(Retranslatable, QMainWindow):
 
     def people_total(self) -> int | None:
         """How many people the profile holds: the People list's count, else the one counted at start or
-        since the last change (None until the start has counted them, after the first paint)."""
+        since the last change (None until the start has counted them)."""
         built = self._built(PEOPLE)
         if built:
             return int(built[0].model.total)
-        if self._people_total is None and not self.starting():  # at start, counted after the first paint
+        if self._people_total is None and not self.starting():  # at start, counted in the background
             self._people_total = people.count_people()
         return self._people_total
 
     def _count_people(self) -> None:
-        """After the first paint, in the background (a full count of a big profile reads all of it): the
-        Help menu's demo data follows it."""
+        """At start, in the background while Today is read (a full count of a big profile reads all of it,
+        in one step without the GIL): the Help menu's demo data follows it."""
         self._counting = True
 
         def counted(n: int) -> None:
