@@ -61,6 +61,8 @@ def test_today_read_early_and_then_completed_is_today_read_at_once(store, monkey
         appointments=whole.appointments[: dashboard.FIRST_LINES],
         overdue=whole.overdue[: dashboard.FIRST_LINES],
         due=whole.due[: dashboard.FIRST_LINES],
+        expiring=None,  # further down: read after the first paint
+        consents=None,
     )
     assert dashboard.completed(first) == whole
     assert any(len(g) > dashboard.FIRST_LINES for g in (whole.appointments, whole.overdue, whole.due))

@@ -16,7 +16,7 @@ DAYS_AHEAD = 14
 #: Lines per group; the counts above each group are exact.
 LIMIT = 200
 #: Lines of appointments and tasks read before the main window is first shown (more than a screen holds);
-#: the rest follow.
+#: the rest follow, with the documents and consents running out (groups further down).
 FIRST_LINES = 40
 
 
@@ -26,11 +26,11 @@ class Dashboard:
     appointments: list[appointments.AppointmentRow] = field(default_factory=list)
     overdue: list[tasks.TaskRow] = field(default_factory=list)
     due: list[tasks.TaskRow] = field(default_factory=list)
-    # person id, name, printed until, effective until
-    #: (person id, name, printed until, effectively valid until, document kind)
-    expiring: list[tuple[str, str, dt.date, dt.date, str]] = field(default_factory=list)
-    #: consents running out within 30 days and expired Vollmachten of people with an open case
-    consents: list[consents.Alert] = field(default_factory=list)
+    #: (person id, name, printed until, effectively valid until, document kind); None: not read yet
+    expiring: list[tuple[str, str, dt.date, dt.date, str]] | None = field(default_factory=list)
+    #: consents running out within 30 days and expired Vollmachten of people with an open case; None: not
+    #: read yet
+    consents: list[consents.Alert] | None = field(default_factory=list)
     overdue_total: int = 0
     due_total: int = 0
     appointments_total: int = 0
@@ -38,7 +38,10 @@ class Dashboard:
     limit: int = LIMIT
 
     def complete(self) -> bool:
-        """Whether every group holds all the lines it shows at most (LIMIT), none cut at a smaller limit."""
+        """Whether every group is read, with all the lines it shows at most (LIMIT), none cut at a smaller
+        limit."""
+        if self.expiring is None or self.consents is None:
+            return False
         groups = (self.appointments, self.overdue, self.due)
         return self.limit >= LIMIT or all(len(group) < self.limit for group in groups)
 
@@ -88,11 +91,12 @@ def build(today: dt.date | None = None, days: int = DAYS_AHEAD, limit: int = LIM
 
 
 def completed(board: Dashboard, days: int = DAYS_AHEAD) -> Dashboard:
-    """``board`` read with fewer lines (``start_early``) with all of them: its lists of appointments and
-    tasks read again up to LIMIT; the counts, documents and consents stay."""
+    """``board`` of a first look (``start_early``) completed: its lists of appointments and tasks read again
+    up to LIMIT, the documents and consents running out read; the counts stay."""
     full = replace(board, limit=LIMIT)
     full.appointments = appointments.appointments_between(*_span(board.today, days), limit=LIMIT)
     _read_task_lines(full, days)
+    _read_documents_and_consents(full, days)
     return full
 
 
@@ -103,14 +107,18 @@ def _span(today: dt.date, days: int) -> tuple[dt.datetime, dt.datetime]:
 
 
 def _read_appointments_and_more(board: Dashboard, days: int) -> None:
-    today = board.today
-    end = today + dt.timedelta(days=days)
-    start, stop = _span(today, days)
+    start, stop = _span(board.today, days)
     board.appointments = appointments.appointments_between(start, stop, limit=board.limit)
     board.appointments_total = appointments.count_between(start, stop)
-    # Their groups count their lines, so these two always have all of them (they are few).
-    board.expiring = expiring_documents(today, end)[:LIMIT]
-    board.consents = consents.alerts(today, limit=LIMIT)
+    if board.limit >= LIMIT:
+        _read_documents_and_consents(board, days)
+    else:  # a first look leaves them for later (their groups count their lines)
+        board.expiring = board.consents = None
+
+
+def _read_documents_and_consents(board: Dashboard, days: int) -> None:
+    board.expiring = expiring_documents(board.today, board.today + dt.timedelta(days=days))[:LIMIT]
+    board.consents = consents.alerts(board.today, limit=LIMIT)
 
 
 def _read_task_lines(board: Dashboard, days: int) -> None:

@@ -4,6 +4,8 @@ consents running out within 30 days."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Sequence
+from typing import Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QBrush, QColor
@@ -19,6 +21,8 @@ from desktop.ui.retention_ui import kind_text, since_text
 from desktop.ui.worker import run_in_background
 
 OVERDUE = QColor("#b00020")
+#: A group of the tree: its title, its lines, how a line is shown, and its count ("…" while not yet read).
+_Group = tuple[str, Sequence[Any], Callable[[Any], QTreeWidgetItem], Any]
 
 
 class DashboardView(Retranslatable, QWidget):
@@ -87,19 +91,20 @@ class DashboardView(Retranslatable, QWidget):
         run_in_background(lambda: dashboard.completed(board), done, failed)
 
     def _add_lines(self, first: dashboard.Dashboard, full: dashboard.Dashboard) -> None:
-        """Show ``full``, the ``first`` look's board with all its lines: the lines it adds go below those
-        shown (the current line and the scrolling stay), or the whole tree is filled again if they differ."""
+        """Show ``full``, the ``first`` look's board completed: the lines it adds go below those shown and
+        the counts follow (the current line and the scrolling stay), or the tree is filled again should the
+        lines shown have changed."""
         self.board = full
-        groups = (
-            (full.appointments, first.appointments, self._appointment_item),
-            (full.overdue, first.overdue, lambda t: self._task_item(t, overdue=True)),
-            (full.due, first.due, lambda t: self._task_item(t, overdue=False)),
-        )
-        if self.tree.topLevelItemCount() < len(groups) or any(new[: len(old)] != old for new, old, _ in groups):
+        shown, groups = self._groups(first), self._groups(full)
+        if self.tree.topLevelItemCount() < len(groups) or any(
+            lines[: len(old)] != old for (_t, lines, _i, _n), (_u, old, _j, _m) in zip(groups, shown, strict=True)
+        ):
             self._fill(keep_place=True)
             return
-        for group, (lines, shown, item) in enumerate(groups):
-            self.tree.topLevelItem(group).addChildren([item(line) for line in lines[len(shown) :]])
+        for g, ((title, lines, item, total), (_u, old, _j, _m)) in enumerate(zip(groups, shown, strict=True)):
+            group = self.tree.topLevelItem(g)
+            group.setText(0, f"{title} ({total})")
+            group.addChildren([item(line) for line in lines[len(old) :]])
         self._measure()
         self._size_columns()
 
@@ -144,39 +149,26 @@ class DashboardView(Retranslatable, QWidget):
             )
         )
         self.tree.clear()
-        groups = [
-            (_("Appointments"), [self._appointment_item(a) for a in board.appointments], board.appointments_total),
-            (_("Overdue"), [self._task_item(t, overdue=True) for t in board.overdue], board.overdue_total),
-            (_("Due"), [self._task_item(t, overdue=False) for t in board.due], board.due_total),
-            (
-                _("Residence documents running out"),
-                [self._document_item(*d) for d in board.expiring],
-                len(board.expiring),
-            ),
-            (
-                _("Consents and powers of attorney running out"),
-                [self._consent_item(c) for c in board.consents],
-                len(board.consents),
-            ),
-        ]
         due = self.retention
-        groups.append(
+        groups = [
+            *self._groups(board),
             (
                 i18n.ngettext(
                     "Kept longer than {months} month", "Kept longer than {months} months", retention.period_months()
                 ).format(months=retention.period_months()),
-                [self._retention_item(d) for d in (due or [])[: dashboard.LIMIT]],
+                (due or [])[: dashboard.LIMIT],
+                self._retention_item,
                 len(due) if due is not None else "…",
-            )
-        )
-        for title, items, total in groups:
+            ),
+        ]
+        for title, lines, item, total in groups:
             group = QTreeWidgetItem([f"{title} ({total})"])
             font = group.font(0)
             font.setBold(True)
             group.setFont(0, font)
             self.tree.addTopLevelItem(group)
             group.setFirstColumnSpanned(True)  # only once in the tree: before, it is silently ignored
-            group.addChildren(items)
+            group.addChildren([item(line) for line in lines])
             group.setExpanded(True)
         self._measure()
         self._size_columns()
@@ -197,6 +189,26 @@ class DashboardView(Retranslatable, QWidget):
                     self.tree.setCurrentItem(item)
                     return True
         return False
+
+    def _groups(self, board: dashboard.Dashboard) -> list[_Group]:
+        """The board's groups, in the order shown (what is due for erasure comes last, apart)."""
+        return [
+            (_("Appointments"), board.appointments, self._appointment_item, board.appointments_total),
+            (_("Overdue"), board.overdue, lambda t: self._task_item(t, overdue=True), board.overdue_total),
+            (_("Due"), board.due, lambda t: self._task_item(t, overdue=False), board.due_total),
+            (
+                _("Residence documents running out"),
+                board.expiring or [],
+                lambda d: self._document_item(*d),
+                len(board.expiring) if board.expiring is not None else "…",
+            ),
+            (
+                _("Consents and powers of attorney running out"),
+                board.consents or [],
+                self._consent_item,
+                len(board.consents) if board.consents is not None else "…",
+            ),
+        ]
 
     def _measure(self) -> None:
         """The widths the lines want (once per fill, not on every resize): When by its dates – the group
