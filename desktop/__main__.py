@@ -6,12 +6,17 @@ backups, logs, and files Qt writes such as a PDF printed to a file).
 
 from __future__ import annotations
 
-import argparse
-import sys
-from collections.abc import Sequence
-from pathlib import Path
+import time
 
-from desktop import __version__
+#: When the process reached Python's first line of the program (``--measure-start`` counts from here).
+STARTED = time.perf_counter()
+
+import argparse  # noqa: E402
+import sys  # noqa: E402
+from collections.abc import Sequence  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+from desktop import __version__  # noqa: E402
 
 
 def parse_gui_args(argv: Sequence[str]) -> argparse.Namespace:
@@ -25,7 +30,14 @@ def parse_gui_args(argv: Sequence[str]) -> argparse.Namespace:
         action="store_true",
         help="start, unlock the profile (or a temporary one), show the main window and exit 0",
     )
+    parser.add_argument(
+        "--measure-start",
+        action="store_true",
+        help="unlock the profile (passphrase from BEGLEITER_PASSPHRASE), show the main window, print the "
+        "start-up times as one JSON line and exit",
+    )
     args, _qt_args = parser.parse_known_args(argv)
+    args.started = STARTED
     return args
 
 

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import argparse
+import importlib
+import json
 import logging
 import os
 import secrets
 import shutil
 import sys
 import tempfile
+import threading
+import time
 from pathlib import Path
 
 from desktop import APP_NAME, __version__, i18n, paths
@@ -90,6 +94,7 @@ def unlock_interactively(profile_dir: Path) -> tuple[bool, bool]:
     from desktop.ui.keys_ui import RecoveryKeyDialog
     from desktop.ui.profile_dialogs import UnlockDialog, WelcomeDialog
 
+    _load_window_modules()
     if store_db.profile_exists(profile_dir):
         return bool(UnlockDialog(profile_dir).exec()), False
     welcome = WelcomeDialog(profile_dir)
@@ -97,6 +102,20 @@ def unlock_interactively(profile_dir: Path) -> tuple[bool, bool]:
         return False, False
     RecoveryKeyDialog(first=True).exec()  # shown once; "Not now" leaves it for File › New recovery key…
     return True, welcome.wants_demo()
+
+
+def _load_window_modules() -> None:
+    """The main window's modules load in a thread while the profile is being unlocked (the passphrase
+    typed, the key derived – hashlib lets go of the GIL meanwhile), so that the window is built sooner
+    after it. Should the import fail there, the main thread's import repeats it and reports the error."""
+
+    def load() -> None:
+        try:
+            importlib.import_module("desktop.ui.main_window")
+        except Exception:
+            pass
+
+    threading.Thread(target=load, name="load-window", daemon=True).start()
 
 
 def _after_unlock(profile_dir: Path) -> None:
@@ -124,6 +143,13 @@ def _smoke_form(person_id: str) -> bool:
     pages = document.pageCount()
     document.close()
     return pages > 0
+
+
+def _start_reading_today() -> None:
+    """The window opens on Today: its queries start now, in a thread, while the window is built."""
+    from desktop.core import dashboard
+
+    dashboard.start_early()
 
 
 def smoke_test(args: argparse.Namespace) -> int:
@@ -198,6 +224,73 @@ def smoke_test(args: argparse.Namespace) -> int:
             shutil.rmtree(temp, ignore_errors=True)
 
 
+def measure_start(args: argparse.Namespace) -> int:
+    """``--measure-start``: unlock the profile without a dialog (BEGLEITER_PASSPHRASE), build and show the main
+    window as a real start does, and once it has painted and settled print one JSON line, then close:
+    ``painted`` (the first paint) and ``settled`` (the window's deferred start-up work done and the event
+    queue idle) in seconds since the process started as Python sees it, ``unlock`` (key derivation and
+    opening the database) and ``people`` (the profile's count)."""
+    from PySide6.QtCore import QEvent, QObject, QTimer
+    from PySide6.QtWidgets import QApplication
+
+    profile_dir = paths.profile_dir()
+    passphrase = os.environ.get("BEGLEITER_PASSPHRASE")
+    if not passphrase or not store_db.profile_exists(profile_dir):
+        # A benchmark's option, not a volunteer's: in English only.
+        print("begleiter: --measure-start opens an existing profile with BEGLEITER_PASSPHRASE.", file=sys.stderr)
+        return 2
+    started: float = getattr(args, "started", None) or time.perf_counter()
+    figures: dict[str, float | int] = {}
+    try:
+        _load_window_modules()
+        before = time.perf_counter()
+        profile.unlock(profile_dir, passphrase)
+        figures["unlock"] = time.perf_counter() - before
+        _start_reading_today()
+        from desktop.ui.main_window import MainWindow
+
+        window = MainWindow()
+        app = QApplication.instance()
+
+        def settle() -> None:
+            """Polled until the window's deferred start-up work is done; then one more turn of the event
+            loop runs what it posted. Background jobs (the retention look-up) go on in their threads."""
+            if window.starting():
+                QTimer.singleShot(1, settle)
+                return
+            QTimer.singleShot(0, finish)
+
+        def finish() -> None:
+            figures["settled"] = time.perf_counter() - started
+            figures["people"] = window.people_total()
+            order = ("painted", "settled", "unlock", "people")
+            print(json.dumps({key: figures[key] for key in order}), flush=True)
+            window.close()
+            app.quit()
+
+        class FirstPaint(QObject):
+            def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+                if event.type() == QEvent.Type.Paint and "painted" not in figures:
+                    window.removeEventFilter(self)
+                    QTimer.singleShot(0, painted)  # after the whole window's paint has been done
+                return False
+
+        def painted() -> None:
+            figures["painted"] = time.perf_counter() - started
+            settle()
+
+        first_paint = FirstPaint(window)
+        window.installEventFilter(first_paint)
+        window.show()
+        app.exec()
+        return 0 if "settled" in figures else 1
+    except UserError as exc:
+        print(f"begleiter: {exc}", file=sys.stderr)
+        return 1
+    finally:
+        close_profile(with_backup=False)
+
+
 class Termination:
     """SIGTERM/SIGHUP (a logout, ``kill``) end every running event loop – the main window's and a dialog's –
     with 128 + the signal, so main()'s clean-up runs: background jobs finish, the WAL is folded in and the
@@ -244,6 +337,8 @@ def main(args: argparse.Namespace) -> int:
             logs.setup_logging(profile_dir)
         except OSError:
             log.warning("the profile's log cannot be written")
+    if getattr(args, "measure_start", False):
+        return measure_start(args)
     crash_handler = CrashHandler()
     crash_handler.install()
     try:
@@ -251,6 +346,7 @@ def main(args: argparse.Namespace) -> int:
         if termination.code or not opened:
             return termination.code
         _after_unlock(profile_dir)
+        _start_reading_today()
         from desktop.ui.main_window import MainWindow
 
         window = MainWindow()
@@ -258,7 +354,7 @@ def main(args: argparse.Namespace) -> int:
         if wants_demo:
             window.start_demo(200)
         else:
-            window.start_backup_if_due()
+            window.after_start(window.start_backup_if_due)
         if termination.code:  # the signal came before the main loop ran (which would clear the request)
             return termination.code
         return int(app.exec())

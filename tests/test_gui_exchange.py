@@ -639,7 +639,7 @@ def test_the_sync_folder_publishes_on_close_and_says_once_when_the_folder_is_gon
 def test_locking_the_screen_publishes_own_changes_before_the_sync_folder_stops(
     qtbot, shared: Path, window, tmp_path: Path
 ) -> None:  # type: ignore[no-untyped-def]
-    assert window.sync.running
+    qtbot.waitUntil(lambda: window.sync.running)  # started once the window has painted
     window.sync.stop()  # what the profile held at the start is out: the lock has only the new change to send
     assert window.sync.start()
     before = set(shared.glob("*.age"))
@@ -765,7 +765,7 @@ def test_the_window_offers_the_exchange_by_menu_and_key_and_stops_the_sync_folde
     assert win.act_preferences in win.menu_edit.actions()
     assert win.act_preferences.shortcut().toString() == "Ctrl+,"
     assert win.act_export_bundle.shortcut().toString() == "Ctrl+E"
-    assert win.sync.running  # unlocked, with a folder and a kept passphrase
+    qtbot.waitUntil(lambda: win.sync.running)  # after the first paint: unlocked, with a folder and a kept passphrase
     win.screen_lock.lock()
     assert not win.sync.running and not win.sync.timer.isActive()
     win.screen_lock.unlock()

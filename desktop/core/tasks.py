@@ -156,7 +156,10 @@ def due_until(
         params.append(person_id)
     sql = f"{_SELECT} WHERE {' AND '.join(where)} ORDER BY t.due_date, t.id"
     if limit is not None:
-        sql += f" LIMIT {int(limit)}"
+        # The tasks first, then the names of only those: joined before the LIMIT, SQLite reads a person and
+        # a case for every task it sorts (3 times as long on a fresh start of a big profile).
+        first = f"SELECT * FROM task t WHERE {' AND '.join(where)} ORDER BY t.due_date, t.id LIMIT {int(limit)}"
+        sql = _SELECT.replace("FROM task t", f"FROM ({first}) t") + "ORDER BY t.due_date, t.id"
     return [_row(r) for r in Task._meta.database.execute_sql(sql, params).fetchall()]
 
 

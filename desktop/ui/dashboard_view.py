@@ -4,6 +4,8 @@ consents running out within 30 days."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Sequence
+from typing import Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QBrush, QColor
@@ -19,6 +21,8 @@ from desktop.ui.retention_ui import kind_text, since_text
 from desktop.ui.worker import run_in_background
 
 OVERDUE = QColor("#b00020")
+#: A group of the tree: its title, its lines, how a line is shown, and its count ("…" while not yet read).
+_Group = tuple[str, Sequence[Any], Callable[[Any], QTreeWidgetItem], Any]
 
 
 class DashboardView(Retranslatable, QWidget):
@@ -29,7 +33,9 @@ class DashboardView(Retranslatable, QWidget):
     open_person = Signal(str)
     review_retention = Signal()
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None, *, first_look: bool = False) -> None:
+        """``first_look``: the main window's start – the first lines of each group now, the rest and what is
+        due for erasure when it calls ``complete`` after its first paint."""
         super().__init__(parent)
         self._wanted: list[int] = []  # the widths the lines want (When, What, Who), measured when filled
         self.title = area_title()
@@ -48,12 +54,59 @@ class DashboardView(Retranslatable, QWidget):
         #: known.
         self.retention: list[retention.Due] | None = None
         self._retention_asked = 0
-        self.refresh()
+        #: Whether the rest of the lines are being read (after the first look).
+        self.completing = False
+        if first_look:
+            self.board = dashboard.build(limit=dashboard.FIRST_LINES)
+            self._fill()
+        else:
+            self.refresh()
 
     def refresh(self, today: dt.date | None = None) -> None:
+        """Read the dashboard again; what is due for erasure is looked for in the background."""
         self.board = dashboard.build(today)
         self._fill()
         self._look_for_retention(today)
+
+    def complete(self) -> None:
+        """After the first look: the rest of the lines in the background, then what is due for erasure
+        (one after the other: two jobs at once would each wait for the GIL at every row the other reads)."""
+        board = self.board
+        if board is None or board.complete():
+            self._look_for_retention(None)
+            return
+        self.completing = True
+        asked = self._retention_asked  # a refresh meanwhile reads everything anyway
+
+        def done(full: dashboard.Dashboard) -> None:
+            self.completing = False
+            if asked == self._retention_asked:
+                self._add_lines(board, full)
+                self._look_for_retention(None)
+
+        def failed(_exc: Exception) -> None:
+            self.completing = False  # logged by the job; the first lines stay until the next refresh
+            self._look_for_retention(None)
+
+        run_in_background(lambda: dashboard.completed(board), done, failed)
+
+    def _add_lines(self, first: dashboard.Dashboard, full: dashboard.Dashboard) -> None:
+        """Show ``full``, the ``first`` look's board completed: the lines it adds go below those shown and
+        the counts follow (the current line and the scrolling stay), or the tree is filled again should the
+        lines shown have changed."""
+        self.board = full
+        shown, groups = self._groups(first), self._groups(full)
+        if self.tree.topLevelItemCount() < len(groups) or any(
+            lines[: len(old)] != old for (_t, lines, _i, _n), (_u, old, _j, _m) in zip(groups, shown, strict=True)
+        ):
+            self._fill(keep_place=True)
+            return
+        for g, ((title, lines, item, total), (_u, old, _j, _m)) in enumerate(zip(groups, shown, strict=True)):
+            group = self.tree.topLevelItem(g)
+            group.setText(0, f"{title} ({total})")
+            group.addChildren([item(line) for line in lines[len(old) :]])
+        self._measure()
+        self._size_columns()
 
     def _look_for_retention(self, today: dt.date | None) -> None:
         self._retention_asked += 1
@@ -65,7 +118,7 @@ class DashboardView(Retranslatable, QWidget):
         asked, found = result
         if asked == self._retention_asked:  # not overtaken by a newer refresh
             self.retention = found
-            self._fill()
+            self._fill(keep_place=True)
 
     def _retention_failed(self, _exc: Exception) -> None:
         """Logged by the job; the group keeps its "…" and the next refresh tries again."""
@@ -73,9 +126,12 @@ class DashboardView(Retranslatable, QWidget):
     def retranslate_ui(self) -> None:
         self._fill()
 
-    def _fill(self) -> None:
+    def _fill(self, keep_place: bool = False) -> None:
+        """Show the board; ``keep_place``: the same line stays current and the list where it was scrolled."""
         if not store_db.is_open():
             return  # the window outlived the profile (closing down)
+        current = self.selected() if keep_place else None
+        scrolled = self.tree.verticalScrollBar().value()
         board = self.board
         self.title.setText(_("Today and the next 14 days"))
         self.tree.setAccessibleName(_("Today and the next 14 days"))
@@ -93,45 +149,66 @@ class DashboardView(Retranslatable, QWidget):
             )
         )
         self.tree.clear()
-        groups = [
-            (_("Appointments"), [self._appointment_item(a) for a in board.appointments], board.appointments_total),
-            (_("Overdue"), [self._task_item(t, overdue=True) for t in board.overdue], board.overdue_total),
-            (_("Due"), [self._task_item(t, overdue=False) for t in board.due], board.due_total),
-            (
-                _("Residence documents running out"),
-                [self._document_item(*d) for d in board.expiring],
-                len(board.expiring),
-            ),
-            (
-                _("Consents and powers of attorney running out"),
-                [self._consent_item(c) for c in board.consents],
-                len(board.consents),
-            ),
-        ]
         due = self.retention
-        groups.append(
+        groups = [
+            *self._groups(board),
             (
                 i18n.ngettext(
                     "Kept longer than {months} month", "Kept longer than {months} months", retention.period_months()
                 ).format(months=retention.period_months()),
-                [self._retention_item(d) for d in (due or [])[: dashboard.LIMIT]],
+                (due or [])[: dashboard.LIMIT],
+                self._retention_item,
                 len(due) if due is not None else "…",
-            )
-        )
-        for title, items, total in groups:
+            ),
+        ]
+        for title, lines, item, total in groups:
             group = QTreeWidgetItem([f"{title} ({total})"])
             font = group.font(0)
             font.setBold(True)
             group.setFont(0, font)
             self.tree.addTopLevelItem(group)
             group.setFirstColumnSpanned(True)  # only once in the tree: before, it is silently ignored
-            group.addChildren(items)
+            group.addChildren([item(line) for line in lines])
             group.setExpanded(True)
         self._measure()
         self._size_columns()
+        if current is not None and self._select(current):
+            self.tree.verticalScrollBar().setValue(scrolled)
+            return
         first = self.tree.topLevelItem(0)
         if first is not None and first.childCount():
             self.tree.setCurrentItem(first.child(0))
+
+    def _select(self, wanted: tuple[str, str]) -> bool:
+        """Make the line of ``wanted`` (kind, id) current, if it is there."""
+        for g in range(self.tree.topLevelItemCount()):
+            group = self.tree.topLevelItem(g)
+            for i in range(group.childCount()):
+                item = group.child(i)
+                if tuple(item.data(0, Qt.ItemDataRole.UserRole) or ()) == wanted:
+                    self.tree.setCurrentItem(item)
+                    return True
+        return False
+
+    def _groups(self, board: dashboard.Dashboard) -> list[_Group]:
+        """The board's groups, in the order shown (what is due for erasure comes last, apart)."""
+        return [
+            (_("Appointments"), board.appointments, self._appointment_item, board.appointments_total),
+            (_("Overdue"), board.overdue, lambda t: self._task_item(t, overdue=True), board.overdue_total),
+            (_("Due"), board.due, lambda t: self._task_item(t, overdue=False), board.due_total),
+            (
+                _("Residence documents running out"),
+                board.expiring or [],
+                lambda d: self._document_item(*d),
+                len(board.expiring) if board.expiring is not None else "…",
+            ),
+            (
+                _("Consents and powers of attorney running out"),
+                board.consents or [],
+                self._consent_item,
+                len(board.consents) if board.consents is not None else "…",
+            ),
+        ]
 
     def _measure(self) -> None:
         """The widths the lines want (once per fill, not on every resize): When by its dates – the group

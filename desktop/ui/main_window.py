@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QSettings, Qt, QThread
+from PySide6.QtCore import QSettings, Qt, QThread, QTimer
 from PySide6.QtGui import (
     QAction,
     QActionGroup,
@@ -13,6 +15,7 @@ from PySide6.QtGui import (
     QDropEvent,
     QGuiApplication,
     QKeySequence,
+    QPaintEvent,
 )
 from PySide6.QtWidgets import (
     QApplication,
@@ -30,36 +33,27 @@ from PySide6.QtWidgets import (
 )
 
 from desktop import i18n, paths
-from desktop.core import audit, demo, people, profile
+from desktop.core import audit, people, profile
 from desktop.core.errors import ProfileDamaged, UserError, os_reason
-from desktop.core.network import matching
-from desktop.core.privacy import words
-from desktop.core.store import backup
 from desktop.core.store import db as store_db
 from desktop.core.sync import conflicts
 from desktop.i18n import N_, _
-from desktop.ui.about import AboutDialog
-from desktop.ui.appointments_view import AppointmentsView
-from desktop.ui.audit_ui import AuditDialog
-from desktop.ui.cases_view import CasesView
 from desktop.ui.common import Retranslatable
-from desktop.ui.conflicts_ui import ConflictsDialog
 from desktop.ui.dashboard_view import DashboardView
 from desktop.ui.deletion_ui import UndoNotice
-from desktop.ui.directory_view import DirectoryView
-from desktop.ui.duplicates_ui import DuplicatesDialog
-from desktop.ui.exchange_ui import BundleImport, ExportDialog, bundle_paths, selection_of
-from desktop.ui.import_dialog import ImportDialog
 from desktop.ui.lock import LOCK_SHORTCUT, ScreenLock, lock_minutes
-from desktop.ui.needs_view import NeedsView
-from desktop.ui.people_view import PeopleView
-from desktop.ui.preferences import PreferencesDialog
 from desktop.ui.qt_i18n import apply_language
-from desktop.ui.sync_service import SyncService
-from desktop.ui.tasks_view import TasksView
-from desktop.ui.team_ui import TeamDialog
-from desktop.ui.tools_dialogs import DeadlineDialog, PermitDialog
 from desktop.ui.worker import run_in_background
+
+if TYPE_CHECKING:
+    from desktop.ui.appointments_view import AppointmentsView
+    from desktop.ui.cases_view import CasesView
+    from desktop.ui.directory_view import DirectoryView
+    from desktop.ui.exchange_ui import BundleImport
+    from desktop.ui.needs_view import NeedsView
+    from desktop.ui.people_view import PeopleView
+    from desktop.ui.sync_service import SyncService
+    from desktop.ui.tasks_view import TasksView
 
 AREAS = (
     N_("Today"),
@@ -83,29 +77,31 @@ def _run_once(dialog: QDialog) -> int:
         dialog.deleteLater()
 
 
+class _AreaAt:
+    """A main window's attribute for the area of a navigation row, built when first used."""
+
+    def __init__(self, row: int) -> None:
+        self.row = row
+
+    def __get__(self, window: Any, owner: type | None = None) -> Any:
+        return self if window is None else window._area(self.row)
+
+
 class MainWindow(Retranslatable, QMainWindow):
     def __init__(self) -> None:
         super().__init__()
         self.setObjectName("MainWindow")
-        self.today = DashboardView()
-        self.people = PeopleView()
-        self.cases = CasesView()
-        self.appointments = AppointmentsView()
-        self.tasks = TasksView()
-        self.needs = NeedsView()
-        self.directory = DirectoryView()
-        self.areas: list[QWidget] = [
-            self.today,
-            self.people,
-            self.cases,
-            self.appointments,
-            self.tasks,
-            self.needs,
-            self.directory,
-        ]
+        #: Start-up work left for after the first paint (run one step per turn of the event loop).
+        self._after_paint: list[Callable[[], None]] = [lambda: self.today.complete()]
+        self._people_total: int | None = None
+        self._counting = False
+        self._count_people()
+        # Today is what the window opens on; the other areas are built when first shown (or used).
+        self.today = DashboardView(first_look=True)
+        self._areas: list[QWidget | None] = [self.today, *(None for _area in AREAS[1:])]
         self.stack = QStackedWidget()
-        for area in self.areas:
-            self.stack.addWidget(area)
+        for area in self._areas:
+            self.stack.addWidget(area or QWidget())  # a placeholder until the area is built
         self.nav = QListWidget()
         self.nav.setObjectName("navigation")
         self.nav.setFixedWidth(180)
@@ -116,22 +112,14 @@ class MainWindow(Retranslatable, QMainWindow):
         layout.addWidget(self.nav)
         layout.addWidget(self.stack, 1)
         self.setCentralWidget(central)
-        self.people.changed.connect(self._people_changed)
-        self.cases.changed.connect(self._cases_changed)
-        for area in (self.appointments, self.tasks, self.needs):
-            area.changed.connect(self._work_changed)
-        self.today.open_appointment.connect(self.appointments.open_appointment)
-        self.today.open_task.connect(self.tasks.open_task)
-        self.today.open_person.connect(self.people.open_person)
+        self.today.open_appointment.connect(lambda record_id: self.appointments.open_appointment(record_id))
+        self.today.open_task.connect(lambda record_id: self.tasks.open_task(record_id))
+        self.today.open_person.connect(lambda record_id: self.people.open_person(record_id))
         self.today.review_retention.connect(self.review_retention)
 
         self.undo_notice = UndoNotice()
         self.undo_notice.undone.connect(self._data_changed)
         self.statusBar().addWidget(self.undo_notice)
-        for area in (self.people, self.cases, self.appointments, self.tasks, self.needs, self.directory):
-            area.deleted.connect(self.undo_notice.offer)
-            area.deleted.connect(self._settle_needs)
-        self.people.erased.connect(self._erased)
         self.conflicts_badge = QPushButton()  # "Conflicts: N", hidden while there is none
         self.conflicts_badge.setFlat(True)
         self.conflicts_badge.setStyleSheet("font-weight: 600;")
@@ -141,16 +129,11 @@ class MainWindow(Retranslatable, QMainWindow):
         self.who = QLabel()
         self.statusBar().addPermanentWidget(self.who)
         self.screen_lock = ScreenLock(QApplication.instance(), lock_minutes(), self)
-        self.bundle_import = BundleImport(self)
-        self.bundle_import.imported.connect(self._data_changed)
-        self.bundle_import.review_duplicates.connect(self.show_duplicates)
-        self.bundle_import.message.connect(lambda text: self.statusBar().showMessage(text, 10000))
-        self.sync = SyncService(self)
-        self.sync.imported.connect(self._data_changed)
-        self.sync.message.connect(lambda text: self.statusBar().showMessage(text, 10000))
+        self._bundle_import: BundleImport | None = None
+        self._sync: SyncService | None = None
         # Locking stops the sync folder as closing does: own changes not yet there go out first, so a laptop
         # left locked has shared its work.
-        self.screen_lock.locked_changed.connect(lambda locked: self.sync.stop() if locked else self.sync.start())
+        self.screen_lock.locked_changed.connect(self._locked_changed)
         self.setAcceptDrops(True)  # a bundle file dropped on the window is imported
         self._build_actions()
         self._build_menus()
@@ -161,7 +144,136 @@ class MainWindow(Retranslatable, QMainWindow):
         self._restore_geometry()
         self.retranslate_ui()
         store_db.set_wait_notice(self._write_waits)
-        self.sync.start()
+        self._after_paint.append(self._start_sync)
+
+    # --- exchange and the sync folder (their modules load after the first paint) -------------------
+    @property
+    def bundle_import(self) -> BundleImport:
+        """Importing bundles (menu, drop), one after another."""
+        if self._bundle_import is None:
+            from desktop.ui.exchange_ui import BundleImport
+
+            self._bundle_import = BundleImport(self)
+            self._bundle_import.imported.connect(self._data_changed)
+            self._bundle_import.review_duplicates.connect(self.show_duplicates)
+            self._bundle_import.message.connect(lambda text: self.statusBar().showMessage(text, 10000))
+        return self._bundle_import
+
+    @property
+    def sync(self) -> SyncService:
+        """The sync folder's service (started after the first paint)."""
+        if self._sync is None:
+            from desktop.ui.sync_service import SyncService
+
+            self._sync = SyncService(self)
+            self._sync.imported.connect(self._data_changed)
+            self._sync.message.connect(lambda text: self.statusBar().showMessage(text, 10000))
+        return self._sync
+
+    def _start_sync(self) -> None:
+        """At start: the sync folder's service, when there is a folder (its modules load only then)."""
+        from desktop.core.sync import settings as sync_settings
+
+        if self._sync is not None or sync_settings.sync_folder() is not None:
+            self.sync.start()
+
+    def _locked_changed(self, locked: bool) -> None:
+        if not locked:
+            self.sync.start()
+        elif self._sync is not None:
+            self._sync.stop()
+
+    # --- the areas, built when first needed ---------------------------------------------------------
+    people: PeopleView = _AreaAt(PEOPLE)  # type: ignore[assignment]
+    cases: CasesView = _AreaAt(CASES)  # type: ignore[assignment]
+    appointments: AppointmentsView = _AreaAt(APPOINTMENTS)  # type: ignore[assignment]
+    tasks: TasksView = _AreaAt(TASKS)  # type: ignore[assignment]
+    needs: NeedsView = _AreaAt(NEEDS)  # type: ignore[assignment]
+    directory: DirectoryView = _AreaAt(DIRECTORY)  # type: ignore[assignment]
+
+    @property
+    def areas(self) -> list[QWidget]:
+        """Every area, in the order of the navigation (building those not yet built)."""
+        return [self._area(row) for row in range(len(AREAS))]
+
+    def _built(self, *rows: int) -> list[Any]:
+        """The areas of ``rows`` that are built (one not built yet reads its data when it is)."""
+        return [area for area in (self._areas[row] for row in rows) if area is not None]
+
+    def _area(self, row: int) -> QWidget:
+        area = self._areas[row]
+        if area is None:
+            area = self._areas[row] = self._build_area(row)
+            placeholder = self.stack.widget(row)
+            self.stack.insertWidget(row, area)
+            self.stack.removeWidget(placeholder)
+            placeholder.deleteLater()
+        return area
+
+    def _build_area(self, row: int) -> Any:
+        """A list area and its connections to the window (its modules are imported only now)."""
+        if row == PEOPLE:
+            from desktop.ui.people_view import PeopleView
+
+            area: Any = PeopleView()
+            area.changed.connect(self._people_changed)
+            area.erased.connect(self._erased)
+            self._areas[PEOPLE] = area
+            self._update_demo_action()
+        elif row == CASES:
+            from desktop.ui.cases_view import CasesView
+
+            area = CasesView()
+            area.changed.connect(self._cases_changed)
+        elif row == APPOINTMENTS:
+            from desktop.ui.appointments_view import AppointmentsView
+
+            area = AppointmentsView()
+        elif row == TASKS:
+            from desktop.ui.tasks_view import TasksView
+
+            area = TasksView()
+        elif row == NEEDS:
+            from desktop.ui.needs_view import NeedsView
+
+            area = NeedsView()
+        else:
+            from desktop.ui.directory_view import DirectoryView
+
+            area = DirectoryView()
+        if row in (APPOINTMENTS, TASKS, NEEDS):
+            area.changed.connect(self._work_changed)
+        area.deleted.connect(self.undo_notice.offer)
+        area.deleted.connect(self._settle_needs)
+        return area
+
+    # --- start-up work after the first paint --------------------------------------------------------
+    def paintEvent(self, event: QPaintEvent) -> None:
+        super().paintEvent(event)
+        if self._after_paint and not self._after_paint_queued:
+            self._after_paint_queued = True
+            QTimer.singleShot(0, self._next_after_paint)
+
+    _after_paint_queued = False
+
+    def _next_after_paint(self) -> None:
+        """One step of the deferred start-up work; the next one after the events that came meanwhile."""
+        if self._after_paint:
+            self._after_paint.pop(0)()
+        if self._after_paint:
+            QTimer.singleShot(0, self._next_after_paint)
+
+    def starting(self) -> bool:
+        """Whether start-up work deferred until after the first paint (or the count of people) is still to
+        run."""
+        return bool(self._after_paint) or self._counting or self.today.completing
+
+    def after_start(self, step: Callable[[], None]) -> None:
+        """Run ``step`` after the first paint, behind the window's own deferred start-up work."""
+        if self._after_paint or not self._after_paint_queued:
+            self._after_paint.append(step)
+        else:
+            step()
 
     def _write_waits(self, waiting: bool) -> None:
         """A save waits for another program's write (an import from begleiter-cli): say so while it waits.
@@ -195,7 +307,7 @@ class MainWindow(Retranslatable, QMainWindow):
         self.act_new_task = self._action("Ctrl+Shift+T", self._new_task)
         self.act_import = self._action("Ctrl+I", self.import_spreadsheet)
         self.act_export_bundle = self._action("Ctrl+E", self.export_bundle)
-        self.act_import_bundle = self._action("Ctrl+Shift+I", self.bundle_import.choose)
+        self.act_import_bundle = self._action("Ctrl+Shift+I", lambda: self.bundle_import.choose())
         self.act_preferences = self._action("Ctrl+,", self.show_preferences)
         self.act_preferences.setMenuRole(QAction.MenuRole.PreferencesRole)
         self.act_lock = self._action(LOCK_SHORTCUT, self.screen_lock.lock)
@@ -209,7 +321,7 @@ class MainWindow(Retranslatable, QMainWindow):
         self.act_appointments = self._action("Ctrl+4", lambda: self.show_area(APPOINTMENTS))
         self.act_tasks = self._action("Ctrl+5", lambda: self.show_area(TASKS))
         self.act_needs = self._action("Ctrl+6", lambda: self.show_area(NEEDS))
-        self.act_projects = self._action(None, self.needs.show_projects)
+        self.act_projects = self._action(None, lambda: self.needs.show_projects())
         self.act_directory = self._action("Ctrl+7", lambda: self.show_area(DIRECTORY))
         self.act_refresh = self._action(QKeySequence.StandardKey.Refresh, self._refresh_all)
         self.act_find = self._action(QKeySequence(QKeySequence.StandardKey.Find), self.find_person)
@@ -349,23 +461,24 @@ class MainWindow(Retranslatable, QMainWindow):
     # --- behaviour ----------------------------------------------------------------------------------
     def show_area(self, row: int) -> None:
         self.nav.setCurrentRow(row)
-        self.areas[row].focus_list()  # type: ignore[attr-defined]
+        self._area(row).focus_list()  # type: ignore[attr-defined]
 
     def _area_changed(self, row: int) -> None:
+        self._area(row)
         self.stack.setCurrentIndex(row)
         self.undo_notice.forget()  # an Undo is offered while the view that deleted is open
         if row == TODAY:
             self.today.refresh()
 
     def _update_edit_menu(self) -> None:
-        area = self.areas[self.stack.currentIndex()]
+        area = self._area(self.stack.currentIndex())
         self.act_undo.setEnabled(self.undo_notice.deletion is not None)
         self.act_delete.setEnabled(getattr(area, "delete_action", None) is not None)
         self.act_erase.setEnabled(area is self.people and self.people.selected_id() is not None)
         self.act_subject_report.setEnabled(self.act_erase.isEnabled())
 
     def _delete_in_area(self) -> None:
-        area = self.areas[self.stack.currentIndex()]
+        area = self._area(self.stack.currentIndex())
         if getattr(area, "delete_action", None) is not None:
             area.delete_current()  # type: ignore[attr-defined]
 
@@ -404,10 +517,15 @@ class MainWindow(Retranslatable, QMainWindow):
 
     def _settle_needs(self, *_args: object) -> None:
         """A delete or an erasure took matches with it: needs and offers left without one are open again."""
+        from desktop.core.network import matching
+
         if matching.settle():
-            self.needs.refresh()
+            for area in self._built(NEEDS):
+                area.refresh()
 
     def _erased(self, counts: dict[str, int]) -> None:
+        from desktop.core.privacy import words
+
         self._settle_needs()
         self.undo_notice.forget()  # what an earlier delete took may have gone with the person
         self._people_changed()
@@ -432,6 +550,8 @@ class MainWindow(Retranslatable, QMainWindow):
         self.tasks.new_task()
 
     def import_spreadsheet(self) -> None:
+        from desktop.ui.import_dialog import ImportDialog
+
         dialog = ImportDialog(self)
         if dialog.exec() and dialog.result_of_import is not None:
             self.people.refresh()
@@ -440,7 +560,7 @@ class MainWindow(Retranslatable, QMainWindow):
 
     def find_person(self) -> None:
         """Ctrl+F: the search field of the list in view, or of the People list."""
-        area = self.areas[self.stack.currentIndex()]
+        area = self._area(self.stack.currentIndex())
         if not hasattr(area, "focus_search"):
             self.nav.setCurrentRow(PEOPLE)
             area = self.people
@@ -469,15 +589,19 @@ class MainWindow(Retranslatable, QMainWindow):
             self.statusBar().showMessage(_("Checklist printed and filed on the case."), 6000)
 
     def show_duplicates(self) -> None:
+        from desktop.ui.duplicates_ui import DuplicatesDialog
+
         dialog = DuplicatesDialog(self)
-        dialog.open_requested.connect(self.people.open_person)
-        dialog.changed.connect(self.people.refresh)
+        dialog.open_requested.connect(lambda person_id: self.people.open_person(person_id))
+        dialog.changed.connect(lambda: self.people.refresh())
         dialog.changed.connect(self._people_changed)
         dialog.exec()
 
     # --- exchange -----------------------------------------------------------------------------------
     def export_selection(self) -> tuple[str, str, str] | None:
         """The person or case selected in the list in view, as the export dialog offers it."""
+        from desktop.ui.exchange_ui import selection_of
+
         area = self.stack.currentIndex()
         if area == PEOPLE:
             return selection_of("person", self.people.selected_person_id())
@@ -486,6 +610,8 @@ class MainWindow(Retranslatable, QMainWindow):
         return None
 
     def export_bundle(self) -> None:
+        from desktop.ui.exchange_ui import ExportDialog
+
         _run_once(ExportDialog(self, self.export_selection()))
 
     def export_calendar(self) -> None:
@@ -555,22 +681,30 @@ class MainWindow(Retranslatable, QMainWindow):
         dialog.deleteLater()
 
     def show_preferences(self) -> None:
+        from desktop.ui.preferences import PreferencesDialog
+
         if _run_once(PreferencesDialog(self)):
             self.sync.start()  # the folder or the kept passphrase may have changed
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        from desktop.ui.exchange_ui import bundle_paths
+
         if bundle_paths(event.mimeData()):
             event.acceptProposedAction()
         else:
             event.ignore()
 
     def dragMoveEvent(self, event) -> None:  # type: ignore[no-untyped-def]
+        from desktop.ui.exchange_ui import bundle_paths
+
         if bundle_paths(event.mimeData()):
             event.acceptProposedAction()
         else:
             event.ignore()
 
     def dropEvent(self, event: QDropEvent) -> None:
+        from desktop.ui.exchange_ui import bundle_paths
+
         found = bundle_paths(event.mimeData())
         if not found:
             event.ignore()
@@ -580,13 +714,19 @@ class MainWindow(Retranslatable, QMainWindow):
             self.bundle_import.import_file(path)
 
     def show_deadline_calculator(self) -> None:
+        from desktop.ui.tools_dialogs import DeadlineDialog
+
         DeadlineDialog(store_db.current().get_setting("state", "SN") or "SN", self).exec()
 
     def show_permit_check(self) -> None:
+        from desktop.ui.tools_dialogs import PermitDialog
+
         PermitDialog(self).exec()
 
     def show_conflicts(self) -> None:
         """The conflict inbox; a decision refreshes the lists and the badge."""
+        from desktop.ui.conflicts_ui import ConflictsDialog
+
         dialog = ConflictsDialog(self)
         dialog.open_requested.connect(self._open_record)
         dialog.changed.connect(self._data_changed)
@@ -605,9 +745,13 @@ class MainWindow(Retranslatable, QMainWindow):
             opener(record_id)
 
     def show_team(self) -> None:
+        from desktop.ui.team_ui import TeamDialog
+
         TeamDialog(self).exec()
 
     def show_audit(self) -> None:
+        from desktop.ui.audit_ui import AuditDialog
+
         AuditDialog(self).exec()
 
     def show_hours(self) -> None:
@@ -623,8 +767,8 @@ class MainWindow(Retranslatable, QMainWindow):
         _run_once(StatsDialog(self))
 
     def _refresh_all(self) -> None:
-        for area in self.areas:
-            area.refresh()  # type: ignore[attr-defined]
+        for area in self._built(*range(len(AREAS))):
+            area.refresh()
         self._update_status()
 
     def switch_language(self, code: str) -> None:
@@ -634,14 +778,15 @@ class MainWindow(Retranslatable, QMainWindow):
     def _people_changed(self) -> None:
         """A person was saved: other lists show names, so they are read again; the people list keeps
         its place."""
-        for area in (self.cases, self.appointments, self.tasks, self.needs, self.today):
+        self._people_total = None
+        for area in self._built(CASES, APPOINTMENTS, TASKS, NEEDS, TODAY):
             area.refresh()
         self._update_status()
 
     def _cases_changed(self) -> None:
         """A saved case may have added or moved timeline tasks; the case list itself keeps its place."""
-        self.tasks.refresh()
-        self.appointments.refresh()
+        for area in self._built(TASKS, APPOINTMENTS):
+            area.refresh()
         self._work_changed()
 
     def _work_changed(self) -> None:
@@ -650,6 +795,9 @@ class MainWindow(Retranslatable, QMainWindow):
 
     def _data_changed(self) -> None:
         """After an undo, an import or a bundle: needs and offers follow their matches, the lists reload."""
+        from desktop.core.network import matching
+
+        self._people_total = None
         matching.settle()
         self._refresh_all()
 
@@ -657,15 +805,48 @@ class MainWindow(Retranslatable, QMainWindow):
         if not store_db.is_open():
             return  # the window outlived the profile (closing down)
         audit.flush()  # entries that found another program writing
-        n_people = self.people.model.total
-        self.act_demo.setEnabled(n_people == 0)
-        self.act_demo.setToolTip("" if n_people == 0 else _("Demo data can only be loaded into an empty profile."))
+        self._update_demo_action()
         self.who.setText(
             _("Volunteer: {name} · Laptop: {device}").format(
                 name=profile.volunteer_name() or "–", device=profile.device_name() or "–"
             )
         )
         self._update_conflicts_badge()
+
+    def people_total(self) -> int | None:
+        """How many people the profile holds: the People list's count, else the one counted at start or
+        since the last change (None until the start has counted them)."""
+        built = self._built(PEOPLE)
+        if built:
+            return int(built[0].model.total)
+        if self._people_total is None and not self.starting():  # at start, counted in the background
+            self._people_total = people.count_people()
+        return self._people_total
+
+    def _count_people(self) -> None:
+        """At start, in the background while Today is read (a full count of a big profile reads all of it,
+        in one step without the GIL): the Help menu's demo data follows it."""
+        self._counting = True
+
+        def counted(n: int) -> None:
+            self._counting = False
+            self._people_total = n
+            self._update_demo_action()
+
+        def failed(_exc: Exception) -> None:
+            self._counting = False  # logged by the job; the next look counts again
+
+        run_in_background(people.count_people, counted, failed, self)
+
+    def _update_demo_action(self) -> None:
+        """Demo data is offered while the profile is empty."""
+        if not store_db.is_open():
+            return
+        n_people = self.people_total()
+        if n_people is None:
+            return
+        self.act_demo.setEnabled(n_people == 0)
+        self.act_demo.setToolTip("" if n_people == 0 else _("Demo data can only be loaded into an empty profile."))
 
     def _update_conflicts_badge(self) -> None:
         """ "Conflicts: N" in the status bar (one count query), hidden at none."""
@@ -690,6 +871,8 @@ class MainWindow(Retranslatable, QMainWindow):
             self.start_demo(count)
 
     def start_demo(self, count: int) -> None:
+        from desktop.core import demo
+
         progress = QProgressDialog(_("Adding demo data…"), "", 0, 0, self)
         progress.setCancelButton(None)
         progress.setWindowModality(Qt.WindowModality.WindowModal)
@@ -714,6 +897,7 @@ class MainWindow(Retranslatable, QMainWindow):
 
     def start_backup_if_due(self) -> None:
         """Once a day, a verified encrypted backup in the background; the status bar says when done."""
+        from desktop.core.store import backup
 
         def done(path: object) -> None:
             if path is not None:
@@ -729,6 +913,8 @@ class MainWindow(Retranslatable, QMainWindow):
         self.backup_job = run_in_background(backup.backup_if_due, done, failed, self)
 
     def show_about(self) -> None:
+        from desktop.ui.about import AboutDialog
+
         AboutDialog(self).exec()
 
     # --- geometry -----------------------------------------------------------------------------------
@@ -741,6 +927,7 @@ class MainWindow(Retranslatable, QMainWindow):
             self.resize(1100, 700)
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        self.sync.stop()  # own changes not yet in the sync folder go there now
+        if self._sync is not None:
+            self._sync.stop()  # own changes not yet in the sync folder go there now
         self._settings().setValue("main/geometry", self.saveGeometry())
         super().closeEvent(event)
