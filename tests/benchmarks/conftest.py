@@ -62,6 +62,11 @@ class BigProfile:
 
 @pytest.fixture(scope="session")
 def big_demo(tmp_path_factory: pytest.TempPathFactory) -> BigProfile:
+    """The demo profile of this run; BENCH_PROFILE names one built before (`begleiter-cli demo --people N
+    --seed 1` with the benchmark passphrase) to measure again without building it (the demo is then not timed)."""
+    reused = os.environ.get("BENCH_PROFILE")
+    if reused:
+        return BigProfile(Path(reused), PEOPLE, float("nan"))
     folder = tmp_path_factory.mktemp("bench") / "profile"
     env = {**os.environ, "BEGLEITER_PASSPHRASE": PASSPHRASE}
     subprocess.run([*cli_command(folder), "init"], env=env, check=True, capture_output=True)

@@ -2,10 +2,10 @@
 window started the same way in the same run (DESIGN.md §9: at most 4x; the passphrase's key derivation is
 excluded and reported apart), and the same for the frozen bundle when it has been built (`make build`).
 
-Every run is a fresh process, timed from spawning it to the line it prints once its window has been painted:
-`begleiter --measure-start` unlocks the profile without a dialog and takes the normal start path (main
-window, the area a volunteer lands on filled, first paint). "Settled" is when the work deferred until after
-the first paint has finished too.
+Every run is a fresh process, timed from spawning it to the line `begleiter --measure-start` prints: it
+unlocks the profile without a dialog and takes the normal start path (main window, Today filled, first
+paint), then finishes the work deferred until after the first paint and prints when each was done. The
+first paint is the wall time to the line less that deferred part (as the process measured it).
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ from tests.benchmarks.conftest import PASSPHRASE, ROOT, BigProfile, runs
 from tests.benchmarks.table import RATIO_AT_MOST, Run
 
 BUDGET_RATIO = 4.0
+SOURCE = "from source (python -m desktop)"
 KDF_ROUNDS = 256_000  # DESIGN.md §4
 FROZEN = ROOT / "dist" / "begleiter" / ("begleiter.exe" if sys.platform == "win32" else "begleiter")
 
@@ -77,7 +78,8 @@ def _measure(bench: Run, name: str, command: list[str], bare: float, profile: Bi
     results = [_spawn(command, env) for _ in range(runs(7, 3))]
     kdf = _kdf_seconds()
     assert all(report["people"] == profile.people for _elapsed, report in results)
-    painted = statistics.median(elapsed for elapsed, _report in results) - kdf
+    # The line comes once the deferred work is done too: the first paint is that much earlier.
+    painted = statistics.median(elapsed - (report["settled"] - report["painted"]) for elapsed, report in results) - kdf
     figure = bench.record(
         f"{name}: start to a usable main window, {profile.people:,} people, key derivation excluded",
         "s",
@@ -88,17 +90,17 @@ def _measure(bench: Run, name: str, command: list[str], bare: float, profile: Bi
         baseline_name="bare PySide6 window",
         ratio=painted / bare,
     )
-    settled = statistics.median(report["settled"] - report["painted"] for _elapsed, report in results)
-    bench.record(f"{name}: … deferred start-up work done after the first paint", "s", painted + settled)
-    if name == "source":
-        bench.record("key derivation of the passphrase (excluded above)", "s", kdf, note=f"{KDF_ROUNDS:,} rounds")
+    settled = statistics.median(elapsed for elapsed, _report in results) - kdf
+    bench.record(f"{name}: … and the work deferred until after the first paint done", "s", settled)
+    if name == SOURCE:
+        bench.record(f"key derivation of the passphrase, {KDF_ROUNDS:,} rounds (excluded above)", "s", kdf)
     assert figure.ok, figure.describe()
 
 
 @pytest.mark.timeout(900)
 def test_start_to_usable_window(big_demo: BigProfile, bare_window: float, bench: Run) -> None:
     command = [sys.executable, "-m", "desktop", "--measure-start", "--data-dir", str(big_demo.folder)]
-    _measure(bench, "source", command, bare_window, big_demo, budget=True)
+    _measure(bench, SOURCE, command, bare_window, big_demo, budget=True)
 
 
 @pytest.mark.timeout(900)
