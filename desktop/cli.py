@@ -11,7 +11,6 @@ import locale
 import logging
 import math
 import os
-import platform
 import re
 import sys
 import time
@@ -421,6 +420,8 @@ def _open(args: argparse.Namespace) -> store_db.Store:
 
 
 def _cmd_init(args: argparse.Namespace) -> int:
+    import platform
+
     folder = paths.profile_dir()
     language = args.language or i18n.current_language()
     if store_db.profile_exists(folder):
