@@ -19,16 +19,18 @@ from desktop.core.store import db as store_db
 
 
 def test_reportlab_url_and_cjk_expressions_compile_on_first_use() -> None:
-    from reportlab.lib import textsplit
+    from reportlab.lib import rl_safe_eval, textsplit
     from reportlab.platypus import paragraph
 
     assert re.compile is reports._compile  # put back after the import
-    for lazy in (paragraph.uri_pat, textsplit.rx):
+    unsafe = rl_safe_eval.__rl_unsafe_re__
+    for lazy in (paragraph.uri_pat, textsplit.rx, unsafe):
         assert isinstance(lazy, reports._LazyPattern)
     url = "https://example.org/a-long/path?x=1"
     assert paragraph.uri_pat.match(url).group(1) == "https://"
     assert paragraph.uri_pat.pattern == re.compile(paragraph.uri_pat.pattern, re.I).pattern
     assert textsplit.rx.sub(r"\1 ", "ab中文") == "ab中 文 "
+    assert unsafe.search("x.co_code") and not unsafe.search("Kovalenko")
     # Other callers during the import got compiled expressions.
     assert isinstance(paragraph._wsc_re_split.__self__, re.Pattern)
 
