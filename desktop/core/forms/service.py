@@ -7,8 +7,6 @@ import hashlib
 import json
 from typing import TYPE_CHECKING, Any
 
-from reportlab.platypus.doctemplate import LayoutError
-
 from desktop import paths
 from desktop.core import audit, input_files, validation
 from desktop.core.errors import UserError
@@ -17,6 +15,7 @@ from desktop.core.forms.binding import ChecklistLine, Subject
 from desktop.core.forms.templates import Template, bundled_dir, load_all, load_file
 from desktop.core.forms.templates import get as get_template
 from desktop.core.reports import render
+from desktop.core.reports.pdf import LayoutError
 
 if TYPE_CHECKING:
     from desktop.core.reports.acroform import Filled

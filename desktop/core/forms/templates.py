@@ -9,14 +9,16 @@ listed with its problems and can be neither filled nor printed; it never stops t
 from __future__ import annotations
 
 import difflib
+import hashlib
+import json
 import re
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from desktop import paths
+from desktop.core import atomic
 from desktop.core.errors import UserError
 from desktop.i18n import _
 
@@ -528,33 +530,79 @@ def _check_acroform(template: Template, errors: list[str]) -> None:
             errors.append(_("PDF field {name}: the condition names no template field").format(name=pdf_name))
 
 
-# libyaml's parser where PyYAML was built with it: a long template loads in 10 ms instead of 70 ms.
-_SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+@cache
+def _yaml_loader() -> Any:
+    """PyYAML's safe loader where only true/false are booleans: "no" (a label), "yes", "on", "off" stay
+    text; libyaml's parser where PyYAML was built with it (a long template loads in 10 ms instead of 70 ms).
+    Imported when a template is parsed, not when one comes from the cache."""
+    import yaml
+
+    safe = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+    class Loader(safe):  # type: ignore[misc,valid-type]
+        pass
+
+    Loader.yaml_implicit_resolvers = {
+        first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:bool"]
+        for first, resolvers in safe.yaml_implicit_resolvers.items()
+    }
+    Loader.add_implicit_resolver(
+        "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
+    )
+
+    def construct_int(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> int | str:
+        """A YAML integer; one too long for a template (thousands of digits) stays text, so that its check
+        reports it instead of Python refusing to convert it and the whole file failing to load."""
+        text = loader.construct_scalar(node)
+        if sum(c.isalnum() for c in str(text)) > _MAX_DIGITS:
+            return str(text)
+        return int(yaml.constructor.SafeConstructor.construct_yaml_int(loader, node))
+
+    Loader.add_constructor("tag:yaml.org,2002:int", construct_int)
+    return Loader
 
 
-class _Loader(_SafeLoader):  # type: ignore[misc,valid-type]
-    """YAML where only true/false are booleans: "no" (a label), "yes", "on", "off" stay text."""
+#: Raise when what the loader makes of a file changes: every cached template is then parsed again.
+_CACHE_VERSION = 1
 
 
-_Loader.yaml_implicit_resolvers = {
-    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:bool"]
-    for first, resolvers in _SafeLoader.yaml_implicit_resolvers.items()
-}
-_Loader.add_implicit_resolver(
-    "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
-)
+def _cache_file(path: Path) -> Path | None:
+    """Where the parsed form of a template file is kept: the open profile's cache folder, one file per
+    template file (None where there is no such folder)."""
+    folder = paths.cache_dir()
+    if not folder.is_dir():
+        return None
+    return folder / f"template-{hashlib.sha256(str(path.resolve()).encode()).hexdigest()[:32]}.json"
 
 
-def _construct_int(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> int | str:
-    """A YAML integer; one too long for a template (thousands of digits) stays text, so that its check
-    reports it instead of Python refusing to convert it and the whole file failing to load."""
-    text = loader.construct_scalar(node)
-    if sum(c.isalnum() for c in str(text)) > _MAX_DIGITS:
-        return str(text)
-    return int(yaml.constructor.SafeConstructor.construct_yaml_int(loader, node))
-
-
-_Loader.add_constructor("tag:yaml.org,2002:int", _construct_int)
+def _parsed(path: Path) -> Any:
+    """The data of a template file. The YAML parser (20 ms to import and run for a long template, a
+    twentieth of a whole command-line render) runs only when the file is new or changed: its result is
+    kept as JSON in the profile's cache beside the file's SHA-256, where JSON holds it exactly (no dates,
+    only text keys). A cache that is missing, damaged or of another file's content is ignored."""
+    text = path.read_text(encoding="utf-8")
+    digest = f"{_CACHE_VERSION}:{hashlib.sha256(text.encode()).hexdigest()}"
+    cache_file = _cache_file(path)
+    if cache_file is not None:
+        try:
+            kept = json.loads(cache_file.read_bytes())
+            if isinstance(kept, dict) and kept.get("source") == digest:
+                return kept["data"]
+        except (OSError, ValueError, KeyError):
+            pass
+    loader = _yaml_loader()(text)
+    try:
+        data = loader.get_single_data()
+    finally:
+        loader.dispose()
+    if cache_file is not None:
+        try:
+            encoded = json.dumps({"source": digest, "data": data}, ensure_ascii=False)
+            if json.loads(encoded)["data"] == data:
+                atomic.atomic_write_bytes(cache_file, encoded.encode())
+        except (TypeError, ValueError, OSError):  # a date, a number key, a full disk: parsed again next time
+            pass
+    return data
 
 
 def _broken(path: Path, bundled: bool, problem: str) -> Template:
@@ -564,8 +612,10 @@ def _broken(path: Path, bundled: bool, problem: str) -> Template:
 def load_file(path: Path, bundled: bool = True) -> Template:
     """One template file; whatever is wrong with it ends up in ``errors``, nothing is raised."""
     try:
-        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_Loader)
+        data = _parsed(path)
     except Exception as exc:  # whatever a file holds, it is this template's problem, never the others'
+        import yaml
+
         reason = type(exc).__name__
         if isinstance(exc, yaml.MarkedYAMLError) and exc.problem_mark is not None:
             reason = _("line {line}: {problem}").format(line=exc.problem_mark.line + 1, problem=exc.problem or "")

@@ -21,8 +21,11 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas as pdfcanvas
 from reportlab.platypus import Flowable, SimpleDocTemplate, Table, TableStyle
+from reportlab.platypus.doctemplate import LayoutError
 
 from desktop import paths
+
+__all__ = ["LayoutError"]  # a text that fits on no page (raised by build)
 
 FONT = "DejaVuSans"
 FONT_BOLD = "DejaVuSans-Bold"

@@ -13,8 +13,10 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import operator
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from itertools import repeat
 from typing import Any, TypeVar
 
 import peewee as pw
@@ -65,6 +67,7 @@ _encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 
 
 _encode_str = json.encoder.encode_basestring  # the C encoder of the json module, for plain text
+_as_16_bytes = operator.methodcaller("to_bytes", 16, "big")
 
 
 def to_json(value: Any) -> str:
@@ -98,9 +101,14 @@ def fast_coerce(field: pw.Field) -> Any:
     return lambda value: coerce(field, value)
 
 
+def _is_text(field: pw.Field) -> bool:
+    """A field whose value is text, stored as it is (foreign keys hold the related record's id)."""
+    return isinstance(field, pw.CharField | pw.TextField | pw.ForeignKeyField)
+
+
 def fast_db_value(field: pw.Field) -> Any:
     """``field.db_value`` with a shortcut for text, which the database takes as it is."""
-    if isinstance(field, pw.CharField | pw.TextField | pw.ForeignKeyField):
+    if _is_text(field):
         return lambda value: value
     return field.db_value
 
@@ -177,10 +185,14 @@ def bulk_create(
         raise ValueError("records of a release need their ids")
     store = store_db.current()
     all_fields = model._meta.sorted_fields
-    defaults = {f.name: default_of(f) for f in model.data_fields()}
+    data_fields = model.data_fields()
+    defaults = {f.name: default_of(f) for f in data_fields}
     derived = set(model.derive({f.name: default_of(f) for f in all_fields}))
-    db_values = [(f.name, fast_db_value(f)) for f in all_fields]
-    coercers = {f.name: fast_coerce(f) for f in model.data_fields()}
+    coercers = {f.name: fast_coerce(f) for f in data_fields}
+    # Text is coerced and stored as it is: only other values go through their field's conversions.
+    text_fields = {f.name for f in data_fields if _is_text(f)}
+    columns_of = operator.itemgetter(*(f.name for f in all_fields))
+    converted = [(i, fast_db_value(f)) for i, f in enumerate(all_fields) if not _is_text(f)]
     columns = ", ".join(f'"{f.column_name}"' for f in all_fields)
     insert_row = f'INSERT INTO "{model._meta.table_name}" ({columns}) VALUES ({", ".join("?" for _ in all_fields)})'
     record_type = model.record_type
@@ -192,52 +204,81 @@ def bulk_create(
         store_db.guard_open(),
         store_db.bulk_cache(len(rows)),
         search_index.direct(),
+        store_db.insert_triggers_lifted((model._meta.table_name, "change"), len(rows)),
     ):
         device, author = peer_id(store.device_id), peer_id(store.volunteer_id)
+        creator = store.device_id
         if origin is not None:
-            device, author = peer_id(origin.device), None
+            device, author, creator = peer_id(origin.device), None, origin.device
             store.clock.observe(origin.stamp)  # the clock has seen the release's stamp (integrity check)
+        last_ms, last_created = -1, None
         for start in range(0, len(rows), chunk):
+            batch = rows[start : start + chunk]
             row_params, change_params = [], []
-            for number, values in enumerate(rows[start : start + chunk], start):
-                raw_id = ids.new_id_bytes() if record_ids is None else ids.to_bytes(record_ids[number])
+            # A new record takes a new id, then its first change one (its fields take the next ids after it).
+            fresh = ids.new_ids_bytes(2 * len(batch)) if record_ids is None and origin is None else None
+            for number, values in enumerate(batch, start):
+                if fresh is not None:
+                    raw_id = fresh[2 * (number - start)]
+                elif record_ids is not None:
+                    raw_id = ids.to_bytes(record_ids[number])
+                else:
+                    raw_id = ids.new_id_bytes()
                 record_id = ids.to_text(raw_id)
                 stamp = store.clock.now() if origin is None else origin.stamp
-                try:
-                    given = {name: coercers[name](value) for name, value in values.items()}
-                except KeyError as exc:
-                    raise KeyError(f"{model.__name__} has no writable field {exc.args[0]!r}") from None
+                given = dict(values)
+                if given.keys() - coercers.keys():
+                    unknown = next(name for name in values if name not in coercers)
+                    raise KeyError(f"{model.__name__} has no writable field {unknown!r}")
+                for name, value in values.items():
+                    if type(value) is not str or name not in text_fields:
+                        given[name] = coercers[name](value)
                 if given.get("deleted"):
                     raise ValueError("a record cannot be created deleted")
                 row = dict(defaults)
                 row.update(given)
                 row["id"] = record_id
-                row["created_at"] = created_at(stamp)
-                row["created_by"] = store.device_id if origin is None else origin.device
+                if physical_ms(stamp) != last_ms:  # one conversion per millisecond, not per record
+                    last_ms, last_created = physical_ms(stamp), created_at(stamp)
+                row["created_at"] = last_created
+                row["created_by"] = creator
                 if derived:
                     row.update(model.derive(row))
-                row_params.append([to_db(row[name]) for name, to_db in db_values])
-                first = int.from_bytes(ids.new_id_bytes() if origin is None else origin.first_change(raw_id), "big")
-                logged = [
-                    (name, to_json(value))
-                    for name, value in given.items()
-                    if value != defaults[name] and name != "deleted"
-                ] or [("deleted", "false")]  # a record with nothing but defaults is born by this entry
-                for offset, (name, value_json) in enumerate(logged):
-                    # One random UUIDv7 per record; its fields take the next ids after it.
-                    change_params.append(
-                        (
-                            (first + offset).to_bytes(16, "big"),
-                            record_type,
-                            raw_id,
-                            name,
-                            value_json,
-                            stamp,
-                            device,
-                            author,
-                            None,
-                        )
+                params = list(columns_of(row))
+                for i, to_db in converted:
+                    params[i] = to_db(params[i])
+                row_params.append(params)
+                if fresh is not None:
+                    first_id = fresh[2 * (number - start) + 1]
+                elif origin is not None:
+                    first_id = origin.first_change(raw_id)
+                else:
+                    first_id = ids.new_id_bytes()
+                first = int.from_bytes(first_id, "big")
+                names = [name for name, value in given.items() if value != defaults[name] and name != "deleted"]
+                if names:
+                    values_json = [
+                        _encode_str(value) if type(value) is str else to_json(value)
+                        for value in map(given.__getitem__, names)
+                    ]
+                else:  # a record with nothing but defaults is born by this entry
+                    names, values_json = ["deleted"], ["false"]
+                n = len(names)
+                # One random UUIDv7 per record; its fields take the next ids after it.
+                change_params.extend(
+                    zip(
+                        map(_as_16_bytes, range(first, first + n)),
+                        repeat(record_type, n),
+                        repeat(raw_id, n),
+                        names,
+                        values_json,
+                        repeat(stamp, n),
+                        repeat(device, n),
+                        repeat(author, n),
+                        repeat(None, n),
+                        strict=True,
                     )
+                )
                 created.append(record_id)
                 if indexed is not None:
                     indexed.append(row)
