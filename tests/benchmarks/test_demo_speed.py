@@ -1,5 +1,6 @@
 """Benchmark: `begleiter-cli demo --people 100000` as a whole process, key derivation included (the
-profile every other benchmark of the run uses; the foundation asked for under a minute)."""
+profile every other benchmark of the run uses). Reported without a budget: the foundation's minute is not
+among the budgets DESIGN.md §9 keeps (README, Benchmarks, says why); the figure still shows a regression."""
 
 from __future__ import annotations
 
@@ -10,10 +11,8 @@ import subprocess
 
 import pytest
 
-from tests.benchmarks.conftest import PASSPHRASE, QUICK, BigProfile, cli_command
+from tests.benchmarks.conftest import PASSPHRASE, BigProfile, cli_command
 from tests.benchmarks.table import Run
-
-BUDGET_S = 60.0
 
 
 def test_demo_generation(big_demo: BigProfile, bench: Run) -> None:
@@ -25,12 +24,10 @@ def test_demo_generation(big_demo: BigProfile, bench: Run) -> None:
     )
     counts = json.loads(digest.stdout)["counts"]
     size_mb = (big_demo.folder / "begleiter.db").stat().st_size / 1e6
-    figure = bench.record(
+    bench.record(
         f"`begleiter-cli demo --people {big_demo.people}`, whole process",
         "s",
         big_demo.demo_seconds,
-        budget=None if QUICK else BUDGET_S,  # the budget is for 100,000 people
         note=f"{counts['case']:,} cases, {counts['appointment']:,} appointments, {size_mb:.0f} MB database",
     )
     assert counts["person"] == big_demo.people
-    assert figure.ok, figure.describe()
