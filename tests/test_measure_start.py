@@ -95,3 +95,32 @@ def test_today_first_look_and_the_rest_after_it_show_what_reading_all_at_once_sh
     qtbot.waitUntil(lambda: not first.completing and first.retention is not None)
     assert _lines(first) == _lines(whole)
     assert first.selected() == chosen
+
+
+def test_the_window_starts_as_wide_as_its_widest_area_and_the_edit_menu_builds_none(qtbot, store) -> None:  # type: ignore[no-untyped-def]
+    """Areas are built when first shown: started narrower than the widest, the window would jump wider then.
+    Whatever the language, the start width holds every area (where the screen has room)."""
+    from PySide6.QtCore import QRect
+
+    from desktop.ui import main_window
+    from desktop.ui.qt_i18n import apply_language
+
+    demo.generate(20, seed=2)
+    for language in ("de", "uk"):
+        apply_language(language)
+        window = main_window.MainWindow()
+        qtbot.addWidget(window)
+        window._update_edit_menu()  # the Edit menu about to show, on Today
+        assert [area is None for area in window._areas] == [False, *[True] * (len(window._areas) - 1)]
+        window.areas  # noqa: B018 - every area built
+        assert window.minimumSizeHint().width() <= main_window.AREA_WIDTH, language
+
+        class Screen:  # a laptop screen with room for it
+            def availableGeometry(self) -> QRect:
+                return QRect(0, 0, 1920, 1080)
+
+        window.screen = Screen  # type: ignore[method-assign]
+        window.resize(900, 600)
+        window._restore_geometry()
+        assert window.width() >= main_window.AREA_WIDTH
+    apply_language("en")

@@ -65,6 +65,7 @@ AREAS = (
     N_("Directory"),
 )
 TODAY, PEOPLE, CASES, APPOINTMENTS, TASKS, NEEDS, DIRECTORY = range(7)
+AREA_WIDTH = 1280  # what the widest area needs in German and Ukrainian, with the navigation
 DEMO_DEFAULT_PEOPLE = 200
 CONFLICTS_SHORTCUT = "Ctrl+Shift+K"
 
@@ -474,7 +475,8 @@ class MainWindow(Retranslatable, QMainWindow):
         area = self._area(self.stack.currentIndex())
         self.act_undo.setEnabled(self.undo_notice.deletion is not None)
         self.act_delete.setEnabled(getattr(area, "delete_action", None) is not None)
-        self.act_erase.setEnabled(area is self.people and self.people.selected_id() is not None)
+        # People is the current area or not built: asking it would build it
+        self.act_erase.setEnabled(self.stack.currentIndex() == PEOPLE and self.people.selected_id() is not None)
         self.act_subject_report.setEnabled(self.act_erase.isEnabled())
 
     def _delete_in_area(self) -> None:
@@ -925,6 +927,12 @@ class MainWindow(Retranslatable, QMainWindow):
         geometry = self._settings().value("main/geometry")
         if geometry is None or not self.restoreGeometry(geometry):
             self.resize(1100, 700)
+        # The areas are built when first shown; the widest (Tasks, Directory: about 1,270 pixels in German and
+        # Ukrainian) would widen the window then. Started as wide as they need, where the screen has room,
+        # it does not jump.
+        room = self.screen().availableGeometry().width() if self.screen() else self.width()
+        if self.width() < min(AREA_WIDTH, room):
+            self.resize(min(AREA_WIDTH, room), self.height())
 
     def closeEvent(self, event: QCloseEvent) -> None:
         if self._sync is not None:
