@@ -69,8 +69,17 @@ def guard_open(kind: str = "changelog") -> Iterator[None]:
 
 #: From this many rows a write of one type is a bulk write (a larger cache, insert triggers lifted).
 BULK_ROWS = 5000
-#: Page cache of an ordinary connection (KiB, as a negative cache_size).
+#: Page cache of an ordinary connection (KiB, as a negative cache_size): the GUI thread's, which pages
+#: through the lists.
 CACHE_KIB = 65_536
+#: Page cache of a background thread's connection (Today read early, counts, look-ups, exports): they read
+#: once and close; a full-size cache each would hold another 64 MB while they run (a bulk write still
+#: widens its own cache).
+BACKGROUND_CACHE_KIB = 8_192
+
+
+def _cache_kib() -> int:
+    return CACHE_KIB if threading.current_thread() is threading.main_thread() else BACKGROUND_CACHE_KIB
 
 
 @contextmanager
@@ -85,7 +94,7 @@ def bulk_cache(rows: int) -> Iterator[None]:
     try:
         yield
     finally:
-        db.execute_sql(f"PRAGMA cache_size = -{CACHE_KIB}")
+        db.execute_sql(f"PRAGMA cache_size = -{_cache_kib()}")
 
 
 #: Triggers with nothing to do inside the change-log writer's bulk write: the guards (they let the writer
@@ -235,7 +244,7 @@ class ProfileDatabase(SqlCipherDatabase):
             # Deleted content is overwritten with zeros, not left in free space (SQLCipher's default, said
             # here so that no build leaves it off: erasure relies on it).
             conn.execute("PRAGMA secure_delete = ON")
-            conn.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
+            conn.execute(f"PRAGMA cache_size = -{_cache_kib()}")
             conn.create_function("bg_changelog_open", 0, lambda: int(changelog_open()))
             conn.create_function("bg_erasure_open", 0, lambda: int(erasure_open()))
             for name, (n_args, function) in search_index.SQL_FUNCTIONS.items():
