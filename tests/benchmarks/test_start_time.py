@@ -22,6 +22,7 @@ from pathlib import Path
 import pytest
 
 from desktop.core.store.db import derive_key
+from tests.benchmarks.bare import BARE_WINDOW
 from tests.benchmarks.conftest import PASSPHRASE, ROOT, BigProfile, runs
 from tests.benchmarks.table import RATIO_AT_MOST, Run
 
@@ -29,19 +30,6 @@ BUDGET_RATIO = 4.0
 SOURCE = "installed from source (.venv/bin/begleiter)"
 KDF_ROUNDS = 256_000  # DESIGN.md §4
 FROZEN = ROOT / "dist" / "begleiter" / ("begleiter.exe" if sys.platform == "win32" else "begleiter")
-
-BARE = """
-import json
-from PySide6.QtWidgets import QApplication, QMainWindow, QLabel
-app = QApplication([])
-window = QMainWindow()
-window.setCentralWidget(QLabel("Hello"))
-window.resize(1100, 700)
-window.show()
-app.processEvents()
-window.grab()
-print(json.dumps({"painted": 0}), flush=True)
-"""
 
 
 def _spawn(command: list[str], env: dict[str, str]) -> tuple[float, dict]:
@@ -69,8 +57,8 @@ def _kdf_seconds() -> float:
 def bare_window() -> float:
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
     subprocess.run([sys.executable, "-m", "compileall", "-q", str(ROOT / "desktop")], check=True)  # as installed
-    _spawn([sys.executable, "-c", BARE], env)  # the first start reads Qt's libraries from disk
-    return statistics.median(_spawn([sys.executable, "-c", BARE], env)[0] for _ in range(runs(7, 3)))
+    _spawn([sys.executable, "-c", BARE_WINDOW], env)  # the first start reads Qt's libraries from disk
+    return statistics.median(_spawn([sys.executable, "-c", BARE_WINDOW], env)[0] for _ in range(runs(7, 3)))
 
 
 def _measure(bench: Run, name: str, command: list[str], bare: float, profile: BigProfile, budget: bool) -> None:
