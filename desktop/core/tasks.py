@@ -127,11 +127,15 @@ def count_tasks(status: str = "open", today: dt.date | None = None, people: Sequ
 
 
 def count_due(since: dt.date | None, until: dt.date) -> int:
-    """How many open tasks fall due between the two days (inclusive; no start: all overdue)."""
-    query = Task.select().where(~Task.deleted & ~Task.done & Task.due_date.is_null(False) & (Task.due_date <= until))
+    """How many open tasks fall due between the two days (inclusive; no start: all overdue). Counted in the
+    index task_open_due alone (done = 0 written as such so that SQLite seeks it)."""
+    where = ["deleted = 0", "done = 0", "due_date IS NOT NULL", "due_date <= ?"]
+    params = [until.isoformat()]
     if since is not None:
-        query = query.where(Task.due_date >= since)
-    return int(query.count())
+        where.append("due_date >= ?")
+        params.append(since.isoformat())
+    sql = f"SELECT count(*) FROM task WHERE {' AND '.join(where)}"
+    return int(Task._meta.database.execute_sql(sql, params).fetchone()[0])
 
 
 def due_until(

@@ -518,6 +518,20 @@ def _v13(db: pw.Database) -> None:
         db.execute_sql(sql)
 
 
+def _v14(db: pw.Database) -> None:
+    """Today's counts and first lines from an index alone: the appointments in the next days and the open
+    tasks due, with ``deleted`` (and ``id`` for the order) in the index, so that a count on a fresh start
+    no longer reads (and decrypts) a table page for every row it counts. Local: nothing travels differently."""
+    statements = [
+        "DROP INDEX appointment_starts",
+        "CREATE INDEX appointment_starts ON appointment (starts_at, id, deleted)",
+        "DROP INDEX task_open_due",
+        "CREATE INDEX task_open_due ON task (done, due_date, id, deleted)",
+    ]
+    for sql in statements:
+        db.execute_sql(sql)
+
+
 #: Triggers that guard the change log itself (the travelling tables' own are named by guard_triggers()).
 CHANGE_LOG_TRIGGERS = (
     "change_no_update",
@@ -550,6 +564,7 @@ MIGRATIONS: dict[int, Callable[[pw.Database], None]] = {
     11: _v11,
     12: _v12,
     13: _v13,
+    14: _v14,
 }
 LATEST = max(MIGRATIONS)
 #: The newest schema version that changed what travels (record types, fields, their meaning). Bundles carry
