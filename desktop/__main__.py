@@ -12,6 +12,7 @@ import time
 STARTED = time.perf_counter()
 
 import argparse  # noqa: E402
+import gc  # noqa: E402
 import sys  # noqa: E402
 from collections.abc import Sequence  # noqa: E402
 from pathlib import Path  # noqa: E402
@@ -42,6 +43,8 @@ def parse_gui_args(argv: Sequence[str]) -> argparse.Namespace:
 
 
 def gui_entry(argv: Sequence[str] | None = None) -> int:
+    # No cyclic garbage collection while the program starts: desktop.app.collect_again resumes it.
+    gc.disable()
     from desktop.core import storage
 
     storage.private_umask()

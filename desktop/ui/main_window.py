@@ -70,6 +70,29 @@ DEMO_DEFAULT_PEOPLE = 200
 CONFLICTS_SHORTCUT = "Ctrl+Shift+K"
 
 
+def prepare_first_paint() -> None:
+    """Python-side work of the window's first paint done beforehand, in the thread that loads this module
+    while the key is derived (the key derivation lets go of the GIL; no widget is made here): the date
+    formats of the language read (babel loads a locale's data on first use), and PySide's types made. PySide
+    makes a type and its enums when it is first used, and the first widget pointer it resolves makes every
+    QtWidgets type: some 60 enums on the GUI thread in the middle of filling Today."""
+    import datetime as dt
+
+    from PySide6 import QtCore, QtGui, QtWidgets
+
+    now = dt.datetime.now()
+    i18n.fmt_date(now.date(), "full")
+    i18n.fmt_list_datetime(now)
+    for name in dir(QtWidgets):
+        getattr(QtWidgets, name)
+    for module, names in (
+        (QtGui, ("QFont", "QBrush", "QGradient", "QColor", "QImage", "QPalette", "QFontMetrics", "QIcon")),
+        (QtCore, ("QByteArray",)),
+    ):
+        for name in names:
+            getattr(module, name)
+
+
 def _run_once(dialog: QDialog) -> int:
     """Show a dialog of the main window until it is closed, then free it (it is made anew next time)."""
     try:

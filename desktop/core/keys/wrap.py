@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+import time
 from dataclasses import dataclass
 
 from cryptography.hazmat.primitives.keywrap import InvalidUnwrap, aes_key_unwrap, aes_key_wrap
@@ -39,9 +40,24 @@ def new_key() -> bytes:
     return secrets.token_bytes(KEY_BYTES)
 
 
+#: Seconds this process has spent deriving keys (``begleiter --measure-start`` reports them apart).
+_derived_seconds = 0.0
+
+
 def kek(secret: str, salt: bytes, iterations: int) -> bytes:
-    """The key-encryption key of a secret: PBKDF2-HMAC-SHA512, 32 bytes (the slow step of unlocking)."""
-    return hashlib.pbkdf2_hmac("sha512", secret.encode("utf-8"), salt, iterations, KEY_BYTES)
+    """The key derived from a secret: PBKDF2-HMAC-SHA512, 32 bytes (the slow step of unlocking); a
+    key-encryption key here, SQLCipher's raw key for a profile from before key wrapping."""
+    global _derived_seconds
+    started = time.perf_counter()
+    try:
+        return hashlib.pbkdf2_hmac("sha512", secret.encode("utf-8"), salt, iterations, KEY_BYTES)
+    finally:
+        _derived_seconds += time.perf_counter() - started
+
+
+def derived_seconds() -> float:
+    """How long this process has spent in key derivation so far."""
+    return _derived_seconds
 
 
 def wrap(key: bytes, secret: str, iterations: int) -> Wrapped:

@@ -10,7 +10,6 @@ unlock: the database is copied under a new random key (convert_profile), safe ag
 
 from __future__ import annotations
 
-import hashlib
 import hmac
 import logging
 import os
@@ -346,7 +345,7 @@ def profile_exists(profile: Path) -> bool:
 
 def derive_key(passphrase: str, salt: bytes, iterations: int) -> bytes:
     """PBKDF2-HMAC-SHA512 as SQLCipher 4 does it; the slow step of unlocking."""
-    return hashlib.pbkdf2_hmac("sha512", passphrase.encode("utf-8"), salt, iterations, KEY_BYTES)
+    return wrap.kek(passphrase, salt, iterations)
 
 
 def _read_salt(db_file: Path) -> bytes | None:
