@@ -121,7 +121,8 @@ def unlock_interactively(profile_dir: Path) -> tuple[bool, bool]:
 def _load_window_modules() -> None:
     """The main window's modules load in a thread while the profile is being unlocked (the passphrase
     typed, the key derived – hashlib lets go of the GIL meanwhile), and what its first paint needs is
-    prepared there, so that the window is built sooner after it. Should the import fail there, the main thread's import repeats it and reports the error."""
+    prepared there, so that the window is built sooner after it. Should the import fail there, the main
+    thread's import repeats it and reports the error."""
 
     def load() -> None:
         try:
