@@ -12,12 +12,12 @@ import time
 STARTED = time.perf_counter()
 
 import argparse  # noqa: E402
-import gc  # noqa: E402
 import sys  # noqa: E402
 from collections.abc import Sequence  # noqa: E402
 from pathlib import Path  # noqa: E402
 
 from desktop import __version__  # noqa: E402
+from desktop.startup import pause_collection  # noqa: E402
 
 
 def parse_gui_args(argv: Sequence[str]) -> argparse.Namespace:
@@ -43,8 +43,7 @@ def parse_gui_args(argv: Sequence[str]) -> argparse.Namespace:
 
 
 def gui_entry(argv: Sequence[str] | None = None) -> int:
-    # No cyclic garbage collection while the program starts: desktop.app.collect_again resumes it.
-    gc.disable()
+    pause_collection()  # desktop.startup
     from desktop.core import storage
 
     storage.private_umask()
@@ -56,6 +55,7 @@ def gui_entry(argv: Sequence[str] | None = None) -> int:
 
 
 def cli_entry(argv: Sequence[str] | None = None) -> int:
+    pause_collection()  # desktop.startup
     from desktop.core import storage
 
     storage.private_umask()

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import gc
 import importlib
 import json
 import logging
@@ -23,6 +22,7 @@ from desktop.core.keys import wrap
 from desktop.core.search.translit import transliterate
 from desktop.core.store import db as store_db
 from desktop.i18n import _
+from desktop.startup import collect_again
 
 log = logging.getLogger(__name__)
 
@@ -86,17 +86,6 @@ def create_application(argv: list[str]):
     if "DejaVu Sans" in __import__("PySide6.QtGui", fromlist=["QFontDatabase"]).QFontDatabase.families():
         app.setFont(QFont("DejaVu Sans", 10))
     return app
-
-
-def collect_again() -> None:
-    """The program starts without the cyclic garbage collector (desktop.__main__): its passes over the
-    hundreds of thousands of objects the imports create would cost some 50 ms before the window is first
-    painted, and would go on visiting them on every full pass later. Those objects – modules, classes,
-    functions, kept for the whole run – go into the permanent generation (never traversed again), and
-    collection resumes for everything that comes after. Called before a dialog waits for the user and once
-    the main window has painted; a second call does no harm."""
-    gc.freeze()
-    gc.enable()
 
 
 def unlock_interactively(profile_dir: Path) -> tuple[bool, bool]:

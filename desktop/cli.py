@@ -36,6 +36,7 @@ if TYPE_CHECKING:
 from desktop.core.store import backup, integrity
 from desktop.core.store import db as store_db
 from desktop.i18n import _
+from desktop.startup import collect_again
 
 ENV_PASSPHRASE = "BEGLEITER_PASSPHRASE"
 ENV_NEW_PASSPHRASE = "BEGLEITER_NEW_PASSPHRASE"
@@ -1439,6 +1440,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         _use_profile_language(paths.profile_dir())
     log_file = _start_logging(paths.profile_dir())
     store_db.set_wait_notice(_announce_wait)
+    collect_again()  # desktop.startup
     try:
         return _COMMANDS[args.command](args)
     except WrongPassphrase as exc:
