@@ -53,8 +53,10 @@ def test_measure_start_prints_one_json_line_with_the_start_up_figures(tmp_path: 
     )
     assert after.stdout.splitlines()[-1] == "True True 0", after.stderr
     # So does a command of begleiter-cli, once it is about to run.
-    command = program.replace("gui_entry", "cli_entry").replace("'--measure-start', ", "").replace(
-        "])", ", 'search', '', '--limit', '1'])"
+    command = (
+        program.replace("gui_entry", "cli_entry")
+        .replace("'--measure-start', ", "")
+        .replace("])", ", 'search', '', '--limit', '1'])")
     )
     after = subprocess.run(
         [sys.executable, "-c", command], env=env, capture_output=True, text=True, timeout=300, check=False

@@ -35,6 +35,15 @@ def test_reportlab_url_and_cjk_expressions_compile_on_first_use() -> None:
     assert isinstance(paragraph._wsc_re_split.__self__, re.Pattern)
 
 
+def test_reportlab_runs_with_its_c_accelerators() -> None:
+    """rl_accel installed: reportlab's number formatting, string widths and ASCII85 in C (its Python
+    fallbacks, taken silently when the package is missing, double a cold render)."""
+    from reportlab.lib import rl_accel
+
+    for name in ("fp_str", "asciiBase85Encode", "instanceStringWidthTTF", "escapePDF"):
+        assert type(getattr(rl_accel, name)).__name__ == "builtin_function_or_method", name
+
+
 def test_deferring_applies_only_to_the_named_modules() -> None:
     assert isinstance(reports._deferring_compile("(^(?:[a-z0-9\\.\\-\\+]*)://)x"), re.Pattern)
 

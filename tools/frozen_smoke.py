@@ -5,7 +5,8 @@
 With the system's Python, standard library only. In a temporary folder (removed afterwards), with a
 temporary home folder so nothing lands in the real one:
  0. on Linux, every library Qt's X11 platform plugin (xcb) needs is in the bundle or on this system (ldd): a
-    build machine that lacks one ships a bundle that cannot open a window on a laptop lacking it too;
+    build machine that lacks one ships a bundle that cannot open a window on a laptop lacking it too; and
+    reportlab's C accelerators are in the bundle (without them every PDF takes twice as long);
  1. begleiter-cli init makes a profile (passphrase from BEGLEITER_PASSPHRASE) and demo adds 50 people;
  2. the windowed begleiter --smoke-test unlocks that profile, shows the main window, searches and renders a
     form, and quits 0;
@@ -97,6 +98,13 @@ def x11_libraries(bundle: Path) -> None:
         )
 
 
+def pdf_accelerators(bundle: Path) -> None:
+    """Failed when the bundle lacks reportlab's C accelerators (rl_accel's _rl_accel extension): reportlab
+    would fall back to Python without a word."""
+    if not any(bundle.rglob("_rl_accel*")):
+        raise Failed("reportlab's accelerators (_rl_accel, from rl_accel) are not in the bundle")
+
+
 def digest(env: dict[str, str], cli: Path, profile: Path) -> dict:
     return json.loads(run(env, cli, "--data-dir", profile, "digest", "--json"))
 
@@ -108,6 +116,7 @@ def smoke(bundle: Path, temp: Path) -> None:
 
     print(run(env, cli, "--version").strip())
     x11_libraries(bundle)
+    pdf_accelerators(bundle)
     run(env, cli, "--data-dir", first, "init", "--language", "de", "--device-name", "anna")
     run(env, cli, "--data-dir", first, "demo", "--people", PEOPLE, "--seed", "1")
     out = run(env, gui, "--smoke-test", "--data-dir", first)
