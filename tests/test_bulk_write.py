@@ -62,3 +62,37 @@ def test_a_small_write_changes_no_schema(store: store_db.Store) -> None:
     version = store.db.execute_sql("PRAGMA schema_version").fetchone()[0]
     changelog.bulk_create(Volunteer, [{"name": f"Volunteer {i}"} for i in range(10)])
     assert store.db.execute_sql("PRAGMA schema_version").fetchone()[0] == version
+
+
+def test_importing_a_big_bundle_lifts_the_same_triggers_and_puts_them_back(tmp_path, monkeypatch) -> None:
+    """An import of thousands of new records writes them and their change entries as a bulk write does."""
+    from contextlib import contextmanager
+
+    from desktop.core.sync import exchange
+    from tests.laptops import Laptop
+
+    anna, bohdan = Laptop(tmp_path / "anna", "anna", "Anna"), Laptop(tmp_path / "bohdan", "bohdan", "Bohdan")
+    anna.use()
+    changelog.bulk_create(Person, [{"family_name": f"Name{i}"} for i in range(store_db.BULK_ROWS)])
+    plain = anna.export()
+    bohdan.use()
+    store = store_db.current()
+    before = _triggers(store)
+    names = {name for name, _sql in before}
+    lifted: dict[tuple[str, ...], set[str]] = {}
+    original = store_db.insert_triggers_lifted
+
+    @contextmanager
+    def observed(tables, rows):  # the schema as the import's inserts see it
+        with original(tables, rows):
+            lifted[tuple(tables)] = names - {name for name, _sql in _triggers(store)}
+            yield
+
+    monkeypatch.setattr(exchange.store_db, "insert_triggers_lifted", observed)
+    report = bohdan.apply(plain)
+    assert report.new >= store_db.BULK_ROWS
+    assert lifted[("person",)] == {"guard_person_insert", "search_person_insert"}
+    assert lifted[("change",)] == {"change_guard_insert"}
+    assert _triggers(store) == before
+    assert integrity.check() == []
+    assert Person.select().count() == store_db.BULK_ROWS

@@ -807,8 +807,9 @@ class _Apply:
             return
         columns = ", ".join(f'"{f.column_name}"' for f in all_fields)
         marks = ", ".join("?" for _ in all_fields)
-        with search_index.direct():
-            self.db.cursor().executemany(f'INSERT INTO "{model._meta.table_name}" ({columns}) VALUES ({marks})', rows)
+        table = model._meta.table_name
+        with search_index.direct(), store_db.insert_triggers_lifted((table,), len(rows)):
+            self.db.cursor().executemany(f'INSERT INTO "{table}" ({columns}) VALUES ({marks})', rows)
         if documents:
             search_index.index_new(self.db, model.record_type, documents)
 
@@ -821,7 +822,8 @@ class _Apply:
             if e.also:
                 bases.extend((e.change_id, b) for b in e.also)
         cursor = self.db.cursor()
-        cursor.executemany(changelog._INSERT_CHANGE, rows)
+        with search_index.direct(), store_db.insert_triggers_lifted(("change",), len(rows)):
+            cursor.executemany(changelog._INSERT_CHANGE, rows)
         if bases:
             cursor.executemany("INSERT OR IGNORE INTO change_base (change_id, base) VALUES (?, ?)", bases)
 
