@@ -155,3 +155,24 @@ def test_a_new_area_follows_a_language_switch(qtbot, notes: dict[str, Note]) -> 
     apply_language("en")
     qtbot.wait(10)
     assert area.title.text() == "Notes" and area.filter.currentText() == "Open"
+
+
+def test_a_page_asked_for_while_rows_go_in_or_the_list_reloads_is_not_added_twice(qtbot) -> None:
+    """Listeners of rowsAboutToBeInserted and modelReset (views, Qt's model tester) may call fetchMore:
+    the page being added is not handed out again, and no rows go in while the reset is under way."""
+    notes = {f"n{i}": Note(f"n{i}", "p", f"Note {i:02d}") for i in range(10)}
+    model = NoteModel(notes)
+    asked = []
+
+    def ask_for_more(*_args: object) -> None:
+        asked.append(model.rowCount())
+        model.fetchMore()
+
+    model.rowsAboutToBeInserted.connect(ask_for_more)
+    model.modelReset.connect(ask_for_more)
+    model.reload()
+    while model.canFetchMore():
+        model.fetchMore()
+    ids = [model.row_at(i).id for i in range(model.rowCount())]
+    assert ids == [f"n{i}" for i in range(10)]
+    assert asked == [3, 3, 6, 9]  # after the reset, then before each page that followed

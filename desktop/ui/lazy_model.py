@@ -56,6 +56,7 @@ class LazyTableModel(QAbstractTableModel, Generic[Row]):
         self._descending = descending
         self._rows: list[Row] = []
         self._exhausted = False
+        self._fetching = False
         self.total = 0
         #: The people the list's search field found; the fetch and count functions keep only their rows.
         self.people: list[str] | None = None
@@ -67,12 +68,16 @@ class LazyTableModel(QAbstractTableModel, Generic[Row]):
     # --- loading --------------------------------------------------------------------------------
     def reload(self) -> None:
         """Drop the loaded pages and start again from the top (after a change or a new filter)."""
-        self.beginResetModel()
-        self._rows = []
-        self._exhausted = False
-        self.total = self._count() if self._count else 0
-        self._rows = self._load_page()
-        self.endResetModel()
+        self._fetching = True  # no page is added from a listener of the reset before it is over (below)
+        try:
+            self.beginResetModel()
+            self._rows = []
+            self._exhausted = False
+            self.total = self._count() if self._count else 0
+            self._rows = self._load_page()
+            self.endResetModel()
+        finally:
+            self._fetching = False
 
     def _load_page(self) -> list[Row]:
         after = self._key_of(self._rows[-1]) if self._rows else None
@@ -85,15 +90,22 @@ class LazyTableModel(QAbstractTableModel, Generic[Row]):
         return not parent.isValid() and not self._exhausted
 
     def fetchMore(self, parent: Index = QModelIndex()) -> None:  # noqa: B008
-        if parent.isValid() or self._exhausted:
+        # Not while a page is being added or the list reloaded: whoever listens to rowsAboutToBeInserted or
+        # modelReset (a view, Qt's model tester) may ask for more before the rows are in or the reset is
+        # over, and would be handed the same page twice or rows in the middle of the reset.
+        if parent.isValid() or self._exhausted or self._fetching:
             return
-        page = self._load_page()
-        if not page:
-            return
-        first = len(self._rows)
-        self.beginInsertRows(QModelIndex(), first, first + len(page) - 1)
-        self._rows.extend(page)
-        self.endInsertRows()
+        self._fetching = True
+        try:
+            page = self._load_page()
+            if not page:
+                return
+            first = len(self._rows)
+            self.beginInsertRows(QModelIndex(), first, first + len(page) - 1)
+            self._rows.extend(page)
+            self.endInsertRows()
+        finally:
+            self._fetching = False
 
     # --- Qt model API -----------------------------------------------------------------------------
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
