@@ -203,6 +203,8 @@ def test_the_frozen_smoke_test_fails_when_a_step_fails_and_leaves_nothing_behind
     plugin = bundle / "_internal" / "PySide6" / "Qt" / "plugins" / "platforms" / "libqxcb.so"
     plugin.parent.mkdir(parents=True)
     shutil.copy(Path(shutil.which("sh") or "/bin/sh").resolve(), plugin)  # an ELF file whose libraries are there
+    accelerators = bundle / "_internal" / "_rl_accel.abi3.so"
+    accelerators.write_bytes(b"")
     for name, script in {
         "begleiter": "exit 0",
         # init works, demo fails the way a broken bundle would.
@@ -215,6 +217,13 @@ def test_the_frozen_smoke_test_fails_when_a_step_fails_and_leaves_nothing_behind
     err = capsys.readouterr().err
     assert "frozen smoke test FAILED: exit 3" in err and "broken" in err
     assert list(temp.iterdir()) == []  # profiles, PDF and bundle are gone with the temporary folder
+
+    # A bundle without reportlab's accelerators fails before any profile is made.
+    accelerators.unlink()
+    assert frozen_smoke.main([str(bundle)]) == 1
+    assert "_rl_accel" in capsys.readouterr().err
+    assert list(temp.iterdir()) == []
+    accelerators.write_bytes(b"")
 
     # A bundle without the X11 platform plugin fails before any profile is made.
     plugin.unlink()
