@@ -289,3 +289,26 @@ print("ok", sorted(m for m in sys.modules if m.startswith("PySide6.Qt")))
     done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     assert done.stdout.startswith("ok") and not any(module in done.stdout for module in left_out)
+
+
+def test_no_part_of_the_app_needs_what_the_bundle_excludes_beside_qt() -> None:
+    """build.spec leaves out pkg_resources, setuptools and multiprocessing (their run-time hooks cost every
+    start of the frozen programs): the app's modules, the identifier checks and the template machinery
+    import none of them."""
+    spec = (ROOT / "build.spec").read_text(encoding="utf-8")
+    excluded = ["pkg_resources", "setuptools", "multiprocessing"]
+    assert all(f'"{name}"' in spec for name in excluded)
+    code = f"""
+import sys, pkgutil, importlib
+import desktop
+for module in pkgutil.walk_packages(desktop.__path__, "desktop."):
+    importlib.import_module(module.name)
+from stdnum.de import idnr
+from schwifty import IBAN
+idnr.is_valid("12345678911"); IBAN("DE89370400440532013000")
+print(sorted(name for name in {excluded!r} if name in sys.modules))
+"""
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "QT_QPA_PLATFORM": "offscreen"}
+    done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=180)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip().splitlines()[-1] == "[]"
