@@ -358,7 +358,6 @@ def main(args: argparse.Namespace) -> int:
         from desktop.ui.main_window import MainWindow
 
         window = MainWindow()
-        window.after_start(collect_again)
         window.show()
         if wants_demo:
             window.start_demo(200)

@@ -18,7 +18,8 @@ def pause_collection() -> None:
 
 
 def collect_again() -> None:
-    """Start-up is over (the GUI: before a dialog waits for the user, or once the window has painted; the
-    command line: before the command runs). A second call does no harm."""
+    """Start-up is over: the GUI calls it where the unlock (or welcome) dialog waits for the user, the
+    command line before its command runs. Once: a later call would freeze what was made since, whose
+    cycles would then never be collected."""
     gc.freeze()
     gc.enable()
