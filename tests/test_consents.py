@@ -211,6 +211,40 @@ def test_today_lists_what_runs_out_and_expired_powers_of_people_with_an_open_cas
     assert dashboard.build(DAY).consents == found
 
 
+def test_today_says_when_more_consents_run_out_than_it_shows(store: store_db.Store, qtbot, monkeypatch) -> None:
+    """The other groups count every line; the consents are read only as far as shown, so beyond that the
+    count says "more than"."""
+    from desktop.ui.dashboard_view import DashboardView
+
+    monkeypatch.setattr(dashboard, "LIMIT", 3)
+    for n in range(4):
+        _consent(_person(f"Soon{n}", "A").id, valid_until=DAY + dt.timedelta(days=n + 1))
+    board = dashboard.build(DAY)
+    assert len(board.consents) == 3 and board.consents_more
+    view = DashboardView()
+    qtbot.addWidget(view)
+    view.board = board
+    view._fill()
+    titles = [view.tree.topLevelItem(g).text(0) for g in range(view.tree.topLevelItemCount())]
+    assert "Consents and powers of attorney running out (more than 3)" in titles
+    # The residence documents are all read: their count is exact beyond the lines shown.
+    documents = [("p", f"Name{n}", DAY, DAY, "aufenthaltserlaubnis") for n in range(5)]
+    monkeypatch.setattr(dashboard, "expiring_documents", lambda _start, _end: documents)
+    board = dashboard.build(DAY)
+    assert len(board.expiring) == 3 and board.expiring_total == 5
+    view.board = board
+    view._fill()
+    titles = [view.tree.topLevelItem(g).text(0) for g in range(view.tree.topLevelItemCount())]
+    assert "Residence documents running out (5)" in titles
+    monkeypatch.setattr(dashboard, "LIMIT", 4)
+    board = dashboard.build(DAY)
+    assert len(board.consents) == 4 and not board.consents_more
+    view.board = board
+    view._fill()
+    titles = [view.tree.topLevelItem(g).text(0) for g in range(view.tree.topLevelItemCount())]
+    assert "Consents and powers of attorney running out (4)" in titles
+
+
 # --- with the rest of the data ---------------------------------------------------------------------------
 
 

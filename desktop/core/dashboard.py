@@ -34,6 +34,11 @@ class Dashboard:
     overdue_total: int = 0
     due_total: int = 0
     appointments_total: int = 0
+    #: How many documents run out (all of them are read; the lines stop at LIMIT).
+    expiring_total: int = 0
+    #: Whether more consents run out than the LIMIT lines shown (they are read only as far as shown: each
+    #: needs its person's other consents looked at, 0.9 s for all of them on a big profile).
+    consents_more: bool = False
     #: The lines per group it was read with.
     limit: int = LIMIT
 
@@ -117,8 +122,10 @@ def _read_appointments_and_more(board: Dashboard, days: int) -> None:
 
 
 def _read_documents_and_consents(board: Dashboard, days: int) -> None:
-    board.expiring = expiring_documents(board.today, board.today + dt.timedelta(days=days))[:LIMIT]
-    board.consents = consents.alerts(board.today, limit=LIMIT)
+    expiring = expiring_documents(board.today, board.today + dt.timedelta(days=days))
+    board.expiring, board.expiring_total = expiring[:LIMIT], len(expiring)
+    alerts = consents.alerts(board.today, limit=LIMIT + 1)  # one more: whether there are more than shown
+    board.consents, board.consents_more = alerts[:LIMIT], len(alerts) > LIMIT
 
 
 def _read_task_lines(board: Dashboard, days: int) -> None:

@@ -200,15 +200,24 @@ class DashboardView(Retranslatable, QWidget):
                 _("Residence documents running out"),
                 board.expiring or [],
                 lambda d: self._document_item(*d),
-                len(board.expiring) if board.expiring is not None else "…",
+                board.expiring_total if board.expiring is not None else "…",
             ),
             (
                 _("Consents and powers of attorney running out"),
                 board.consents or [],
                 self._consent_item,
-                len(board.consents) if board.consents is not None else "…",
+                self._consents_count(board),
             ),
         ]
+
+    @staticmethod
+    def _consents_count(board: dashboard.Dashboard) -> str | int:
+        """The consents group's count: exact up to the lines it shows, "more than …" beyond."""
+        if board.consents is None:
+            return "…"
+        if board.consents_more:
+            return _("more than {n}").format(n=len(board.consents))
+        return len(board.consents)
 
     def _measure(self) -> None:
         """The widths the lines want (once per fill, not on every resize): When by its dates – the group
