@@ -174,6 +174,11 @@ def test_the_list_filters_by_kind_town_and_words(store: store_db.Store) -> None:
     assert offices_in_dresden and {e.town for e in offices_in_dresden} == {"Dresden"}
     assert directory.count(kind="office", town="DRESDEN") == len(offices_in_dresden)
     assert [e.name for e in directory.entries(text="kleiderkammer")] == ["Dresden hilft"]
+    # in any case of any script: SQLite's LIKE and lower() fold ASCII letters only
+    assert [e.name for e in directory.entries(text="ÄMTERN")] == ["Dresden hilft"]
+    directory.create({"kind": "initiative", "name": "Українська громада", "town": "Київ", "offers": "Юристи"})
+    assert [e.name for e in directory.entries(text="УКРАЇНСЬКА юристи")] == ["Українська громада"]
+    assert [e.name for e in directory.entries(town="київ")] == ["Українська громада"]
     assert [e.name for e in directory.entries(text="neustadt")] == ["Dresden hilft"]
     assert [e.name for e in directory.entries(text="donations")] == ["Dresden hilft"]
     # the authority's and the category's label in any language finds them

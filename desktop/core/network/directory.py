@@ -334,7 +334,7 @@ def _query(kind: str | None, town: str | None, text: str | None) -> pw.ModelSele
     if kind:
         query = query.where(d.kind == kind)
     if town:
-        query = query.where(pw.fn.lower(d.town) == town.strip().lower())
+        query = query.where(pw.fn.bg_fold(d.town) == town.strip().casefold())
     words = (text or "").split()
     for word in words:
         query = query.where(_matches(word))
@@ -348,15 +348,12 @@ def _label_keys(word: str, keys: Iterable[str], label: Any) -> list[str]:
 
 
 def _matches(word: str) -> pw.Expression:
+    """``word`` in one of the entry's texts, in any case and script (folded on both sides)."""
     d = DirectoryEntry
-    condition = (
-        d.name.contains(word)
-        | d.town.contains(word)
-        | d.district.contains(word)
-        | d.offers.contains(word)
-        | d.role.contains(word)
-        | _ORG.name.contains(word)
-    )
+    folded = word.casefold()
+    condition = pw.fn.bg_fold(d.name).contains(folded)
+    for column in (d.town, d.district, d.offers, d.role, _ORG.name):
+        condition |= pw.fn.bg_fold(column).contains(folded)
     authorities = _label_keys(word, cases.authorities(), cases.authority_label)
     if authorities:
         condition |= d.authority.in_(authorities)

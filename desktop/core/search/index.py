@@ -284,8 +284,15 @@ def _safe(function: Callable[..., str]) -> Callable[..., str]:
     return call
 
 
+def fold(text: str | None) -> str:
+    """Text without case distinctions for comparing, in every script (SQLite's own lower() and LIKE fold
+    ASCII letters only: "Ärztehaus", "Київ")."""
+    return (text or "").casefold()
+
+
 #: SQL name -> (number of arguments, function), registered on every connection.
 SQL_FUNCTIONS: dict[str, tuple[int, Callable[..., str]]] = {
+    "bg_fold": (1, _safe(fold)),
     "bg_search_spell": (6, _safe(spell_doc)),
     "bg_search_skel": (6, _safe(skel_doc)),
     "bg_search_groups": (3, _safe(group_doc)),
