@@ -103,6 +103,12 @@ def test_search_by_text_and_by_person(person: Person) -> None:
     offer(title="Fahrrad", category="transport", town="Dresden")
     assert [r.title for r in needs.page_needs(show="all", text="dresden")] == ["Fahrrad"]
     assert needs.count_needs("all", text="dresden") == 1
+    # any case of any script; % and _ are letters here, not wildcards
+    offer(title="Зимовий одяг 100%", category="donations", town="Görlitz")
+    assert [r.title for r in needs.page_needs(show="all", text="ЗИМОВИЙ")] == ["Зимовий одяг 100%"]
+    assert [r.title for r in needs.page_needs(show="all", text="GÖRLITZ")] == ["Зимовий одяг 100%"]
+    assert [r.title for r in needs.page_needs(show="all", text="100%")] == ["Зимовий одяг 100%"]
+    assert needs.page_needs(show="all", text="0_") == []
     found = needs.page_needs(show="all", text="Melnyk", people=[person.id])
     assert [r.title for r in found] == ["Begleitung Jobcenter"]
     assert found[0].who == "Melnyk, Olha"

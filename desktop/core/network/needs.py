@@ -342,8 +342,10 @@ def _where(show: str, people: Sequence[str] | None, text: str = "", alias: str =
     text = text.strip()
     found, found_params = of_people(f"{alias}person_id", f"{alias}case_id", people)
     if text:
-        like = f"%{text}%"
-        fields = [f"{alias}{name} LIKE ?" for name in ("title", "town", "district", "time_window")]
+        # Folded on both sides (SQLite's LIKE folds ASCII letters only), % and _ typed stand for themselves.
+        folded = text.casefold().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        like = f"%{folded}%"
+        fields = [f"bg_fold({alias}{name}) LIKE ? ESCAPE '\\'" for name in ("title", "town", "district", "time_window")]
         params_text: list[Any] = [like] * len(fields)
         categories = [k for k in NEED_CATEGORIES if text.casefold() in category_label(k).casefold()]
         if categories:
