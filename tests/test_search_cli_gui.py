@@ -317,3 +317,34 @@ def test_the_person_editor_shows_the_name_in_every_system(qtbot, store: store_db
     found = dict(editor.spellings())
     assert len(found) == 6
     assert "Yevhen Zghurskyi" in found.values() and "Jewhen Shurskyj" in found.values()
+
+
+def test_the_people_columns_fit_what_a_search_finds_once_the_typing_pauses(qtbot, store) -> None:
+    """A name in Cyrillic longer than the list's first page had shows whole after a search."""
+    from desktop.core import people as people_core
+    from desktop.core.store import changelog
+    from desktop.core.store.models import Person
+    from desktop.ui.lazy_model import LazyTableModel
+    from desktop.ui.people_view import FIT_AFTER_TYPING_MS, PeopleView
+
+    # The first page holds short names only; the long one comes later in the alphabet.
+    changelog.bulk_create(
+        Person,
+        [{"family_name": f"A{n:03}", "family_name_cyr": "Ан", "given_name": "B"} for n in range(LazyTableModel.PAGE)],
+    )
+    people_core.create_person(
+        {"family_name": "Zkostenko", "given_name_cyr": "Олександра-Анастасія", "family_name_cyr": "Костенко"}
+    )
+    view = PeopleView()
+    qtbot.addWidget(view)
+    view.resize(1400, 600)
+    view.show()
+    view.refresh()
+    qtbot.wait(10)
+    from PySide6.QtCore import Qt
+
+    titles = [view.model.headerData(c, Qt.Orientation.Horizontal) for c in range(view.model.columnCount())]
+    column = titles.index("In Cyrillic")
+    view.search_field.setText("Zkostenko")
+    qtbot.wait(FIT_AFTER_TYPING_MS + 100)
+    assert view.table.columnWidth(column) >= view.table.sizeHintForColumn(column)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QTimer, Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QWidget
 
@@ -10,6 +10,7 @@ from desktop.core import people
 from desktop.core.search.query import EXACT, Hit
 from desktop.core.store.models import Person
 from desktop.i18n import _
+from desktop.ui.common import fit_columns
 from desktop.ui.deletion_ui import erase_person
 from desktop.ui.list_area import AreaTexts, ListArea
 from desktop.ui.person_editor import PersonEditor
@@ -18,6 +19,10 @@ from desktop.ui.search_widgets import FOUND_AS_COLUMN, PeopleSearchModel
 
 def people_model(parent: QWidget | None = None) -> PeopleSearchModel:
     return PeopleSearchModel(parent)
+
+
+#: How long the typing pauses before the columns fit what the search found.
+FIT_AFTER_TYPING_MS = 200
 
 
 class PeopleView(ListArea):
@@ -32,6 +37,9 @@ class PeopleView(ListArea):
     def __init__(self, parent: QWidget | None = None) -> None:
         self.erase_action = QAction()
         super().__init__(parent)
+        #: The columns fit what a search found once the typing pauses (not at every keystroke).
+        self._fit_after_typing = QTimer(self, singleShot=True, interval=FIT_AFTER_TYPING_MS)
+        self._fit_after_typing.timeout.connect(lambda: fit_columns(self.table))
         self.erase_action.setParent(self.table)
         self.erase_action.triggered.connect(self.erase_current)
         self.table.addAction(self.erase_action)
@@ -78,6 +86,7 @@ class PeopleView(ListArea):
         self.model.set_query(text)
         self.table.setColumnHidden(FOUND_AS_COLUMN, not self.model.searching())
         self.show_first()
+        self._fit_after_typing.start()
 
     def row_id(self, row: Hit) -> str:
         return row.row.id
