@@ -228,8 +228,7 @@ def appointments_between(
     person_id: str | None = None,
     limit: int | None = None,
 ) -> list[AppointmentRow]:
-    where = ["a.deleted = 0", "a.starts_at >= ?", "a.starts_at < ?"]
-    params: list[Any] = [start.isoformat(sep=" "), end.isoformat(sep=" ")]
+    where, params = _between_where("a.", start, end)
     if case_id:
         where.append("a.case_id = ?")
         params.append(case_id)
@@ -242,10 +241,16 @@ def appointments_between(
     return [_row(r) for r in Appointment._meta.database.execute_sql(sql, params).fetchall()]
 
 
+def _between_where(alias: str, start: dt.datetime, end: dt.datetime) -> tuple[list[str], list[Any]]:
+    """Live appointments starting in [start, end): a range of appointment_starts, which also holds
+    ``deleted`` (a count needs no table row)."""
+    where = [f"{alias}deleted = 0", f"{alias}starts_at >= ?", f"{alias}starts_at < ?"]
+    return where, [start.isoformat(sep=" "), end.isoformat(sep=" ")]
+
+
 def count_between(start: dt.datetime, end: dt.datetime) -> int:
-    """Appointments starting in [start, end), counted in the index appointment_starts alone."""
-    sql = "SELECT count(*) FROM appointment WHERE deleted = 0 AND starts_at >= ? AND starts_at < ?"
-    params = [start.isoformat(sep=" "), end.isoformat(sep=" ")]
+    where, params = _between_where("", start, end)
+    sql = f"SELECT count(*) FROM appointment WHERE {' AND '.join(where)}"
     return int(Appointment._meta.database.execute_sql(sql, params).fetchone()[0])
 
 

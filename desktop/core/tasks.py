@@ -126,14 +126,20 @@ def count_tasks(status: str = "open", today: dt.date | None = None, people: Sequ
     return int(Task._meta.database.execute_sql(sql, params).fetchone()[0])
 
 
-def count_due(since: dt.date | None, until: dt.date) -> int:
-    """How many open tasks fall due between the two days (inclusive; no start: all overdue). Counted in the
-    index task_open_due alone (done = 0 written as such so that SQLite seeks it)."""
-    where = ["deleted = 0", "done = 0", "due_date IS NOT NULL", "due_date <= ?"]
-    params = [until.isoformat()]
+def _due_where(alias: str, day: dt.date, since: dt.date | None) -> tuple[list[str], list[Any]]:
+    """Open tasks due on or before ``day`` (from ``since`` when given), written so that SQLite seeks
+    task_open_due (``done = 0``, not NOT done) and counts in it alone."""
+    where = [f"{alias}deleted = 0", f"{alias}done = 0", f"{alias}due_date IS NOT NULL", f"{alias}due_date <= ?"]
+    params: list[Any] = [day.isoformat()]
     if since is not None:
-        where.append("due_date >= ?")
+        where.append(f"{alias}due_date >= ?")
         params.append(since.isoformat())
+    return where, params
+
+
+def count_due(since: dt.date | None, until: dt.date) -> int:
+    """How many open tasks fall due between the two days (inclusive; no start: all overdue)."""
+    where, params = _due_where("", until, since)
     sql = f"SELECT count(*) FROM task WHERE {' AND '.join(where)}"
     return int(Task._meta.database.execute_sql(sql, params).fetchone()[0])
 
@@ -147,11 +153,7 @@ def due_until(
     limit: int | None = None,
 ) -> list[TaskRow]:
     """Open tasks due on or before ``day`` (from ``since`` when given), earliest first."""
-    where = ["t.deleted = 0", "t.done = 0", "t.due_date IS NOT NULL", "t.due_date <= ?"]
-    params: list[Any] = [day.isoformat()]
-    if since is not None:
-        where.append("t.due_date >= ?")
-        params.append(since.isoformat())
+    where, params = _due_where("t.", day, since)
     if case_id:
         where.append("t.case_id = ?")
         params.append(case_id)
