@@ -43,25 +43,19 @@ def test_measure_start_prints_one_json_line_with_the_start_up_figures(tmp_path: 
     assert figures["people"] == 12
     assert 0 < figures["kdf"] < figures["unlock"] < figures["painted"] <= figures["settled"] < 120
     # The start ran without the cyclic garbage collector; it collects again, start-up's objects frozen.
-    program = (
-        "import gc; from desktop.__main__ import gui_entry; "
-        f"code = gui_entry(['--measure-start', '--data-dir', {str(profile)!r}]); "
-        "print(gc.isenabled(), gc.get_freeze_count() > 10000, code)"
-    )
-    after = subprocess.run(
-        [sys.executable, "-c", program], env=env, capture_output=True, text=True, timeout=300, check=False
-    )
-    assert after.stdout.splitlines()[-1] == "True True 0", after.stderr
     # So does a command of begleiter-cli, once it is about to run.
-    command = (
-        program.replace("gui_entry", "cli_entry")
-        .replace("'--measure-start', ", "")
-        .replace("])", ", 'search', '', '--limit', '1'])")
-    )
-    after = subprocess.run(
-        [sys.executable, "-c", command], env=env, capture_output=True, text=True, timeout=300, check=False
-    )
-    assert after.stdout.splitlines()[-1] == "True True 0", after.stderr
+    for entry, args in (
+        ("gui_entry", ["--measure-start", "--data-dir", str(profile)]),
+        ("cli_entry", ["--data-dir", str(profile), "search", "", "--limit", "1"]),
+    ):
+        program = (
+            f"import gc; from desktop.__main__ import {entry}; code = {entry}({args!r}); "
+            "print(gc.isenabled(), gc.get_freeze_count() > 10000, code)"
+        )
+        after = subprocess.run(
+            [sys.executable, "-c", program], env=env, capture_output=True, text=True, timeout=300, check=False
+        )
+        assert after.stdout.splitlines()[-1] == "True True 0", (entry, after.stderr)
     # Without the passphrase it says how to give it, and opens nothing.
     del env["BEGLEITER_PASSPHRASE"]
     refused = _run(env, "--measure-start", "--data-dir", str(profile))
